@@ -1,0 +1,130 @@
+import { create, fromJson, type JsonValue, toJson, toJsonString } from "@bufbuild/protobuf";
+import {
+  UpdateMyPasswordRequestSchema,
+  UpdateMyPasswordResponseSchema,
+} from "../../gen/zitadel/auth_pb.js";
+import { ServiceError } from "../errors.js";
+import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
+import type { ChangeEndpoint } from "./change-endpoint.js";
+import { CODE_OF, detailOf } from "./connect-errors.js";
+
+export const REST_PATH = "/auth/v1/users/me/password";
+
+
+/** grpc-gateway's HTTP status for each gRPC code. */
+const HTTP_STATUS = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401];
+
+/** An error of the REST route with an HTTP status of its own (405, 413, 415). */
+class HttpError extends ServiceError {
+  constructor(
+    readonly status: number,
+    kind: ServiceError["kind"],
+    message: string,
+  ) {
+    super(kind, undefined, message);
+  }
+}
+
+/**
+ * `PUT /auth/v1/users/me/password` as ZITADEL's grpc-gateway serves it: the
+ * request message as proto3 JSON, unknown fields ignored; the response or a
+ * google.rpc.Status as JSON.
+ */
+export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      if (req.method !== "PUT") {
+        res.setHeader("allow", "PUT");
+        throw new HttpError(405, "invalid-argument", `method ${req.method} is not allowed; use PUT`);
+      }
+      checkContentType(req.headers["content-type"]);
+      const body = await readBody(req, maxBodyBytes);
+      const message = parseRequest(body);
+      const details = await endpoint.handle({
+        requestName: "UpdateMyPasswordRequest",
+        authorization: req.headers.authorization,
+        oldPassword: message.oldPassword,
+        newPassword: message.newPassword,
+      });
+      const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));
+      send(res, 200, json);
+    } catch (err) {
+      sendError(res, err as ServiceError);
+    }
+  };
+}
+
+function checkContentType(contentType: string | undefined): void {
+  // grpc-gateway reads any body as JSON; we refuse what is clearly something else.
+  const type = contentType?.split(";")[0].trim().toLowerCase();
+  if (type && type !== "application/json" && !type.endsWith("+json")) {
+    throw new HttpError(415, "invalid-argument", `content type "${type}" is not supported; send application/json`);
+  }
+}
+
+function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(tooLarge(maxBytes));
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(413, "resource-exhausted", `request body is larger than ${maxBytes} bytes`);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function parseRequest(body: Buffer) {
+  let json: JsonValue;
+  try {
+    json = JSON.parse(utf8.decode(body)) as JsonValue;
+  } catch {
+    throw new ServiceError("invalid-argument", undefined, "request body is not valid JSON in UTF-8");
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new ServiceError("invalid-argument", undefined, "request body must be a JSON object");
+  }
+  for (const [key, value] of Object.entries(json)) {
+    // Named here rather than by protobuf-es, whose message would quote the value.
+    if (PASSWORD_FIELDS.has(key) && value !== null && typeof value !== "string") {
+      throw new ServiceError("invalid-argument", undefined, `invalid UpdateMyPasswordRequest: field "${key}" must be a string`);
+    }
+  }
+  return fromJson(UpdateMyPasswordRequestSchema, json, { ignoreUnknownFields: true });
+}
+
+const PASSWORD_FIELDS = new Set(["oldPassword", "old_password", "newPassword", "new_password"]);
+
+/** A google.rpc.Status as grpc-gateway writes it, "@type" first in each detail. */
+function sendError(res: Response, err: ServiceError): void {
+  const code = CODE_OF[err.kind];
+  const detail = detailOf(err);
+  const details = detail
+    ? [{ "@type": `type.googleapis.com/${detail.desc.typeName}`, ...(toJson(detail.desc, detail.value) as object) }]
+    : [];
+  if (code === 16) {
+    res.setHeader("www-authenticate", err.id ? 'Bearer error="invalid_token"' : "Bearer");
+  }
+  const httpStatus = err instanceof HttpError ? err.status : HTTP_STATUS[code];
+  send(res, httpStatus, JSON.stringify({ code, message: err.wireMessage, details }));
+}
+
+function send(res: Response, status: number, json: string): void {
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(json) });
+  res.end(json);
+}

@@ -1,0 +1,34 @@
+import type { Logger } from "pino";
+import { ChangeEndpoint } from "./api/change-endpoint.js";
+import type { Config } from "./config.js";
+import { BcryptHasher } from "./hashing.js";
+import { IdGenerator } from "./ids.js";
+import { DEFAULT_POLICY } from "./policy.js";
+import { createHandler, listen, type RunningServer } from "./server.js";
+import { openSqliteStore, type Store } from "./store/store.js";
+import { createAuthenticator } from "./tokens.js";
+
+/** Opens the store and brings its schema up to date. */
+export async function openStore(config: Config): Promise<Store> {
+  const store = openSqliteStore(config.sqlitePath, new IdGenerator());
+  await store.migrate();
+  return store;
+}
+
+/** Wires the layers together and starts listening. */
+export async function startService(config: Config, logger: Logger): Promise<RunningServer> {
+  const store = await openStore(config);
+  const endpoint = new ChangeEndpoint(
+    await createAuthenticator(config.auth, config.dataDir),
+    { store, hasher: new BcryptHasher(config.bcryptCost), policy: DEFAULT_POLICY, now: () => new Date() },
+    logger,
+  );
+  const server = await listen(config, createHandler(endpoint, config.maxBodyBytes), logger);
+  return {
+    port: server.port,
+    async close() {
+      await server.close();
+      await store.close();
+    },
+  };
+}

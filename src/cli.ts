@@ -1,0 +1,153 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { pino } from "pino";
+import { openStore, startService } from "./app.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { ServiceError } from "./errors.js";
+import { BcryptHasher } from "./hashing.js";
+import { StoreInputError } from "./store/store.js";
+import { createIssuer } from "./tokens.js";
+
+/** A mistake in how a command was called: printed as one line, exit code 2. */
+class UsageError extends Error {}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  run(values: Record<string, string | boolean | undefined>, config: Config): Promise<void>;
+}
+
+const help = { help: { type: "boolean", short: "h" } } as const;
+
+const commands: Record<string, Command> = {
+  serve: {
+    summary: "serve the API (what `npm start` runs)",
+    usage: "serve\n\nConfigured by the environment; see README.md.",
+    options: { ...help },
+    async run(_values, config) {
+      const logger = pino({ level: config.logLevel });
+      const server = await startService(config, logger);
+      const stop = () => void server.close().then(() => process.exit(0));
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+    },
+  },
+  migrate: {
+    summary: "bring the database schema up to date",
+    usage: "migrate",
+    options: { ...help },
+    async run(_values, config) {
+      const store = await openStore(config);
+      await store.close();
+      console.log(`database at ${config.sqlitePath} is up to date`);
+    },
+  },
+  "user create": {
+    summary: "create a user (and its organisation if needed)",
+    usage:
+      "user create --username NAME [--password PW] [--org ORG_ID] [--org-name NAME] [--machine] [--initial] [--json]\n\n" +
+      "Without --password the user has none. --machine creates a machine user; --initial one not yet initialised.",
+    options: {
+      ...help,
+      username: { type: "string" },
+      password: { type: "string" },
+      org: { type: "string" },
+      "org-name": { type: "string" },
+      machine: { type: "boolean" },
+      initial: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    async run(values, config) {
+      const username = required(values, "username");
+      const password = values.password as string | undefined;
+      if (values.org !== undefined && !/^\d{1,20}$/.test(values.org as string)) {
+        throw new UsageError("--org takes an organisation ID (digits)");
+      }
+      const store = await openStore(config);
+      try {
+        const created = await store.createUser({
+          username,
+          orgId: values.org as string | undefined,
+          orgName: values["org-name"] as string | undefined,
+          passwordHash: password ? await new BcryptHasher(config.bcryptCost).hash(password) : null,
+          kind: values.machine ? "machine" : "human",
+          state: values.initial ? "initial" : "active",
+        });
+        const out = { userId: created.userId, resourceOwner: created.resourceOwner, sequence: String(created.sequence) };
+        console.log(values.json ? JSON.stringify(out) : `created user ${out.userId} in organisation ${out.resourceOwner}`);
+      } finally {
+        await store.close();
+      }
+    },
+  },
+  "token issue": {
+    summary: "sign a short-lived access token for a user",
+    usage: "token issue --user USER_ID [--ttl 15m]\n\nPrints the token alone on stdout. --ttl takes s, m, h or d units.",
+    options: { ...help, user: { type: "string" }, ttl: { type: "string", default: "15m" } },
+    async run(values, config) {
+      const user = required(values, "user");
+      const ttl = values.ttl as string;
+      if (!/^\d+\s*(s|m|h|d)$/.test(ttl)) throw new UsageError(`--ttl takes a duration such as 30s, 15m, 1h or 1d, not "${ttl}"`);
+      const issuer = await createIssuer(config.auth, config.dataDir);
+      console.log(await issuer.issue(user, ttl));
+    },
+  },
+};
+
+function required(values: Record<string, unknown>, name: string): string {
+  const value = values[name];
+  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function overview(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
+  return `Usage: password-service <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nEach command takes --help.`;
+}
+
+function findCommand(args: string[]): [string, Command] | undefined {
+  for (const words of [2, 1]) {
+    const name = args.slice(0, words).join(" ");
+    if (commands[name]) return [name, commands[name]];
+  }
+  return undefined;
+}
+
+async function main(args: string[]): Promise<void> {
+  const found = findCommand(args);
+  if (!found) {
+    if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
+      console.log(overview());
+      return;
+    }
+    throw new UsageError(`unknown command "${args.join(" ")}"\n\n${overview()}`);
+  }
+  const [name, command] = found;
+  let values;
+  try {
+    ({ values } = parseArgs({ args: args.slice(name.split(" ").length), options: command.options, strict: true }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\nUsage: password-service ${command.usage}`);
+  }
+  if (values.help) {
+    console.log(`Usage: password-service ${command.usage}`);
+    return;
+  }
+  const { config, warnings } = loadConfig(process.env);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
+  await command.run(values as Record<string, string | boolean | undefined>, config);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof StoreInputError || err instanceof ServiceError) {
+    console.error(`password-service: ${err.message}`);
+    process.exit(2);
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE" || code === "EACCES" || code === "ENOENT" || code === "SQLITE_CANTOPEN") {
+    console.error(`password-service: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+import path from "node:path";
+
+/** Everything the service reads from its environment, validated once. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Path of the SQLite database file. */
+  sqlitePath: string;
+  bcryptCost: number;
+  auth: AuthConfig;
+  tls?: { certFile: string; keyFile: string };
+  /** Largest request body any protocol accepts. */
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+export type AuthConfig =
+  | { mode: "self"; issuer: string; audience: string }
+  | { mode: "jwks"; jwksUrl: URL; issuer: string; audience: string };
+
+/** Bad configuration: the process stops with this one line and exit code 2. */
+export class ConfigError extends Error {}
+
+export const SELF_ISSUER = "password-service";
+export const SELF_AUDIENCE = "password-service";
+
+type Env = Record<string, string | undefined>;
+
+export interface LoadedConfig {
+  config: Config;
+  warnings: string[];
+}
+
+export function loadConfig(env: Env): LoadedConfig {
+  const warnings: string[] = [];
+  const dataDir = path.resolve(env.DATA_DIR || "./data");
+  const bcryptCost = intVar(env, "BCRYPT_COST", 12, 4, 16);
+  if (bcryptCost < 10) {
+    warnings.push(`BCRYPT_COST=${bcryptCost} is below 10: for tests only, never in production`);
+  }
+  const config: Config = {
+    port: intVar(env, "PORT", 8080, 0, 65535),
+    host: env.HOST || "0.0.0.0",
+    dataDir,
+    sqlitePath: sqlitePath(env.DATABASE_URL, dataDir),
+    bcryptCost,
+    auth: authConfig(env),
+    tls: tlsConfig(env),
+    maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+    logLevel: oneOf(env, "LOG_LEVEL", ["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+  };
+  return { config, warnings };
+}
+
+function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!allowed.includes(raw as T)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, not "${raw}"`);
+  }
+  return raw as T;
+}
+
+/** DATABASE_URL takes a SQLite file as `sqlite:PATH`, `file:PATH` or a plain path. */
+function sqlitePath(url: string | undefined, dataDir: string): string {
+  if (!url) return path.join(dataDir, "password-service.db");
+  const match = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
+  if (match) return path.resolve(match[1]);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new ConfigError(`DATABASE_URL: only SQLite is supported so far (sqlite:PATH), not "${url.split(":")[0]}:"`);
+  }
+  return path.resolve(url);
+}
+
+function authConfig(env: Env): AuthConfig {
+  if (!env.JWKS_URL) {
+    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE };
+  }
+  let jwksUrl: URL;
+  try {
+    jwksUrl = new URL(env.JWKS_URL);
+  } catch {
+    throw new ConfigError(`JWKS_URL is not a URL: "${env.JWKS_URL}"`);
+  }
+  if (jwksUrl.protocol !== "https:" && jwksUrl.protocol !== "http:") {
+    throw new ConfigError(`JWKS_URL must be an http(s) URL, not "${jwksUrl.protocol}"`);
+  }
+  if (!env.JWT_ISSUER || !env.JWT_AUDIENCE) {
+    throw new ConfigError("JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE too: tokens of another issuer are checked against both");
+  }
+  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+}
+
+function tlsConfig(env: Env): Config["tls"] {
+  const certFile = env.TLS_CERT_FILE;
+  const keyFile = env.TLS_KEY_FILE;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    throw new ConfigError("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither");
+  }
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}

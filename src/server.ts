@@ -1,0 +1,146 @@
+import fs from "node:fs";
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import type { ChangeEndpoint } from "./api/change-endpoint.js";
+import { connectRoutes } from "./api/connect-routes.js";
+import { REST_PATH, restHandler } from "./api/rest.js";
+import type { Config } from "./config.js";
+import type { NodeHandler as Handler, NodeRequest, NodeResponse } from "./http-types.js";
+
+
+/** Every protocol's route on one request handler. */
+export function createHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): Handler {
+  const rest = restHandler(endpoint, maxBodyBytes);
+  const rpc = connectNodeAdapter({
+    routes: connectRoutes(endpoint),
+    readMaxBytes: maxBodyBytes,
+    fallback: notFound,
+  });
+  return (req, res) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path === REST_PATH) void rest(req, res);
+    else rpc(req, res);
+  };
+}
+
+/** Unknown paths: gRPC clients get Unimplemented in their framing, others grpc-gateway's 404. */
+function notFound(req: NodeRequest, res: NodeResponse): void {
+  const contentType = String(req.headers["content-type"] ?? "");
+  if (contentType.startsWith("application/grpc")) {
+    // Trailers-only response; gRPC-Web reads the status from headers too.
+    res.writeHead(200, { "content-type": contentType, "grpc-status": "12", "grpc-message": "unknown service or method" });
+    res.end();
+    return;
+  }
+  const body = JSON.stringify({ code: 5, message: "Not Found", details: [] });
+  res.writeHead(404, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** The HTTP/2 client connection preface (RFC 9113, 3.4). */
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+const FIRST_BYTES_TIMEOUT_MS = 10_000;
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * One port for everything. With TLS, ALPN picks h2 or http/1.1. Without it,
+ * Node's HTTP/2 server does not fall back to HTTP/1.1, so each connection's
+ * first bytes decide: the HTTP/2 preface goes to the h2c server, anything
+ * else to the HTTP/1.1 server.
+ */
+export async function listen(config: Config, handler: Handler, logger: Logger): Promise<RunningServer> {
+  const { server, closeConnections } = config.tls ? tlsServer(config.tls, handler) : cleartextServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  logger.info({ host: config.host, port, tls: Boolean(config.tls) }, `listening on ${config.tls ? "https" : "http"}://${config.host}:${port}`);
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        closeConnections();
+      }),
+  };
+}
+
+interface Listener {
+  server: net.Server;
+  /** Ends idle connections now and the rest once their requests are done. */
+  closeConnections(): void;
+}
+
+function tlsServer(tls: NonNullable<Config["tls"]>, handler: Handler): Listener {
+  const server = http2.createSecureServer(
+    { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), allowHTTP1: true },
+    handler,
+  );
+  return { server, closeConnections: trackConnections(server, server) };
+}
+
+function cleartextServer(handler: Handler): Listener {
+  const h1 = http.createServer(handler);
+  const h2 = http2.createServer(handler);
+  const server = net.createServer((socket) => {
+    let seen = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(), FIRST_BYTES_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      seen = Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, H2_PREFACE.length);
+      const isH2 = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (isH2 && seen.length < H2_PREFACE.length) return; // wait for the rest of the preface
+      clearTimeout(timer);
+      socket.off("data", onData);
+      // Put back what was read. The HTTP/2 session takes it from the paused
+      // socket's buffer; HTTP/1.1's parser from its "data" listener, which a
+      // paused socket would never feed.
+      if (isH2) socket.pause();
+      socket.unshift(seen);
+      (isH2 ? h2 : h1).emit("connection", socket);
+    };
+    socket.on("data", onData);
+    socket.on("error", () => clearTimeout(timer));
+  });
+  return { server, closeConnections: trackConnections(server, h2, h1) };
+}
+
+/**
+ * Follows the HTTP/2 sessions and sockets of a listener so that closing it
+ * does not wait on clients that keep connections open: HTTP/2 sessions get
+ * GOAWAY (streams in flight finish), idle HTTP/1.1 connections are closed.
+ */
+function trackConnections(
+  listener: net.Server,
+  h2: http2.Http2Server | http2.Http2SecureServer,
+  h1?: http.Server,
+): () => void {
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const sockets = new Set<net.Socket>();
+  h2.on("session", (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  listener.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  return () => {
+    for (const session of sessions) session.close();
+    h1?.closeIdleConnections();
+    // Sockets still undecided (no bytes yet) or HTTP/1.1 mid-request get a bounded grace.
+    setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+    }, CLOSE_GRACE_MS).unref();
+  };
+}
+
+const CLOSE_GRACE_MS = 10_000;

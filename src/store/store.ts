@@ -1,0 +1,186 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { UserStore, UserRecord, CommittedChange } from "../change-password.js";
+import type { IdGenerator } from "../ids.js";
+import { migrateToLatest } from "./migrations.js";
+import type { Database, UserKind, UserRow, UserState } from "./schema.js";
+
+export interface NewUserInput {
+  username: string;
+  orgId?: string;
+  /** Used only when the organisation is created by this call. */
+  orgName?: string;
+  passwordHash: string | null;
+  kind: UserKind;
+  state: UserState;
+}
+
+export interface CreatedUser {
+  userId: string;
+  resourceOwner: string;
+  sequence: number;
+}
+
+export interface StoredEvent {
+  userId: string;
+  sequence: number;
+  type: string;
+  createdAt: Date;
+  payload: Record<string, unknown>;
+}
+
+/** Thrown for mistakes in administrative commands (unknown user, duplicate name). */
+export class StoreInputError extends Error {}
+
+/** The only module that speaks SQL. */
+export class Store implements UserStore {
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async migrate(): Promise<string[]> {
+    return migrateToLatest(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async findUser(userId: string): Promise<UserRecord | undefined> {
+    const row = await this.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async recordFailedAttempt(userId: string, maxAttempts: number): Promise<{ failedAttempts: number; locked: boolean }> {
+    // One statement, so concurrent failures each count exactly once.
+    const row = await this.db
+      .updateTable("users")
+      .set((eb) => ({
+        failed_attempts: eb("failed_attempts", "+", 1),
+        state:
+          maxAttempts > 0
+            ? eb
+                .case()
+                .when(eb("failed_attempts", "+", 1), ">=", maxAttempts)
+                .then("locked" as UserState)
+                .else(eb.ref("state"))
+                .end()
+            : eb.ref("state"),
+      }))
+      .where("id", "=", userId)
+      .returning(["failed_attempts", "state"])
+      .executeTakeFirstOrThrow();
+    return { failedAttempts: row.failed_attempts, locked: row.state === "locked" };
+  }
+
+  async commitPasswordChange(
+    userId: string,
+    expectedSequence: number,
+    passwordHash: string,
+    at: Date,
+  ): Promise<CommittedChange | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      // The user row moves only from the sequence the caller read: a
+      // concurrent change that committed first makes this update miss.
+      const updated = await tx
+        .updateTable("users")
+        .set({ password_hash: passwordHash, sequence: expectedSequence + 1, failed_attempts: 0, changed_at: at.getTime() })
+        .where("id", "=", userId)
+        .where("sequence", "=", expectedSequence)
+        .where("state", "=", "active")
+        .returning(["org_id"])
+        .executeTakeFirst();
+      if (!updated) return undefined;
+      const sequence = expectedSequence + 1;
+      await tx
+        .insertInto("events")
+        .values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" })
+        .execute();
+      return { sequence, changedAt: at, resourceOwner: updated.org_id };
+    });
+  }
+
+  async createUser(input: NewUserInput, at = new Date()): Promise<CreatedUser> {
+    return this.db.transaction().execute(async (tx) => {
+      const orgId = input.orgId ?? this.ids.next();
+      const org = await tx.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst();
+      if (!org) {
+        await tx
+          .insertInto("orgs")
+          .values({ id: orgId, name: input.orgName ?? `org-${orgId}`, created_at: at.getTime() })
+          .execute();
+      }
+      const taken = await tx
+        .selectFrom("users")
+        .select("id")
+        .where("org_id", "=", orgId)
+        .where("username", "=", input.username)
+        .executeTakeFirst();
+      if (taken) throw new StoreInputError(`username "${input.username}" is taken in organisation ${orgId}`);
+      const userId = this.ids.next();
+      await tx
+        .insertInto("users")
+        .values({
+          id: userId,
+          org_id: orgId,
+          username: input.username,
+          kind: input.kind,
+          state: input.state,
+          password_hash: input.passwordHash,
+          sequence: 1,
+          failed_attempts: 0,
+          created_at: at.getTime(),
+          changed_at: at.getTime(),
+        })
+        .execute();
+      const payload = JSON.stringify({ username: input.username, kind: input.kind, state: input.state });
+      await tx
+        .insertInto("events")
+        .values({ user_id: userId, sequence: 1, type: "user.added", created_at: at.getTime(), payload })
+        .execute();
+      return { userId, resourceOwner: orgId, sequence: 1 };
+    });
+  }
+
+  async listEvents(userId: string): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .orderBy("sequence")
+      .execute();
+    return rows.map((r) => ({
+      userId: r.user_id,
+      sequence: Number(r.sequence),
+      type: r.type,
+      createdAt: new Date(Number(r.created_at)),
+      payload: JSON.parse(r.payload),
+    }));
+  }
+}
+
+function toRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    kind: row.kind,
+    state: row.state,
+    passwordHash: row.password_hash,
+    sequence: Number(row.sequence),
+    failedAttempts: row.failed_attempts,
+  };
+}
+
+/** Opens (creating if needed) the SQLite database in WAL mode. */
+export function openSqliteStore(file: string, ids: IdGenerator): Store {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma("journal_mode = WAL");
+  // Other processes (the CLI beside a running server) wait for a lock instead of failing.
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), ids);
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTVerifyGetKey,
+  jwtVerify,
+  type CryptoKey,
+  SignJWT,
+} from "jose";
+import type { AuthConfig } from "./config.js";
+import { errors, ServiceError } from "./errors.js";
+
+const SELF_ALG = "ES256";
+/** Algorithms accepted from an external issuer; never "none", never HMAC. */
+const EXTERNAL_ALGS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA", "Ed25519"];
+/** Seconds of clock skew tolerated on exp and nbf. */
+const CLOCK_TOLERANCE_S = 10;
+
+export interface Caller {
+  userId: string;
+  /** The token's iat, in seconds. */
+  issuedAt: number;
+}
+
+/** Checks `Authorization: Bearer <JWT>` and names the caller. */
+export class Authenticator {
+  constructor(
+    private readonly key: CryptoKey | JWTVerifyGetKey,
+    private readonly options: { issuer: string; audience: string; algorithms: string[] },
+  ) {}
+
+  async authenticate(header: string | null | undefined): Promise<Caller> {
+    if (!header) throw errors.authHeaderMissing();
+    const match = /^Bearer +([^\s]+)$/i.exec(header);
+    if (!match) throw errors.invalidAuthHeader();
+    try {
+      const { payload } = await jwtVerify(match[1], this.key as JWTVerifyGetKey, {
+        ...this.options,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ["sub", "exp", "iat"],
+      });
+      return { userId: payload.sub!, issuedAt: payload.iat! };
+    } catch (err) {
+      if (isKeySourceFailure(err)) {
+        throw new ServiceError("unavailable", "AUTH-JWKS1", "The token issuer's keys cannot be fetched");
+      }
+      throw errors.tokenInvalid();
+    }
+  }
+}
+
+function isKeySourceFailure(err: unknown): boolean {
+  if (err instanceof joseErrors.JWKSTimeout) return true;
+  // A JWKS endpoint that is down surfaces as fetch's own error, not a JOSEError.
+  return !(err instanceof joseErrors.JOSEError) && err instanceof TypeError;
+}
+
+/** Signs tokens with this service's own key (the default, self-issuing mode). */
+export class TokenIssuer {
+  constructor(
+    private readonly privateKey: CryptoKey,
+    private readonly kid: string,
+    private readonly issuer: string,
+    private readonly audience: string,
+  ) {}
+
+  /** `ttl` in jose's form: "15m", "1h", "30s". */
+  issue(userId: string, ttl: string): Promise<string> {
+    return new SignJWT({})
+      .setProtectedHeader({ alg: SELF_ALG, kid: this.kid, typ: "JWT" })
+      .setSubject(userId)
+      .setIssuer(this.issuer)
+      .setAudience(this.audience)
+      .setIssuedAt()
+      .setExpirationTime(ttl)
+      .setJti(randomUUID())
+      .sign(this.privateKey);
+  }
+}
+
+interface StoredKey {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+/**
+ * The self-issuer's key pair, created on first use in DATA_DIR with mode 0600.
+ * Several processes may race to create it: the first link wins, the others read it.
+ */
+export async function loadOrCreateSigningKey(dataDir: string): Promise<StoredKey> {
+  const file = path.join(dataDir, "signing-key.json");
+  if (!fs.existsSync(file)) {
+    const { privateKey, publicKey } = await generateKeyPair(SELF_ALG, { extractable: true });
+    const kid = randomUUID();
+    const stored: StoredKey = { kid, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+    fs.mkdirSync(dataDir, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(stored), { mode: 0o600 });
+    try {
+      fs.linkSync(temp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    } finally {
+      fs.unlinkSync(temp);
+    }
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8")) as StoredKey;
+}
+
+export async function createAuthenticator(auth: AuthConfig, dataDir: string): Promise<Authenticator> {
+  const { issuer, audience } = auth;
+  if (auth.mode === "jwks") {
+    return new Authenticator(createRemoteJWKSet(auth.jwksUrl), { issuer, audience, algorithms: EXTERNAL_ALGS });
+  }
+  const stored = await loadOrCreateSigningKey(dataDir);
+  const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;
+  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] });
+}
+
+export async function createIssuer(auth: AuthConfig, dataDir: string): Promise<TokenIssuer> {
+  if (auth.mode !== "self") {
+    throw new ServiceError("failed-precondition", undefined, "tokens are issued by JWKS_URL's provider, not by this service");
+  }
+  const stored = await loadOrCreateSigningKey(dataDir);
+  const privateKey = (await importJWK(stored.privateJwk, SELF_ALG)) as CryptoKey;
+  return new TokenIssuer(privateKey, stored.kid, auth.issuer, auth.audience);
+}
