@@ -80,6 +80,9 @@ const commands: Record<string, Command> = {
       }
     },
   },
+  "user lock": stateCommand("lock a user: no password change until unlocked", "locked"),
+  "user unlock": stateCommand("unlock a user and clear its failed attempts", "active"),
+  "user remove": stateCommand("remove (delete) a user", "deleted"),
   "token issue": {
     summary: "sign a short-lived access token for a user",
     usage: "token issue --user USER_ID [--ttl 15m]\n\nPrints the token alone on stdout. --ttl takes s, m, h or d units.",
@@ -93,6 +96,25 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+function stateCommand(summary: string, state: "active" | "locked" | "deleted"): Command {
+  const [verb, done] = { active: ["unlock", "unlocked"], locked: ["lock", "locked"], deleted: ["remove", "removed"] }[state];
+  return {
+    summary,
+    usage: `user ${verb} --user USER_ID`,
+    options: { ...help, user: { type: "string" } },
+    async run(values, config) {
+      const user = required(values, "user");
+      const store = await openStore(config);
+      try {
+        const sequence = await store.setUserState(user, state);
+        console.log(`user ${user} ${done} (sequence ${sequence})`);
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
 
 function required(values: Record<string, unknown>, name: string): string {
   const value = values[name];

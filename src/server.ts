@@ -21,9 +21,46 @@ export function createHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): H
   });
   return (req, res) => {
     const path = (req.url ?? "").split("?")[0];
-    if (path === REST_PATH) void rest(req, res);
-    else rpc(req, res);
+    if (path === REST_PATH) return void rest(req, res);
+    if (isGrpc(req)) encodeGrpcMessageAsSpecified(res);
+    rpc(req, res);
   };
+}
+
+function isGrpc(req: NodeRequest): boolean {
+  const type = String(req.headers["content-type"] ?? "");
+  return type.startsWith("application/grpc") && !type.startsWith("application/grpc-web");
+}
+
+/**
+ * connect-es percent-encodes grpc-message with encodeURIComponent, so ":"
+ * travels as "%3A". The gRPC spec encodes only "%" and bytes outside
+ * 0x20..0x7E, and grpc-js decodes with decodeURI, which leaves "%3A" as it
+ * is: its users would read "OldPassword%3A value length ...". Re-encoding as
+ * the spec says gives every client ZITADEL's exact message.
+ */
+function encodeGrpcMessageAsSpecified(res: NodeResponse): void {
+  const fix = (headers: Record<string, unknown> | undefined) => {
+    const value = headers?.["grpc-message"];
+    if (typeof value === "string") headers!["grpc-message"] = specEncode(decodeURIComponent(value));
+  };
+  const { writeHead, addTrailers } = res;
+  res.writeHead = ((status: number, headers?: Record<string, unknown>) => {
+    fix(headers);
+    return writeHead.call(res, status, headers as never);
+  }) as typeof res.writeHead;
+  res.addTrailers = ((trailers: Record<string, unknown>) => {
+    fix(trailers);
+    return addTrailers.call(res, trailers as never);
+  }) as typeof res.addTrailers;
+}
+
+function specEncode(text: string): string {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 
 /** Unknown paths: gRPC clients get Unimplemented in their framing, others grpc-gateway's 404. */

@@ -145,6 +145,30 @@ export class Store implements UserStore {
     });
   }
 
+  /**
+   * An administrator's change of a user's state, with its event. Unlocking
+   * also clears the failed-attempt count, so the user starts afresh.
+   */
+  async setUserState(userId: string, state: "active" | "locked" | "deleted", at = new Date()): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const user = await tx.selectFrom("users").select(["state", "sequence"]).where("id", "=", userId).executeTakeFirst();
+      if (!user || user.state === "deleted") throw new StoreInputError(`no user ${userId}`);
+      const allowed: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
+      if (!allowed[state].includes(user.state)) {
+        throw new StoreInputError(`user ${userId} is ${user.state}; cannot make it ${state}`);
+      }
+      const sequence = Number(user.sequence) + 1;
+      await tx
+        .updateTable("users")
+        .set({ state, sequence, changed_at: at.getTime(), ...(state === "active" ? { failed_attempts: 0 } : {}) })
+        .where("id", "=", userId)
+        .execute();
+      const type = { active: "user.unlocked", locked: "user.locked", deleted: "user.removed" }[state];
+      await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
+      return sequence;
+    });
+  }
+
   async listEvents(userId: string): Promise<StoredEvent[]> {
     const rows = await this.db
       .selectFrom("events")

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import http from "node:http";
-import { create, createRegistry, fromBinary, fromJson, type JsonValue, toBinary } from "@bufbuild/protobuf";
+import { create, createRegistry, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import { type Client, ConnectError, createClient, type Transport } from "@connectrpc/connect";
@@ -263,13 +263,13 @@ export function bufCurl(protocol: "grpc" | "grpcweb" | "connect"): Caller {
     });
 }
 
-/** buf curl prints Connect's error JSON, with details as {type, value, debug}. */
-function bufCurlFailure(json: { code: string; message: string; details?: { type: string; debug?: JsonValue }[] }): Outcome {
+/** buf curl prints Connect's error JSON, with details as {type, value: base64 of the message}. */
+function bufCurlFailure(json: { code: string; message: string; details?: { type: string; value: string }[] }): Outcome {
   const first = json.details?.[0];
   let detail: Detail | undefined;
   if (first) {
     const schema = first.type.endsWith("CredentialsCheckError") ? CredentialsCheckErrorSchema : ErrorDetailSchema;
-    const message = fromJson(schema, first.debug ?? {}) as Detail & { $typeName: string };
+    const message = fromBinary(schema, Buffer.from(first.value, "base64")) as Detail & { $typeName: string };
     detail = withoutEmpty({
       type: first.type,
       id: message.id,
