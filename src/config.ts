@@ -3,7 +3,8 @@ import path from "node:path";
 /** Everything the service reads from its environment, validated once. */
 export interface Config {
   port: number;
-  host: string;
+  /** Undefined: every interface, IPv6 and IPv4 where the machine has both. */
+  host?: string;
   dataDir: string;
   /** Path of the SQLite database file. */
   sqlitePath: string;
@@ -41,7 +42,7 @@ export function loadConfig(env: Env): LoadedConfig {
   }
   const config: Config = {
     port: intVar(env, "PORT", 8080, 0, 65535),
-    host: env.HOST || "0.0.0.0",
+    host: env.HOST || undefined,
     dataDir,
     sqlitePath: sqlitePath(env.DATABASE_URL, dataDir),
     bcryptCost,

@@ -67,8 +67,14 @@ function specEncode(text: string): string {
 function notFound(req: NodeRequest, res: NodeResponse): void {
   const contentType = String(req.headers["content-type"] ?? "");
   if (contentType.startsWith("application/grpc")) {
-    // Trailers-only response; gRPC-Web reads the status from headers too.
-    res.writeHead(200, { "content-type": contentType, "grpc-status": "12", "grpc-message": "unknown service or method" });
+    // Trailers-only response; gRPC-Web reads the status from headers too. No
+    // writeHead: on HTTP/2 only end() without it sends the headers with
+    // END_STREAM, which is what makes them trailers; otherwise grpc-js sees a
+    // stream that ends without a status and reports 13 instead of 12.
+    res.statusCode = 200;
+    res.setHeader("content-type", contentType);
+    res.setHeader("grpc-status", "12");
+    res.setHeader("grpc-message", "unknown service or method");
     res.end();
     return;
   }
@@ -98,8 +104,9 @@ export async function listen(config: Config, handler: Handler, logger: Logger): 
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const port = (server.address() as net.AddressInfo).port;
-  logger.info({ host: config.host, port, tls: Boolean(config.tls) }, `listening on ${config.tls ? "https" : "http"}://${config.host}:${port}`);
+  const { address, port } = server.address() as net.AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  logger.info({ address, port, tls: Boolean(config.tls) }, `listening on ${config.tls ? "https" : "http"}://${host}:${port}`);
   return {
     port,
     close: () =>

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { decodeJwt } from "jose";
+import { cli, tempDir, testEnv } from "./support/service.js";
+
+describe("the command line", () => {
+  const env = testEnv(tempDir());
+
+  it("answers --help on every command", async () => {
+    const overview = await cli(["--help"], env);
+    assert.equal(overview.code, 0);
+    const commands = ["serve", "migrate", "user create", "user lock", "user unlock", "user remove", "token issue"];
+    for (const command of commands) {
+      assert.match(overview.stdout, new RegExp(`^  ${command} `, "m"));
+      const help = await cli([...command.split(" "), "--help"], env);
+      assert.equal(help.code, 0, command);
+      assert.match(help.stdout, new RegExp(`^Usage: password-service ${command}`), command);
+    }
+  });
+
+  it("migrates, creates a user as JSON and issues a token for it", async () => {
+    assert.equal((await cli(["migrate"], env)).code, 0);
+    const created = await cli(["user", "create", "--username", "bob", "--password", "Bob-Passw0rd!", "--json"], env);
+    assert.equal(created.code, 0, created.stderr);
+    const user = JSON.parse(created.stdout);
+    assert.deepEqual(Object.keys(user), ["userId", "resourceOwner", "sequence"]);
+    assert.match(user.userId, /^\d{15,20}$/);
+    assert.match(user.resourceOwner, /^\d{15,20}$/);
+    assert.equal(user.sequence, "1");
+    assert.ok(BigInt(user.userId) > BigInt(user.resourceOwner), "IDs are time-ordered");
+
+    const issued = await cli(["token", "issue", "--user", user.userId, "--ttl", "5m"], env);
+    assert.equal(issued.code, 0);
+    assert.equal(issued.stdout.trim().split("\n").length, 1, "the token alone on stdout");
+    const claims = decodeJwt(issued.stdout.trim());
+    assert.equal(claims.sub, user.userId);
+    assert.equal(claims.exp! - claims.iat!, 300);
+    const keyFile = path.join(env.DATA_DIR, "signing-key.json");
+    assert.equal(fs.statSync(keyFile).mode & 0o777, 0o600);
+
+    const again = await cli(["user", "create", "--username", "bob", "--org", user.resourceOwner], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /username "bob" is taken/);
+  });
+
+  it("stops with one line and exit code 2 on mistakes", async () => {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [["frobnicate"], {}, /unknown command "frobnicate"/],
+      [["user", "create"], {}, /--username is required/],
+      [["user", "create", "--username", "x", "--bogus"], {}, /Unknown option '--bogus'/],
+      [["token", "issue", "--user", "1", "--ttl", "forever"], {}, /--ttl takes a duration/],
+      [["user", "lock", "--user", "42"], {}, /no user 42/],
+      [["migrate"], { BCRYPT_COST: "3" }, /BCRYPT_COST must be a whole number from 4 to 16/],
+      [["migrate"], { PORT: "http" }, /PORT must be a whole number/],
+      [["migrate"], { DATABASE_URL: "mysql://db/x" }, /only SQLite is supported/],
+      [["migrate"], { JWKS_URL: "https://idp.example/jwks" }, /needs JWT_ISSUER and JWT_AUDIENCE/],
+      [["token", "issue", "--user", "1"], { JWKS_URL: "https://idp.example/jwks", JWT_ISSUER: "i", JWT_AUDIENCE: "a" }, /issued by JWKS_URL's provider/],
+    ];
+    for (const [args, extra, message] of cases) {
+      const result = await cli(args, { ...env, ...extra });
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      const lines = result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST"));
+      assert.match(lines[0], message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+    }
+  });
+
+  it("warns about a bcrypt cost for tests", async () => {
+    const result = await cli(["migrate"], { ...env, BCRYPT_COST: "4" });
+    assert.equal(result.code, 0);
+    assert.match(result.stderr, /BCRYPT_COST=4 is below 10/);
+  });
+});
