@@ -3,7 +3,7 @@ import {
   UpdateMyPasswordRequestSchema,
   UpdateMyPasswordResponseSchema,
 } from "../../gen/zitadel/auth_pb.js";
-import { ServiceError } from "../errors.js";
+import { errors, ServiceError } from "../errors.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
@@ -49,7 +49,9 @@ export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
       const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));
       send(res, 200, json);
     } catch (err) {
-      sendError(res, err as ServiceError);
+      // Anything but a ServiceError (the client went away mid-body, a bug) must
+      // still answer, never reach `void rest()` as an unhandled rejection.
+      sendError(res, err instanceof ServiceError ? err : errors.internal());
     }
   };
 }
@@ -105,13 +107,19 @@ function parseRequest(body: Buffer) {
       throw new ServiceError("invalid-argument", undefined, `invalid UpdateMyPasswordRequest: field "${key}" must be a string`);
     }
   }
-  return fromJson(UpdateMyPasswordRequestSchema, json, { ignoreUnknownFields: true });
+  try {
+    return fromJson(UpdateMyPasswordRequestSchema, json, { ignoreUnknownFields: true });
+  } catch {
+    // Both spellings of one field, or a string with a lone surrogate escape ("\ud800").
+    throw new ServiceError("invalid-argument", undefined, "request body is not a valid UpdateMyPasswordRequest");
+  }
 }
 
 const PASSWORD_FIELDS = new Set(["oldPassword", "old_password", "newPassword", "new_password"]);
 
 /** A google.rpc.Status as grpc-gateway writes it, "@type" first in each detail. */
 function sendError(res: Response, err: ServiceError): void {
+  if (res.headersSent) return void res.destroy();
   const code = CODE_OF[err.kind];
   const detail = detailOf(err);
   const details = detail

@@ -1,0 +1,610 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import http2 from "node:http2";
+import path from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
+import bcrypt from "bcrypt";
+import { importJWK, type JWK, SignJWT } from "jose";
+import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
+import {
+  bearer,
+  type Caller,
+  connectJson,
+  grpcJs,
+  grpcWeb,
+  type Outcome,
+  ownApiGrpc,
+  rest,
+  restRequest,
+} from "./support/clients.js";
+import { cliOk, Service, type TestUser } from "./support/service.js";
+
+const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
+const MAX_BODY_BYTES = 64 * 1024;
+
+/** Creates a user with the CLI and signs its token here with the service's own key (one process less). */
+async function createUser(service: Service, password: string): Promise<TestUser> {
+  const out = await cliOk(
+    ["user", "create", "--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--json"],
+    service.env,
+  );
+  const { userId, resourceOwner } = JSON.parse(out) as { userId: string; resourceOwner: string };
+  return { userId, resourceOwner, password, token: await signToken(service, userId) };
+}
+
+async function signToken(service: Service, userId: string): Promise<string> {
+  const stored = JSON.parse(fs.readFileSync(path.join(service.dataDir, "signing-key.json"), "utf8")) as {
+    kid: string;
+    privateJwk: JWK;
+  };
+  return new SignJWT({})
+    .setProtectedHeader({ alg: "ES256", kid: stored.kid, typ: "JWT" })
+    .setSubject(userId)
+    .setIssuer("password-service")
+    .setAudience("password-service")
+    .setIssuedAt()
+    .setExpirationTime("15m")
+    .sign(await importJWK(stored.privateJwk, "ES256"));
+}
+
+/** A password of exactly `bytes` UTF-8 bytes that meets the default complexity policy. */
+function passwordOf(bytes: number, filler = "x"): string {
+  const base = "Aa1!";
+  const unit = Buffer.byteLength(filler);
+  const pw = base + filler.repeat(Math.floor((bytes - base.length) / unit)) + "y".repeat((bytes - base.length) % unit);
+  assert.equal(Buffer.byteLength(pw), bytes);
+  return pw;
+}
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  trailers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+/**
+ * One HTTP/1.1 request by hand: without content-length the chunks go chunked.
+ * Its own connection, so a refused body cannot spoil another test's request.
+ */
+function http1(
+  port: number,
+  opts: { method?: string; path?: string; headers?: Record<string, string | number>; chunks?: (string | Buffer)[] },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, method: opts.method ?? "PUT", path: opts.path ?? "/auth/v1/users/me/password", headers: opts.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode!, headers: res.headers, trailers: res.trailers, body: Buffer.concat(chunks) }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    for (const chunk of opts.chunks ?? []) req.write(chunk);
+    req.end();
+  });
+}
+
+/** One HTTP/2 (h2c) request by hand. */
+async function h2(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ headers: http2.IncomingHttpHeaders; trailers: http2.IncomingHttpHeaders; body: Buffer }> {
+  const session = http2.connect(url);
+  try {
+    const stream = session.request({ ":method": "POST", ":path": PATH, ...headers });
+    let responseHeaders: http2.IncomingHttpHeaders = {};
+    let trailers: http2.IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    stream.on("response", (h) => (responseHeaders = h));
+    stream.on("trailers", (t) => (trailers = t));
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    await new Promise<void>((resolve, reject) => {
+      stream.on("close", resolve);
+      stream.on("error", reject);
+      session.on("error", reject);
+      stream.end(body);
+    });
+    return { headers: responseHeaders, trailers, body: Buffer.concat(chunks) };
+  } finally {
+    session.close();
+  }
+}
+
+/** A gRPC length-prefixed message. */
+function frame(message: Uint8Array, flags = 0): Buffer {
+  const prefix = Buffer.alloc(5);
+  prefix[0] = flags;
+  prefix.writeUInt32BE(message.length, 1);
+  return Buffer.concat([prefix, message]);
+}
+
+/** grpc-js with the raw bytes of the message we choose, to any method. */
+function grpcJsRaw(address: string, method: string, message: Buffer, authorization: string): Promise<GrpcError | undefined> {
+  return new Promise((resolve) => {
+    const client = new GrpcClient(address, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set("authorization", authorization);
+    client.makeUnaryRequest(
+      method,
+      (b: Buffer) => b,
+      (b: Buffer) => fromBinary(UpdateMyPasswordResponseSchema, b),
+      message,
+      metadata,
+      (err) => {
+        client.close();
+        resolve(err ?? undefined);
+      },
+    );
+  });
+}
+
+/** The google.rpc.Status JSON of the REST route, with no details (request validation, HTTP errors). */
+function assertRestError(res: { status: number; json: unknown }, status: number, code: number, message?: string | RegExp): void {
+  assert.equal(res.status, status, JSON.stringify(res.json));
+  const json = res.json as { code: number; message: string; details: unknown[] };
+  assert.deepEqual(Object.keys(json), ["code", "message", "details"]);
+  assert.equal(json.code, code);
+  assert.equal(typeof json.message, "string");
+  assert.ok(json.message.length > 0);
+  if (typeof message === "string") assert.equal(json.message, message);
+  else if (message) assert.match(json.message, message);
+  assert.deepEqual(json.details, []);
+}
+
+function jsonOf(res: RawResponse): { status: number; json: unknown } {
+  assert.match(String(res.headers["content-type"]), /^application\/json/);
+  return { status: res.status, json: JSON.parse(res.body.toString("utf8")) };
+}
+
+describe("hostile input", () => {
+  let service: Service;
+  /** The user every refused request targets: its row must never change. */
+  let victim: TestUser;
+  let before_: ReturnType<Service["userRow"]>;
+  /** Users for the requests that are meant to succeed, one each. */
+  const users = new Map<string, TestUser>();
+  const auth = () => bearer(victim.token);
+
+  const LONG_OLD = [71, 72, 73, 100];
+  const NON_ASCII = "Pässwörd-1ü€";
+
+  before(async () => {
+    service = await Service.start();
+    const wanted: [string, string][] = [
+      ["victim", "Victim-Passw0rd!"],
+      ["unknown-fields", "Initial-Passw0rd!"],
+      ["snake", "Initial-Passw0rd!"],
+      ["charset", "Initial-Passw0rd!"],
+      ["72-ascii", "Initial-Passw0rd!"],
+      ["72-multibyte", "Initial-Passw0rd!"],
+      ["non-ascii", NON_ASCII],
+      ...LONG_OLD.map((n): [string, string] => [`old-${n}`, passwordOf(n)]),
+    ];
+    const created = await Promise.all(wanted.map(([, pw]) => createUser(service, pw)));
+    wanted.forEach(([name], i) => users.set(name, created[i]));
+    victim = users.get("victim")!;
+    before_ = service.userRow(victim.userId);
+  });
+
+  after(() => service.stop());
+
+  afterEach(async () => {
+    // The process survived, and still answers: an anonymous call gets its 401.
+    assert.equal(service.process.exitCode, null, `server exited:\n${service.logs.join("\n")}`);
+    const res = await restRequest(service.address, { body: "{}" });
+    assert.equal(res.status, 401);
+    // And the victim is as it was.
+    const now = service.userRow(victim.userId);
+    assert.equal(now.password_hash, before_.password_hash);
+    assert.equal(now.sequence, before_.sequence);
+    assert.equal(now.failed_attempts, 0);
+  });
+
+  after(() => {
+    // Nothing reached the "unexpected error" path.
+    const errorsLogged = service.logs.filter((l) => /"level":(50|60)/.test(l));
+    assert.deepEqual(errorsLogged, []);
+  });
+
+  describe("REST", () => {
+    it("refuses malformed JSON and JSON that is not an object with 400", async () => {
+      const bodies = ["{", '{"oldPassword":', "{'oldPassword':'a'}", '{"oldPassword":"a"} trailing', "undefined", "[]", '["a","b"]', '"a string"', "null", "42", "true"];
+      for (const body of bodies) {
+        const res = await restRequest(service.address, { body, authorization: auth() });
+        assertRestError(res, 400, 3, /^request body (is not valid JSON in UTF-8|must be a JSON object)$/);
+      }
+    });
+
+    it("refuses the wrong type in a password field with 400, without quoting it", async () => {
+      for (const field of ["oldPassword", "newPassword", "old_password", "new_password"]) {
+        for (const value of [42, { secret: "Victim-Passw0rd!" }, ["Victim-Passw0rd!"], true]) {
+          const body = JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!", [field]: value });
+          const res = await restRequest(service.address, { body, authorization: auth() });
+          assertRestError(res, 400, 3, `invalid UpdateMyPasswordRequest: field "${field}" must be a string`);
+        }
+      }
+    });
+
+    it("refuses both spellings of one field, and a lone surrogate, with 400 (crashed the process before)", async () => {
+      const bodies = [
+        JSON.stringify({ oldPassword: victim.password, old_password: victim.password, newPassword: "New-Passw0rd!" }),
+        JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!", new_password: "Other-Passw0rd!" }),
+        `{"oldPassword":${JSON.stringify(victim.password)},"newPassword":"New-Passw0rd!\\ud800"}`,
+      ];
+      for (const body of bodies) {
+        const res = await restRequest(service.address, { body, authorization: auth() });
+        assertRestError(res, 400, 3, "request body is not a valid UpdateMyPasswordRequest");
+      }
+    });
+
+    it("refuses an empty body with 400", async () => {
+      const res = await restRequest(service.address, { body: "", authorization: auth() });
+      assertRestError(res, 400, 3, "request body is not valid JSON in UTF-8");
+      const none = jsonOf(await http1(service.port, { headers: { authorization: auth(), "content-type": "application/json" } }));
+      assertRestError(none, 400, 3, "request body is not valid JSON in UTF-8");
+    });
+
+    it("refuses invalid UTF-8 in the body with 400", async () => {
+      const prefix = Buffer.from(`{"oldPassword":${JSON.stringify(victim.password)},"newPassword":"New-Passw0rd!`);
+      const suffix = Buffer.from('"}');
+      for (const bad of [[0xff], [0xc0, 0xaf] /* overlong "/" */, [0xed, 0xa0, 0x80] /* a surrogate */, [0xe2, 0x82]]) {
+        const body = Buffer.concat([prefix, Buffer.from(bad), suffix]);
+        const res = await restRequest(service.address, { body, authorization: auth() });
+        assertRestError(res, 400, 3, "request body is not valid JSON in UTF-8");
+      }
+    });
+
+    it("reads a body of exactly MAX_BODY_BYTES, and refuses one byte more with 413 (content-length)", async () => {
+      const json = JSON.stringify({ oldPassword: "", newPassword: "New-Passw0rd!" });
+      const atMax = json + " ".repeat(MAX_BODY_BYTES - json.length);
+      const read = await restRequest(service.address, { body: atMax, authorization: auth() });
+      assertRestError(read, 400, 3, "invalid UpdateMyPasswordRequest.OldPassword: value length must be at least 1 runes");
+
+      const over = await restRequest(service.address, { body: `${atMax} `, authorization: auth() });
+      assertRestError(over, 413, 8, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+      // Far over: refused from the header alone.
+      const far = await restRequest(service.address, { body: Buffer.alloc(4 * MAX_BODY_BYTES, 0x20), authorization: auth() });
+      assertRestError(far, 413, 8);
+    });
+
+    it("refuses an oversized chunked body (no content-length) with 413", async () => {
+      const res = await http1(service.port, {
+        headers: { authorization: auth(), "content-type": "application/json" },
+        chunks: [`{"oldPassword":${JSON.stringify(victim.password)},"newPassword":"`, ...Array(8).fill("A".repeat(16 * 1024)), '"}'],
+      });
+      assertRestError(jsonOf(res), 413, 8, `request body is larger than ${MAX_BODY_BYTES} bytes`);
+    });
+
+    it("survives a client that hangs up in the middle of the body (crashed the process before)", async () => {
+      await new Promise<void>((resolve) => {
+        const req = http.request({
+          host: "127.0.0.1",
+          port: service.port,
+          method: "PUT",
+          path: "/auth/v1/users/me/password",
+          headers: { authorization: auth(), "content-type": "application/json", "content-length": 1000 },
+          agent: false,
+        });
+        req.on("error", () => resolve());
+        req.on("close", () => resolve());
+        req.write('{"oldPassword":"', () => setTimeout(() => req.destroy(), 200));
+      });
+      // afterEach checks that the process is alive and serving.
+    });
+
+    it("refuses content types that are not JSON with 415", async () => {
+      const body = JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!" });
+      for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/grpc"]) {
+        const res = await restRequest(service.address, { body, authorization: auth(), contentType });
+        assertRestError(res, 415, 3, /^content type ".*" is not supported; send application\/json$/);
+      }
+    });
+
+    it("refuses other methods with 405 and Allow: PUT", async () => {
+      for (const method of ["GET", "POST", "DELETE", "PATCH", "OPTIONS"]) {
+        const body = method === "GET" ? undefined : JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!" });
+        const res = await restRequest(service.address, { method, body, authorization: auth() });
+        assertRestError(res, 405, res.json.code, `method ${method} is not allowed; use PUT`);
+        assert.equal(res.headers.get("allow"), "PUT");
+      }
+    });
+
+    it("answers unknown paths with grpc-gateway's 404 JSON", async () => {
+      const body = JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!" });
+      for (const [method, p] of [
+        ["GET", "/"],
+        ["PUT", "/auth/v1/users/me/password/"],
+        ["PUT", "/auth/v1/users/me/passwords"],
+        ["PUT", "/auth/v1/users/someone-else/password"],
+        ["PUT", "/AUTH/V1/USERS/ME/PASSWORD"],
+        ["POST", "/zitadel.auth.v1.AuthService/Nope"],
+        ["GET", "/%00%ff"],
+      ]) {
+        const res = await http1(service.port, {
+          method,
+          path: p,
+          headers: { authorization: auth(), "content-type": "application/json" },
+          chunks: method === "GET" ? [] : [body],
+        });
+        assertRestError(jsonOf(res), 404, 5, "Not Found");
+      }
+    });
+
+    it("ignores unknown JSON fields", async () => {
+      const user = users.get("unknown-fields")!;
+      const body = JSON.stringify({
+        oldPassword: user.password,
+        newPassword: "New-Passw0rd!",
+        userId: victim.userId,
+        details: { sequence: "99" },
+        "@type": "x",
+        nested: { deep: [1, { a: null }] },
+      });
+      const res = await restRequest(service.address, { body, authorization: bearer(user.token) });
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.equal(res.json.details.sequence, "2");
+      assert.ok(await bcrypt.compare("New-Passw0rd!", service.userRow(user.userId).password_hash!));
+    });
+
+    it("accepts the proto field names old_password / new_password", async () => {
+      const user = users.get("snake")!;
+      const body = JSON.stringify({ old_password: user.password, new_password: "New-Passw0rd!" });
+      const res = await restRequest(service.address, { body, authorization: bearer(user.token) });
+      assert.equal(res.status, 200, JSON.stringify(res.json));
+      assert.equal(res.json.details.sequence, "2");
+      assert.ok(await bcrypt.compare("New-Passw0rd!", service.userRow(user.userId).password_hash!));
+    });
+
+    it("accepts application/json with a charset, and no content type at all", async () => {
+      const user = users.get("charset")!;
+      const first = await restRequest(service.address, {
+        body: JSON.stringify({ oldPassword: user.password, newPassword: "New-Passw0rd!" }),
+        authorization: bearer(user.token),
+        contentType: "application/json; charset=utf-8",
+      });
+      assert.equal(first.status, 200, JSON.stringify(first.json));
+      // By hand: fetch would add text/plain to a string body.
+      const second = jsonOf(
+        await http1(service.port, {
+          headers: { authorization: bearer(user.token) },
+          chunks: [JSON.stringify({ oldPassword: "New-Passw0rd!", newPassword: "Third-Passw0rd!" })],
+        }),
+      );
+      assert.equal(second.status, 200, JSON.stringify(second.json));
+      assert.equal((second.json as { details: { sequence: string } }).details.sequence, "3");
+    });
+  });
+
+  describe("gRPC and Connect", () => {
+    const grpcHeaders = () => ({ "content-type": "application/grpc", te: "trailers", authorization: auth() });
+
+    it("answers malformed protobuf in a well-formed gRPC frame (h2c) with 13, as gRPC's status code table says", async () => {
+      // Field 1 as a string whose bytes are not UTF-8; a truncated varint; a length past the end.
+      const notUtf8 = Buffer.concat([Buffer.from([0x0a, 2, 0xff, 0xfe, 0x12, 13]), Buffer.from("New-Passw0rd!")]);
+      for (const message of [notUtf8, Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]), Buffer.from([0x0a, 100, 0x41])]) {
+        const res = await h2(service.url, grpcHeaders(), frame(message));
+        assert.equal(res.headers[":status"], 200);
+        assert.equal(res.trailers["grpc-status"], "13");
+        assert.match(decodeURIComponent(String(res.trailers["grpc-message"])), /^parse binary: /);
+      }
+    });
+
+    it("answers broken gRPC framing (h2c) with a status, never a hang", async () => {
+      const cases: [Buffer, string][] = [
+        [Buffer.from([0, 0, 0, 0, 100, 1, 2, 3]), "3"], // prefix says 100 bytes, 3 follow
+        [Buffer.from([0, 0, 0]), "3"], // not even a whole prefix
+        [Buffer.from([1, 0, 0, 0, 2, 1, 2]), "13"], // compressed flag without grpc-encoding
+        [Buffer.from([0, 0xff, 0xff, 0xff, 0xff, 1]), "8"], // 4 GiB announced
+        [Buffer.concat([frame(Buffer.alloc(0)), frame(Buffer.alloc(0))]), "12"], // two messages to a unary method
+        [Buffer.alloc(0), "12"], // none
+      ];
+      for (const [body, status] of cases) {
+        const res = await h2(service.url, grpcHeaders(), body);
+        assert.equal(res.headers[":status"], 200);
+        assert.equal(res.trailers["grpc-status"] ?? res.headers["grpc-status"], status, body.toString("hex"));
+      }
+    });
+
+    it("answers a bad frame over gRPC on HTTP/1.1 and gRPC-Web with 13 in the trailers", async () => {
+      const garbage = frame(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+      const grpc = await http1(service.port, {
+        method: "POST",
+        path: PATH,
+        headers: { "content-type": "application/grpc+proto", te: "trailers", authorization: auth() },
+        chunks: [garbage],
+      });
+      assert.equal(grpc.status, 200);
+      assert.equal(grpc.trailers["grpc-status"], "13");
+
+      const web = await http1(service.port, {
+        method: "POST",
+        path: PATH,
+        headers: { "content-type": "application/grpc-web+proto", authorization: auth() },
+        chunks: [garbage],
+      });
+      assert.equal(web.status, 200);
+      // gRPC-Web puts the trailers in a last frame, flag 0x80.
+      assert.equal(web.body[0], 0x80);
+      assert.match(web.body.subarray(5).toString("latin1"), /grpc-status: 13\r\n/);
+    });
+
+    it("answers malformed protobuf on the Connect protocol with Connect's error JSON", async () => {
+      // connect-es maps every protobuf parse failure to "internal" (gRPC's rule); on
+      // Connect that is HTTP 500 where connect-go would say invalid_argument / 400.
+      const res = await h2(service.url, { "content-type": "application/proto", authorization: auth() }, Buffer.from([0xff, 0xff, 0xff]));
+      const json = JSON.parse(res.body.toString("utf8"));
+      assert.equal(json.code, "internal");
+      assert.match(json.message, /^parse binary: /);
+    });
+
+    it("refuses the wrong content type on the Connect route with 415", async () => {
+      const body = JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!" });
+      for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "application/xml"]) {
+        const res = await http1(service.port, {
+          method: "POST",
+          path: PATH,
+          headers: { "content-type": contentType, authorization: auth() },
+          chunks: [body],
+        });
+        assert.equal(res.status, 415, contentType);
+      }
+      const none = await http1(service.port, { method: "POST", path: PATH, headers: { authorization: auth() }, chunks: [body] });
+      assert.equal(none.status, 415);
+    });
+
+    it("refuses Connect JSON with wrong field types, or not JSON, with invalid_argument / 400", async () => {
+      const bodies = [
+        JSON.stringify({ oldPassword: 42, newPassword: "New-Passw0rd!" }),
+        JSON.stringify({ oldPassword: victim.password, newPassword: { a: 1 } }),
+        JSON.stringify({ oldPassword: [victim.password], newPassword: "New-Passw0rd!" }),
+        JSON.stringify({ oldPassword: victim.password, old_password: victim.password, newPassword: "New-Passw0rd!" }),
+        "[]",
+        "{",
+        "",
+      ];
+      for (const body of bodies) {
+        const res = await http1(service.port, {
+          method: "POST",
+          path: PATH,
+          headers: { "content-type": "application/json", authorization: auth() },
+          chunks: [body],
+        });
+        assert.equal(res.status, 400, body);
+        const json = JSON.parse(res.body.toString("utf8"));
+        assert.equal(json.code, "invalid_argument", body);
+      }
+    });
+
+    it("refuses an oversized message with 8 ResourceExhausted on grpc-js, Connect and gRPC-Web", async () => {
+      const big = { oldPassword: "x".repeat(MAX_BODY_BYTES + 1), newPassword: "New-Passw0rd!", authorization: auth() };
+      const viaGrpc = await grpcJs(service.address, big);
+      assert.deepEqual([viaGrpc.ok, !viaGrpc.ok && viaGrpc.code], [false, 8]);
+      const viaConnect = await connectJson(service.address, big);
+      assert.deepEqual([viaConnect.ok, !viaConnect.ok && viaConnect.code], [false, 8]);
+      const viaWeb = await grpcWeb(service.address, big);
+      assert.deepEqual([viaWeb.ok, !viaWeb.ok && viaWeb.code], [false, 8]);
+    });
+
+    it("answers unknown services and methods over grpc-js with 12 Unimplemented", async () => {
+      const message = Buffer.from(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, {
+        oldPassword: victim.password,
+        newPassword: "New-Passw0rd!",
+      })));
+      for (const method of ["/zitadel.auth.v1.AuthService/UpdateMyPasswordX", "/zitadel.auth.v1.Nope/UpdateMyPassword", "/a/b", "/"]) {
+        const err = await grpcJsRaw(service.address, method, message, auth());
+        assert.equal(err?.code, 12, method);
+      }
+    });
+  });
+
+  describe("field validation on every entry point", () => {
+    const callers: [string, Caller, string][] = [
+      ["REST", rest, "UpdateMyPasswordRequest"],
+      ["grpc-js", grpcJs, "UpdateMyPasswordRequest"],
+      ["Connect JSON", connectJson, "UpdateMyPasswordRequest"],
+      ["gRPC-Web", grpcWeb, "UpdateMyPasswordRequest"],
+      ["own API", ownApiGrpc, "ChangeMyPasswordRequest"],
+    ];
+
+    function assertInvalid(outcome: Outcome, message: string, id?: string): void {
+      assert.equal(outcome.ok, false, JSON.stringify(outcome));
+      if (outcome.ok) return;
+      assert.equal(outcome.code, 3);
+      assert.equal(outcome.message, message);
+      if (outcome.httpStatus !== undefined) assert.equal(outcome.httpStatus, 400);
+      if (id) assert.deepEqual(outcome.detail && [outcome.detail.id, outcome.detail.type], [id, "zitadel.v1.ErrorDetail"]);
+      else assert.equal(outcome.detail, undefined);
+    }
+
+    for (const [name, call, request] of callers) {
+      it(`refuses empty, too long and NUL-containing fields over ${name}`, async () => {
+        const authorization = auth();
+        const cases: [string, string, string, string?][] = [
+          ["", "New-Passw0rd!", `invalid ${request}.OldPassword: value length must be at least 1 runes`],
+          [victim.password, "", `invalid ${request}.NewPassword: value length must be at least 1 runes`],
+          ["", "", `invalid ${request}.OldPassword: value length must be at least 1 runes`],
+          [victim.password, passwordOf(73), `invalid ${request}.NewPassword: value length must be at most 72 bytes`],
+          // 39 characters but 73 bytes: the cap counts bytes.
+          [victim.password, passwordOf(73, "é"), `invalid ${request}.NewPassword: value length must be at most 72 bytes`],
+          [victim.password, `${passwordOf(70)}🔑`, `invalid ${request}.NewPassword: value length must be at most 72 bytes`],
+          [passwordOf(1025), "New-Passw0rd!", `invalid ${request}.OldPassword: value length must be at most 1024 bytes`],
+          [victim.password, "New-Pass\0w0rd!", "Password must not contain a NUL character (PWSVC-NUL01)", "PWSVC-NUL01"],
+          [victim.password, "New-Passw0rd!\0", "Password must not contain a NUL character (PWSVC-NUL01)", "PWSVC-NUL01"],
+        ];
+        for (const [oldPassword, newPassword, message, id] of cases) {
+          assertInvalid(await call(service.address, { oldPassword, newPassword, authorization }), message, id);
+        }
+      });
+    }
+
+    it("accepts a new password of exactly 72 bytes, stored whole", async () => {
+      const cases: [string, string][] = [
+        ["72-ascii", passwordOf(72)],
+        ["72-multibyte", passwordOf(72, "é")],
+      ];
+      await Promise.all(
+        cases.map(async ([name, newPassword]) => {
+          const user = users.get(name)!;
+          const outcome = await (name === "72-ascii" ? rest : grpcJs)(service.address, {
+            oldPassword: user.password,
+            newPassword,
+            authorization: bearer(user.token),
+          });
+          assert.equal(outcome.ok && outcome.sequence, "2", JSON.stringify(outcome));
+          const hash = service.userRow(user.userId).password_hash!;
+          assert.ok(await bcrypt.compare(newPassword, hash));
+          // All 72 bytes count: the last one changed does not verify.
+          const lastByteOff = Buffer.from(newPassword);
+          lastByteOff[71] ^= 1;
+          assert.equal(await bcrypt.compare(lastByteOff, hash), false);
+        }),
+      );
+    });
+
+    it("changes an old password of 71 to 100 bytes set elsewhere", async () => {
+      await Promise.all(
+        LONG_OLD.map(async (n) => {
+          const user = users.get(`old-${n}`)!;
+          assert.equal(Buffer.byteLength(user.password), n);
+          const outcome = await grpcJs(service.address, {
+            oldPassword: user.password,
+            newPassword: "New-Passw0rd!",
+            authorization: bearer(user.token),
+          });
+          assert.equal(outcome.ok && outcome.sequence, "2", `${n} bytes: ${JSON.stringify(outcome)}`);
+          assert.ok(await bcrypt.compare("New-Passw0rd!", service.userRow(user.userId).password_hash!));
+        }),
+      );
+    });
+
+    it("changes a password with non-ASCII characters, to others", async () => {
+      const user = users.get("non-ascii")!;
+      const steps: [Caller, string, string][] = [
+        [rest, NON_ASCII, "Nëw-Pässw0rd-日本"],
+        [grpcJs, "Nëw-Pässw0rd-日本", "Ünïcödé-Pa55-🔑"],
+        [connectJson, "Ünïcödé-Pa55-🔑", "Ωmega-Pa55-ß✓"],
+      ];
+      let sequence = 1;
+      for (const [call, oldPassword, newPassword] of steps) {
+        const outcome = await call(service.address, { oldPassword, newPassword, authorization: bearer(user.token) });
+        sequence += 1;
+        assert.equal(outcome.ok && outcome.sequence, String(sequence), JSON.stringify(outcome));
+        const hash = service.userRow(user.userId).password_hash!;
+        assert.ok(await bcrypt.compare(newPassword, hash));
+        if (newPassword.normalize("NFD") !== newPassword) {
+          assert.equal(await bcrypt.compare(newPassword.normalize("NFD"), hash), false, "no silent normalisation");
+        }
+      }
+    });
+  });
+});
