@@ -3,10 +3,13 @@ import { ChangeEndpoint } from "./api/change-endpoint.js";
 import type { Config } from "./config.js";
 import { BcryptHasher } from "./hashing.js";
 import { IdGenerator } from "./ids.js";
-import { DEFAULT_POLICY } from "./policy.js";
+import { RangeApiBreachedPasswords } from "./breached.js";
+import { CachedPolicies } from "./policy.js";
+import { RevocationCheck } from "./revocation.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
 import { openSqliteStore, type Store } from "./store/store.js";
-import { createAuthenticator } from "./tokens.js";
+import { sleep } from "./tarpit.js";
+import { createAuthenticator, createIssuer } from "./tokens.js";
 
 /** Opens the store and brings its schema up to date. */
 export async function openStore(config: Config): Promise<Store> {
@@ -20,8 +23,19 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const store = await openStore(config);
   const endpoint = new ChangeEndpoint(
     await createAuthenticator(config.auth, config.dataDir),
-    { store, hasher: new BcryptHasher(config.bcryptCost), policy: DEFAULT_POLICY, now: () => new Date() },
+    {
+      store,
+      audit: store,
+      hasher: new BcryptHasher(config.bcryptCost),
+      policies: new CachedPolicies(store, config.policyCacheMs),
+      breached: new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs),
+      revocation: config.tokenRevocation,
+      now: () => new Date(),
+      sleep,
+    },
     logger,
+    new RevocationCheck(store),
+    config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, config.dataDir) : undefined,
   );
   const server = await listen(config, createHandler(endpoint, config.maxBodyBytes), logger);
   return {

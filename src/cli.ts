@@ -1,23 +1,15 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { openStore, startService } from "./app.js";
-import { type Config, ConfigError, loadConfig } from "./config.js";
+import { cliContext } from "./audit.js";
+import { ConfigError, loadConfig } from "./config.js";
 import { ServiceError } from "./errors.js";
 import { BcryptHasher } from "./hashing.js";
+import { type Command, help, required, UsageError } from "./cli-args.js";
+import { policyCommands } from "./cli-policy.js";
 import { StoreInputError } from "./store/store.js";
 import { createIssuer } from "./tokens.js";
 
-/** A mistake in how a command was called: printed as one line, exit code 2. */
-class UsageError extends Error {}
-
-interface Command {
-  summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig["options"]>;
-  run(values: Record<string, string | boolean | undefined>, config: Config): Promise<void>;
-}
-
-const help = { help: { type: "boolean", short: "h" } } as const;
 
 const commands: Record<string, Command> = {
   serve: {
@@ -95,6 +87,7 @@ const commands: Record<string, Command> = {
       console.log(await issuer.issue(user, ttl));
     },
   },
+  ...policyCommands,
 };
 
 function stateCommand(summary: string, state: "active" | "locked" | "deleted"): Command {
@@ -107,19 +100,13 @@ function stateCommand(summary: string, state: "active" | "locked" | "deleted"): 
       const user = required(values, "user");
       const store = await openStore(config);
       try {
-        const sequence = await store.setUserState(user, state);
+        const sequence = await store.setUserState(user, state, cliContext());
         console.log(`user ${user} ${done} (sequence ${sequence})`);
       } finally {
         await store.close();
       }
     },
   };
-}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
-  return value;
 }
 
 function overview(): string {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { RevocationMode } from "./revocation.js";
 
 /** Everything the service reads from its environment, validated once. */
 export interface Config {
@@ -14,6 +15,12 @@ export interface Config {
   /** Largest request body any protocol accepts. */
   maxBodyBytes: number;
   logLevel: string;
+  /** Which tokens a password change revokes. */
+  tokenRevocation: RevocationMode;
+  /** The Have I Been Pwned style range API, used by policies with a breached check. */
+  breached: { url: URL; timeoutMs: number };
+  /** How long a process may use a policy it read before reading it again. */
+  policyCacheMs: number;
 }
 
 export type AuthConfig =
@@ -50,6 +57,12 @@ export function loadConfig(env: Env): LoadedConfig {
     tls: tlsConfig(env),
     maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     logLevel: oneOf(env, "LOG_LEVEL", ["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+    tokenRevocation: oneOf(env, "TOKEN_REVOCATION", ["others", "all", "none"], "others"),
+    breached: {
+      url: httpUrl(env, "BREACHED_API_URL", "https://api.pwnedpasswords.com"),
+      timeoutMs: intVar(env, "BREACHED_TIMEOUT_MS", 2000, 100, 10_000),
+    },
+    policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
   };
   return { config, warnings };
 }
@@ -70,6 +83,20 @@ function oneOf<T extends string>(env: Env, name: string, allowed: T[], fallback:
     throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, not "${raw}"`);
   }
   return raw as T;
+}
+
+function httpUrl(env: Env, name: string, fallback: string): URL {
+  const raw = env[name] || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${raw}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`${name} must be an http(s) URL, not "${url.protocol}"`);
+  }
+  return url;
 }
 
 /** DATABASE_URL takes a SQLite file as `sqlite:PATH`, `file:PATH` or a plain path. */

@@ -55,6 +55,21 @@ export const errors = {
   noSymbol: () => new ServiceError("invalid-argument", "DOMAIN-ZDLwA", "Password must contain symbol"),
   /** Our own: bcrypt stops at a NUL byte, so such a password would be cut short there. */
   nulCharacter: () => new ServiceError("invalid-argument", "PWSVC-NUL01", "Password must not contain a NUL character"),
+  /** Our own (nist profile): over 64 code points, or over bcrypt's 72 bytes once normalised. */
+  tooLong: () => new ServiceError("invalid-argument", "PWSVC-LEN01", "Password is too long"),
+  /** Our own: the blocklist of common passwords. */
+  tooCommon: () => new ServiceError("invalid-argument", "PWSVC-BLK01", "Password is too common"),
+  /** Our own: the blocklist's context words. */
+  containsContextWord: () =>
+    new ServiceError("invalid-argument", "PWSVC-BLK02", "Password must not contain the username or organisation name"),
+  /** Our own: the breached-password check found it. */
+  breached: () => new ServiceError("invalid-argument", "PWSVC-BRE01", "Password has appeared in a data breach"),
+  /** Our own: the breached-password check could not answer and the policy fails closed. */
+  breachedCheckUnavailable: () =>
+    new ServiceError("unavailable", "PWSVC-BRE02", "The breached-password check is unavailable; try again later"),
+  /** Our own: password history. Code 9 like "same as current", which it generalises. */
+  usedBefore: () =>
+    new ServiceError("failed-precondition", "PWSVC-HIS01", "New password must not be one of your recent passwords"),
   /** Our own: another change of the same user committed first. */
   concurrentChange: () =>
     new ServiceError("aborted", "PWSVC-SEQ01", "The password was changed by another request at the same time; try again"),

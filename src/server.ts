@@ -5,7 +5,7 @@ import net from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
-import { connectRoutes } from "./api/connect-routes.js";
+import { connectRoutes, requestContextValues } from "./api/connect-routes.js";
 import { REST_PATH, restHandler } from "./api/rest.js";
 import type { Config } from "./config.js";
 import type { NodeHandler as Handler, NodeRequest, NodeResponse } from "./http-types.js";
@@ -18,6 +18,7 @@ export function createHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): H
     routes: connectRoutes(endpoint),
     readMaxBytes: maxBodyBytes,
     fallback: notFound,
+    contextValues: requestContextValues,
   });
   return (req, res) => {
     const path = (req.url ?? "").split("?")[0];

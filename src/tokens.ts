@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import {
@@ -24,8 +24,16 @@ const CLOCK_TOLERANCE_S = 10;
 
 export interface Caller {
   userId: string;
-  /** The token's iat, in seconds. */
+  /** The token's iat, in seconds (fractional in our own tokens). */
   issuedAt: number;
+  /** The token's exp, in seconds. */
+  expiresAt: number;
+  /** SHA-256 (hex) of the token: names it without keeping it. */
+  fingerprint: string;
+}
+
+export function tokenFingerprint(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
 }
 
 /** Checks `Authorization: Bearer <JWT>` and names the caller. */
@@ -45,7 +53,7 @@ export class Authenticator {
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ["sub", "exp", "iat"],
       });
-      return { userId: payload.sub!, issuedAt: payload.iat! };
+      return { userId: payload.sub!, issuedAt: payload.iat!, expiresAt: payload.exp!, fingerprint: tokenFingerprint(match[1]) };
     } catch (err) {
       if (isKeySourceFailure(err)) {
         throw new ServiceError("unavailable", "AUTH-JWKS1", "The token issuer's keys cannot be fetched");
@@ -72,16 +80,35 @@ export class TokenIssuer {
 
   /** `ttl` in jose's form: "15m", "1h", "30s". */
   issue(userId: string, ttl: string): Promise<string> {
+    const now = Date.now();
+    return this.issueAt(userId, now, now / 1000 + secondsOf(ttl));
+  }
+
+  /**
+   * `iat` is fractional, of millisecond precision (RFC 7519's NumericDate
+   * allows it), so that revocation can tell a token from just after a
+   * password change from one just before it in the same second.
+   */
+  issueAt(userId: string, issuedAtMs: number, expiresAtSeconds: number): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: SELF_ALG, kid: this.kid, typ: "JWT" })
       .setSubject(userId)
       .setIssuer(this.issuer)
       .setAudience(this.audience)
-      .setIssuedAt()
-      .setExpirationTime(ttl)
+      .setIssuedAt(issuedAtMs / 1000)
+      .setExpirationTime(expiresAtSeconds)
       .setJti(randomUUID())
       .sign(this.privateKey);
   }
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "30s", "15m", "1h", "1d" in seconds. */
+function secondsOf(ttl: string): number {
+  const match = /^(\d+)\s*(s|m|h|d)$/.exec(ttl);
+  if (!match) throw new TypeError(`not a duration: "${ttl}"`);
+  return Number(match[1]) * UNIT_SECONDS[match[2]];
 }
 
 interface StoredKey {

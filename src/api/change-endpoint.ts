@@ -2,10 +2,12 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Logger } from "pino";
 import { type ObjectDetails, ObjectDetailsSchema } from "../../gen/zitadel/object_pb.js";
+import type { RequestContext } from "../audit.js";
 import { changePassword, type ChangePasswordDeps } from "../change-password.js";
 import { errors, invalidField, ServiceError } from "../errors.js";
 import { BCRYPT_MAX_BYTES } from "../hashing.js";
-import type { Authenticator } from "../tokens.js";
+import type { RevocationCheck } from "../revocation.js";
+import type { Authenticator, TokenIssuer } from "../tokens.js";
 
 /** Cap on the old password: only against abuse, since it may have been set elsewhere. */
 const OLD_PASSWORD_MAX_BYTES = 1024;
@@ -16,6 +18,14 @@ export interface ChangeRequest {
   authorization: string | null | undefined;
   oldPassword: string;
   newPassword: string;
+  /** User agent and remote address, for the audit trail. */
+  context: RequestContext;
+}
+
+export interface ChangeResult {
+  details: ObjectDetails;
+  /** Under TOKEN_REVOCATION=all, when this service issues tokens: one that outlives the change. */
+  freshToken?: string;
 }
 
 /**
@@ -28,22 +38,31 @@ export class ChangeEndpoint {
     private readonly authenticator: Authenticator,
     private readonly deps: ChangePasswordDeps,
     private readonly logger: Logger,
+    private readonly revocation: RevocationCheck,
+    /** Set when the service issues its own tokens and TOKEN_REVOCATION is "all". */
+    private readonly freshTokens?: TokenIssuer,
   ) {}
 
-  async handle(req: ChangeRequest): Promise<ObjectDetails> {
+  async handle(req: ChangeRequest): Promise<ChangeResult> {
     try {
       const caller = await this.authenticator.authenticate(req.authorization);
+      await this.revocation.check(caller);
       validate(req);
       const change = await changePassword(this.deps, {
         userId: caller.userId,
         oldPassword: req.oldPassword,
         newPassword: req.newPassword,
+        tokenFingerprint: caller.fingerprint,
+        context: req.context,
       });
-      return create(ObjectDetailsSchema, {
+      const details = create(ObjectDetailsSchema, {
         sequence: BigInt(change.sequence),
         changeDate: timestampFromDate(change.changedAt),
         resourceOwner: change.resourceOwner,
       });
+      // Issued at the change's own millisecond, so not before it; it expires when the caller's did.
+      const freshToken = await this.freshTokens?.issueAt(caller.userId, change.changedAt.getTime(), caller.expiresAt);
+      return { details, freshToken };
     } catch (err) {
       if (err instanceof ServiceError) throw err;
       // The error object may quote SQL or driver state, never request fields.

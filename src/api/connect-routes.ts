@@ -1,7 +1,8 @@
-import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from "@connectrpc/connect";
 import { PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../../gen/zitadel/auth_pb.js";
 import type { ServiceError } from "../errors.js";
+import type { NodeRequest } from "../http-types.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
 
@@ -13,23 +14,37 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
     ctx: HandlerContext,
   ) => {
     try {
-      const details = await endpoint.handle({
+      return await endpoint.handle({
         requestName,
         authorization: ctx.requestHeader.get("authorization"),
         oldPassword: req.oldPassword,
         newPassword: req.newPassword,
+        context: {
+          userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
+          remoteAddress: ctx.values.get(remoteAddressKey),
+        },
       });
-      return { details };
     } catch (err) {
       throw toConnectError(err as ServiceError); // handle() only ever throws ServiceError
     }
   };
   return (router: ConnectRouter) => {
     router.service(AuthService, {
-      updateMyPassword: (req, ctx) => change("UpdateMyPasswordRequest", req, ctx),
+      // ZITADEL's response has details alone.
+      updateMyPassword: async (req, ctx) => ({ details: (await change("UpdateMyPasswordRequest", req, ctx)).details }),
     });
     router.service(PasswordService, {
-      changeMyPassword: (req, ctx) => change("ChangeMyPasswordRequest", req, ctx),
+      changeMyPassword: async (req, ctx) => {
+        const { details, freshToken } = await change("ChangeMyPasswordRequest", req, ctx);
+        return { details, accessToken: freshToken ?? "" };
+      },
     });
   };
+}
+
+const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: "remote address" });
+
+/** For connectNodeAdapter's contextValues: the socket's peer address, for the audit trail. */
+export function requestContextValues(req: NodeRequest) {
+  return createContextValues().set(remoteAddressKey, req.socket?.remoteAddress);
 }

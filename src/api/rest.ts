@@ -40,11 +40,12 @@ export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
       checkContentType(req.headers["content-type"]);
       const body = await readBody(req, maxBodyBytes);
       const message = parseRequest(body);
-      const details = await endpoint.handle({
+      const { details } = await endpoint.handle({
         requestName: "UpdateMyPasswordRequest",
         authorization: req.headers.authorization,
         oldPassword: message.oldPassword,
         newPassword: message.newPassword,
+        context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress },
       });
       const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));
       send(res, 200, json);

@@ -5,6 +5,9 @@ export interface Database {
   orgs: OrgTable;
   users: UserTable;
   events: EventTable;
+  policies: PolicyTable;
+  password_history: PasswordHistoryTable;
+  audit_events: AuditEventTable;
 }
 
 export interface OrgTable {
@@ -28,6 +31,10 @@ export interface UserTable {
   failed_attempts: number;
   created_at: number;
   changed_at: number;
+  /** Epoch ms of the last password change that revoked tokens: older tokens are refused. */
+  tokens_valid_after: number | null;
+  /** SHA-256 (hex) of the one token that made that change and stays valid. */
+  token_exempt: string | null;
 }
 
 /** Append-only log of a user's events; (user_id, sequence) is unique. */
@@ -41,3 +48,46 @@ export interface EventTable {
 }
 
 export type UserRow = Selectable<UserTable>;
+
+/** Booleans are 0/1 integers: the same on SQLite and PostgreSQL. */
+export interface PolicyTable {
+  /** "instance" for the instance default, else an organisation ID. */
+  scope: string;
+  profile: string;
+  min_length: number;
+  has_lowercase: number;
+  has_uppercase: number;
+  has_number: number;
+  has_symbol: number;
+  max_password_attempts: number;
+  history_count: number;
+  blocklist: number;
+  breached_check: string;
+  updated_at: number;
+}
+
+/** Hashes a user's password had before; `sequence` is the change that replaced it. */
+export interface PasswordHistoryTable {
+  user_id: string;
+  sequence: number;
+  password_hash: string;
+  created_at: number;
+}
+
+/**
+ * The audit trail: every outcome, each committed with its effect. Apart from
+ * `events` so that a user's `sequence` keeps counting only the aggregate's
+ * changes (created = 1, each password change the next).
+ */
+export interface AuditEventTable {
+  /** Time-ordered ID. */
+  id: string;
+  user_id: string | null;
+  org_id: string | null;
+  type: string;
+  created_at: number;
+  user_agent: string | null;
+  remote_address: string | null;
+  /** JSON; never holds a password, hash or token. */
+  payload: string;
+}

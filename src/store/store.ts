@@ -2,9 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
-import type { UserStore, UserRecord, CommittedChange } from "../change-password.js";
+import type { AuditEntry, AuditLog, RequestContext } from "../audit.js";
+import type { ChangeExtras, UserStore, UserRecord, CommittedChange, FailedAttempt } from "../change-password.js";
 import type { IdGenerator } from "../ids.js";
+import type { PasswordPolicy, PolicySource } from "../policy.js";
+import type { CutoffSource, TokenCutoff } from "../revocation.js";
 import { migrateToLatest } from "./migrations.js";
+import { INSTANCE_SCOPE, policyFromRow, policyToRow } from "./policy-rows.js";
 import type { Database, UserKind, UserRow, UserState } from "./schema.js";
 
 export interface NewUserInput {
@@ -35,7 +39,7 @@ export interface StoredEvent {
 export class StoreInputError extends Error {}
 
 /** The only module that speaks SQL. */
-export class Store implements UserStore {
+export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
   constructor(
     readonly db: Kysely<Database>,
     private readonly ids: IdGenerator,
@@ -50,30 +54,48 @@ export class Store implements UserStore {
   }
 
   async findUser(userId: string): Promise<UserRecord | undefined> {
-    const row = await this.db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("users")
+      .innerJoin("orgs", "orgs.id", "users.org_id")
+      .selectAll("users")
+      .select("orgs.name as org_name")
+      .where("users.id", "=", userId)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 
-  async recordFailedAttempt(userId: string, maxAttempts: number): Promise<{ failedAttempts: number; locked: boolean }> {
-    // One statement, so concurrent failures each count exactly once.
-    const row = await this.db
-      .updateTable("users")
-      .set((eb) => ({
-        failed_attempts: eb("failed_attempts", "+", 1),
-        state:
-          maxAttempts > 0
-            ? eb
-                .case()
-                .when(eb("failed_attempts", "+", 1), ">=", maxAttempts)
-                .then("locked" as UserState)
-                .else(eb.ref("state"))
-                .end()
-            : eb.ref("state"),
-      }))
-      .where("id", "=", userId)
-      .returning(["failed_attempts", "state"])
-      .executeTakeFirstOrThrow();
-    return { failedAttempts: row.failed_attempts, locked: row.state === "locked" };
+  async recordFailedAttempt(userId: string, maxAttempts: number, audit: AuditEntry, at: Date): Promise<FailedAttempt> {
+    return this.db.transaction().execute(async (tx) => {
+      // One statement, so concurrent failures each count exactly once; only
+      // an active user counts, so the user locks at the maximum, not later.
+      const row = await tx
+        .updateTable("users")
+        .set((eb) => ({
+          failed_attempts: eb("failed_attempts", "+", 1),
+          state:
+            maxAttempts > 0
+              ? eb
+                  .case()
+                  .when(eb("failed_attempts", "+", 1), ">=", maxAttempts)
+                  .then("locked" as UserState)
+                  .else(eb.ref("state"))
+                  .end()
+              : eb.ref("state"),
+        }))
+        .where("id", "=", userId)
+        .where("state", "=", "active")
+        .returning(["failed_attempts", "state"])
+        .executeTakeFirst();
+      if (!row) {
+        // A concurrent failure locked the user (or an administrator did) since it was read.
+        const now = await tx.selectFrom("users").select(["failed_attempts", "state"]).where("id", "=", userId).executeTakeFirstOrThrow();
+        return { failedAttempts: now.failed_attempts, locked: now.state === "locked", counted: false };
+      }
+      const locked = row.state === "locked";
+      await this.insertAudit(tx, { ...audit, payload: { failedAttempts: row.failed_attempts } }, at);
+      if (locked) await this.insertAudit(tx, { ...audit, type: "user.locked", payload: { reason: "max_password_attempts", failedAttempts: row.failed_attempts } }, at);
+      return { failedAttempts: row.failed_attempts, locked, counted: true };
+    });
   }
 
   async commitPasswordChange(
@@ -81,13 +103,17 @@ export class Store implements UserStore {
     expectedSequence: number,
     passwordHash: string,
     at: Date,
+    extras: ChangeExtras,
   ): Promise<CommittedChange | undefined> {
     return this.db.transaction().execute(async (tx) => {
       // The user row moves only from the sequence the caller read: a
       // concurrent change that committed first makes this update miss.
+      const tokens = extras.revokeTokens
+        ? { tokens_valid_after: at.getTime(), token_exempt: extras.revokeTokens.exempt }
+        : {};
       const updated = await tx
         .updateTable("users")
-        .set({ password_hash: passwordHash, sequence: expectedSequence + 1, failed_attempts: 0, changed_at: at.getTime() })
+        .set({ password_hash: passwordHash, sequence: expectedSequence + 1, failed_attempts: 0, changed_at: at.getTime(), ...tokens })
         .where("id", "=", userId)
         .where("sequence", "=", expectedSequence)
         .where("state", "=", "active")
@@ -99,8 +125,115 @@ export class Store implements UserStore {
         .insertInto("events")
         .values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" })
         .execute();
+      await this.keepHistory(tx, userId, sequence, extras, at);
+      await this.insertAudit(tx, { ...extras.audit, payload: { sequence } }, at);
       return { sequence, changedAt: at, resourceOwner: updated.org_id };
     });
+  }
+
+  /** Keeps the replaced hash and at most `historyLimit` old hashes in all; none are kept that no policy asks for. */
+  private async keepHistory(tx: Kysely<Database>, userId: string, sequence: number, extras: ChangeExtras, at: Date) {
+    if (extras.historyLimit > 0 && extras.replacedHash) {
+      await tx
+        .insertInto("password_history")
+        .values({ user_id: userId, sequence, password_hash: extras.replacedHash, created_at: at.getTime() })
+        .execute();
+    }
+    const kept = await tx
+      .selectFrom("password_history")
+      .select("sequence")
+      .where("user_id", "=", userId)
+      .orderBy("sequence", "desc")
+      .limit(extras.historyLimit)
+      .execute();
+    let prune = tx.deleteFrom("password_history").where("user_id", "=", userId);
+    if (kept.length > 0) prune = prune.where("sequence", "not in", kept.map((k) => k.sequence));
+    await prune.execute();
+  }
+
+  /** The user's last `count` replaced hashes, newest first. */
+  async passwordHistory(userId: string, count: number): Promise<string[]> {
+    if (count <= 0) return [];
+    const rows = await this.db
+      .selectFrom("password_history")
+      .select("password_hash")
+      .where("user_id", "=", userId)
+      .orderBy("sequence", "desc")
+      .limit(count)
+      .execute();
+    return rows.map((r) => r.password_hash);
+  }
+
+  async tokenCutoff(userId: string): Promise<TokenCutoff | undefined> {
+    const row = await this.db
+      .selectFrom("users")
+      .select(["tokens_valid_after", "token_exempt"])
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (!row || row.tokens_valid_after === null) return undefined;
+    return { validAfterMs: Number(row.tokens_valid_after), exempt: row.token_exempt };
+  }
+
+  /** The organisation's policy, else the instance default, else ZITADEL's defaults. */
+  async forOrg(orgId: string): Promise<PasswordPolicy> {
+    const rows = await this.db.selectFrom("policies").selectAll().where("scope", "in", [orgId, INSTANCE_SCOPE]).execute();
+    const row = rows.find((r) => r.scope === orgId) ?? rows.find((r) => r.scope === INSTANCE_SCOPE);
+    return policyFromRow(row);
+  }
+
+  /** The stored policy of one scope (an organisation, or the instance when orgId is undefined), if any. */
+  async storedPolicy(orgId: string | undefined): Promise<PasswordPolicy | undefined> {
+    const row = await this.db.selectFrom("policies").selectAll().where("scope", "=", orgId ?? INSTANCE_SCOPE).executeTakeFirst();
+    return row && policyFromRow(row);
+  }
+
+  /** Writes a scope's whole policy, with its audit event, in one transaction. */
+  async setPolicy(orgId: string | undefined, policy: PasswordPolicy, audit: AuditEntry, at = new Date()): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (orgId !== undefined) {
+        const org = await tx.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst();
+        if (!org) throw new StoreInputError(`no organisation ${orgId}`);
+      }
+      const row = policyToRow(orgId ?? INSTANCE_SCOPE, policy, at);
+      const { scope, ...values } = row;
+      await tx.insertInto("policies").values(row).onConflict((oc) => oc.column("scope").doUpdateSet(values)).execute();
+      await this.insertAudit(tx, audit, at);
+    });
+  }
+
+  /** An audit event with no other effect to commit with. */
+  async record(entry: AuditEntry, at: Date): Promise<void> {
+    await this.insertAudit(this.db, entry, at);
+  }
+
+  private async insertAudit(db: Kysely<Database>, entry: AuditEntry, at: Date): Promise<void> {
+    await db
+      .insertInto("audit_events")
+      .values({
+        id: this.ids.next(),
+        user_id: entry.userId ?? null,
+        org_id: entry.orgId ?? null,
+        type: entry.type,
+        created_at: at.getTime(),
+        user_agent: entry.context.userAgent?.slice(0, 300) ?? null,
+        remote_address: entry.context.remoteAddress?.slice(0, 100) ?? null,
+        payload: JSON.stringify(entry.payload ?? {}),
+      })
+      .execute();
+  }
+
+  async listAudit(userId: string): Promise<AuditRecord[]> {
+    const rows = await this.db.selectFrom("audit_events").selectAll().where("user_id", "=", userId).orderBy("id").execute();
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      at: new Date(Number(r.created_at)).toISOString(),
+      userId: r.user_id,
+      orgId: r.org_id,
+      userAgent: r.user_agent,
+      remoteAddress: r.remote_address,
+      payload: JSON.parse(r.payload),
+    }));
   }
 
   async createUser(input: NewUserInput, at = new Date()): Promise<CreatedUser> {
@@ -149,9 +282,9 @@ export class Store implements UserStore {
    * An administrator's change of a user's state, with its event. Unlocking
    * also clears the failed-attempt count, so the user starts afresh.
    */
-  async setUserState(userId: string, state: "active" | "locked" | "deleted", at = new Date()): Promise<number> {
+  async setUserState(userId: string, state: "active" | "locked" | "deleted", context: RequestContext, at = new Date()): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
-      const user = await tx.selectFrom("users").select(["state", "sequence"]).where("id", "=", userId).executeTakeFirst();
+      const user = await tx.selectFrom("users").select(["state", "sequence", "org_id", "failed_attempts"]).where("id", "=", userId).executeTakeFirst();
       if (!user || user.state === "deleted") throw new StoreInputError(`no user ${userId}`);
       const allowed: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
       if (!allowed[state].includes(user.state)) {
@@ -165,6 +298,8 @@ export class Store implements UserStore {
         .execute();
       const type = { active: "user.unlocked", locked: "user.locked", deleted: "user.removed" }[state];
       await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
+      const payload = { sequence, ...(state === "active" ? { clearedFailedAttempts: user.failed_attempts } : {}) };
+      await this.insertAudit(tx, { type: type as AuditEntry["type"], context, userId, orgId: user.org_id, payload }, at);
       return sequence;
     });
   }
@@ -186,10 +321,23 @@ export class Store implements UserStore {
   }
 }
 
-function toRecord(row: UserRow): UserRecord {
+export interface AuditRecord {
+  id: string;
+  type: string;
+  at: string;
+  userId: string | null;
+  orgId: string | null;
+  userAgent: string | null;
+  remoteAddress: string | null;
+  payload: Record<string, unknown>;
+}
+
+function toRecord(row: UserRow & { org_name: string }): UserRecord {
   return {
     id: row.id,
     orgId: row.org_id,
+    username: row.username,
+    orgName: row.org_name,
     kind: row.kind,
     state: row.state,
     passwordHash: row.password_hash,

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file passwordservice/v1/password_service.proto.
  */
 export const file_passwordservice_v1_password_service: GenFile = /*@__PURE__*/
-  fileDesc("CilwYXNzd29yZHNlcnZpY2UvdjEvcGFzc3dvcmRfc2VydmljZS5wcm90bxIScGFzc3dvcmRzZXJ2aWNlLnYxIkUKF0NoYW5nZU15UGFzc3dvcmRSZXF1ZXN0EhQKDG9sZF9wYXNzd29yZBgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiRgoYQ2hhbmdlTXlQYXNzd29yZFJlc3BvbnNlEioKB2RldGFpbHMYASABKAsyGS56aXRhZGVsLnYxLk9iamVjdERldGFpbHMygAEKD1Bhc3N3b3JkU2VydmljZRJtChBDaGFuZ2VNeVBhc3N3b3JkEisucGFzc3dvcmRzZXJ2aWNlLnYxLkNoYW5nZU15UGFzc3dvcmRSZXF1ZXN0GiwucGFzc3dvcmRzZXJ2aWNlLnYxLkNoYW5nZU15UGFzc3dvcmRSZXNwb25zZWIGcHJvdG8z", [file_zitadel_object]);
+  fileDesc("CilwYXNzd29yZHNlcnZpY2UvdjEvcGFzc3dvcmRfc2VydmljZS5wcm90bxIScGFzc3dvcmRzZXJ2aWNlLnYxIkUKF0NoYW5nZU15UGFzc3dvcmRSZXF1ZXN0EhQKDG9sZF9wYXNzd29yZBgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiXAoYQ2hhbmdlTXlQYXNzd29yZFJlc3BvbnNlEioKB2RldGFpbHMYASABKAsyGS56aXRhZGVsLnYxLk9iamVjdERldGFpbHMSFAoMYWNjZXNzX3Rva2VuGAIgASgJMoABCg9QYXNzd29yZFNlcnZpY2USbQoQQ2hhbmdlTXlQYXNzd29yZBIrLnBhc3N3b3Jkc2VydmljZS52MS5DaGFuZ2VNeVBhc3N3b3JkUmVxdWVzdBosLnBhc3N3b3Jkc2VydmljZS52MS5DaGFuZ2VNeVBhc3N3b3JkUmVzcG9uc2ViBnByb3RvMw", [file_zitadel_object]);
 
 /**
  * @generated from message passwordservice.v1.ChangeMyPasswordRequest
@@ -44,6 +44,15 @@ export type ChangeMyPasswordResponse = Message<"passwordservice.v1.ChangeMyPassw
    * @generated from field: zitadel.v1.ObjectDetails details = 1;
    */
   details?: ObjectDetails | undefined;
+
+  /**
+   * Set only under TOKEN_REVOCATION=all when this service issues tokens: the
+   * caller's token is revoked with the others, and this one, issued at the
+   * change and expiring when the caller's token would have, replaces it.
+   *
+   * @generated from field: string access_token = 2;
+   */
+  accessToken: string;
 };
 
 /**

@@ -1,0 +1,33 @@
+/** Where a request came from, as each protocol adapter reads it: plain data for the audit trail. */
+export interface RequestContext {
+  userAgent?: string;
+  remoteAddress?: string;
+}
+
+export type AuditType =
+  | "password.changed"
+  | "password.check.failed"
+  | "password.change.refused"
+  | "user.locked"
+  | "user.unlocked"
+  | "user.removed"
+  | "policy.changed";
+
+/** One audit event. The payload never holds a password, a hash or a token. */
+export interface AuditEntry {
+  type: AuditType;
+  userId?: string;
+  orgId?: string;
+  context: RequestContext;
+  payload?: Record<string, unknown>;
+}
+
+/** For outcomes with no effect of their own to commit with (a refused new password). */
+export interface AuditLog {
+  record(entry: AuditEntry, at: Date): Promise<void>;
+}
+
+/** The context of a command-line administrator. */
+export function cliContext(): RequestContext {
+  return { userAgent: "password-service-cli" };
+}

@@ -1,0 +1,180 @@
+import { openStore } from "./app.js";
+import type { Store } from "./store/store.js";
+import { cliContext } from "./audit.js";
+import { type Command, help, required, UsageError } from "./cli-args.js";
+import {
+  applyProfile,
+  BREACHED_CHECKS,
+  type BreachedCheck,
+  DEFAULT_POLICY,
+  type PasswordPolicy,
+  type Profile,
+  PROFILES,
+  policyProblem,
+} from "./policy.js";
+
+type Values = Record<string, string | boolean | undefined>;
+
+const SET_USAGE =
+  "policy set [--org ID] [--profile zitadel|nist] [--min-length N] [--has-lowercase true|false] " +
+  "[--has-uppercase true|false] [--has-number true|false] [--has-symbol true|false] [--max-password-attempts N] " +
+  "[--history-count N] [--blocklist true|false] [--breached-check off|fail-open|fail-closed]\n\n" +
+  "Without --org it sets the instance default. An organisation without a policy of its own starts from the\n" +
+  "instance default. --profile fills in its fields first; the other flags then override single fields.";
+
+export const policyCommands: Record<string, Command> = {
+  "policy show": {
+    summary: "show the password policy of an organisation, or the instance default",
+    usage: "policy show [--org ID] [--json]\n\nAn organisation without a policy of its own shows the instance default it uses.",
+    options: { ...help, org: { type: "string" }, json: { type: "boolean" } },
+    async run(values, config) {
+      const org = orgOption(values);
+      const store = await openStore(config);
+      try {
+        const own = org === undefined ? undefined : await store.storedPolicy(org);
+        const policy = own ?? (await effectivePolicy(store, undefined));
+        const source = org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)";
+        console.log(values.json ? JSON.stringify({ source, ...policyJson(policy) }) : describe(source, policy));
+      } finally {
+        await store.close();
+      }
+    },
+  },
+  "policy set": {
+    summary: "set the password policy of an organisation, or the instance default",
+    usage: SET_USAGE,
+    options: {
+      ...help,
+      org: { type: "string" },
+      profile: { type: "string" },
+      "min-length": { type: "string" },
+      "has-lowercase": { type: "string" },
+      "has-uppercase": { type: "string" },
+      "has-number": { type: "string" },
+      "has-symbol": { type: "string" },
+      "max-password-attempts": { type: "string" },
+      "history-count": { type: "string" },
+      blocklist: { type: "string" },
+      "breached-check": { type: "string" },
+    },
+    async run(values, config) {
+      const org = orgOption(values);
+      parseAll(values, DEFAULT_POLICY); // every flag checked before the database is opened
+      const store = await openStore(config);
+      try {
+        const before = await effectivePolicy(store, org);
+        const after = parseAll(values, before);
+        const problem = policyProblem(after);
+        if (problem) throw new UsageError(problem);
+        const audit = { type: "policy.changed" as const, orgId: org, context: cliContext(), payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) } };
+        await store.setPolicy(org, after, audit);
+        console.log(describe(org === undefined ? "instance" : `organisation ${org}`, after));
+      } finally {
+        await store.close();
+      }
+    },
+  },
+  events: {
+    summary: "list a user's audit events",
+    usage: "events --user USER_ID [--json]\n\n--json prints one JSON object per line.",
+    options: { ...help, user: { type: "string" }, json: { type: "boolean" } },
+    async run(values, config) {
+      const user = required(values, "user");
+      const store = await openStore(config);
+      try {
+        for (const e of await store.listAudit(user)) {
+          if (values.json) console.log(JSON.stringify(e));
+          else console.log(`${e.at}  ${e.type.padEnd(24)}${e.remoteAddress ?? "-"}  ${e.userAgent ?? "-"}  ${JSON.stringify(e.payload)}`);
+        }
+      } finally {
+        await store.close();
+      }
+    },
+  },
+};
+
+/** The policy that applies to an organisation, or the instance default. */
+async function effectivePolicy(store: Store, org: string | undefined): Promise<PasswordPolicy> {
+  return org !== undefined ? store.forOrg(org) : ((await store.storedPolicy(undefined)) ?? DEFAULT_POLICY);
+}
+
+function orgOption(values: Values): string | undefined {
+  const org = values.org;
+  if (org === undefined) return undefined;
+  if (typeof org !== "string" || !/^\d{1,20}$/.test(org)) throw new UsageError("--org takes an organisation ID (digits)");
+  return org;
+}
+
+/** The policy with the flags applied: the profile first, then single fields. */
+function parseAll(values: Values, base: PasswordPolicy): PasswordPolicy {
+  let policy = base;
+  const profile = values.profile;
+  if (profile !== undefined) policy = applyProfile(policy, oneOf("profile", profile as string, PROFILES));
+  const c = { ...policy.complexity };
+  const flag = (name: string) => values[name] as string | undefined;
+  if (flag("min-length") !== undefined) c.minLength = count("min-length", flag("min-length")!);
+  if (flag("has-lowercase") !== undefined) c.hasLowercase = bool("has-lowercase", flag("has-lowercase")!);
+  if (flag("has-uppercase") !== undefined) c.hasUppercase = bool("has-uppercase", flag("has-uppercase")!);
+  if (flag("has-number") !== undefined) c.hasNumber = bool("has-number", flag("has-number")!);
+  if (flag("has-symbol") !== undefined) c.hasSymbol = bool("has-symbol", flag("has-symbol")!);
+  const attempts = flag("max-password-attempts");
+  const history = flag("history-count");
+  const blocklist = flag("blocklist");
+  const breached = flag("breached-check");
+  return {
+    ...policy,
+    complexity: c,
+    lockout: attempts === undefined ? policy.lockout : { maxPasswordAttempts: count("max-password-attempts", attempts) },
+    historyCount: history === undefined ? policy.historyCount : count("history-count", history),
+    blocklist: blocklist === undefined ? policy.blocklist : bool("blocklist", blocklist),
+    breachedCheck: breached === undefined ? policy.breachedCheck : oneOf<BreachedCheck>("breached-check", breached, BREACHED_CHECKS),
+  };
+}
+
+function count(name: string, raw: string): number {
+  if (!/^\d{1,6}$/.test(raw)) throw new UsageError(`--${name} takes a whole number, not "${raw}"`);
+  return Number(raw);
+}
+
+function bool(name: string, raw: string): boolean {
+  if (raw !== "true" && raw !== "false") throw new UsageError(`--${name} takes true or false, not "${raw}"`);
+  return raw === "true";
+}
+
+function oneOf<T extends string>(name: string, raw: string, allowed: T[]): T {
+  if (!allowed.includes(raw as T)) throw new UsageError(`--${name} takes one of ${allowed.join(", ")}, not "${raw}"`);
+  return raw as T;
+}
+
+/** The policy in the flags' own names, for --json and the audit trail. */
+function policyJson(p: PasswordPolicy) {
+  return {
+    profile: p.profile as Profile,
+    minLength: p.complexity.minLength,
+    hasLowercase: p.complexity.hasLowercase,
+    hasUppercase: p.complexity.hasUppercase,
+    hasNumber: p.complexity.hasNumber,
+    hasSymbol: p.complexity.hasSymbol,
+    maxPasswordAttempts: p.lockout.maxPasswordAttempts,
+    historyCount: p.historyCount,
+    blocklist: p.blocklist,
+    breachedCheck: p.breachedCheck,
+  };
+}
+
+function describe(source: string, p: PasswordPolicy): string {
+  const unit = p.profile === "nist" ? "code points" : "bytes";
+  return [
+    `policy of ${source}`,
+    `  profile                ${p.profile}`,
+    `  min-length             ${p.complexity.minLength} ${unit}`,
+    `  has-lowercase          ${p.complexity.hasLowercase}`,
+    `  has-uppercase          ${p.complexity.hasUppercase}`,
+    `  has-number             ${p.complexity.hasNumber}`,
+    `  has-symbol             ${p.complexity.hasSymbol}`,
+    `  max-password-attempts  ${p.lockout.maxPasswordAttempts}${p.lockout.maxPasswordAttempts === 0 ? " (never lock)" : ""}`,
+    `  history-count          ${p.historyCount}`,
+    `  blocklist              ${p.blocklist}`,
+    `  breached-check         ${p.breachedCheck}`,
+  ].join("\n");
+}
