@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { type Caller, PROTOCOLS } from "./clients.js";
+import { cli, cliOk, type Service, type TestUser } from "./service.js";
+
+/** Every protocol but two of the three `buf curl` callers, which are slow; one stays. */
+export const MOST_PROTOCOLS: Record<string, Caller> = Object.fromEntries(
+  Object.entries(PROTOCOLS).filter(([name]) => !name.startsWith("buf curl") || name === "buf curl grpc"),
+);
+
+/** `password-service policy set ARGS` against the service's database; fails the test if it fails. */
+export function setPolicy(service: Service, args: string[]): Promise<string> {
+  return cliOk(["policy", "set", ...args], service.env);
+}
+
+export async function showPolicy(service: Service, org?: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await cliOk(["policy", "show", "--json", ...(org ? ["--org", org] : [])], service.env));
+}
+
+export interface AuditEvent {
+  id: string;
+  type: string;
+  at: string;
+  userId: string | null;
+  orgId: string | null;
+  userAgent: string | null;
+  remoteAddress: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** `password-service events --user ID --json`, parsed. */
+export async function auditEvents(service: Service, userId: string): Promise<AuditEvent[]> {
+  const out = await cliOk(["events", "--user", userId, "--json"], service.env);
+  return out === "" ? [] : out.split("\n").map((line) => JSON.parse(line));
+}
+
+/** Every row of every table of the service's database, as text. */
+export function databaseText(service: Service): string {
+  const db = new SQLite(path.join(service.dataDir, "password-service.db"), { readonly: true });
+  try {
+    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
+    return tables.map(({ name }) => JSON.stringify(db.prepare(`select * from "${name}"`).all())).join("\n");
+  } finally {
+    db.close();
+  }
+}
+
+/** Asserts that no secret appears in the server's log lines or its audit trail. */
+export function assertNoSecrets(service: Service, secrets: string[]): void {
+  const logs = service.logs.join("\n");
+  const db = new SQLite(path.join(service.dataDir, "password-service.db"), { readonly: true });
+  let audit: string;
+  try {
+    audit = JSON.stringify(db.prepare("select * from audit_events").all()) + JSON.stringify(db.prepare("select * from events").all());
+  } finally {
+    db.close();
+  }
+  for (const secret of secrets.filter(Boolean)) {
+    assert.ok(!logs.includes(secret), `a secret in the logs: ${secret.slice(0, 4)}…`);
+    assert.ok(!audit.includes(secret), `a secret in the events: ${secret.slice(0, 4)}…`);
+  }
+}
+
+export { cli };
+
+/** A user with a chosen username (Service.createUser picks a random one). */
+export async function createNamedUser(service: Service, username: string, password: string, extraArgs: string[] = []): Promise<TestUser> {
+  const out = await cliOk(["user", "create", "--username", username, "--password", password, "--json", ...extraArgs], service.env);
+  const created = JSON.parse(out) as { userId: string; resourceOwner: string };
+  return { ...created, password, token: await service.token(created.userId) };
+}
