@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { bearer, type Outcome, PROTOCOLS } from "./support/clients.js";
+import { assertNoSecrets, auditEvents, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
+import { cliOk, Service, type TestUser } from "./support/service.js";
+
+type Failure = Extract<Outcome, { ok: false }>;
+
+function wrong(user: TestUser) {
+  return { oldPassword: "Wrong-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(user.token) };
+}
+
+describe("lockout", () => {
+  let service: Service;
+  let second: Service;
+
+  before(async () => {
+    service = await Service.start({ POLICY_CACHE_MS: "0" });
+    // A second server process on the same database: counting must be exact across processes too.
+    second = await Service.start({ POLICY_CACHE_MS: "0" }, service.dataDir);
+  });
+  after(async () => {
+    await second.stop();
+    await service.stop();
+  });
+
+  it("counts N parallel wrong passwords exactly N, on two processes, and never locks by default", async () => {
+    const user = await service.createUser("Right-Passw0rd!");
+    const n = 8;
+    const outcomes = (await Promise.all(
+      Array.from({ length: n }, (_, i) => (i % 2 ? PROTOCOLS.REST : PROTOCOLS["grpc-js (h2c)"])(i % 2 ? service.address : second.address, wrong(user))),
+    )) as Failure[];
+    assert.deepEqual(outcomes.map((o) => o.detail?.id), Array(n).fill("COMMAND-3M0fs"));
+    // Each answer carries its own count: 1..N, each once.
+    assert.deepEqual(outcomes.map((o) => o.detail!.failedAttempts).sort((a, b) => a! - b!), Array.from({ length: n }, (_, i) => i + 1));
+    const row = service.userRow(user.userId);
+    assert.equal(row.failed_attempts, n);
+    assert.equal(row.state, "active", "max_password_attempts 0 never locks");
+    assert.equal(row.sequence, 1, "failures are not events of the user's sequence");
+    const failed = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.check.failed");
+    assert.equal(failed.length, n, "one audit event per failure");
+  });
+
+  it("locks at the maximum under concurrency, not later; then User is locked on every protocol; unlock clears it", async () => {
+    const user = await service.createUser("Right-Passw0rd!", ["--org-name", "lockout"]);
+    await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "3"]);
+    const outcomes = (await Promise.all(
+      Array.from({ length: 8 }, (_, i) => PROTOCOLS.REST(i % 2 ? service.address : second.address, wrong(user))),
+    )) as Failure[];
+    const invalid = outcomes.filter((o) => o.detail?.id === "COMMAND-3M0fs");
+    const locked = outcomes.filter((o) => o.detail?.id === "COMMAND-JLK35");
+    assert.deepEqual(invalid.map((o) => o.detail!.failedAttempts).sort(), [1, 2, 3], "the third failure locks and still answers Password is invalid");
+    assert.equal(locked.length, 5);
+    for (const o of locked) assert.equal(o.detail!.failedAttempts, 3);
+    const row = service.userRow(user.userId);
+    assert.equal(row.state, "locked");
+    assert.equal(row.failed_attempts, 3, "the user locks at the maximum, and nothing counts after");
+
+    for (const [name, call] of Object.entries(MOST_PROTOCOLS)) {
+      // Even the right password: a locked user cannot change it.
+      const outcome = (await call(service.address, { ...wrong(user), oldPassword: "Right-Passw0rd!" })) as Failure;
+      assert.equal(outcome.code, 9, name);
+      assert.equal(outcome.message, "User is locked (COMMAND-JLK35)", name);
+      assert.deepEqual(outcome.detail, { type: "zitadel.v1.CredentialsCheckError", id: "COMMAND-JLK35", message: "User is locked", failedAttempts: 3 }, name);
+    }
+
+    await cliOk(["user", "unlock", "--user", user.userId], service.env);
+    assert.deepEqual(
+      { state: service.userRow(user.userId).state, failed: service.userRow(user.userId).failed_attempts },
+      { state: "active", failed: 0 },
+    );
+    const changed = await PROTOCOLS.REST(service.address, { ...wrong(user), oldPassword: "Right-Passw0rd!" });
+    assert.equal(changed.ok, true, JSON.stringify(changed));
+
+    const types = (await auditEvents(service, user.userId)).map((e) => e.type);
+    assert.equal(types.filter((t) => t === "user.locked").length, 1, "locked once");
+    assert.ok(types.includes("user.unlocked"));
+    assert.equal(types.at(-1), "password.changed");
+    const unlocked = (await auditEvents(service, user.userId)).find((e) => e.type === "user.unlocked")!;
+    assert.equal(unlocked.userAgent, "password-service-cli");
+    assert.deepEqual(unlocked.payload, { sequence: 2, clearedFailedAttempts: 3 });
+    assertNoSecrets(service, ["Right-Passw0rd!", "Wrong-Passw0rd!", "New-Passw0rd!", user.token]);
+  });
+
+  it("a successful change resets the count", async () => {
+    const user = await service.createUser("Right-Passw0rd!");
+    await PROTOCOLS.REST(service.address, wrong(user));
+    await PROTOCOLS.REST(service.address, wrong(user));
+    assert.equal(service.userRow(user.userId).failed_attempts, 2);
+    const changed = await PROTOCOLS.REST(service.address, { ...wrong(user), oldPassword: "Right-Passw0rd!" });
+    assert.equal(changed.ok, true);
+    assert.equal(service.userRow(user.userId).failed_attempts, 0);
+  });
+});
