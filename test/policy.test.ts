@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { bearer, type Outcome } from "./support/clients.js";
-import { assertNoSecrets, auditEvents, cli, createNamedUser, MOST_PROTOCOLS, setPolicy, showPolicy } from "./support/policy.js";
+import { bearer } from "./support/clients.js";
+import { assertNoSecrets, assertRefusal, auditEvents, cli, createNamedUser, MOST_PROTOCOLS, setPolicy, showPolicy } from "./support/policy.js";
 import { Service, type TestUser } from "./support/service.js";
-
-function refusal(outcome: Outcome, code: number, id: string, message: string, where: string): void {
-  assert.equal(outcome.ok, false, `${where}: expected ${id}, got ${JSON.stringify(outcome)}`);
-  const got = outcome as Extract<Outcome, { ok: false }>;
-  assert.equal(got.code, code, where);
-  assert.equal(got.message, `${message} (${id})`, where);
-  assert.deepEqual(got.detail, { type: "zitadel.v1.ErrorDetail", id, message }, where);
-  if (got.httpStatus !== undefined) assert.equal(got.httpStatus, 400, where);
-}
 
 describe("policy show and set", () => {
   let service: Service;
@@ -114,7 +105,7 @@ describe("policy rules on every protocol", () => {
     it(protocol, async () => {
       for (const [label, user, newPassword, code, id, message] of cases) {
         const outcome = await call(service.address, { oldPassword: "Current-Passw0rd!", newPassword, authorization: bearer(user().token) });
-        refusal(outcome, code, id, message, `${protocol}: ${label}`);
+        assertRefusal(outcome, code, id, message, `${protocol}: ${label}`);
       }
     });
   }
@@ -130,7 +121,7 @@ describe("policy rules on every protocol", () => {
   it("a policy change applies to the next request of a running server", async () => {
     const call = MOST_PROTOCOLS.REST;
     const req = { oldPassword: "Current-Passw0rd!", newPassword: "NoSymbolPassw0rd", authorization: bearer(zitadel.token) };
-    refusal(await call(service.address, req), 3, "DOMAIN-ZDLwA", "Password must contain symbol", "before");
+    assertRefusal(await call(service.address, req), 3, "DOMAIN-ZDLwA", "Password must contain symbol", "before");
     await setPolicy(service, ["--org", zitadel.resourceOwner, "--has-symbol", "false"]);
     const changed = await call(service.address, req);
     assert.equal(changed.ok, true, JSON.stringify(changed));

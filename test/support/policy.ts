@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { type Caller, PROTOCOLS } from "./clients.js";
+import { type Caller, type Outcome, PROTOCOLS } from "./clients.js";
 import { cli, cliOk, type Service, type TestUser } from "./service.js";
 
 /** Every protocol but two of the three `buf curl` callers, which are slow; one stays. */
@@ -70,3 +70,15 @@ export async function createNamedUser(service: Service, username: string, passwo
   const created = JSON.parse(out) as { userId: string; resourceOwner: string };
   return { ...created, password, token: await service.token(created.userId) };
 }
+
+/** Asserts one of the service's refusals with an ErrorDetail: code, `<message> (<id>)`, and the detail. */
+export function assertRefusal(outcome: Outcome, code: number, id: string, message: string, where: string): void {
+  assert.equal(outcome.ok, false, `${where}: expected ${id}, got ${JSON.stringify(outcome)}`);
+  const got = outcome as Extract<Outcome, { ok: false }>;
+  assert.equal(got.code, code, where);
+  assert.equal(got.message, `${message} (${id})`, where);
+  assert.deepEqual(got.detail, { type: "zitadel.v1.ErrorDetail", id, message }, where);
+  if (got.httpStatus !== undefined) assert.equal(got.httpStatus, HTTP_STATUS[code], where);
+}
+
+const HTTP_STATUS: Record<number, number> = { 3: 400, 9: 400, 14: 503 };
