@@ -75,14 +75,18 @@ export const policyCommands: Record<string, Command> = {
     },
   },
   events: {
-    summary: "list a user's audit events",
-    usage: "events --user USER_ID [--json]\n\n--json prints one JSON object per line.",
-    options: { ...help, user: { type: "string" }, json: { type: "boolean" } },
+    summary: "list the audit events of a user or an organisation",
+    usage:
+      "events (--user USER_ID | --org ORG_ID) [--json]\n\n" +
+      "--org lists the organisation's events, its policy changes among them. --json prints one JSON object per line.",
+    options: { ...help, user: { type: "string" }, org: { type: "string" }, json: { type: "boolean" } },
     async run(values, config) {
-      const user = required(values, "user");
+      const org = orgOption(values);
+      if ((values.user === undefined) === (org === undefined)) throw new UsageError("events takes --user or --org");
+      const user = org === undefined ? required(values, "user") : undefined;
       const store = await openStore(config);
       try {
-        for (const e of await store.listAudit(user)) {
+        for (const e of await store.listAudit(user !== undefined ? { userId: user } : { orgId: org! })) {
           if (values.json) console.log(JSON.stringify(e));
           else console.log(`${e.at}  ${e.type.padEnd(24)}${e.remoteAddress ?? "-"}  ${e.userAgent ?? "-"}  ${JSON.stringify(e.payload)}`);
         }

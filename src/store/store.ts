@@ -222,8 +222,9 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
       .execute();
   }
 
-  async listAudit(userId: string): Promise<AuditRecord[]> {
-    const rows = await this.db.selectFrom("audit_events").selectAll().where("user_id", "=", userId).orderBy("id").execute();
+  async listAudit(of: { userId: string } | { orgId: string }): Promise<AuditRecord[]> {
+    const [column, value] = "userId" in of ? (["user_id", of.userId] as const) : (["org_id", of.orgId] as const);
+    const rows = await this.db.selectFrom("audit_events").selectAll().where(column, "=", value).orderBy("id").execute();
     return rows.map((r) => ({
       id: r.id,
       type: r.type,

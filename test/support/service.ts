@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import SQLite from "better-sqlite3";
+import { assertNoSecretsLeaked } from "./secrets.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "bin/password-service.cjs");
@@ -55,6 +56,9 @@ export interface TestUser {
 
 /** A running server process on a free loopback port, with its own DATA_DIR. */
 export class Service {
+  /** Passwords and tokens this test handed the server: none may leak (checked on stop). */
+  readonly secrets: string[] = [];
+
   private constructor(
     readonly process: ChildProcess,
     readonly port: number,
@@ -97,11 +101,14 @@ export class Service {
     const args = ["user", "create", "--username", username, "--json", ...extraArgs];
     const out = await cliOk(password ? [...args, "--password", password] : args, this.env);
     const created = JSON.parse(out) as { userId: string; resourceOwner: string };
+    this.secrets.push(password);
     return { ...created, password, token: await this.token(created.userId) };
   }
 
-  token(userId: string, ttl = "15m"): Promise<string> {
-    return cliOk(["token", "issue", "--user", userId, "--ttl", ttl], this.env);
+  async token(userId: string, ttl = "15m"): Promise<string> {
+    const token = await cliOk(["token", "issue", "--user", userId, "--ttl", ttl], this.env);
+    this.secrets.push(token);
+    return token;
   }
 
   /** The user's row as stored, read straight from the database file. */
@@ -128,6 +135,7 @@ export class Service {
     const exited = new Promise((resolve) => this.process.once("exit", resolve));
     this.process.kill("SIGTERM");
     await exited;
+    assertNoSecretsLeaked(this.dataDir, this.logs, this.secrets);
   }
 }
 
