@@ -11,7 +11,7 @@ describe("the command line", () => {
   it("answers --help on every command", async () => {
     const overview = await cli(["--help"], env);
     assert.equal(overview.code, 0);
-    const commands = ["serve", "migrate", "user create", "user lock", "user unlock", "user remove", "token issue"];
+    const commands = ["serve", "migrate", "user create", "user lock", "user unlock", "user remove", "token issue", "policy show", "policy set", "events"];
     for (const command of commands) {
       assert.match(overview.stdout, new RegExp(`^  ${command} `, "m"));
       const help = await cli([...command.split(" "), "--help"], env);
