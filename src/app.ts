@@ -23,7 +23,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     { store, hasher: new BcryptHasher(config.bcryptCost), policy: DEFAULT_POLICY, now: () => new Date() },
     logger,
   );
-  const server = await listen(config, createHandler(endpoint, config.maxBodyBytes), logger);
+  const server = await listen(config, createHandler(endpoint, config.maxBodyBytes), logger.child({
+    bcryptCost: config.bcryptCost,
+    threadPoolSize: config.threadPoolSize,
+  }));
   return {
     port: server.port,
     async close() {
