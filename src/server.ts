@@ -133,6 +133,12 @@ function tlsServer(tls: NonNullable<Config["tls"]>, handler: Handler): Listener 
 
 function cleartextServer(handler: Handler): Listener {
   const h1 = http.createServer(handler);
+  // h1 never listens (the net server hands it its sockets), and Node sets up an
+  // http.Server's connection tracking on "listening". Without it
+  // headersTimeout and requestTimeout are never enforced (a client that stops
+  // mid-headers or mid-body holds its connection for ever) and
+  // closeIdleConnections() does nothing (a stop waits on idle keep-alive clients).
+  h1.emit("listening");
   const h2 = http2.createServer(handler);
   const server = net.createServer((socket) => {
     let seen = Buffer.alloc(0);
