@@ -47,8 +47,8 @@ export class Authenticator {
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ["sub", "exp", "iat"],
       });
-      // jose checks that sub is there, not that it is a string: a numeric sub
-      // would match the user of that ID as text, an object would reach SQLite.
+      // jose checks that sub is there, not that it is a string: a number went on
+      // to the user lookup as a number, an object made the SQLite driver throw (13).
       if (typeof payload.sub !== "string" || payload.sub === "") throw errors.tokenInvalid();
       return { userId: payload.sub, issuedAt: payload.iat! };
     } catch (err) {
