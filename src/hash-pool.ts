@@ -62,7 +62,9 @@ export class HashPool implements PasswordHasher {
   }
 
   private estimatedWaitMs(): number {
-    const ahead = this.active + this.depth.queued - this.slots + 1;
+    // A waiting check will be followed by its new password's hash, which goes
+    // ahead of a check admitted now: count waiting checks twice.
+    const ahead = this.active + this.urgent.length + 2 * this.waiting.length - this.slots + 1;
     return ahead <= 0 ? 0 : Math.ceil(ahead / this.slots) * this.averageMs;
   }
 

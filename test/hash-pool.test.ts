@@ -59,9 +59,10 @@ describe("the hash pool", () => {
 
   it("refuses a check that would wait longer than the budget, with a retry hint", async () => {
     const ops = new ManualOps();
-    const pool = new HashPool(ops, 2, 150, 100);
+    const pool = new HashPool(ops, 2, 250, 100);
     const admitted = ["a", "b", "c", "d"].map((p) => pool.verify(p, "h"));
-    // Two running and two queued: a fifth would wait two rounds of 100 ms.
+    // Two running, two checks queued (and their hashes to come, which go
+    // first): a fifth would wait three rounds of 100 ms.
     await assert.rejects(pool.verify("e", "h"), (err: ServiceError) => {
       assert.equal(err.kind, "resource-exhausted");
       assert.equal(err.id, "PWSVC-BUSY1");
