@@ -21,6 +21,10 @@ export interface Config {
   breached: { url: URL; timeoutMs: number };
   /** How long a process may use a policy it read before reading it again. */
   policyCacheMs: number;
+  /** Longest a password check may wait for a bcrypt slot before it is refused with 8. */
+  hashQueueBudgetMs: number;
+  /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
+  threadPoolSize: number;
 }
 
 export type AuthConfig =
@@ -63,6 +67,8 @@ export function loadConfig(env: Env): LoadedConfig {
       timeoutMs: intVar(env, "BREACHED_TIMEOUT_MS", 2000, 100, 10_000),
     },
     policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
+    hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
+    threadPoolSize: intVar(env, "UV_THREADPOOL_SIZE", 4, 1, 1024),
   };
   return { config, warnings };
 }
