@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import path from "node:path";
-import SQLite from "better-sqlite3";
 import { type Caller, type Outcome, PROTOCOLS } from "./clients.js";
+import { assertNoSecretsLeaked } from "./secrets.js";
 import { cli, cliOk, type Service, type TestUser } from "./service.js";
 
 /** Every protocol but two of the three `buf curl` callers, which are slow; one stays. */
@@ -35,31 +34,9 @@ export async function auditEvents(service: Service, userId: string): Promise<Aud
   return out === "" ? [] : out.split("\n").map((line) => JSON.parse(line));
 }
 
-/** Every row of every table of the service's database, as text. */
-export function databaseText(service: Service): string {
-  const db = new SQLite(path.join(service.dataDir, "password-service.db"), { readonly: true });
-  try {
-    const tables = db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[];
-    return tables.map(({ name }) => JSON.stringify(db.prepare(`select * from "${name}"`).all())).join("\n");
-  } finally {
-    db.close();
-  }
-}
-
-/** Asserts that no secret appears in the server's log lines or its audit trail. */
+/** Asserts that none of these secrets, nor any stored hash, appears in the server's log lines or its events. */
 export function assertNoSecrets(service: Service, secrets: string[]): void {
-  const logs = service.logs.join("\n");
-  const db = new SQLite(path.join(service.dataDir, "password-service.db"), { readonly: true });
-  let audit: string;
-  try {
-    audit = JSON.stringify(db.prepare("select * from audit_events").all()) + JSON.stringify(db.prepare("select * from events").all());
-  } finally {
-    db.close();
-  }
-  for (const secret of secrets.filter(Boolean)) {
-    assert.ok(!logs.includes(secret), `a secret in the logs: ${secret.slice(0, 4)}…`);
-    assert.ok(!audit.includes(secret), `a secret in the events: ${secret.slice(0, 4)}…`);
-  }
+  assertNoSecretsLeaked(service.dataDir, service.logs, secrets);
 }
 
 export { cli };
