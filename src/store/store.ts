@@ -190,13 +190,14 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
   /** Writes a scope's whole policy, with its audit event, in one transaction. */
   async setPolicy(orgId: string | undefined, policy: PasswordPolicy, audit: AuditEntry, at = new Date()): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      if (orgId !== undefined) {
-        const org = await tx.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst();
-        if (!org) throw new StoreInputError(`no organisation ${orgId}`);
-      }
+      // The write comes first, so that a concurrent writer makes this wait rather than fail (see createUser).
       const row = policyToRow(orgId ?? INSTANCE_SCOPE, policy, at);
       const { scope, ...values } = row;
       await tx.insertInto("policies").values(row).onConflict((oc) => oc.column("scope").doUpdateSet(values)).execute();
+      if (orgId !== undefined) {
+        const org = await tx.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst();
+        if (!org) throw new StoreInputError(`no organisation ${orgId}`); // rolls the write back
+      }
       await this.insertAudit(tx, audit, at);
     });
   }
@@ -238,15 +239,16 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
   }
 
   async createUser(input: NewUserInput, at = new Date()): Promise<CreatedUser> {
+    // Every write transaction here writes before it reads: in WAL mode a
+    // transaction that read first and then writes fails with SQLITE_BUSY_SNAPSHOT,
+    // not waiting, when another process committed in between.
     return this.db.transaction().execute(async (tx) => {
       const orgId = input.orgId ?? this.ids.next();
-      const org = await tx.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst();
-      if (!org) {
-        await tx
-          .insertInto("orgs")
-          .values({ id: orgId, name: input.orgName ?? `org-${orgId}`, created_at: at.getTime() })
-          .execute();
-      }
+      await tx
+        .insertInto("orgs")
+        .values({ id: orgId, name: input.orgName ?? `org-${orgId}`, created_at: at.getTime() })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
       const taken = await tx
         .selectFrom("users")
         .select("id")
@@ -322,23 +324,27 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
    * also clears the failed-attempt count, so the user starts afresh.
    */
   async setUserState(userId: string, state: "active" | "locked" | "deleted", context: RequestContext, at = new Date()): Promise<number> {
+    const from: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
     return this.db.transaction().execute(async (tx) => {
-      const user = await tx.selectFrom("users").select(["state", "sequence", "org_id", "failed_attempts"]).where("id", "=", userId).executeTakeFirst();
-      if (!user || user.state === "deleted") throw new StoreInputError(`no user ${userId}`);
-      const allowed: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
-      if (!allowed[state].includes(user.state)) {
+      const updated = await tx
+        .updateTable("users")
+        .set((eb) => ({ state, sequence: eb("sequence", "+", 1), changed_at: at.getTime() }))
+        .where("id", "=", userId)
+        .where("state", "in", from[state])
+        .returning(["sequence", "org_id", "failed_attempts"])
+        .executeTakeFirst();
+      if (!updated) {
+        const user = await tx.selectFrom("users").select("state").where("id", "=", userId).executeTakeFirst();
+        if (!user || user.state === "deleted") throw new StoreInputError(`no user ${userId}`);
         throw new StoreInputError(`user ${userId} is ${user.state}; cannot make it ${state}`);
       }
-      const sequence = Number(user.sequence) + 1;
-      await tx
-        .updateTable("users")
-        .set({ state, sequence, changed_at: at.getTime(), ...(state === "active" ? { failed_attempts: 0 } : {}) })
-        .where("id", "=", userId)
-        .execute();
+      const sequence = Number(updated.sequence);
+      // Unlocking clears the count; the update above returned it for the audit event.
+      if (state === "active") await tx.updateTable("users").set({ failed_attempts: 0 }).where("id", "=", userId).execute();
       const type = { active: "user.unlocked", locked: "user.locked", deleted: "user.removed" }[state];
       await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
-      const payload = { sequence, ...(state === "active" ? { clearedFailedAttempts: user.failed_attempts } : {}) };
-      await this.insertAudit(tx, { type: type as AuditEntry["type"], context, userId, orgId: user.org_id, payload }, at);
+      const payload = { sequence, ...(state === "active" ? { clearedFailedAttempts: updated.failed_attempts } : {}) };
+      await this.insertAudit(tx, { type: type as AuditEntry["type"], context, userId, orgId: updated.org_id, payload }, at);
       return sequence;
     });
   }
