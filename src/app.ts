@@ -1,12 +1,17 @@
 import type { Logger } from "pino";
+import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
+import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import type { Config } from "./config.js";
 import { BcryptHasher } from "./hashing.js";
+import { Health } from "./health.js";
 import { IdGenerator } from "./ids.js";
+import { instrumentHasher, Metrics, serveMetrics } from "./metrics.js";
 import { DEFAULT_POLICY } from "./policy.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
 import { openSqliteStore, type Store } from "./store/store.js";
 import { createAuthenticator } from "./tokens.js";
+import { WebPage } from "./web/page.js";
 
 /** Opens the store and brings its schema up to date. */
 export async function openStore(config: Config): Promise<Store> {
@@ -18,16 +23,24 @@ export async function openStore(config: Config): Promise<Store> {
 /** Wires the layers together and starts listening. */
 export async function startService(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config);
+  const metrics = new Metrics();
+  const policy = DEFAULT_POLICY;
   const endpoint = new ChangeEndpoint(
     await createAuthenticator(config.auth, config.dataDir),
-    { store, hasher: new BcryptHasher(config.bcryptCost), policy: DEFAULT_POLICY, now: () => new Date() },
+    { store, hasher: instrumentHasher(new BcryptHasher(config.bcryptCost), metrics), policy, now: () => new Date() },
     logger,
   );
-  const server = await listen(config, createHandler(endpoint, config.maxBodyBytes), logger);
+  const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger);
+  // Metrics first: a port taken there stops the start before the API is exposed.
+  const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.host, logger) : undefined;
+  const page = config.webUi ? new WebPage(policy, logger) : undefined;
+  const server = await listen(config, createHandler({ endpoint, health, page, config, logger, metrics }), logger);
   return {
     port: server.port,
     async close() {
+      health.beginShutdown(); // probes and health watchers learn it first
       await server.close();
+      await metricsServer?.close();
       await store.close();
     },
   };

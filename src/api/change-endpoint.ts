@@ -5,7 +5,9 @@ import { type ObjectDetails, ObjectDetailsSchema } from "../../gen/zitadel/objec
 import { changePassword, type ChangePasswordDeps } from "../change-password.js";
 import { errors, invalidField, ServiceError } from "../errors.js";
 import { BCRYPT_MAX_BYTES } from "../hashing.js";
+import { changeOutcome, type RequestInfo } from "../request-info.js";
 import type { Authenticator } from "../tokens.js";
+import { CODE_OF } from "./connect-errors.js";
 
 /** Cap on the old password: only against abuse, since it may have been set elsewhere. */
 const OLD_PASSWORD_MAX_BYTES = 1024;
@@ -16,6 +18,8 @@ export interface ChangeRequest {
   authorization: string | null | undefined;
   oldPassword: string;
   newPassword: string;
+  /** Told the caller's user ID and the outcome, for the request's log line and metrics. */
+  info?: RequestInfo;
 }
 
 /**
@@ -33,24 +37,36 @@ export class ChangeEndpoint {
   async handle(req: ChangeRequest): Promise<ObjectDetails> {
     try {
       const caller = await this.authenticator.authenticate(req.authorization);
+      if (req.info) req.info.userId = caller.userId;
       validate(req);
       const change = await changePassword(this.deps, {
         userId: caller.userId,
         oldPassword: req.oldPassword,
         newPassword: req.newPassword,
       });
+      record(req.info, undefined);
       return create(ObjectDetailsSchema, {
         sequence: BigInt(change.sequence),
         changeDate: timestampFromDate(change.changedAt),
         resourceOwner: change.resourceOwner,
       });
     } catch (err) {
-      if (err instanceof ServiceError) throw err;
+      if (err instanceof ServiceError) {
+        record(req.info, err);
+        throw err;
+      }
       // The error object may quote SQL or driver state, never request fields.
       this.logger.error({ err }, "unexpected error in change password");
+      record(req.info, errors.internal());
       throw errors.internal();
     }
   }
+}
+
+function record(info: RequestInfo | undefined, err: ServiceError | undefined): void {
+  if (!info) return;
+  info.outcome = changeOutcome(err);
+  info.code = err ? CODE_OF[err.kind] : 0;
 }
 
 function validate(req: ChangeRequest): void {

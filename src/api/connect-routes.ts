@@ -2,6 +2,7 @@ import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../../gen/zitadel/auth_pb.js";
 import type { ServiceError } from "../errors.js";
+import { requestInfoKey } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
 
@@ -18,6 +19,7 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
         authorization: ctx.requestHeader.get("authorization"),
         oldPassword: req.oldPassword,
         newPassword: req.newPassword,
+        info: ctx.values.get(requestInfoKey),
       });
       return { details };
     } catch (err) {
