@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { getMetricsFromIterator, type PromMetrics } from "prom2javascript";
+import { bearer, connectJson, grpcJs, grpcWeb, rest } from "./support/clients.js";
+import { cliOk, Service } from "./support/service.js";
+import { freePort } from "./support/tools.js";
+
+/** Scrapes /metrics and parses it with a Prometheus text-format parser. */
+async function scrape(port: number): Promise<PromMetrics> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+  return getMetricsFromIterator((await res.text()).split("\n")[Symbol.iterator]());
+}
+
+/** A sample's value, or a histogram's count, for the labels given; 0 when there is none. */
+function sample(metrics: PromMetrics, name: string, labels: Record<string, string> = {}): number {
+  const family = metrics[name];
+  assert.ok(family, `${name} is exported`);
+  const found = (family.data as { labels: Record<string, string>; value?: number; count?: number }[]).find((m) =>
+    Object.entries(labels).every(([k, v]) => m.labels[k] === v),
+  );
+  return found ? (found.value ?? found.count ?? 0) : 0;
+}
+
+describe("metrics on their own port", () => {
+  let service: Service;
+  let metricsPort: number;
+  before(async () => {
+    metricsPort = await freePort();
+    service = await Service.start({ METRICS_PORT: String(metricsPort) });
+  });
+  after(() => service.stop());
+
+  it("counts requests by RPC, protocol and code, and changes by outcome", async () => {
+    const user = await service.createUser("Old-Passw0rd!");
+    const auth = bearer(user.token);
+    const rpc = "zitadel.auth.v1.AuthService/UpdateMyPassword";
+    assert.equal((await grpcJs(service.address, { oldPassword: "Old-Passw0rd!", newPassword: "New-Passw0rd!", authorization: auth })).ok, true);
+    await rest(service.address, { oldPassword: "wrong", newPassword: "Other-Passw0rd!", authorization: auth });
+    await connectJson(service.address, { oldPassword: "New-Passw0rd!", newPassword: "short", authorization: auth });
+    await grpcWeb(service.address, { oldPassword: "a", newPassword: "b", authorization: "Bearer nope" });
+    await cliOk(["user", "lock", "--user", user.userId], service.env);
+    await rest(service.address, { oldPassword: "New-Passw0rd!", newPassword: "Other-Passw0rd!", authorization: auth });
+
+    const m = await scrape(metricsPort);
+    const requests = "password_service_requests_total";
+    assert.equal(sample(m, requests, { rpc, protocol: "grpc", code: "0" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "rest", code: "3" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "rest", code: "9" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "connect", code: "3" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "grpc-web", code: "16" }), 1);
+    const changes = "password_service_password_changes_total";
+    assert.equal(sample(m, changes, { outcome: "changed" }), 1);
+    assert.equal(sample(m, changes, { outcome: "wrong_old_password" }), 1);
+    assert.equal(sample(m, changes, { outcome: "policy_refused" }), 1);
+    assert.equal(sample(m, changes, { outcome: "locked" }), 1);
+    assert.equal(sample(m, changes, { outcome: "unauthenticated" }), 1);
+    assert.equal(sample(m, "password_service_request_duration_seconds", { rpc, protocol: "grpc" }), 1);
+  });
+
+  it("times bcrypt, shows the hash queue, the event-loop lag and the process", async () => {
+    const m = await scrape(metricsPort);
+    // The change above: two verifies (one good, one wrong; the policy refusal verifies too) and one hash.
+    assert.equal(sample(m, "password_service_bcrypt_duration_seconds", { operation: "hash" }), 1);
+    assert.equal(sample(m, "password_service_bcrypt_duration_seconds", { operation: "verify" }), 3);
+    assert.equal(m.password_service_bcrypt_duration_seconds.type, "histogram");
+    assert.equal(sample(m, "password_service_hash_queue_depth"), 0, "nothing in flight once all answered");
+    assert.ok(sample(m, "nodejs_eventloop_lag_seconds") >= 0);
+    assert.ok("nodejs_eventloop_lag_p99_seconds" in m);
+    assert.ok(sample(m, "process_cpu_seconds_total") > 0);
+    assert.ok(sample(m, "process_resident_memory_bytes") > 0);
+  });
+
+  it("are not on the API's port", async () => {
+    const res = await fetch(`${service.url}/metrics`);
+    assert.equal(res.status, 404);
+    const other = await fetch(`http://127.0.0.1:${metricsPort}/`);
+    assert.equal(other.status, 404);
+  });
+});
+
+describe("METRICS_PORT=0", () => {
+  it("turns the metrics listener off", async () => {
+    const service = await Service.start({ METRICS_PORT: "0" });
+    await service.stop();
+    assert.ok(!service.logs.some((l) => l.includes("/metrics")), service.logs.join("\n"));
+  });
+});
