@@ -13,6 +13,7 @@ import {
   UpdateMyPasswordResponseSchema,
 } from "../../gen/zitadel/auth_pb.js";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
+import { assertRestResponseMatchesOpenApi } from "./openapi.js";
 import { ROOT } from "./service.js";
 
 /** What any protocol answered, in one shape the tests compare. */
@@ -211,7 +212,10 @@ export async function restRequest(
     body: opts.body as BodyInit | undefined,
   });
   const text = await res.text();
-  return { status: res.status, json: JSON.parse(text), headers: res.headers };
+  const json = JSON.parse(text);
+  // Every REST answer any test sees is checked against the OpenAPI document.
+  assertRestResponseMatchesOpenApi(res.status, res.headers.get("content-type"), json);
+  return { status: res.status, json, headers: res.headers };
 }
 
 export function restOutcome(status: number, json: any): Outcome {
