@@ -1,4 +1,5 @@
 import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
+import { attachRequestInfo, requestInfo } from "./request-info.js";
 
 const TEXT = "application/grpc-web-text";
 
@@ -14,7 +15,10 @@ export function withGrpcWebText(handler: NodeHandler): NodeHandler {
     if (!type.toLowerCase().startsWith(TEXT)) return handler(req, res);
     const binaryType = `application/grpc-web${type.slice(TEXT.length)}`;
     encodeResponse(res, binaryType);
-    handler(decodedRequest(req, binaryType), res);
+    const decoded = decodedRequest(req, binaryType);
+    const info = requestInfo(req);
+    if (info) attachRequestInfo(decoded, info); // the handlers see the stand-in, not the request
+    handler(decoded, res);
   };
 }
 
