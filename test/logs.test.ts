@@ -62,7 +62,7 @@ describe("request logs", () => {
       assert.equal(typeof line.durationMs, "number");
     }
     const protocols = new Set(lines.map((l) => l.protocol));
-    for (const p of ["grpc", "grpc-web", "connect", "rest", "http"]) assert.ok(protocols.has(p), p);
+    for (const p of ["grpc", "grpc-web", "grpc-web-text", "connect", "rest", "http"]) assert.ok(protocols.has(p), p);
     const first = users[0];
     const mine = lines.filter((l) => l.userId === first.userId);
     assert.deepEqual(mine.map((l) => l.code), [0, 3, 3], "the user is named once the token is checked");
