@@ -87,3 +87,28 @@ describe("METRICS_PORT=0", () => {
     assert.ok(!service.logs.some((l) => l.includes("/metrics")), service.logs.join("\n"));
   });
 });
+
+describe("the hash queue", () => {
+  it("shows bcrypt operations waiting and running, and empties", async () => {
+    const metricsPort = await freePort();
+    // A real cost, so that four verifies outlast a few scrapes on a two-thread pool.
+    const service = await Service.start({ METRICS_PORT: String(metricsPort), BCRYPT_COST: "12" });
+    try {
+      const user = await service.createUser("Old-Passw0rd!");
+      const calls = Array.from({ length: 4 }, () =>
+        rest(service.address, { oldPassword: "Wrong-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(user.token) }),
+      );
+      let done = false;
+      void Promise.all(calls).then(() => (done = true));
+      let highest = 0;
+      while (!done) {
+        highest = Math.max(highest, sample(await scrape(metricsPort), "password_service_hash_queue_depth"));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.ok(highest >= 1, `the queue was seen at ${highest}`);
+      assert.equal(sample(await scrape(metricsPort), "password_service_hash_queue_depth"), 0);
+    } finally {
+      await service.stop();
+    }
+  });
+});
