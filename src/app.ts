@@ -3,10 +3,11 @@ import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.j
 import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import type { Config } from "./config.js";
+import { HashPool } from "./hash-pool.js";
 import { BcryptHasher } from "./hashing.js";
 import { Health } from "./health.js";
 import { IdGenerator } from "./ids.js";
-import { instrumentHasher, Metrics, serveMetrics } from "./metrics.js";
+import { Metrics, serveMetrics, timeBcrypt, watchHashPool } from "./metrics.js";
 import { DEFAULT_POLICY } from "./policy.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
 import { openSqliteStore, type Store } from "./store/store.js";
@@ -20,21 +21,36 @@ export async function openStore(config: Config): Promise<Store> {
   return store;
 }
 
+/** One hash at start tells the pool how long an operation takes here, before any load. */
+async function createHashPool(config: Config, metrics: Metrics): Promise<HashPool> {
+  const bcrypt = new BcryptHasher(config.bcryptCost);
+  const started = performance.now();
+  await bcrypt.hash("calibration");
+  const pool = new HashPool(timeBcrypt(bcrypt, metrics), config.threadPoolSize, config.hashQueueBudgetMs, performance.now() - started);
+  watchHashPool(metrics, pool);
+  return pool;
+}
+
 /** Wires the layers together and starts listening. */
 export async function startService(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config);
   const metrics = new Metrics();
   const policy = DEFAULT_POLICY;
+  const hasher = await createHashPool(config, metrics);
   const endpoint = new ChangeEndpoint(
     await createAuthenticator(config.auth, config.dataDir),
-    { store, hasher: instrumentHasher(new BcryptHasher(config.bcryptCost), metrics), policy, now: () => new Date() },
+    { store, hasher, policy, now: () => new Date() },
     logger,
   );
   const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.host, logger) : undefined;
   const page = config.webUi ? new WebPage(policy, logger) : undefined;
-  const server = await listen(config, createHandler({ endpoint, health, page, config, logger, metrics }), logger);
+  const handler = createHandler({ endpoint, health, page, config, logger, metrics });
+  const server = await listen(config, handler, logger.child({
+    bcryptCost: config.bcryptCost,
+    threadPoolSize: config.threadPoolSize,
+  }));
   return {
     port: server.port,
     async close() {

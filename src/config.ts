@@ -14,6 +14,10 @@ export interface Config {
   /** Largest request body any protocol accepts. */
   maxBodyBytes: number;
   logLevel: string;
+  /** Longest a password check may wait for a bcrypt slot before it is refused with 8. */
+  hashQueueBudgetMs: number;
+  /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
+  threadPoolSize: number;
   /** "pretty" for a person at a terminal, "json" for log pipelines. */
   logFormat: "json" | "pretty";
   /** Port of the separate /metrics listener; 0: no metrics. */
@@ -59,6 +63,8 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     tls: tlsConfig(env),
     maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     logLevel: oneOf(env, "LOG_LEVEL", ["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+    hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
+    threadPoolSize: intVar(env, "UV_THREADPOOL_SIZE", 4, 1, 1024),
     logFormat: logFormat(env, isTerminal),
     metricsPort: intVar(env, "METRICS_PORT", 9464, 0, 65535),
     corsAllowedOrigins: corsOrigins(env.CORS_ALLOWED_ORIGINS),

@@ -2,7 +2,7 @@ import http from "node:http";
 import type net from "node:net";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { PasswordHasher } from "./change-password.js";
+import type { HashOps } from "./hash-pool.js";
 
 /** Every metric the service exports, on a registry of its own. */
 export class Metrics {
@@ -32,16 +32,10 @@ export class Metrics {
 
   readonly bcryptDuration = new Histogram({
     name: "password_service_bcrypt_duration_seconds",
-    help: "Time a bcrypt hash or verify took, waiting for a thread-pool slot included.",
+    help: "Time a bcrypt hash or verify took once started in the hash pool.",
     labelNames: ["operation"] as const,
     // bcrypt cost 10..16 takes from ~50 ms to several seconds.
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
-    registers: [this.registry],
-  });
-
-  readonly hashQueueDepth = new Gauge({
-    name: "password_service_hash_queue_depth",
-    help: "bcrypt operations started and not yet finished: running on the thread pool or waiting for it.",
     registers: [this.registry],
   });
 
@@ -51,21 +45,39 @@ export class Metrics {
   }
 }
 
-/** The hasher, timing each operation and counting those in flight. */
-export function instrumentHasher(hasher: PasswordHasher, metrics: Metrics): PasswordHasher {
+/** The hash pool's queue and running operations, read at each scrape. */
+export function watchHashPool(metrics: Metrics, pool: { depth: { active: number; queued: number } }): void {
+  new Gauge({
+    name: "password_service_hash_queue_depth",
+    help: "bcrypt operations waiting for a slot in the hash pool.",
+    registers: [metrics.registry],
+    collect() {
+      this.set(pool.depth.queued);
+    },
+  });
+  new Gauge({
+    name: "password_service_hash_active",
+    help: "bcrypt operations running on the thread pool.",
+    registers: [metrics.registry],
+    collect() {
+      this.set(pool.depth.active);
+    },
+  });
+}
+
+/** The raw bcrypt operations, each timed (the pool's queue wait not included). */
+export function timeBcrypt(ops: HashOps, metrics: Metrics): HashOps {
   const timed = async <T>(operation: "hash" | "verify", run: () => Promise<T>): Promise<T> => {
-    metrics.hashQueueDepth.inc();
     const stop = metrics.bcryptDuration.startTimer({ operation });
     try {
       return await run();
     } finally {
       stop();
-      metrics.hashQueueDepth.dec();
     }
   };
   return {
-    hash: (password) => timed("hash", () => hasher.hash(password)),
-    verify: (password, hash) => timed("verify", () => hasher.verify(password, hash)),
+    hash: (password) => timed("hash", () => ops.hash(password)),
+    verify: (password, hash) => timed("verify", () => ops.verify(password, hash)),
   };
 }
 

@@ -12,7 +12,7 @@ import { AuthService } from "../gen/zitadel/auth_pb.js";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
 import { connectRoutes } from "./api/connect-routes.js";
 import { REST_PATH, restHandler } from "./api/rest.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import { withCors } from "./cors.js";
 import { withGrpcWebText } from "./grpc-web-text.js";
 import { type Health, sendJson } from "./health.js";
@@ -177,15 +177,36 @@ interface Listener {
 }
 
 function tlsServer(tls: NonNullable<Config["tls"]>, handler: Handler): Listener {
-  const server = http2.createSecureServer(
-    { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), allowHTTP1: true },
-    handler,
-  );
+  // Files that cannot be read or are no matching certificate and key are bad
+  // configuration: one line and exit code 2, as for the environment, not a stack.
+  const cert = readTlsFile("TLS_CERT_FILE", tls.certFile);
+  const key = readTlsFile("TLS_KEY_FILE", tls.keyFile);
+  let server: http2.Http2SecureServer;
+  try {
+    server = http2.createSecureServer({ cert, key, allowHTTP1: true }, handler);
+  } catch (err) {
+    const reason = (err as { reason?: string }).reason ?? (err as Error).message;
+    throw new ConfigError(`TLS_CERT_FILE and TLS_KEY_FILE are not a usable certificate and private key: ${reason}`);
+  }
   return { server, closeConnections: trackConnections(server, server) };
+}
+
+function readTlsFile(name: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 function cleartextServer(handler: Handler): Listener {
   const h1 = http.createServer(handler);
+  // h1 never listens (the net server hands it its sockets), and Node sets up an
+  // http.Server's connection tracking on "listening". Without it
+  // headersTimeout and requestTimeout are never enforced (a client that stops
+  // mid-headers or mid-body holds its connection for ever) and
+  // closeIdleConnections() does nothing (a stop waits on idle keep-alive clients).
+  h1.emit("listening");
   const h2 = http2.createServer(handler);
   const server = net.createServer((socket) => {
     let seen = Buffer.alloc(0);

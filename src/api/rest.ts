@@ -127,6 +127,7 @@ function sendError(res: Response, err: ServiceError): void {
   const details = detail
     ? [{ "@type": `type.googleapis.com/${detail.desc.typeName}`, ...(toJson(detail.desc, detail.value) as object) }]
     : [];
+  if (err.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(err.retryAfterSeconds));
   if (code === 16) {
     res.setHeader("www-authenticate", err.id ? 'Bearer error="invalid_token"' : "Bearer");
   }
