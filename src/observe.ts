@@ -15,7 +15,7 @@ export interface Observed {
   metrics: Metrics;
 }
 
-/** Paths polled by probes and scrapers: logged at debug, not info, so they do not drown the rest. */
+/** What probes poll: logged at debug, not info, so that it does not drown the rest. */
 const QUIET = new Set(["/healthz", "/readyz", "grpc.health.v1.Health/Check"]);
 
 /**
@@ -26,8 +26,8 @@ export function observeRequests(handler: NodeHandler, observed: Observed): NodeH
   return (req, res) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "").split("?")[0];
-    const info: RequestInfo = { id: requestId(req.headers["x-request-id"]), protocol: protocolOf(req, path), rpc: "unknown" };
-    info.rpc = rpcOf(path, info.protocol, observed);
+    const protocol = protocolOf(req, path);
+    const info: RequestInfo = { id: requestId(req.headers["x-request-id"]), protocol, rpc: rpcOf(path, protocol, observed) };
     attachRequestInfo(req, info);
     res.setHeader("x-request-id", info.id);
     const grpcStatus = captureGrpcStatus(res);
