@@ -207,6 +207,10 @@ function cleartextServer(handler: Handler): Listener {
   // mid-headers or mid-body holds its connection for ever) and
   // closeIdleConnections() does nothing (a stop waits on idle keep-alive clients).
   h1.emit("listening");
+  // Clients close idle keep-alive connections after ~5 s (Node's agent among
+  // them); a server that closes at the same moment races their next request
+  // onto a dying socket. Outlasting them leaves the closing to the client.
+  h1.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const h2 = http2.createServer(handler);
   const server = net.createServer((socket) => {
     let seen = Buffer.alloc(0);
@@ -262,3 +266,4 @@ function trackConnections(
 }
 
 const CLOSE_GRACE_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;

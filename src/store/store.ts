@@ -104,15 +104,16 @@ export class Store implements UserStore {
   }
 
   async createUser(input: NewUserInput, at = new Date()): Promise<CreatedUser> {
+    // Every write transaction here writes before it reads: in WAL mode a
+    // transaction that read first and then writes fails with SQLITE_BUSY_SNAPSHOT,
+    // not waiting, when another process committed in between.
     return this.db.transaction().execute(async (tx) => {
       const orgId = input.orgId ?? this.ids.next();
-      const org = await tx.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst();
-      if (!org) {
-        await tx
-          .insertInto("orgs")
-          .values({ id: orgId, name: input.orgName ?? `org-${orgId}`, created_at: at.getTime() })
-          .execute();
-      }
+      await tx
+        .insertInto("orgs")
+        .values({ id: orgId, name: input.orgName ?? `org-${orgId}`, created_at: at.getTime() })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
       const taken = await tx
         .selectFrom("users")
         .select("id")
@@ -188,19 +189,26 @@ export class Store implements UserStore {
    * also clears the failed-attempt count, so the user starts afresh.
    */
   async setUserState(userId: string, state: "active" | "locked" | "deleted", at = new Date()): Promise<number> {
+    const from: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
     return this.db.transaction().execute(async (tx) => {
-      const user = await tx.selectFrom("users").select(["state", "sequence"]).where("id", "=", userId).executeTakeFirst();
-      if (!user || user.state === "deleted") throw new StoreInputError(`no user ${userId}`);
-      const allowed: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
-      if (!allowed[state].includes(user.state)) {
+      const updated = await tx
+        .updateTable("users")
+        .set((eb) => ({
+          state,
+          sequence: eb("sequence", "+", 1),
+          changed_at: at.getTime(),
+          ...(state === "active" ? { failed_attempts: 0 } : {}),
+        }))
+        .where("id", "=", userId)
+        .where("state", "in", from[state])
+        .returning("sequence")
+        .executeTakeFirst();
+      if (!updated) {
+        const user = await tx.selectFrom("users").select("state").where("id", "=", userId).executeTakeFirst();
+        if (!user || user.state === "deleted") throw new StoreInputError(`no user ${userId}`);
         throw new StoreInputError(`user ${userId} is ${user.state}; cannot make it ${state}`);
       }
-      const sequence = Number(user.sequence) + 1;
-      await tx
-        .updateTable("users")
-        .set({ state, sequence, changed_at: at.getTime(), ...(state === "active" ? { failed_attempts: 0 } : {}) })
-        .where("id", "=", userId)
-        .execute();
+      const sequence = Number(updated.sequence);
       const type = { active: "user.unlocked", locked: "user.locked", deleted: "user.removed" }[state];
       await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
       return sequence;
