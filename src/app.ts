@@ -1,16 +1,21 @@
 import type { Logger } from "pino";
+import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
+import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import type { Config } from "./config.js";
 import { HashPool } from "./hash-pool.js";
 import { BcryptHasher } from "./hashing.js";
+import { Health } from "./health.js";
 import { IdGenerator } from "./ids.js";
+import { Metrics, serveMetrics, timeBcrypt, watchHashPool } from "./metrics.js";
 import { RangeApiBreachedPasswords } from "./breached.js";
-import { CachedPolicies } from "./policy.js";
+import { CachedPolicies, DEFAULT_POLICY } from "./policy.js";
 import { RevocationCheck } from "./revocation.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
 import { openSqliteStore, type Store } from "./store/store.js";
 import { sleep } from "./tarpit.js";
 import { createAuthenticator, createIssuer } from "./tokens.js";
+import { WebPage } from "./web/page.js";
 
 /** Opens the store and brings its schema up to date. */
 export async function openStore(config: Config): Promise<Store> {
@@ -20,17 +25,20 @@ export async function openStore(config: Config): Promise<Store> {
 }
 
 /** One hash at start tells the pool how long an operation takes here, before any load. */
-async function createHashPool(config: Config): Promise<HashPool> {
+async function createHashPool(config: Config, metrics: Metrics): Promise<HashPool> {
   const bcrypt = new BcryptHasher(config.bcryptCost);
   const started = performance.now();
   await bcrypt.hash("calibration");
-  return new HashPool(bcrypt, config.threadPoolSize, config.hashQueueBudgetMs, performance.now() - started);
+  const pool = new HashPool(timeBcrypt(bcrypt, metrics), config.threadPoolSize, config.hashQueueBudgetMs, performance.now() - started);
+  watchHashPool(metrics, pool);
+  return pool;
 }
 
 /** Wires the layers together and starts listening. */
 export async function startService(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config);
-  const hasher = await createHashPool(config);
+  const metrics = new Metrics();
+  const hasher = await createHashPool(config, metrics);
   const endpoint = new ChangeEndpoint(
     await createAuthenticator(config.auth, config.dataDir),
     {
@@ -47,14 +55,22 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     new RevocationCheck(store),
     config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, config.dataDir) : undefined,
   );
-  const server = await listen(config, createHandler(endpoint, config.maxBodyBytes), logger.child({
+  const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger);
+  // Metrics first: a port taken there stops the start before the API is exposed.
+  const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.host, logger) : undefined;
+  // The page hints at the instance's policy as it stands at start.
+  const page = config.webUi ? new WebPage((await store.storedPolicy(undefined)) ?? DEFAULT_POLICY, logger) : undefined;
+  const handler = createHandler({ endpoint, health, page, config, logger, metrics });
+  const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,
     threadPoolSize: config.threadPoolSize,
   }));
   return {
     port: server.port,
     async close() {
+      health.beginShutdown(); // probes and health watchers learn it first
       await server.close();
+      await metricsServer?.close();
       await store.close();
     },
   };

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { pino } from "pino";
 import { openStore, startService } from "./app.js";
 import { cliContext } from "./audit.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -7,6 +6,7 @@ import { ServiceError } from "./errors.js";
 import { BcryptHasher } from "./hashing.js";
 import { type Command, help, required, UsageError } from "./cli-args.js";
 import { policyCommands } from "./cli-policy.js";
+import { createLogger } from "./logging.js";
 import { StoreInputError } from "./store/store.js";
 import { createIssuer } from "./tokens.js";
 
@@ -17,7 +17,7 @@ const commands: Record<string, Command> = {
     usage: "serve\n\nConfigured by the environment; see README.md.",
     options: { ...help },
     async run(_values, config) {
-      const logger = pino({ level: config.logLevel });
+      const logger = createLogger(config);
       const server = await startService(config, logger);
       const stop = () => void server.close().then(() => process.exit(0));
       process.once("SIGTERM", stop);
@@ -142,7 +142,7 @@ async function main(args: string[]): Promise<void> {
     console.log(`Usage: password-service ${command.usage}`);
     return;
   }
-  const { config, warnings } = loadConfig(process.env);
+  const { config, warnings } = loadConfig(process.env, process.stdout.isTTY);
   for (const warning of warnings) console.error(`warning: ${warning}`);
   await command.run(values as Record<string, string | boolean | undefined>, config);
 }

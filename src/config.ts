@@ -25,6 +25,14 @@ export interface Config {
   hashQueueBudgetMs: number;
   /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
   threadPoolSize: number;
+  /** "pretty" for a person at a terminal, "json" for log pipelines. */
+  logFormat: "json" | "pretty";
+  /** Port of the separate /metrics listener; 0: no metrics. */
+  metricsPort: number;
+  /** Origins browsers may call from; "*" for any, empty for none. */
+  corsAllowedOrigins: string[] | "*";
+  /** Serve the change-password page at `/`. */
+  webUi: boolean;
 }
 
 export type AuthConfig =
@@ -44,7 +52,8 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-export function loadConfig(env: Env): LoadedConfig {
+/** `isTerminal`: whether stdout is a terminal, which picks the default log format. */
+export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   const warnings: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const bcryptCost = intVar(env, "BCRYPT_COST", 12, 4, 16);
@@ -69,6 +78,11 @@ export function loadConfig(env: Env): LoadedConfig {
     policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
     hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
     threadPoolSize: intVar(env, "UV_THREADPOOL_SIZE", 4, 1, 1024),
+    logFormat: logFormat(env, isTerminal),
+    metricsPort: intVar(env, "METRICS_PORT", 9464, 0, 65535),
+    corsAllowedOrigins: corsOrigins(env.CORS_ALLOWED_ORIGINS),
+    // The page needs a token; by default only the service's own issuer hands them out.
+    webUi: booleanVar(env, "WEB_UI", !env.JWKS_URL),
   };
   return { config, warnings };
 }
@@ -103,6 +117,39 @@ function httpUrl(env: Env, name: string, fallback: string): URL {
     throw new ConfigError(`${name} must be an http(s) URL, not "${url.protocol}"`);
   }
   return url;
+}
+
+function booleanVar(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ConfigError(`${name} must be true or false, not "${raw}"`);
+}
+
+function logFormat(env: Env, isTerminal: boolean): Config["logFormat"] {
+  return oneOf(env, "LOG_FORMAT", ["json", "pretty"], isTerminal ? "pretty" : "json");
+}
+
+/** Comma-separated origins as browsers send them (scheme://host[:port]), or "*". */
+function corsOrigins(raw: string | undefined): Config["corsAllowedOrigins"] {
+  const items = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.includes("*")) {
+    if (items.length > 1) throw new ConfigError(`CORS_ALLOWED_ORIGINS: "*" allows every origin and stands alone, not "${raw}"`);
+    return "*";
+  }
+  for (const origin of items) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin) {
+      throw new ConfigError(`CORS_ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
+    }
+  }
+  return items;
 }
 
 /** DATABASE_URL takes a SQLite file as `sqlite:PATH`, `file:PATH` or a plain path. */

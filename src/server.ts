@@ -4,28 +4,80 @@ import http2 from "node:http2";
 import net from "node:net";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
+import { Health as HealthService } from "../gen/grpc/health/v1/health_pb.js";
+import { ServerReflection as ReflectionV1 } from "../gen/grpc/reflection/v1/reflection_pb.js";
+import { ServerReflection as ReflectionV1alpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
+import { AuthService } from "../gen/zitadel/auth_pb.js";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
 import { connectRoutes, requestContextValues } from "./api/connect-routes.js";
 import { REST_PATH, restHandler } from "./api/rest.js";
 import { type Config, ConfigError } from "./config.js";
+import { withCors } from "./cors.js";
+import { withGrpcWebText } from "./grpc-web-text.js";
+import { type Health, sendJson } from "./health.js";
 import type { NodeHandler as Handler, NodeRequest, NodeResponse } from "./http-types.js";
+import type { Metrics } from "./metrics.js";
+import { contextValuesOf, observeRequests, recordCode } from "./observe.js";
+import { OPENAPI_DOCUMENT } from "./openapi.js";
+import { reflectionRoutes } from "./reflection.js";
+import type { WebPage } from "./web/page.js";
 
 
-/** Every protocol's route on one request handler. */
-export function createHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): Handler {
-  const rest = restHandler(endpoint, maxBodyBytes);
+export interface HandlerDeps {
+  endpoint: ChangeEndpoint;
+  health: Health;
+  /** The change-password page; undefined when WEB_UI is off. */
+  page?: WebPage;
+  config: Pick<Config, "maxBodyBytes" | "corsAllowedOrigins">;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** Every service on the RPC protocols; reflection describes them all, and itself. */
+const HOSTED = [AuthService, PasswordService, HealthService];
+
+/**
+ * Every protocol's route on one request handler, inside the layers every
+ * request passes: its log line and metrics, CORS, and gRPC-Web's text mode.
+ */
+export function createHandler(deps: HandlerDeps): Handler {
+  const rest = restHandler(deps.endpoint, deps.config.maxBodyBytes);
+  const reflection = reflectionRoutes(HOSTED);
   const rpc = connectNodeAdapter({
-    routes: connectRoutes(endpoint),
-    readMaxBytes: maxBodyBytes,
+    routes: (router) => {
+      connectRoutes(deps.endpoint)(router);
+      deps.health.routes(router);
+      reflection(router);
+    },
+    readMaxBytes: deps.config.maxBodyBytes,
     fallback: notFound,
-    contextValues: requestContextValues,
+    interceptors: [recordCode],
+    contextValues: (req) => requestContextValues(req, contextValuesOf(req)),
   });
-  return (req, res) => {
+  const pages = new Map<string, (res: NodeResponse) => void | Promise<void>>([
+    ["/healthz", (res) => deps.health.liveness(res)],
+    ["/readyz", (res) => deps.health.readinessProbe(res)],
+    ["/openapi.json", (res) => sendJson(res, 200, OPENAPI_DOCUMENT)],
+    ...(deps.page?.paths ?? []).map((p) => [p, (res: NodeResponse) => deps.page!.serve(p, res)] as const),
+  ]);
+  const route: Handler = (req, res) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === REST_PATH) return void rest(req, res);
+    const page = pages.get(path);
+    if (page && (req.method === "GET" || req.method === "HEAD")) return void page(res);
     if (isGrpc(req)) encodeGrpcMessageAsSpecified(res);
     rpc(req, res);
   };
+  const rpcPaths = new Set(
+    [...HOSTED, ReflectionV1, ReflectionV1alpha].flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`)),
+  );
+  return observeRequests(withCors(withGrpcWebText(route), deps.config.corsAllowedOrigins), {
+    rpcPaths,
+    httpPaths: new Set(pages.keys()),
+    logger: deps.logger,
+    metrics: deps.metrics,
+  });
 }
 
 function isGrpc(req: NodeRequest): boolean {

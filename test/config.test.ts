@@ -22,3 +22,42 @@ describe("configuration of revocation, policies and the breached check", () => {
     for (const [env, message] of bad) assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message));
   });
 });
+
+describe("configuration of operations", () => {
+  it("has the documented defaults", () => {
+    const { config } = loadConfig({});
+    assert.equal(config.metricsPort, 9464);
+    assert.deepEqual(config.corsAllowedOrigins, []);
+    assert.equal(config.webUi, true, "on while the service issues its own tokens");
+    assert.equal(config.logFormat, "json");
+    assert.equal(loadConfig({}, true).config.logFormat, "pretty", "pretty at a terminal");
+  });
+
+  it("turns the page off with an external token issuer, unless asked for", () => {
+    const jwks = { JWKS_URL: "https://idp.example/jwks", JWT_ISSUER: "i", JWT_AUDIENCE: "a" };
+    assert.equal(loadConfig(jwks).config.webUi, false);
+    assert.equal(loadConfig({ ...jwks, WEB_UI: "true" }).config.webUi, true);
+    assert.equal(loadConfig({ WEB_UI: "false" }).config.webUi, false);
+  });
+
+  it("reads the allowed origins", () => {
+    assert.deepEqual(loadConfig({ CORS_ALLOWED_ORIGINS: "https://a.example, http://localhost:3000" }).config.corsAllowedOrigins, [
+      "https://a.example",
+      "http://localhost:3000",
+    ]);
+    assert.equal(loadConfig({ CORS_ALLOWED_ORIGINS: "*" }).config.corsAllowedOrigins, "*");
+    assert.equal(loadConfig({ METRICS_PORT: "0" }).config.metricsPort, 0);
+  });
+
+  it("names the variable and the mistake", () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ METRICS_PORT: "metrics" }, /^METRICS_PORT must be a whole number from 0 to 65535/],
+      [{ CORS_ALLOWED_ORIGINS: "https://a.example/path" }, /^CORS_ALLOWED_ORIGINS: "https:\/\/a.example\/path" is not an origin/],
+      [{ CORS_ALLOWED_ORIGINS: "a.example" }, /is not an origin/],
+      [{ CORS_ALLOWED_ORIGINS: "*,https://a.example" }, /"\*" allows every origin and stands alone/],
+      [{ WEB_UI: "yes" }, /^WEB_UI must be true or false, not "yes"/],
+      [{ LOG_FORMAT: "xml" }, /^LOG_FORMAT must be one of json, pretty, not "xml"/],
+    ];
+    for (const [env, message] of cases) assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message));
+  });
+});

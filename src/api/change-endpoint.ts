@@ -8,6 +8,8 @@ import { errors, invalidField, ServiceError } from "../errors.js";
 import { BCRYPT_MAX_BYTES } from "../hashing.js";
 import type { RevocationCheck } from "../revocation.js";
 import type { Authenticator, TokenIssuer } from "../tokens.js";
+import { changeOutcome, type RequestInfo } from "../request-info.js";
+import { CODE_OF } from "./connect-errors.js";
 
 /** Cap on the old password: only against abuse, since it may have been set elsewhere. */
 const OLD_PASSWORD_MAX_BYTES = 1024;
@@ -20,6 +22,8 @@ export interface ChangeRequest {
   newPassword: string;
   /** User agent and remote address, for the audit trail. */
   context: RequestContext;
+  /** Told the caller's user ID and the outcome, for the request's log line and metrics. */
+  info?: RequestInfo;
 }
 
 export interface ChangeResult {
@@ -46,6 +50,7 @@ export class ChangeEndpoint {
   async handle(req: ChangeRequest): Promise<ChangeResult> {
     try {
       const caller = await this.authenticator.authenticate(req.authorization);
+      if (req.info) req.info.userId = caller.userId;
       await this.revocation.check(caller);
       validate(req);
       const change = await changePassword(this.deps, {
@@ -62,14 +67,25 @@ export class ChangeEndpoint {
       });
       // Issued at the change's own millisecond, so not before it; it expires when the caller's did.
       const freshToken = await this.freshTokens?.issueAt(caller.userId, change.changedAt.getTime(), caller.expiresAt);
+      record(req.info, undefined);
       return { details, freshToken };
     } catch (err) {
-      if (err instanceof ServiceError) throw err;
+      if (err instanceof ServiceError) {
+        record(req.info, err);
+        throw err;
+      }
       // The error object may quote SQL or driver state, never request fields.
       this.logger.error({ err }, "unexpected error in change password");
+      record(req.info, errors.internal());
       throw errors.internal();
     }
   }
+}
+
+function record(info: RequestInfo | undefined, err: ServiceError | undefined): void {
+  if (!info) return;
+  info.outcome = changeOutcome(err);
+  info.code = err ? CODE_OF[err.kind] : 0;
 }
 
 function validate(req: ChangeRequest): void {

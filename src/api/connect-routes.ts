@@ -3,6 +3,7 @@ import { PasswordService } from "../../gen/passwordservice/v1/password_service_p
 import { AuthService } from "../../gen/zitadel/auth_pb.js";
 import type { ServiceError } from "../errors.js";
 import type { NodeRequest } from "../http-types.js";
+import { requestInfoKey } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
 
@@ -23,6 +24,7 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
           userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
           remoteAddress: ctx.values.get(remoteAddressKey),
         },
+        info: ctx.values.get(requestInfoKey),
       });
     } catch (err) {
       throw toConnectError(err as ServiceError); // handle() only ever throws ServiceError
@@ -45,6 +47,6 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
 const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: "remote address" });
 
 /** For connectNodeAdapter's contextValues: the socket's peer address, for the audit trail. */
-export function requestContextValues(req: NodeRequest) {
-  return createContextValues().set(remoteAddressKey, req.socket?.remoteAddress);
+export function requestContextValues(req: NodeRequest, values = createContextValues()) {
+  return values.set(remoteAddressKey, req.socket?.remoteAddress);
 }

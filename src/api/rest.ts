@@ -5,6 +5,7 @@ import {
 } from "../../gen/zitadel/auth_pb.js";
 import { errors, ServiceError } from "../errors.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
+import { requestInfo } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
 
@@ -46,6 +47,7 @@ export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
         oldPassword: message.oldPassword,
         newPassword: message.newPassword,
         context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress },
+        info: requestInfo(req),
       });
       const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));
       send(res, 200, json);

@@ -13,6 +13,7 @@ import {
   UpdateMyPasswordResponseSchema,
 } from "../../gen/zitadel/auth_pb.js";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
+import { assertRestResponseMatchesOpenApi } from "./openapi.js";
 import { ROOT } from "./service.js";
 
 /** What any protocol answered, in one shape the tests compare. */
@@ -189,6 +190,53 @@ export const grpcHttp1: Caller = (address, call) =>
     req.end(frame);
   });
 
+/**
+ * gRPC-Web in text mode (`application/grpc-web-text`), as Google's grpc-web
+ * runtime sends it by default: the frames base64-encoded both ways. Written
+ * out by hand; test/browser.test.ts drives the runtime itself.
+ */
+export const grpcWebText: Caller = async (address, call) => {
+  const message = toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, call));
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  const headers: Record<string, string> = { "content-type": "application/grpc-web-text", accept: "application/grpc-web-text", "x-grpc-web": "1" };
+  if (call.authorization !== undefined) headers.authorization = call.authorization;
+  const res = await fetch(`http://${address}/zitadel.auth.v1.AuthService/UpdateMyPassword`, {
+    method: "POST",
+    headers,
+    body: frame.toString("base64"),
+  });
+  const body = Buffer.from(await res.text(), "base64");
+  const meta: Record<string, string> = {};
+  res.headers.forEach((value, key) => (meta[key] = value));
+  let response: Buffer | undefined;
+  for (let at = 0; at < body.length; ) {
+    const length = body.readUInt32BE(at + 1);
+    const payload = body.subarray(at + 5, at + 5 + length);
+    if (body[at] & 0x80) {
+      for (const line of payload.toString().split("\r\n").filter(Boolean)) {
+        const i = line.indexOf(":");
+        meta[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+    } else response = payload;
+    at += 5 + length;
+  }
+  const code = Number(meta["grpc-status"]);
+  if (code === 0) {
+    const d = fromBinary(UpdateMyPasswordResponseSchema, response!).details!;
+    return {
+      ok: true,
+      sequence: String(d.sequence),
+      changeDate: new Date(Number(d.changeDate!.seconds) * 1000 + d.changeDate!.nanos / 1e6).toISOString(),
+      resourceOwner: d.resourceOwner,
+    };
+  }
+  const bin = meta["grpc-status-details-bin"];
+  const status = bin ? fromBinary(StatusSchema, Buffer.from(bin, "base64")) : undefined;
+  return { ok: false, code, message: decodeURIComponent(meta["grpc-message"] ?? ""), detail: status?.details.map(unpackDetail)[0] };
+};
+
 /** The REST route with plain fetch. */
 export const rest: Caller = async (address, call) => {
   const res = await restRequest(address, {
@@ -211,7 +259,10 @@ export async function restRequest(
     body: opts.body as BodyInit | undefined,
   });
   const text = await res.text();
-  return { status: res.status, json: JSON.parse(text), headers: res.headers };
+  const json = JSON.parse(text);
+  // Every REST answer any test sees is checked against the OpenAPI document.
+  assertRestResponseMatchesOpenApi(res.status, res.headers.get("content-type"), json);
+  return { status: res.status, json, headers: res.headers };
 }
 
 export function restOutcome(status: number, json: any): Outcome {
@@ -290,6 +341,7 @@ export const PROTOCOLS: Record<string, Caller> = {
   "grpc-js (h2c)": grpcJs,
   "gRPC (HTTP/1.1)": grpcHttp1,
   "gRPC-Web (HTTP/1.1)": grpcWeb,
+  "gRPC-Web text (HTTP/1.1)": grpcWebText,
   "Connect JSON (HTTP/1.1)": connectJson,
   "Connect binary (HTTP/2)": connectBinaryH2,
   "own API (gRPC h2c)": ownApiGrpc,

@@ -17,6 +17,8 @@ export function testEnv(dataDir: string, extra: Record<string, string> = {}): Re
     DATA_DIR: dataDir,
     BCRYPT_COST: "4",
     HOST: "127.0.0.1",
+    // Off unless a test asks: services started side by side would all want port 9464.
+    METRICS_PORT: "0",
     ...extra,
   };
 }

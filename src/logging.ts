@@ -1,0 +1,23 @@
+import { pino, type Logger } from "pino";
+import pretty from "pino-pretty";
+import type { Config } from "./config.js";
+
+/**
+ * The service's logger: JSON lines for pipelines, or pino-pretty's coloured
+ * lines for a person at a terminal. Written synchronously to stdout, so the
+ * last lines before an exit are never lost.
+ */
+export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Logger {
+  const options = {
+    level: config.logLevel,
+    // Defence in depth: no code logs these, and if some ever does, they are masked.
+    redact: {
+      paths: ["password", "oldPassword", "newPassword", "passwordHash", "token", "authorization", "*.authorization", "headers.authorization"],
+      censor: "[redacted]",
+    },
+  };
+  if (config.logFormat === "pretty") {
+    return pino(options, pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }));
+  }
+  return pino(options);
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from "node:crypto";
+import { ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import { REST_PATH } from "./api/rest.js";
+import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
+import type { Metrics } from "./metrics.js";
+import { attachRequestInfo, type Protocol, type RequestInfo, requestInfoKey, requestInfo } from "./request-info.js";
+
+export interface Observed {
+  /** `/package.Service/Method` paths served; other paths are labelled "unknown" for bounded metrics. */
+  rpcPaths: Set<string>;
+  /** Plain HTTP routes (health, OpenAPI, the page). */
+  httpPaths: Set<string>;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** What probes poll: logged at debug, not info, so that it does not drown the rest. */
+const QUIET = new Set(["/healthz", "/readyz", "grpc.health.v1.Health/Check"]);
+
+/**
+ * Gives each request an ID (the caller's `x-request-id` when it is a sane
+ * one), and when its response is done writes one log line and counts it.
+ */
+export function observeRequests(handler: NodeHandler, observed: Observed): NodeHandler {
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? "").split("?")[0];
+    const protocol = protocolOf(req, path);
+    const info: RequestInfo = { id: requestId(req.headers["x-request-id"]), protocol, rpc: rpcOf(path, protocol, observed) };
+    attachRequestInfo(req, info);
+    res.setHeader("x-request-id", info.id);
+    const grpcStatus = captureGrpcStatus(res);
+    res.once("close", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // A response cut off before its end was cancelled, whatever it had said so far.
+      const code = res.writableFinished ? (info.code ?? grpcStatus() ?? codeOfHttpStatus(res.statusCode)) : 1;
+      const labels = { rpc: info.rpc, protocol: info.protocol };
+      observed.metrics.requests.inc({ ...labels, code: String(code) });
+      observed.metrics.requestDuration.observe(labels, seconds);
+      if (info.outcome) observed.metrics.passwordChanges.inc({ outcome: info.outcome });
+      const level = QUIET.has(info.rpc) && code === 0 ? "debug" : "info";
+      observed.logger[level](
+        {
+          requestId: info.id,
+          method: req.method,
+          rpc: info.rpc,
+          protocol: info.protocol,
+          code,
+          httpStatus: res.statusCode,
+          durationMs: Math.round(seconds * 1e4) / 10,
+          userId: info.userId,
+          outcome: info.outcome,
+        },
+        "request",
+      );
+    });
+    handler(req, res);
+  };
+}
+
+/** Records the status code of every Connect route (health and reflection too), whatever the protocol's framing. */
+export const recordCode: Interceptor = (next) => async (req) => {
+  const info = req.contextValues.get(requestInfoKey);
+  try {
+    const res = await next(req);
+    if (info && info.code === undefined && !res.stream) info.code = 0;
+    return res;
+  } catch (err) {
+    if (info) info.code = ConnectError.from(err).code;
+    throw err;
+  }
+};
+
+/** Hands the request's info to Connect handlers and interceptors. */
+export function contextValuesOf(req: NodeRequest) {
+  return createContextValues().set(requestInfoKey, requestInfo(req));
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:\/+=@-]{1,128}$/;
+
+function requestId(given: string | string[] | undefined): string {
+  return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function protocolOf(req: NodeRequest, path: string): Protocol {
+  if (path === REST_PATH) return "rest";
+  const type = String(req.headers["content-type"] ?? "").toLowerCase();
+  if (type.startsWith("application/grpc-web-text")) return "grpc-web-text";
+  if (type.startsWith("application/grpc-web")) return "grpc-web";
+  if (type.startsWith("application/grpc")) return "grpc";
+  if (type.startsWith("application/connect+")) return "connect";
+  if (req.method === "POST" && (type.startsWith("application/json") || type.startsWith("application/proto"))) return "connect";
+  if (req.method === "GET" && /[?&]connect=v1\b/.test(req.url ?? "")) return "connect";
+  return "http";
+}
+
+function rpcOf(path: string, protocol: Protocol, observed: Observed): string {
+  if (protocol === "rest") return "zitadel.auth.v1.AuthService/UpdateMyPassword";
+  if (observed.rpcPaths.has(path)) return path.slice(1);
+  if (protocol === "http" && observed.httpPaths.has(path)) return path;
+  return "unknown";
+}
+
+/** The grpc-status a response sent in its headers or trailers, if any. */
+function captureGrpcStatus(res: NodeResponse): () => number | undefined {
+  let status: unknown;
+  const { writeHead, addTrailers } = res;
+  res.writeHead = ((code: number, ...rest: unknown[]) => {
+    const headers = rest.find((r) => typeof r === "object" && r !== null) as Record<string, unknown> | undefined;
+    status = headers?.["grpc-status"] ?? status;
+    return (writeHead as (...args: unknown[]) => NodeResponse).call(res, code, ...rest);
+  }) as typeof res.writeHead;
+  res.addTrailers = ((trailers: Record<string, unknown>) => {
+    status = trailers["grpc-status"] ?? status;
+    return addTrailers.call(res, trailers as never);
+  }) as typeof res.addTrailers;
+  return () => {
+    const value = status ?? res.getHeader("grpc-status");
+    return value === undefined ? undefined : Number(value);
+  };
+}
+
+/** For responses that named no gRPC code: the inverse of grpc-gateway's table. */
+function codeOfHttpStatus(status: number): number {
+  const codes: Record<number, number> = { 200: 0, 204: 0, 400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 409: 10, 413: 8, 415: 3, 429: 8, 499: 1, 501: 12, 503: 14, 504: 4 };
+  return codes[status] ?? (status < 400 ? 0 : 13);
+}

@@ -1,0 +1,73 @@
+import { createContextKey } from "@connectrpc/connect";
+import type { ServiceError } from "./errors.js";
+
+export type Protocol = "grpc" | "grpc-web" | "grpc-web-text" | "connect" | "rest" | "http";
+
+/**
+ * What the transport and the adapters learn about one request, for its log
+ * line and its metrics. Never holds a field of the request body.
+ */
+export interface RequestInfo {
+  id: string;
+  protocol: Protocol;
+  /** `package.Service/Method`, the HTTP route, or "unknown". */
+  rpc: string;
+  /** The gRPC status code, once an adapter knows it. */
+  code?: number;
+  userId?: string;
+  /** Set for password change attempts only. */
+  outcome?: ChangeOutcome;
+}
+
+export type ChangeOutcome =
+  | "changed"
+  | "wrong_old_password"
+  | "policy_refused"
+  | "locked"
+  | "overloaded"
+  | "unauthenticated"
+  | "invalid_request"
+  | "refused"
+  | "conflict"
+  | "internal_error";
+
+/** How a Connect handler finds its request's info. */
+export const requestInfoKey = createContextKey<RequestInfo | undefined>(undefined, { description: "request info" });
+
+/** The outcome of a change attempt, from the error it ended with (undefined: it changed). */
+/** Our own IDs for a new password the policy refuses (ZITADEL's are DOMAIN-*). */
+const POLICY_REFUSALS = new Set(["PWSVC-NUL01", "PWSVC-LEN01", "PWSVC-BLK01", "PWSVC-BLK02", "PWSVC-BRE01", "PWSVC-HIS01"]);
+
+export function changeOutcome(err: ServiceError | undefined): ChangeOutcome {
+  if (!err) return "changed";
+  if (err.id === "COMMAND-3M0fs") return "wrong_old_password";
+  if (err.id === "COMMAND-JLK35") return "locked";
+  if (err.id?.startsWith("DOMAIN-") || POLICY_REFUSALS.has(err.id ?? "")) return "policy_refused";
+  switch (err.kind) {
+    case "resource-exhausted":
+    case "unavailable":
+      return "overloaded";
+    case "unauthenticated":
+      return "unauthenticated";
+    case "invalid-argument":
+      return "invalid_request";
+    case "failed-precondition":
+      return "refused";
+    case "aborted":
+      return "conflict";
+    default:
+      return "internal_error";
+  }
+}
+
+const infos = new WeakMap<object, RequestInfo>();
+
+/** Attaches the info to its request (the transport does this on arrival). */
+export function attachRequestInfo(req: object, info: RequestInfo): void {
+  infos.set(req, info);
+}
+
+/** The info the transport attached to this request. */
+export function requestInfo(req: object): RequestInfo | undefined {
+  return infos.get(req);
+}

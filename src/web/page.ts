@@ -1,0 +1,72 @@
+import fs from "node:fs";
+import path from "node:path";
+import { build } from "esbuild";
+import type { Logger } from "pino";
+import type { NodeResponse } from "../http-types.js";
+import type { PasswordPolicy } from "../policy.js";
+
+const HERE = import.meta.dirname;
+
+/** The page's own origin for scripts; any origin for the API it calls, which may live elsewhere (CORS). */
+const SECURITY_HEADERS = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src *; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-cache",
+};
+
+/**
+ * The change-password page at `/` and its script at `/app.js`. The script is
+ * bundled from TypeScript (src/web/app.ts) by esbuild on first request and
+ * kept in memory: nothing to build beforehand.
+ */
+export class WebPage {
+  private script?: Promise<string>;
+  private readonly html: string;
+
+  constructor(
+    policy: PasswordPolicy,
+    private readonly logger: Logger,
+  ) {
+    // What the page needs to explain refusals in plain words.
+    const settings = JSON.stringify({
+      minLength: policy.complexity.minLength,
+      maxPasswordAttempts: policy.lockout.maxPasswordAttempts,
+    }).replaceAll("<", "\\u003c");
+    this.html = fs.readFileSync(path.join(HERE, "index.html"), "utf8").replace("{{SETTINGS}}", settings);
+  }
+
+  readonly paths = ["/", "/app.js"];
+
+  async serve(pathname: string, res: NodeResponse): Promise<void> {
+    if (pathname === "/") return send(res, "text/html; charset=utf-8", this.html);
+    try {
+      send(res, "text/javascript; charset=utf-8", await this.bundle());
+    } catch (err) {
+      this.script = undefined; // try again on the next request
+      this.logger.error({ err }, "bundling the page's script failed");
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end("the page's script could not be built\n");
+    }
+  }
+
+  private bundle(): Promise<string> {
+    this.script ??= build({
+      entryPoints: [path.join(HERE, "app.ts")],
+      bundle: true,
+      format: "iife",
+      platform: "browser",
+      target: "es2020",
+      minify: true,
+      write: false,
+      logLevel: "silent",
+    }).then((result) => result.outputFiles[0].text);
+    return this.script;
+  }
+}
+
+function send(res: NodeResponse, type: string, body: string): void {
+  res.writeHead(200, { ...SECURITY_HEADERS, "content-type": type, "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { build } from "esbuild";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { GrpcWebResult } from "./browser/grpc-web-client.js";
+import { cliOk, ROOT, Service, tempDir, type TestUser } from "./support/service.js";
+import { requestLines } from "./support/tools.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOTS = path.join(ROOT, "test-output", "browser");
+
+/** The page from one origin, the API on another: the browser enforces CORS between them. */
+describe("the web page and gRPC-Web clients in Chromium", () => {
+  let pageService: Service;
+  let api: Service;
+  let context: BrowserContext;
+  let page: Page;
+  let user: TestUser;
+  const sentTypes: string[] = [];
+
+  before(async () => {
+    assert.ok(fs.existsSync(CHROMIUM), "Debian's chromium is installed (apt-get install chromium)");
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    pageService = await Service.start({ WEB_UI: "true" });
+    api = await Service.start({ WEB_UI: "false", CORS_ALLOWED_ORIGINS: pageService.url });
+    user = await api.createUser("First-Passw0rd!");
+    context = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      viewport: { width: 800, height: 860 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("request", (req) => {
+      if (req.url().startsWith(api.url) && req.method() === "POST") sentTypes.push(req.headers()["content-type"]);
+    });
+    await page.goto(`${pageService.url}/?api=${encodeURIComponent(api.url)}`);
+  });
+  after(async () => {
+    await context?.close();
+    await Promise.all([pageService?.stop(), api?.stop()]);
+  });
+
+  async function submit(oldPassword: string, newPassword: string, kind: "ok" | "error", shot: string): Promise<string> {
+    await page.fill("#token", user.token);
+    await page.fill("#old-password", oldPassword);
+    await page.fill("#new-password", newPassword);
+    await page.evaluate(() => (document.getElementById("result")!.className = ""));
+    await page.click("#submit");
+    const result = page.locator(`#result.${kind}`);
+    await result.waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, shot), fullPage: true });
+    return result.innerText();
+  }
+
+  it("serves the page only where WEB_UI is on", async () => {
+    assert.equal((await fetch(`${api.url}/`)).status, 404);
+    assert.equal(await page.title(), "Change your password");
+  });
+
+  it("changes the password across origins over gRPC-Web", async () => {
+    const text = await submit("First-Passw0rd!", "Second-Passw0rd!", "ok", "1-changed.png");
+    assert.match(text, /Your password has been changed\./);
+    assert.equal(api.userRow(user.userId).sequence, 2);
+    assert.equal(sentTypes.at(-1), "application/grpc-web+proto", "Connect's gRPC-Web transport");
+  });
+
+  it("explains a policy refusal in plain words", async () => {
+    const text = await submit("Second-Passw0rd!", "short", "error", "2-policy-error.png");
+    assert.match(text, /The new password is too short\.\s+It needs at least 8 characters\./);
+  });
+
+  it("explains a wrong old password with the failed attempts", async () => {
+    const text = await submit("Not-My-Passw0rd!", "Third-Passw0rd!", "error", "3-wrong-old-password.png");
+    assert.match(text, /Your current password is not correct\.\s+Failed attempts so far: 1\./);
+  });
+
+  it("explains a lockout, with no attempts left", async () => {
+    await cliOk(["user", "lock", "--user", user.userId], api.env);
+    const text = await submit("Second-Passw0rd!", "Third-Passw0rd!", "error", "4-locked.png");
+    assert.match(text, /Your account is locked.*\s+It was locked after 1 failed attempt: no attempts are left\./);
+  });
+
+  it("changes a password with Google's grpc-web runtime in text and in binary mode", async () => {
+    const other = await api.createUser("Runtime-Passw0rd-1!");
+    const bundle = await build({
+      entryPoints: [path.join(ROOT, "test/browser/grpc-web-client.ts")],
+      bundle: true,
+      format: "iife",
+      platform: "browser",
+      write: false,
+      logLevel: "silent",
+    });
+    // Served as if from the page's origin, so the page's script-src 'self' allows it.
+    await page.route(`${pageService.url}/grpc-web-client.js`, (route) =>
+      route.fulfill({ contentType: "text/javascript", body: bundle.outputFiles[0].text }),
+    );
+    await page.addScriptTag({ url: `${pageService.url}/grpc-web-client.js` });
+    const call = (format: "text" | "binary", oldPassword: string, newPassword: string) =>
+      page.evaluate(
+        ([baseUrl, f, token, o, n]) =>
+          (globalThis as unknown as { grpcWebChange: (...a: string[]) => Promise<GrpcWebResult> }).grpcWebChange(baseUrl, f, token, o, n),
+        [api.url, format, other.token, oldPassword, newPassword] as const,
+      );
+    const text = await call("text", "Runtime-Passw0rd-1!", "Runtime-Passw0rd-2!");
+    assert.deepEqual(text, { ok: true, sequence: "2", resourceOwner: other.resourceOwner });
+    assert.equal(sentTypes.at(-1), "application/grpc-web-text");
+    const binary = await call("binary", "Runtime-Passw0rd-2!", "Runtime-Passw0rd-3!");
+    assert.deepEqual(binary, { ok: true, sequence: "3", resourceOwner: other.resourceOwner });
+    assert.equal(sentTypes.at(-1), "application/grpc-web+proto");
+    const refused = await call("text", "Wrong-Passw0rd-0!", "Runtime-Passw0rd-4!");
+    assert.deepEqual(refused, { ok: false, code: 3, message: "Password is invalid (COMMAND-3M0fs)" });
+
+    await page.evaluate((results) => {
+      const el = document.getElementById("result")!;
+      el.className = "ok";
+      el.textContent = `grpc-web runtime: ${results}`;
+    }, JSON.stringify({ text, binary, refused }));
+    await page.screenshot({ path: path.join(SCREENSHOTS, "5-grpc-web-runtime.png"), fullPage: true });
+    // A request's line is written once its response is done, which the browser may see first.
+    const protocols = () => requestLines(api.logs).filter((l) => l.userId === other.userId).map((l) => l.protocol);
+    for (let i = 0; i < 50 && protocols().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(protocols(), ["grpc-web-text", "grpc-web", "grpc-web-text"]);
+    assert.ok(requestLines(api.logs).some((l) => l.method === "OPTIONS" && l.httpStatus === 204), "the browser's preflight was answered");
+  });
+});

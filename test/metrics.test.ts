@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { getMetricsFromIterator, type PromMetrics } from "prom2javascript";
+import { bearer, connectJson, grpcJs, grpcWeb, rest } from "./support/clients.js";
+import { cliOk, Service } from "./support/service.js";
+import { freePort } from "./support/tools.js";
+
+/** Scrapes /metrics and parses it with a Prometheus text-format parser. */
+async function scrape(port: number): Promise<PromMetrics> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+  const lines = (await res.text()).split("\n");
+  // prom2javascript reads no NaN, which Prometheus does (Go's ParseFloat, any case). Only the
+  // event-loop lag may be NaN: its monitor has no sample yet when scrapes come this close.
+  const nan = lines.filter((line) => /\sNaN$/i.test(line));
+  for (const line of nan) assert.match(line, /^nodejs_eventloop_lag_\w+ Nan$/);
+  return getMetricsFromIterator(lines.filter((line) => !nan.includes(line))[Symbol.iterator]());
+}
+
+/** A sample's value, or a histogram's count, for the labels given; 0 when there is none. */
+function sample(metrics: PromMetrics, name: string, labels: Record<string, string> = {}): number {
+  const family = metrics[name];
+  assert.ok(family, `${name} is exported`);
+  const found = (family.data as { labels: Record<string, string>; value?: number; count?: number }[]).find((m) =>
+    Object.entries(labels).every(([k, v]) => m.labels[k] === v),
+  );
+  return found ? (found.value ?? found.count ?? 0) : 0;
+}
+
+describe("metrics on their own port", () => {
+  let service: Service;
+  let metricsPort: number;
+  before(async () => {
+    metricsPort = await freePort();
+    service = await Service.start({ METRICS_PORT: String(metricsPort) });
+  });
+  after(() => service.stop());
+
+  it("counts requests by RPC, protocol and code, and changes by outcome", async () => {
+    const user = await service.createUser("Old-Passw0rd!");
+    const auth = bearer(user.token);
+    const rpc = "zitadel.auth.v1.AuthService/UpdateMyPassword";
+    assert.equal((await grpcJs(service.address, { oldPassword: "Old-Passw0rd!", newPassword: "New-Passw0rd!", authorization: auth })).ok, true);
+    await rest(service.address, { oldPassword: "wrong", newPassword: "Other-Passw0rd!", authorization: auth });
+    await connectJson(service.address, { oldPassword: "New-Passw0rd!", newPassword: "short", authorization: auth });
+    await grpcWeb(service.address, { oldPassword: "a", newPassword: "b", authorization: "Bearer nope" });
+    await cliOk(["user", "lock", "--user", user.userId], service.env);
+    await rest(service.address, { oldPassword: "New-Passw0rd!", newPassword: "Other-Passw0rd!", authorization: auth });
+
+    const m = await scrape(metricsPort);
+    const requests = "password_service_requests_total";
+    assert.equal(sample(m, requests, { rpc, protocol: "grpc", code: "0" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "rest", code: "3" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "rest", code: "9" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "connect", code: "3" }), 1);
+    assert.equal(sample(m, requests, { rpc, protocol: "grpc-web", code: "16" }), 1);
+    const changes = "password_service_password_changes_total";
+    assert.equal(sample(m, changes, { outcome: "changed" }), 1);
+    assert.equal(sample(m, changes, { outcome: "wrong_old_password" }), 1);
+    assert.equal(sample(m, changes, { outcome: "policy_refused" }), 1);
+    assert.equal(sample(m, changes, { outcome: "locked" }), 1);
+    assert.equal(sample(m, changes, { outcome: "unauthenticated" }), 1);
+    assert.equal(sample(m, "password_service_request_duration_seconds", { rpc, protocol: "grpc" }), 1);
+  });
+
+  it("times bcrypt, shows the hash queue, the event-loop lag and the process", async () => {
+    const m = await scrape(metricsPort);
+    // Above: three old passwords checked (the change, the wrong one, the policy refusal); the change's
+    // new password hashed, and the wrong one's too if a core was idle to hash it alongside.
+    assert.equal(sample(m, "password_service_bcrypt_duration_seconds", { operation: "verify" }), 3);
+    const hashes = sample(m, "password_service_bcrypt_duration_seconds", { operation: "hash" });
+    assert.ok(hashes >= 1 && hashes <= 2, `${hashes} hashes`);
+    assert.equal(m.password_service_bcrypt_duration_seconds.type, "histogram");
+    assert.equal(sample(m, "password_service_hash_queue_depth"), 0, "nothing waits once all answered");
+    assert.equal(sample(m, "password_service_hash_active"), 0, "nothing runs once all answered");
+    assert.ok("nodejs_eventloop_lag_seconds" in m);
+    assert.ok("nodejs_eventloop_lag_p99_seconds" in m);
+    assert.ok(sample(m, "process_cpu_seconds_total") > 0);
+    assert.ok(sample(m, "process_resident_memory_bytes") > 0);
+  });
+
+  it("are not on the API's port", async () => {
+    const res = await fetch(`${service.url}/metrics`);
+    assert.equal(res.status, 404);
+    const other = await fetch(`http://127.0.0.1:${metricsPort}/`);
+    assert.equal(other.status, 404);
+  });
+});
+
+describe("METRICS_PORT=0", () => {
+  it("turns the metrics listener off", async () => {
+    const service = await Service.start({ METRICS_PORT: "0" });
+    await service.stop();
+    assert.ok(!service.logs.some((l) => l.includes("/metrics")), service.logs.join("\n"));
+  });
+});
+
+describe("the hash queue", () => {
+  it("shows bcrypt operations running and waiting, and empties", async () => {
+    const metricsPort = await freePort();
+    // A real cost, so that four verifies outlast a few scrapes on a two-thread pool.
+    const service = await Service.start({ METRICS_PORT: String(metricsPort), BCRYPT_COST: "12" });
+    try {
+      const user = await service.createUser("Old-Passw0rd!");
+      const calls = Array.from({ length: 4 }, () =>
+        rest(service.address, { oldPassword: "Wrong-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(user.token) }),
+      );
+      let done = false;
+      void Promise.all(calls).then(() => (done = true));
+      let queued = 0;
+      let active = 0;
+      while (!done) {
+        const m = await scrape(metricsPort);
+        queued = Math.max(queued, sample(m, "password_service_hash_queue_depth"));
+        active = Math.max(active, sample(m, "password_service_hash_active"));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.ok(active >= 1, `running operations seen: ${active}`);
+      assert.ok(queued >= 1, `waiting operations seen: ${queued}`);
+      const after = await scrape(metricsPort);
+      assert.equal(sample(after, "password_service_hash_queue_depth") + sample(after, "password_service_hash_active"), 0);
+    } finally {
+      await service.stop();
+    }
+  });
+});

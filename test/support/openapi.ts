@@ -1,0 +1,28 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { OPENAPI_DOCUMENT } from "../../src/openapi.js";
+
+// ajv-formats is CommonJS: its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** OpenAPI 3.1's schemas are JSON Schema 2020-12: ajv checks answers against the document's own. */
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema({ ...OPENAPI_DOCUMENT, $id: "openapi.json" });
+
+const restResponses = OPENAPI_DOCUMENT.paths["/auth/v1/users/me/password"].put.responses as Record<
+  string,
+  { content: { "application/json": { schema: { $ref: string } } } }
+>;
+
+/** Throws unless a real answer of the REST route is one the OpenAPI document describes. */
+export function assertRestResponseMatchesOpenApi(status: number, contentType: string | null, body: unknown): void {
+  const response = restResponses[String(status)];
+  if (!response) throw new Error(`REST answered ${status}, which the OpenAPI document does not describe`);
+  if (!contentType?.startsWith("application/json")) throw new Error(`REST answered ${status} as ${contentType}, not JSON`);
+  const ref = response.content["application/json"].schema.$ref;
+  const validate = ajv.getSchema(`openapi.json${ref}`)!;
+  if (!validate(body)) {
+    throw new Error(`REST answer ${status} ${JSON.stringify(body)} does not match the OpenAPI document: ${ajv.errorsText(validate.errors)}`);
+  }
+}
