@@ -1,25 +1,44 @@
 import type { Logger } from "pino";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError, describeDatabase } from "./config.js";
+import { ServiceError } from "./errors.js";
 import { BcryptHasher } from "./hashing.js";
 import { IdGenerator } from "./ids.js";
 import { DEFAULT_POLICY } from "./policy.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
-import { openSqliteStore, type Store } from "./store/store.js";
+import { openDatabase } from "./store/open-database.js";
+import { Store } from "./store/store.js";
 import { createAuthenticator } from "./tokens.js";
 
-/** Opens the store and brings its schema up to date. */
+/**
+ * Opens the store and brings its schema up to date. A database that cannot
+ * be reached or logged into stops the start with one line naming it.
+ */
 export async function openStore(config: Config): Promise<Store> {
-  const store = openSqliteStore(config.sqlitePath, new IdGenerator());
-  await store.migrate();
+  const store = new Store(openDatabase(config.database), new IdGenerator());
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => {});
+    if (err instanceof ServiceError && err.kind === "unavailable") {
+      throw new ConfigError(`cannot open the database ${describeDatabase(config.database)}: ${reason(err.cause)}`);
+    }
+    throw err;
+  }
   return store;
+}
+
+/** The driver's own words; a refused "localhost" is an AggregateError of one per address, with no message. */
+function reason(err: unknown): string {
+  const first = err instanceof AggregateError ? err.errors[0] : err;
+  return (first as Error | undefined)?.message || String((first as NodeJS.ErrnoException | undefined)?.code ?? first);
 }
 
 /** Wires the layers together and starts listening. */
 export async function startService(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config);
   const endpoint = new ChangeEndpoint(
-    await createAuthenticator(config.auth, config.dataDir),
+    await createAuthenticator(config.auth, store),
     { store, hasher: new BcryptHasher(config.bcryptCost), policy: DEFAULT_POLICY, now: () => new Date() },
     logger,
   );

@@ -45,7 +45,11 @@ export class ChangeEndpoint {
         resourceOwner: change.resourceOwner,
       });
     } catch (err) {
-      if (err instanceof ServiceError) throw err;
+      if (err instanceof ServiceError) {
+        // Operators learn of a lost database or issuer here; the cause names it.
+        if (err.kind === "unavailable") this.logger.warn({ err: err.cause ?? err }, err.message);
+        throw err;
+      }
       // The error object may quote SQL or driver state, never request fields.
       this.logger.error({ err }, "unexpected error in change password");
       throw errors.internal();

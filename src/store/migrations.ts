@@ -35,6 +35,16 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_signing_keys": {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("signing_keys")
+        .addColumn("name", "varchar(60)", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class CodeMigrations implements MigrationProvider {

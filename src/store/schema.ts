@@ -5,6 +5,7 @@ export interface Database {
   orgs: OrgTable;
   users: UserTable;
   events: EventTable;
+  signing_keys: SigningKeyTable;
 }
 
 export interface OrgTable {
@@ -38,6 +39,14 @@ export interface EventTable {
   created_at: number;
   /** JSON; never holds a password, hash or token. */
   payload: string;
+}
+
+/** Signing keys every process must share: the self-issuer's, stored on first use. */
+export interface SigningKeyTable {
+  name: string;
+  /** JSON of the key pair, as src/tokens.ts stores it. */
+  value: string;
+  created_at: number;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -1,7 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
-import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import type { Kysely } from "kysely";
 import type { UserStore, UserRecord, CommittedChange } from "../change-password.js";
 import type { IdGenerator } from "../ids.js";
 import { migrateToLatest } from "./migrations.js";
@@ -169,6 +166,22 @@ export class Store implements UserStore {
     });
   }
 
+  /**
+   * The signing key stored under `name`, storing `create()`'s first if there
+   * is none. Processes that race on first use all read the one that won.
+   */
+  async signingKey(name: string, create: () => Promise<string>): Promise<string> {
+    const read = () => this.db.selectFrom("signing_keys").select("value").where("name", "=", name).executeTakeFirst();
+    const existing = await read();
+    if (existing) return existing.value;
+    await this.db
+      .insertInto("signing_keys")
+      .values({ name, value: await create(), created_at: Date.now() })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .execute();
+    return (await read())!.value;
+  }
+
   async listEvents(userId: string): Promise<StoredEvent[]> {
     const rows = await this.db
       .selectFrom("events")
@@ -196,15 +209,4 @@ function toRecord(row: UserRow): UserRecord {
     sequence: Number(row.sequence),
     failedAttempts: row.failed_attempts,
   };
-}
-
-/** Opens (creating if needed) the SQLite database in WAL mode. */
-export function openSqliteStore(file: string, ids: IdGenerator): Store {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const database = new SQLite(file);
-  database.pragma("journal_mode = WAL");
-  // Other processes (the CLI beside a running server) wait for a lock instead of failing.
-  database.pragma("busy_timeout = 5000");
-  database.pragma("foreign_keys = ON");
-  return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), ids);
 }
