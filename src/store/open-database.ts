@@ -1,7 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { type Dialect, Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from "kysely";
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { translatingErrors } from "./driver-errors.js";
@@ -27,7 +36,29 @@ function sqliteDialect(file: string): Dialect {
   // Other processes (the CLI beside a running server) wait for a lock instead of failing.
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  return new SqliteDialect({ database });
+  return new ImmediateSqliteDialect({ database });
+}
+
+/**
+ * Every transaction here writes. Taking the write lock at BEGIN lets
+ * busy_timeout queue writers of other processes; a deferred BEGIN that reads
+ * first would fail at once (SQLITE_BUSY_SNAPSHOT) if another process wrote
+ * in between.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  createDriver() {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
 }
 
 function postgresDialect(url: string): Dialect {
