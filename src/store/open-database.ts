@@ -75,8 +75,11 @@ function postgresDialect(url: string): Dialect {
         oid === PG_INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle connection the server drops (restart, outage) is only removed
-  // from the pool; the next query reconnects. Unhandled, it would end the process.
+  // A connection the server drops (restart, outage) errors as an event, idle
+  // or between a transaction's statements; unheard, it would end the process.
+  // The query in flight fails on its own, the pool discards the connection
+  // when it comes back, and the next query reconnects.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return new PostgresDialect({ pool });
 }
