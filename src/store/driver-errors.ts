@@ -17,7 +17,7 @@ export function translatingErrors(dialect: Dialect): Dialect {
 }
 
 /** The translated error keeps the driver's own as `cause`, for logs and startup messages. */
-export function translate(err: unknown, connecting = false): unknown {
+function translate(err: unknown, connecting = false): unknown {
   if (err instanceof ServiceError) return err;
   if (connecting || isUnavailable(err)) return withCause(errors.databaseUnavailable(), err);
   if (isConflict(err)) return withCause(errors.concurrentChange(), err);
