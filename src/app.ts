@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { type Config, ConfigError, describeDatabase } from "./config.js";
 import { ServiceError } from "./errors.js";
+import { HashPool } from "./hash-pool.js";
 import { BcryptHasher } from "./hashing.js";
 import { IdGenerator } from "./ids.js";
 import { DEFAULT_POLICY } from "./policy.js";
@@ -34,12 +35,21 @@ function reason(err: unknown): string {
   return (first as Error | undefined)?.message || String((first as NodeJS.ErrnoException | undefined)?.code ?? first);
 }
 
+/** One hash at start tells the pool how long an operation takes here, before any load. */
+async function createHashPool(config: Config): Promise<HashPool> {
+  const bcrypt = new BcryptHasher(config.bcryptCost);
+  const started = performance.now();
+  await bcrypt.hash("calibration");
+  return new HashPool(bcrypt, config.threadPoolSize, config.hashQueueBudgetMs, performance.now() - started);
+}
+
 /** Wires the layers together and starts listening. */
 export async function startService(config: Config, logger: Logger): Promise<RunningServer> {
   const store = await openStore(config);
+  const hasher = await createHashPool(config);
   const endpoint = new ChangeEndpoint(
     await createAuthenticator(config.auth, store),
-    { store, hasher: new BcryptHasher(config.bcryptCost), policy: DEFAULT_POLICY, now: () => new Date() },
+    { store, hasher, policy: DEFAULT_POLICY, now: () => new Date() },
     logger,
   );
   const server = await listen(config, createHandler(endpoint, config.maxBodyBytes), logger.child({

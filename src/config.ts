@@ -12,6 +12,8 @@ export interface Config {
   /** Largest request body any protocol accepts. */
   maxBodyBytes: number;
   logLevel: string;
+  /** Longest a password check may wait for a bcrypt slot before it is refused with 8. */
+  hashQueueBudgetMs: number;
   /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
   threadPoolSize: number;
 }
@@ -52,6 +54,7 @@ export function loadConfig(env: Env): LoadedConfig {
     tls: tlsConfig(env),
     maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     logLevel: oneOf(env, "LOG_LEVEL", ["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+    hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
     threadPoolSize: intVar(env, "UV_THREADPOOL_SIZE", 4, 1, 1024),
   };
   return { config, warnings };

@@ -24,6 +24,8 @@ export class ServiceError extends Error {
     readonly id: string | undefined,
     message: string,
     readonly failedAttempts?: number,
+    /** Set on resource-exhausted: when a retry may succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "ServiceError";

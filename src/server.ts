@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
 import { connectRoutes } from "./api/connect-routes.js";
 import { REST_PATH, restHandler } from "./api/rest.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import type { NodeHandler as Handler, NodeRequest, NodeResponse } from "./http-types.js";
 
 
@@ -124,15 +124,40 @@ interface Listener {
 }
 
 function tlsServer(tls: NonNullable<Config["tls"]>, handler: Handler): Listener {
-  const server = http2.createSecureServer(
-    { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), allowHTTP1: true },
-    handler,
-  );
+  // Files that cannot be read or are no matching certificate and key are bad
+  // configuration: one line and exit code 2, as for the environment, not a stack.
+  const cert = readTlsFile("TLS_CERT_FILE", tls.certFile);
+  const key = readTlsFile("TLS_KEY_FILE", tls.keyFile);
+  let server: http2.Http2SecureServer;
+  try {
+    server = http2.createSecureServer({ cert, key, allowHTTP1: true }, handler);
+  } catch (err) {
+    const reason = (err as { reason?: string }).reason ?? (err as Error).message;
+    throw new ConfigError(`TLS_CERT_FILE and TLS_KEY_FILE are not a usable certificate and private key: ${reason}`);
+  }
   return { server, closeConnections: trackConnections(server, server) };
+}
+
+function readTlsFile(name: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 function cleartextServer(handler: Handler): Listener {
   const h1 = http.createServer(handler);
+  // h1 never listens (the net server hands it its sockets), and Node sets up an
+  // http.Server's connection tracking on "listening". Without it
+  // headersTimeout and requestTimeout are never enforced (a client that stops
+  // mid-headers or mid-body holds its connection for ever) and
+  // closeIdleConnections() does nothing (a stop waits on idle keep-alive clients).
+  h1.emit("listening");
+  // Clients close idle keep-alive connections after ~5 s (Node's agent among
+  // them); a server that closes at the same moment races their next request
+  // onto a dying socket. Outlasting them leaves the closing to the client.
+  h1.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const h2 = http2.createServer(handler);
   const server = net.createServer((socket) => {
     let seen = Buffer.alloc(0);
@@ -200,3 +225,4 @@ function trackConnections(
 
 /** How long requests in flight may take to finish once the server closes. */
 export const CLOSE_GRACE_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;

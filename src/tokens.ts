@@ -17,6 +17,8 @@ import { errors, ServiceError } from "./errors.js";
 const SELF_ALG = "ES256";
 /** Algorithms accepted from an external issuer; never "none", never HMAC. */
 const EXTERNAL_ALGS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA", "Ed25519"];
+/** Least time between two JWKS fetches caused by an unknown kid. */
+const JWKS_COOLDOWN_MS = 3_000;
 /** Seconds of clock skew tolerated on exp and nbf. */
 const CLOCK_TOLERANCE_S = 10;
 
@@ -43,8 +45,12 @@ export class Authenticator {
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ["sub", "exp", "iat"],
       });
-      return { userId: payload.sub!, issuedAt: payload.iat! };
+      // jose checks that sub is there, not that it is a string: a number went on
+      // to the user lookup as a number, an object made the SQLite driver throw (13).
+      if (typeof payload.sub !== "string" || payload.sub === "") throw errors.tokenInvalid();
+      return { userId: payload.sub, issuedAt: payload.iat! };
     } catch (err) {
+      if (err instanceof ServiceError) throw err;
       if (isKeySourceFailure(err)) {
         throw new ServiceError("unavailable", "AUTH-JWKS1", "The token issuer's keys cannot be fetched");
       }
@@ -54,9 +60,13 @@ export class Authenticator {
 }
 
 function isKeySourceFailure(err: unknown): boolean {
-  if (err instanceof joseErrors.JWKSTimeout) return true;
+  // The issuer's side, not the token's: the JWKS endpoint timed out, or sent a
+  // body that is no key set (JWKSInvalid), or answered other than 200 OK or
+  // with something that is not JSON (the only plain JOSEErrors jose throws).
+  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid) return true;
+  if (err instanceof joseErrors.JOSEError) return err.code === joseErrors.JOSEError.code;
   // A JWKS endpoint that is down surfaces as fetch's own error, not a JOSEError.
-  return !(err instanceof joseErrors.JOSEError) && err instanceof TypeError;
+  return err instanceof TypeError;
 }
 
 /** Signs tokens with this service's own key (the default, self-issuing mode). */
@@ -108,7 +118,14 @@ async function loadOrCreateSigningKey(keys: SigningKeyStore): Promise<StoredKey>
 export async function createAuthenticator(auth: AuthConfig, keys: SigningKeyStore): Promise<Authenticator> {
   const { issuer, audience } = auth;
   if (auth.mode === "jwks") {
-    return new Authenticator(createRemoteJWKSet(auth.jwksUrl), { issuer, audience, algorithms: EXTERNAL_ALGS });
+    // jose refetches the key set for an unknown kid only once the cooldown since
+    // the last fetch is over (30 s by default). After an issuer rotates its
+    // keys, every token of the new key is refused until then, and a client
+    // that logs in again gets another one of the same key. 3 s keeps rotation
+    // almost seamless while still bounding what tokens with made-up kids can
+    // cost: one JWKS request per 3 s at most.
+    const keys = createRemoteJWKSet(auth.jwksUrl, { cooldownDuration: JWKS_COOLDOWN_MS });
+    return new Authenticator(keys, { issuer, audience, algorithms: EXTERNAL_ALGS });
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;

@@ -125,8 +125,10 @@ function sendError(res: Response, err: ServiceError): void {
   const details = detail
     ? [{ "@type": `type.googleapis.com/${detail.desc.typeName}`, ...(toJson(detail.desc, detail.value) as object) }]
     : [];
+  if (err.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(err.retryAfterSeconds));
   if (code === 16) {
-    res.setHeader("www-authenticate", err.id ? 'Bearer error="invalid_token"' : "Bearer");
+    // RFC 6750: an error code only when a bearer token was sent and failed.
+    res.setHeader("www-authenticate", err.id === errors.tokenInvalid().id ? 'Bearer error="invalid_token"' : "Bearer");
   }
   const httpStatus = err instanceof HttpError ? err.status : HTTP_STATUS[code];
   send(res, httpStatus, JSON.stringify({ code, message: err.wireMessage, details }));

@@ -33,6 +33,11 @@ function sqliteDialect(file: string): Dialect {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma("journal_mode = WAL");
+  // better-sqlite3 runs on the event loop: an fsync on every commit would
+  // stall every request behind it. In WAL mode NORMAL still survives a
+  // crash of the process (kill -9); only a power loss can lose the last
+  // commits before a checkpoint.
+  database.pragma("synchronous = NORMAL");
   // Other processes (the CLI beside a running server) wait for a lock instead of failing.
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");

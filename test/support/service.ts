@@ -13,7 +13,7 @@ const BIN = path.join(ROOT, "bin/password-service.cjs");
  * Environment for every process a test starts, on the test's database
  * (see TestDatabase): a low bcrypt cost keeps the suite fast.
  */
-export function testEnv(database: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(database: Pick<TestDatabase, "env">, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? os.tmpdir(),

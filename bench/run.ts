@@ -1,0 +1,242 @@
+/**
+ * `npm run bench`: the service against the machine's bcrypt limit.
+ * See README.md, "Performance". `--quick` runs every section briefly at a
+ * low cost, to prove the benchmark works (npm test does that).
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import bcrypt from "bcrypt";
+import { openStore } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createIssuer } from "../src/tokens.js";
+import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol } from "./shared.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    cost: { type: "string" },
+    seconds: { type: "string" },
+    out: { type: "string" },
+    "large-users": { type: "string" },
+  },
+});
+const quick = opts.quick!;
+const cost = Number(opts.cost ?? (quick ? 4 : 10));
+const seconds = Number(opts.seconds ?? (quick ? 1 : 10));
+const outDir = path.resolve(opts.out ?? (quick ? fs.mkdtempSync(path.join(os.tmpdir(), "bench-")) : path.join(ROOT, "bench/results")));
+const cores = os.availableParallelism();
+const smallUsers = 1000;
+const largeUsers = Number(opts["large-users"] ?? (quick ? 20_000 : 1_000_000));
+const PROTOCOLS: Protocol[] = ["grpc", "grpcweb", "connect", "rest"];
+const CONCURRENCY = quick ? [1, 2 * cores] : [1, 2 * cores, 16 * cores];
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** Runs a file of this folder as its own Node process and returns the JSON it prints. */
+function runNode<T>(file: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "bench", file), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${file} exited ${code}`))));
+  });
+}
+
+const load = (job: Omit<Job, "seconds" | "usersFile"> & Partial<Job>, usersFile: string) =>
+  runNode<LoadResult>("load.ts", [JSON.stringify({ seconds, usersFile, ...job })]);
+
+interface Seeded {
+  dataDir: string;
+  usersFile: string;
+  lockedFile: string;
+}
+
+/** A database of `count` users (and 200 locked ones), with tokens for those the load uses. */
+async function seed(count: number): Promise<Seeded> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-data-"));
+  const { config } = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: String(cost) });
+  const store = await openStore(config);
+  const hash = await bcrypt.hash(passwordFor(0), cost);
+  const { userIds } = await store.seedUsers("bench", count, hash);
+  const { userIds: lockedIds } = await store.seedUsers("locked", 200, hash);
+  for (const id of lockedIds) await store.setUserState(id, "locked");
+  const issuer = await createIssuer(config.auth, store);
+  await store.close();
+  const withTokens = async (ids: string[]): Promise<BenchUser[]> =>
+    Promise.all(ids.map(async (userId) => ({ userId, token: await issuer.issue(userId, "2h"), generation: 0 })));
+  // The load only ever needs as many users as it has requests in flight.
+  const usersFile = path.join(dataDir, "users.json");
+  const lockedFile = path.join(dataDir, "locked.json");
+  fs.writeFileSync(usersFile, JSON.stringify(await withTokens(userIds.slice(0, 2000))));
+  fs.writeFileSync(lockedFile, JSON.stringify(await withTokens(lockedIds)));
+  return { dataDir, usersFile, lockedFile };
+}
+
+interface Server {
+  pid: number;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+function startServer(dataDir: string): Promise<Server> {
+  const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "serve"], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const port = /"port":(\d+)/.exec(line)?.[1];
+      if (!port || !line.includes("listening")) return;
+      resolve({
+        pid: child.pid!,
+        baseUrl: `http://127.0.0.1:${port}`,
+        stop: () => new Promise((done) => (child.once("exit", () => done()), child.kill("SIGTERM"))),
+      });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
+  });
+}
+
+/** CPU seconds and resident memory of a process, from /proc. */
+function usage(pid: number): { cpuSeconds: number; rssMb: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = 100; // USER_HZ, the unit of utime and stime, is 100 on Linux
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return {
+    cpuSeconds: (Number(stat[11]) + Number(stat[12])) / ticks,
+    rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024,
+  };
+}
+
+async function main(): Promise<void> {
+  log(`bench: cost ${cost}, ${seconds}s a run, ${cores} cores${quick ? ", quick" : ""}`);
+  const bound = await runNode<{ pairsPerSecond: number; opMs: number }>("bound.ts", [String(cost), String(seconds)], {
+    UV_THREADPOOL_SIZE: String(cores),
+  });
+  log(`bound: ${bound.pairsPerSecond.toFixed(1)} pairs/s, one operation ${bound.opMs.toFixed(1)} ms`);
+
+  const small = await seed(smallUsers);
+  let server = await startServer(small.dataDir);
+  await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 2 * cores, seconds: quick ? 0.5 : 2 }, small.usersFile);
+
+  const throughput: Record<string, LoadResult & { ratio: number }> = {};
+  for (const protocol of PROTOCOLS) {
+    for (const concurrency of CONCURRENCY) {
+      const r = await load({ baseUrl: server.baseUrl, protocol, request: "change", concurrency }, small.usersFile);
+      throughput[`${protocol}@${concurrency}`] = { ...r, ratio: r.okPerSecond / bound.pairsPerSecond };
+      log(`${protocol} c=${concurrency}: ${r.okPerSecond.toFixed(1)}/s (${(r.okPerSecond / bound.pairsPerSecond).toFixed(2)} of bound), p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms`);
+    }
+  }
+
+  const idle = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile);
+  const idleLatency = { p50Ms: idle.p50Ms, opMs: bound.opMs, ratio: idle.p50Ms / bound.opMs };
+  log(`idle latency: ${idle.p50Ms.toFixed(1)} ms = ${idleLatency.ratio.toFixed(2)} x one bcrypt operation`);
+
+  const cheap: Record<string, LoadResult & { serverCpuMsPerRequest: number }> = {};
+  for (const request of ["bad-token", "invalid-body", "locked"] as const) {
+    for (const protocol of ["grpc", "rest"] as const) {
+      const before = usage(server.pid).cpuSeconds;
+      const file = request === "locked" ? small.lockedFile : small.usersFile;
+      const r = await load({ baseUrl: server.baseUrl, protocol, request, concurrency: 32 }, file);
+      const cpuMs = ((usage(server.pid).cpuSeconds - before) * 1000) / Math.max(1, r.requests);
+      cheap[`${request}/${protocol}`] = { ...r, serverCpuMsPerRequest: cpuMs };
+      log(`cheap ${request} over ${protocol}: ${r.perSecond.toFixed(0)}/s, server CPU ${cpuMs.toFixed(2)} ms each`);
+    }
+  }
+
+  const [saturating, probe] = await Promise.all([
+    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 16 * cores }, small.usersFile),
+    load({ baseUrl: server.baseUrl, protocol: "rest", request: "bad-token", ratePerSecond: 50 }, small.lockedFile),
+  ]);
+  const responsiveness = { saturatingOkPerSecond: saturating.okPerSecond, probeP50Ms: probe.p50Ms, probeP99Ms: probe.p99Ms, probeRequests: probe.requests };
+  log(`responsiveness: hash-free p99 ${probe.p99Ms.toFixed(1)} ms while changes run at ${saturating.okPerSecond.toFixed(1)}/s`);
+
+  const rssBefore = usage(server.pid).rssMb;
+  let rssMax = rssBefore;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, usage(server.pid).rssMb)), 200);
+  const offered = 4 * bound.pairsPerSecond;
+  const over = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", ratePerSecond: offered, seconds: seconds * 2 }, small.usersFile);
+  clearInterval(sampler);
+  await server.stop();
+  const overload = { offeredPerSecond: offered, ...over, ratio: over.okPerSecond / bound.pairsPerSecond, rssBeforeMb: rssBefore, rssMaxMb: rssMax };
+  log(`overload at ${offered.toFixed(0)}/s: ${over.okPerSecond.toFixed(1)}/s accepted (${overload.ratio.toFixed(2)} of bound), codes ${JSON.stringify(over.codes)}, RSS ${rssBefore.toFixed(0)} -> max ${rssMax.toFixed(0)} MB`);
+
+  // Like against like: each size on a fresh server, warmed up the same way.
+  const sizeRuns: number[] = [];
+  for (const users of [smallUsers, largeUsers]) {
+    log(`seeding ${users} users ...`);
+    const seeded = await seed(users);
+    server = await startServer(seeded.dataDir);
+    const warm = { baseUrl: server.baseUrl, protocol: "grpc" as const, request: "change" as const, concurrency: 2 * cores };
+    await load({ ...warm, seconds: quick ? 0.5 : 2 }, seeded.usersFile);
+    sizeRuns.push((await load(warm, seeded.usersFile)).okPerSecond);
+    await server.stop();
+    fs.rmSync(seeded.dataDir, { recursive: true, force: true });
+  }
+  const size = { smallUsers, largeUsers, smallOkPerSecond: sizeRuns[0], largeOkPerSecond: sizeRuns[1], cost: 1 - sizeRuns[1] / sizeRuns[0] };
+  log(`size: ${largeUsers} users ${sizeRuns[1].toFixed(1)}/s vs ${smallUsers} users ${sizeRuns[0].toFixed(1)}/s`);
+  fs.rmSync(small.dataDir, { recursive: true, force: true });
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    command: `npm run bench${quick ? " -- --quick" : ""}`,
+    cost,
+    secondsPerRun: seconds,
+    bound,
+    throughput,
+    idleLatency,
+    cheap,
+    responsiveness,
+    overload,
+    size,
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, "latest.md"), markdown(results));
+  log(`wrote ${path.join(outDir, "latest.json")} and latest.md`);
+  process.stdout.write(markdown(results));
+}
+
+function markdown(r: any): string {
+  const n = (x: number, d = 1) => x.toFixed(d);
+  const lines = [
+    `Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}) with \`${r.command}\`, bcrypt cost ${r.cost}, ${r.secondsPerRun} s a run.`,
+    "",
+    `Bound: ${n(r.bound.pairsPerSecond)} verify-plus-hash pairs per second with every core busy; one bcrypt operation ${n(r.bound.opMs)} ms.`,
+    "",
+    "| protocol | concurrency | changes/s | of bound | p50 ms | p99 ms | errors | generator CPU |",
+    "|---|---|---|---|---|---|---|---|",
+    ...Object.entries(r.throughput).map(([key, t]: [string, any]) => {
+      const [protocol, concurrency] = key.split("@");
+      return `| ${protocol} | ${concurrency} | ${n(t.okPerSecond)} | ${n(t.ratio, 2)} | ${n(t.p50Ms, 0)} | ${n(t.p99Ms, 0)} | ${t.requests - t.ok} | ${n(t.generatorCpu, 2)} |`;
+    }),
+    "",
+    "| measure | result |",
+    "|---|---|",
+    `| idle latency | ${n(r.idleLatency.p50Ms)} ms = ${n(r.idleLatency.ratio, 2)} × one bcrypt operation |`,
+    ...Object.entries(r.cheap).map(([key, c]: [string, any]) => `| cheap refusal, ${key.replace("/", " over ")} (concurrency 32) | ${n(c.perSecond, 0)}/s, server CPU ${n(c.serverCpuMsPerRequest, 2)} ms each |`),
+    `| hash-free request while saturated | p50 ${n(r.responsiveness.probeP50Ms)} ms, p99 ${n(r.responsiveness.probeP99Ms)} ms (changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
+    `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound) | ${n(r.overload.okPerSecond)}/s accepted = ${n(r.overload.ratio, 2)} of bound; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB |`,
+    `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${n(r.size.cost * 100)} % lower) |`,
+    "",
+  ];
+  return lines.join("\n");
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

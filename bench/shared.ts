@@ -1,0 +1,41 @@
+/** What the benchmark's orchestrator and its load generator agree on. */
+
+export type Protocol = "grpc" | "grpcweb" | "connect" | "rest";
+export type Request = "change" | "bad-token" | "invalid-body" | "locked";
+
+export interface Job {
+  baseUrl: string;
+  protocol: Protocol;
+  request: Request;
+  /** Closed loop: this many requests in flight. */
+  concurrency?: number;
+  /** Open loop: this many requests started per second, whatever comes back. */
+  ratePerSecond?: number;
+  seconds: number;
+  /** JSON file of BenchUser[]; change requests update it as passwords change. */
+  usersFile: string;
+}
+
+export interface BenchUser {
+  userId: string;
+  token: string;
+  /** The password is passwordFor(generation). */
+  generation: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  /** Answers by gRPC code name (REST statuses are mapped back to codes). */
+  codes: Record<string, number>;
+  perSecond: number;
+  okPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Load generator CPU seconds per wall second: above ~0.8 it is the bottleneck. */
+  generatorCpu: number;
+  /** Open loop only: requests not sent for want of a user not already in flight. */
+  starved: number;
+}
+
+export const passwordFor = (generation: number) => `Bench-Passw0rd-${generation}!`;

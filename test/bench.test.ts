@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { it } from "node:test";
+import { ROOT, tempDir } from "./support/service.js";
+
+/**
+ * The benchmark's quick mode, so that it cannot rot: every section runs and
+ * reports, and every answer is one the service should give. It asserts no
+ * timing; the figures belong to `npm run bench`.
+ */
+it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () => {
+  const out = tempDir("bench-out-");
+  const args = ["--import", "tsx", "bench/run.ts", "--quick", "--seconds", "0.5", "--large-users", "3000", "--out", out];
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 }, (err, _stdout, stderr) =>
+      err ? reject(new Error(stderr)) : resolve(),
+    ),
+  );
+  const results = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8"));
+  assert.ok(results.bound.pairsPerSecond > 0 && results.bound.opMs > 0);
+  assert.deepEqual(Object.keys(results.throughput).sort(), ["connect@1", "connect@4", "grpc@1", "grpc@4", "grpcweb@1", "grpcweb@4", "rest@1", "rest@4"].map((k) => k.replace("4", String(2 * results.machine.cores))).sort());
+  for (const [key, run] of Object.entries<any>(results.throughput)) {
+    assert.ok(run.ok > 0, `${key} changed passwords`);
+    assert.deepEqual(Object.keys(run.codes), ["OK"], `${key}: every change succeeded`);
+  }
+  const expectedRefusal: Record<string, string> = { "bad-token": "Unauthenticated", "invalid-body": "InvalidArgument", locked: "FailedPrecondition" };
+  for (const [key, run] of Object.entries<any>(results.cheap)) {
+    const want = expectedRefusal[key.split("/")[0]];
+    // REST reports 400 as InvalidArgument, whether the code was 3 or 9.
+    const codes = Object.keys(run.codes).map((c) => (key.endsWith("rest") && c === "InvalidArgument" && want === "FailedPrecondition" ? want : c));
+    assert.deepEqual(codes, [want], `${key} is refused as it should be`);
+  }
+  assert.ok(results.responsiveness.probeRequests > 0, "the hash-free probe ran");
+  for (const code of Object.keys(results.overload.codes)) assert.ok(["OK", "ResourceExhausted"].includes(code), `overload answered ${code}`);
+  assert.ok(results.size.smallOkPerSecond > 0 && results.size.largeOkPerSecond > 0);
+  assert.match(fs.readFileSync(path.join(out, "latest.md"), "utf8"), /\| protocol \| concurrency \| changes\/s \| of bound \|/);
+});
