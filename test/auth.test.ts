@@ -196,7 +196,7 @@ describe("authentication with the service's own tokens", () => {
         const outcome = await call(service.address, { oldPassword: "Victim-Passw0rd!", newPassword: "New-Passw0rd!", authorization });
         assertOutcome(outcome, want, label);
       }
-      const row = service.userRow(victim.userId);
+      const row = await service.userRow(victim.userId);
       assert.deepEqual(row, victimRow, "the user is as it was");
     });
   }
@@ -340,7 +340,7 @@ describe("authentication with an external issuer's JWKS", () => {
 
   it("refuses tokens of an unknown kid, another key under a known kid, HMAC, another issuer or audience", async () => {
     const user = await createUser(service, "Initial-Passw0rd!");
-    const rowBefore = service.userRow(user.userId);
+    const rowBefore = await service.userRow(user.userId);
     const stranger = await issuerKey("ES256");
     const hmacSecret = new TextEncoder().encode(JSON.stringify(keys.RS256.publicJwk));
     const cases: [string, string][] = [
@@ -359,7 +359,7 @@ describe("authentication with an external issuer's JWKS", () => {
         assertOutcome(outcome, expected.token, `${name}: ${label}`);
       }
     }
-    assert.deepEqual(service.userRow(user.userId), rowBefore);
+    assert.deepEqual(await service.userRow(user.userId), rowBefore);
   });
 
   it("follows a key rotation within a few seconds, and then refuses the retired key", async () => {
