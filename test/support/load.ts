@@ -73,7 +73,8 @@ export async function runLoad(options: LoadOptions): Promise<Attempt[]> {
       if (issued >= options.requests) break;
       const n = issued++;
       const attempt = await changeOnce(state, options.addresses(), n);
-      await options.onProgress?.(attempts.push(attempt));
+      const answered = attempts.push(attempt); // not inside `?.()`: unset, it would skip its arguments
+      await options.onProgress?.(answered);
       if (attempt.verdict === "refused") await followUser(state, options.database);
       if (attempt.verdict === "unavailable") await options.afterUnavailable?.();
     }
