@@ -71,8 +71,8 @@ async function seed(count: number): Promise<Seeded> {
   const { userIds } = await store.seedUsers("bench", count, hash);
   const { userIds: lockedIds } = await store.seedUsers("locked", 200, hash);
   for (const id of lockedIds) await store.setUserState(id, "locked", { userAgent: "password-service-bench" });
+  const issuer = await createIssuer(config.auth, store);
   await store.close();
-  const issuer = await createIssuer(config.auth, dataDir);
   const withTokens = async (ids: string[]): Promise<BenchUser[]> =>
     Promise.all(ids.map(async (userId) => ({ userId, token: await issuer.issue(userId, "2h"), generation: 0 })));
   // The load only ever needs as many users as it has requests in flight.

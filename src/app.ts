@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError, describeDatabase } from "./config.js";
+import { ServiceError } from "./errors.js";
 import { HashPool } from "./hash-pool.js";
 import { BcryptHasher } from "./hashing.js";
 import { Health } from "./health.js";
@@ -12,16 +13,34 @@ import { RangeApiBreachedPasswords } from "./breached.js";
 import { CachedPolicies, DEFAULT_POLICY } from "./policy.js";
 import { RevocationCheck } from "./revocation.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
-import { openSqliteStore, type Store } from "./store/store.js";
+import { openDatabase } from "./store/open-database.js";
+import { Store } from "./store/store.js";
 import { sleep } from "./tarpit.js";
 import { createAuthenticator, createIssuer } from "./tokens.js";
 import { WebPage } from "./web/page.js";
 
-/** Opens the store and brings its schema up to date. */
+/**
+ * Opens the store and brings its schema up to date. A database that cannot
+ * be reached or logged into stops the start with one line naming it.
+ */
 export async function openStore(config: Config): Promise<Store> {
-  const store = openSqliteStore(config.sqlitePath, new IdGenerator());
-  await store.migrate();
+  const store = new Store(openDatabase(config.database), new IdGenerator());
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => {});
+    if (err instanceof ServiceError && err.kind === "unavailable") {
+      throw new ConfigError(`cannot open the database ${describeDatabase(config.database)}: ${reason(err.cause)}`);
+    }
+    throw err;
+  }
   return store;
+}
+
+/** The driver's own words; a refused "localhost" is an AggregateError of one per address, with no message. */
+function reason(err: unknown): string {
+  const first = err instanceof AggregateError ? err.errors[0] : err;
+  return (first as Error | undefined)?.message || String((first as NodeJS.ErrnoException | undefined)?.code ?? first);
 }
 
 /** One hash at start tells the pool how long an operation takes here, before any load. */
@@ -40,7 +59,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
   const endpoint = new ChangeEndpoint(
-    await createAuthenticator(config.auth, config.dataDir),
+    await createAuthenticator(config.auth, store),
     {
       store,
       audit: store,
@@ -53,7 +72,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     },
     logger,
     new RevocationCheck(store),
-    config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, config.dataDir) : undefined,
+    config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
   );
   const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger);
   // Metrics first: a port taken there stops the start before the API is exposed.

@@ -1,15 +1,18 @@
 import { parseArgs } from "node:util";
 import { openStore, startService } from "./app.js";
 import { cliContext } from "./audit.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, describeDatabase, loadConfig } from "./config.js";
 import { ServiceError } from "./errors.js";
 import { BcryptHasher } from "./hashing.js";
 import { type Command, help, required, UsageError } from "./cli-args.js";
 import { policyCommands } from "./cli-policy.js";
 import { createLogger } from "./logging.js";
+import { CLOSE_GRACE_MS } from "./server.js";
 import { StoreInputError } from "./store/store.js";
 import { createIssuer } from "./tokens.js";
 
+/** Time beyond the server's grace for closing the database. */
+const SHUTDOWN_EXTRA_MS = 5_000;
 
 const commands: Record<string, Command> = {
   serve: {
@@ -19,7 +22,24 @@ const commands: Record<string, Command> = {
     async run(_values, config) {
       const logger = createLogger(config);
       const server = await startService(config, logger);
-      const stop = () => void server.close().then(() => process.exit(0));
+      const stop = (signal: NodeJS.Signals) => {
+        logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
+        // The server's own grace ends every request; this bounds the rest (a database that hangs).
+        setTimeout(() => {
+          logger.error("shutdown did not finish in time");
+          process.exit(1);
+        }, CLOSE_GRACE_MS + SHUTDOWN_EXTRA_MS).unref();
+        server.close().then(
+          () => {
+            logger.info("stopped");
+            process.exit(0);
+          },
+          (err) => {
+            logger.error({ err }, "shutdown failed");
+            process.exit(1);
+          },
+        );
+      };
       process.once("SIGTERM", stop);
       process.once("SIGINT", stop);
     },
@@ -31,7 +51,7 @@ const commands: Record<string, Command> = {
     async run(_values, config) {
       const store = await openStore(config);
       await store.close();
-      console.log(`database at ${config.sqlitePath} is up to date`);
+      console.log(`database at ${describeDatabase(config.database)} is up to date`);
     },
   },
   "user create": {
@@ -83,8 +103,13 @@ const commands: Record<string, Command> = {
       const user = required(values, "user");
       const ttl = values.ttl as string;
       if (!/^\d+\s*(s|m|h|d)$/.test(ttl)) throw new UsageError(`--ttl takes a duration such as 30s, 15m, 1h or 1d, not "${ttl}"`);
-      const issuer = await createIssuer(config.auth, config.dataDir);
-      console.log(await issuer.issue(user, ttl));
+      const store = await openStore(config);
+      try {
+        const issuer = await createIssuer(config.auth, store);
+        console.log(await issuer.issue(user, ttl));
+      } finally {
+        await store.close();
+      }
     },
   },
   ...policyCommands,

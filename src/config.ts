@@ -6,9 +6,7 @@ export interface Config {
   port: number;
   /** Undefined: every interface, IPv6 and IPv4 where the machine has both. */
   host?: string;
-  dataDir: string;
-  /** Path of the SQLite database file. */
-  sqlitePath: string;
+  database: DatabaseConfig;
   bcryptCost: number;
   auth: AuthConfig;
   tls?: { certFile: string; keyFile: string };
@@ -34,6 +32,9 @@ export interface Config {
   /** Serve the change-password page at `/`. */
   webUi: boolean;
 }
+
+/** The embedded SQLite file, or a PostgreSQL server that several processes share. */
+export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
 export type AuthConfig =
   | { mode: "self"; issuer: string; audience: string }
@@ -63,8 +64,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   const config: Config = {
     port: intVar(env, "PORT", 8080, 0, 65535),
     host: env.HOST || undefined,
-    dataDir,
-    sqlitePath: sqlitePath(env.DATABASE_URL, dataDir),
+    database: databaseConfig(env.DATABASE_URL, dataDir),
     bcryptCost,
     auth: authConfig(env),
     tls: tlsConfig(env),
@@ -152,15 +152,30 @@ function corsOrigins(raw: string | undefined): Config["corsAllowedOrigins"] {
   return items;
 }
 
-/** DATABASE_URL takes a SQLite file as `sqlite:PATH`, `file:PATH` or a plain path. */
-function sqlitePath(url: string | undefined, dataDir: string): string {
-  if (!url) return path.join(dataDir, "password-service.db");
-  const match = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
-  if (match) return path.resolve(match[1]);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
-    throw new ConfigError(`DATABASE_URL: only SQLite is supported so far (sqlite:PATH), not "${url.split(":")[0]}:"`);
+/**
+ * DATABASE_URL takes `postgres://` or `postgresql://` URLs, or a SQLite file
+ * as `sqlite:PATH`, `file:PATH` or a plain path.
+ */
+function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (!url) return { kind: "sqlite", path: path.join(dataDir, "password-service.db") };
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    if (!URL.canParse(url)) throw new ConfigError("DATABASE_URL is not a valid postgres:// URL");
+    return { kind: "postgres", url };
   }
-  return path.resolve(url);
+  const match = /^(?:sqlite|file):(?:\/\/)?(.+)$/.exec(url);
+  if (match) return { kind: "sqlite", path: path.resolve(match[1]) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new ConfigError(`DATABASE_URL: only SQLite (sqlite:PATH) and PostgreSQL (postgres://) are supported, not "${url.split(":")[0]}:"`);
+  }
+  return { kind: "sqlite", path: path.resolve(url) };
+}
+
+/** The database for messages: a PostgreSQL URL without its password. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === "sqlite") return database.path;
+  const url = new URL(database.url);
+  if (url.password) url.password = "***";
+  return url.toString();
 }
 
 function authConfig(env: Env): AuthConfig {

@@ -75,6 +75,8 @@ export const errors = {
   /** Our own: another change of the same user committed first. */
   concurrentChange: () =>
     new ServiceError("aborted", "PWSVC-SEQ01", "The password was changed by another request at the same time; try again"),
+  /** Our own: the database cannot be reached (transactions keep it whole); try again. */
+  databaseUnavailable: () => new ServiceError("unavailable", "PWSVC-DB001", "The database is unavailable; try again"),
   internal: () => new ServiceError("internal", "COMMAND-CahN2", "An internal error occurred"),
 };
 

@@ -238,7 +238,8 @@ function cleartextServer(handler: Handler): Listener {
 /**
  * Follows the HTTP/2 sessions and sockets of a listener so that closing it
  * does not wait on clients that keep connections open: HTTP/2 sessions get
- * GOAWAY (streams in flight finish), idle HTTP/1.1 connections are closed.
+ * GOAWAY (streams in flight finish), HTTP/1.1 connections close when idle or
+ * once their request in flight is answered.
  */
 function trackConnections(
   listener: net.Server,
@@ -247,6 +248,8 @@ function trackConnections(
 ): () => void {
   const sessions = new Set<http2.ServerHttp2Session>();
   const sockets = new Set<net.Socket>();
+  const h1Responses = new Set<http.ServerResponse>();
+  let closing = false;
   h2.on("session", (session: http2.ServerHttp2Session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
@@ -255,15 +258,24 @@ function trackConnections(
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
+  h1?.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (closing) res.shouldKeepAlive = false;
+    h1Responses.add(res);
+    res.once("close", () => h1Responses.delete(res));
+  });
   return () => {
+    closing = true;
     for (const session of sessions) session.close();
+    // Answered with "Connection: close", so the client does not send another.
+    for (const res of h1Responses) res.shouldKeepAlive = false;
     h1?.closeIdleConnections();
-    // Sockets still undecided (no bytes yet) or HTTP/1.1 mid-request get a bounded grace.
+    // Sockets still undecided (no bytes yet) or requests still unanswered get a bounded grace.
     setTimeout(() => {
       for (const socket of sockets) socket.destroy();
     }, CLOSE_GRACE_MS).unref();
   };
 }
 
-const CLOSE_GRACE_MS = 10_000;
+/** How long requests in flight may take to finish once the server closes. */
+export const CLOSE_GRACE_MS = 10_000;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;

@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import {
   createRemoteJWKSet,
   errors as joseErrors,
@@ -127,31 +125,24 @@ interface StoredKey {
   publicJwk: JWK;
 }
 
-/**
- * The self-issuer's key pair, created on first use in DATA_DIR with mode 0600.
- * Several processes may race to create it: the first link wins, the others read it.
- */
-export async function loadOrCreateSigningKey(dataDir: string): Promise<StoredKey> {
-  const file = path.join(dataDir, "signing-key.json");
-  if (!fs.existsSync(file)) {
-    const { privateKey, publicKey } = await generateKeyPair(SELF_ALG, { extractable: true });
-    const kid = randomUUID();
-    const stored: StoredKey = { kid, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
-    fs.mkdirSync(dataDir, { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(stored), { mode: 0o600 });
-    try {
-      fs.linkSync(temp, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    } finally {
-      fs.unlinkSync(temp);
-    }
-  }
-  return JSON.parse(fs.readFileSync(file, "utf8")) as StoredKey;
+/** Where the self-issuer's key lives: the database, so that every process shares it. */
+export interface SigningKeyStore {
+  signingKey(name: string, create: () => Promise<string>): Promise<string>;
 }
 
-export async function createAuthenticator(auth: AuthConfig, dataDir: string): Promise<Authenticator> {
+const SELF_KEY_NAME = "self-issuer";
+
+/** The self-issuer's key pair, created on first use by whichever process comes first. */
+async function loadOrCreateSigningKey(keys: SigningKeyStore): Promise<StoredKey> {
+  const json = await keys.signingKey(SELF_KEY_NAME, async () => {
+    const { privateKey, publicKey } = await generateKeyPair(SELF_ALG, { extractable: true });
+    const stored: StoredKey = { kid: randomUUID(), privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+    return JSON.stringify(stored);
+  });
+  return JSON.parse(json) as StoredKey;
+}
+
+export async function createAuthenticator(auth: AuthConfig, keys: SigningKeyStore): Promise<Authenticator> {
   const { issuer, audience } = auth;
   if (auth.mode === "jwks") {
     // jose refetches the key set for an unknown kid only once the cooldown since
@@ -163,16 +154,16 @@ export async function createAuthenticator(auth: AuthConfig, dataDir: string): Pr
     const keys = createRemoteJWKSet(auth.jwksUrl, { cooldownDuration: JWKS_COOLDOWN_MS });
     return new Authenticator(keys, { issuer, audience, algorithms: EXTERNAL_ALGS });
   }
-  const stored = await loadOrCreateSigningKey(dataDir);
+  const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;
   return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] });
 }
 
-export async function createIssuer(auth: AuthConfig, dataDir: string): Promise<TokenIssuer> {
+export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Promise<TokenIssuer> {
   if (auth.mode !== "self") {
     throw new ServiceError("failed-precondition", undefined, "tokens are issued by JWKS_URL's provider, not by this service");
   }
-  const stored = await loadOrCreateSigningKey(dataDir);
+  const stored = await loadOrCreateSigningKey(keys);
   const privateKey = (await importJWK(stored.privateJwk, SELF_ALG)) as CryptoKey;
   return new TokenIssuer(privateKey, stored.kid, auth.issuer, auth.audience);
 }

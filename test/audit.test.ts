@@ -32,7 +32,7 @@ describe("the audit trail", () => {
         assert.equal(e.orgId, user.resourceOwner);
       }
       // Audit events are not in the user's sequence: created = 1, the change = 2.
-      assert.deepEqual(service.events(user.userId).map((e) => e.sequence), [1, 2], name);
+      assert.deepEqual((await service.events(user.userId)).map((e) => e.sequence), [1, 2], name);
     }
   });
 

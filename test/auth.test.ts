@@ -129,7 +129,7 @@ describe("authentication with the service's own tokens", () => {
   let key: CryptoKey;
   let kid: string;
   let victim: { userId: string };
-  let victimRow: ReturnType<Service["userRow"]>;
+  let victimRow: Awaited<ReturnType<Service["userRow"]>>;
   let cases: [string, string | undefined, Expected][];
 
   before(async () => {
@@ -138,12 +138,8 @@ describe("authentication with the service's own tokens", () => {
     // revocation.test.ts) would refuse after the first change.
     service = await Service.start({ TOKEN_REVOCATION: "none" });
     victim = await createUser(service, "Victim-Passw0rd!");
-    victimRow = service.userRow(victim.userId);
-    const stored = JSON.parse(fs.readFileSync(path.join(service.dataDir, "signing-key.json"), "utf8")) as {
-      kid: string;
-      privateJwk: JWK;
-      publicJwk: JWK;
-    };
+    victimRow = await service.userRow(victim.userId);
+    const stored = await service.database.signingKey();
     kid = stored.kid;
     key = (await importJWK(stored.privateJwk, "ES256")) as CryptoKey;
     const own = { alg: "ES256", kid };
@@ -192,9 +188,9 @@ describe("authentication with the service's own tokens", () => {
 
   after(() => service.stop());
 
-  it("keeps its signing key readable by its owner only", () => {
-    const stat = fs.statSync(path.join(service.dataDir, "signing-key.json"));
-    assert.equal(stat.mode & 0o777, 0o600);
+  it("keeps its signing key in the database, not in a file", async () => {
+    assert.equal(fs.existsSync(path.join(service.dataDir, "signing-key.json")), false);
+    assert.equal((await service.database.signingKey()).kid, kid);
   });
 
   for (const [name, call] of CALLERS) {
@@ -203,7 +199,7 @@ describe("authentication with the service's own tokens", () => {
         const outcome = await call(service.address, { oldPassword: "Victim-Passw0rd!", newPassword: "New-Passw0rd!", authorization });
         assertOutcome(outcome, want, label);
       }
-      const row = service.userRow(victim.userId);
+      const row = await service.userRow(victim.userId);
       assert.deepEqual(row, victimRow, "the user is as it was");
     });
   }
@@ -229,7 +225,7 @@ describe("authentication with the service's own tokens", () => {
       });
       assert.equal(outcome.ok && outcome.sequence, String(i + 2), `step ${i + 1}: ${JSON.stringify(outcome)}`);
     }
-    assert.ok(await bcrypt.compare(`Passw0rd-${steps.length + 1}!`, service.userRow(user.userId).password_hash!));
+    assert.ok(await bcrypt.compare(`Passw0rd-${steps.length + 1}!`, (await service.userRow(user.userId)).password_hash!));
   });
 });
 
@@ -322,7 +318,7 @@ describe("authentication with an external issuer's JWKS", () => {
   });
 
   it("does not make a key of its own, and the CLI will not issue tokens", async () => {
-    assert.equal(fs.existsSync(path.join(service.dataDir, "signing-key.json")), false);
+    await assert.rejects(service.database.signingKey(), /no result/i);
     await assert.rejects(service.token("1"), /tokens are issued by JWKS_URL's provider/);
   });
 
@@ -340,14 +336,14 @@ describe("authentication with an external issuer's JWKS", () => {
           });
           assert.equal(outcome.ok && outcome.sequence, String(step + 2), `${alg} ${CALLERS[step][0]}: ${JSON.stringify(outcome)}`);
         }
-        assert.ok(await bcrypt.compare(`New-Passw0rd-${CALLERS.length}!`, service.userRow(users[i].userId).password_hash!));
+        assert.ok(await bcrypt.compare(`New-Passw0rd-${CALLERS.length}!`, (await service.userRow(users[i].userId)).password_hash!));
       }),
     );
   });
 
   it("refuses tokens of an unknown kid, another key under a known kid, HMAC, another issuer or audience", async () => {
     const user = await createUser(service, "Initial-Passw0rd!");
-    const rowBefore = service.userRow(user.userId);
+    const rowBefore = await service.userRow(user.userId);
     const stranger = await issuerKey("ES256");
     const hmacSecret = new TextEncoder().encode(JSON.stringify(keys.RS256.publicJwk));
     const cases: [string, string][] = [
@@ -366,7 +362,7 @@ describe("authentication with an external issuer's JWKS", () => {
         assertOutcome(outcome, expected.token, `${name}: ${label}`);
       }
     }
-    assert.deepEqual(service.userRow(user.userId), rowBefore);
+    assert.deepEqual(await service.userRow(user.userId), rowBefore);
   });
 
   it("follows a key rotation within a few seconds, and then refuses the retired key", async () => {
@@ -393,7 +389,7 @@ describe("authentication with an external issuer's JWKS", () => {
 
     const again = await grpcJs(service.address, { oldPassword: "New-Passw0rd!", newPassword: "Newer-Passw0rd!", authorization: oldToken });
     assertOutcome(again, expected.token, "the retired key");
-    assert.equal(service.userRow(user.userId).sequence, 2);
+    assert.equal((await service.userRow(user.userId)).sequence, 2);
   });
 });
 
@@ -437,7 +433,7 @@ describe("an external issuer whose JWKS cannot be had", () => {
       const outcome = await call(down.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization });
       assertOutcome(outcome, expected.unavailable, name);
     }
-    assert.equal(down.userRow(downUserId).sequence, 1);
+    assert.equal((await down.userRow(downUserId)).sequence, 1);
   });
 
   it("answers 14 when the JWKS endpoint fails, and recovers when it is back", async () => {

@@ -19,7 +19,7 @@ describe("the breached-password check against a local range API", () => {
     await setPolicy(service, ["--org", closed.resourceOwner, "--breached-check", "fail-closed"]);
   });
   after(async () => {
-    assertNoSecrets(service, [BREACHED, FINE, "Current-Passw0rd!", closed.token]);
+    await assertNoSecrets(service, [BREACHED, FINE, "Current-Passw0rd!", closed.token]);
     await service.stop();
     await api.stop();
   });
@@ -47,7 +47,7 @@ describe("the breached-password check against a local range API", () => {
         assertRefusal(outcome, 14, "PWSVC-BRE02", "The breached-password check is unavailable; try again later", `${mode}: ${name}`);
       }
     }
-    assert.equal(service.userRow(closed.userId).sequence, 1, "nothing changed");
+    assert.equal((await service.userRow(closed.userId)).sequence, 1, "nothing changed");
   });
 
   it("fail-open: a failing or hanging API lets the change through", async () => {

@@ -72,7 +72,7 @@ describe("the web page and gRPC-Web clients in Chromium", () => {
   it("changes the password across origins over gRPC-Web", async () => {
     const text = await submit("First-Passw0rd!", "Second-Passw0rd!", "ok", "1-changed.png");
     assert.match(text, /Your password has been changed\./);
-    assert.equal(api.userRow(user.userId).sequence, 2);
+    assert.equal((await api.userRow(user.userId)).sequence, 2);
     assert.equal(sentTypes.at(-1), "application/grpc-web+proto", "Connect's gRPC-Web transport");
   });
 

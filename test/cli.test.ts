@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
-import { cli, tempDir, testEnv } from "./support/service.js";
+import { bearer, rest } from "./support/clients.js";
+import { TEST_DATABASE_URL } from "./support/database.js";
+import { cli, Service, TestDatabase, testEnv } from "./support/service.js";
 
 describe("the command line", () => {
-  const env = testEnv(tempDir());
+  let database: TestDatabase;
+  let env: Record<string, string>;
+  before(async () => {
+    database = await TestDatabase.create();
+    env = testEnv(database);
+  });
+  after(() => database.drop());
 
   it("answers --help on every command", async () => {
     const overview = await cli(["--help"], env);
@@ -37,8 +43,19 @@ describe("the command line", () => {
     const claims = decodeJwt(issued.stdout.trim());
     assert.equal(claims.sub, user.userId);
     assert.equal(claims.exp! - claims.iat!, 300);
-    const keyFile = path.join(env.DATA_DIR, "signing-key.json");
-    assert.equal(fs.statSync(keyFile).mode & 0o777, 0o600);
+
+    // The signing key lives in the database: a server process started later accepts the CLI's token.
+    const server = await Service.start({}, database);
+    try {
+      const changed = await rest(server.address, {
+        oldPassword: "Bob-Passw0rd!",
+        newPassword: "Bob-Passw0rd-2!",
+        authorization: bearer(issued.stdout.trim()),
+      });
+      assert.equal(changed.ok, true, JSON.stringify(changed));
+    } finally {
+      await server.stop();
+    }
 
     const again = await cli(["user", "create", "--username", "bob", "--org", user.resourceOwner], env);
     assert.equal(again.code, 2);
@@ -54,13 +71,17 @@ describe("the command line", () => {
       [["user", "lock", "--user", "42"], {}, /no user 42/],
       [["migrate"], { BCRYPT_COST: "3" }, /BCRYPT_COST must be a whole number from 4 to 16/],
       [["migrate"], { PORT: "http" }, /PORT must be a whole number/],
-      [["migrate"], { DATABASE_URL: "mysql://db/x" }, /only SQLite is supported/],
+      [["migrate"], { DATABASE_URL: "mysql://db/x" }, /only SQLite \(sqlite:PATH\) and PostgreSQL \(postgres:\/\/\) are supported/],
+      [["migrate"], { DATABASE_URL: "postgres://ps:secret@127.0.0.1:1/ps" }, /^password-service: cannot open the database postgres:\/\/ps:\*\*\*@127\.0\.0\.1:1\/ps: connect ECONNREFUSED/],
+      [["serve"], { DATABASE_URL: "postgresql://ps@127.0.0.1:1/ps" }, /cannot open the database postgresql:\/\/ps@127\.0\.0\.1:1\/ps: connect ECONNREFUSED/],
+      ...(TEST_DATABASE_URL ? [misconfiguredPostgres()] : []),
       [["migrate"], { JWKS_URL: "https://idp.example/jwks" }, /needs JWT_ISSUER and JWT_AUDIENCE/],
       [["token", "issue", "--user", "1"], { JWKS_URL: "https://idp.example/jwks", JWT_ISSUER: "i", JWT_AUDIENCE: "a" }, /issued by JWKS_URL's provider/],
     ];
     for (const [args, extra, message] of cases) {
       const result = await cli(args, { ...env, ...extra });
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.doesNotMatch(result.stderr, /secret/, "no password in messages");
       const lines = result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST"));
       assert.match(lines[0], message);
       assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
@@ -73,3 +94,10 @@ describe("the command line", () => {
     assert.match(result.stderr, /BCRYPT_COST=4 is below 10/);
   });
 });
+
+/** The suite's PostgreSQL with a wrong password: refused at start, in one line. */
+function misconfiguredPostgres(): [string[], Record<string, string>, RegExp] {
+  const url = new URL(TEST_DATABASE_URL!);
+  url.password = "secret-but-wrong";
+  return [["migrate"], { DATABASE_URL: url.toString() }, /cannot open the database .*: password authentication failed/];
+}

@@ -35,8 +35,8 @@ it("lets concurrent changes of one user win distinct sequences and loses none", 
   const sequences = wins.map(([, o]) => Number(o.sequence)).sort((a, b) => a - b);
   assert.deepEqual(sequences, sequences.map((_, i) => i + 2), "wins hold sequences 2..k, each once");
 
-  const events = service.events(user.userId);
+  const events = await service.events(user.userId);
   assert.deepEqual(events.map((e) => e.sequence), [1, ...sequences], "one event per win, no gap");
   const [lastPassword] = wins.find(([, o]) => Number(o.sequence) === sequences.at(-1))!;
-  assert.ok(await bcrypt.compare(lastPassword, service.userRow(user.userId).password_hash!), "the last win's password is stored");
+  assert.ok(await bcrypt.compare(lastPassword, (await service.userRow(user.userId)).password_hash!), "the last win's password is stored");
 });

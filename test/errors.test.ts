@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import SQLite from "better-sqlite3";
 import { bearer, type ChangeCall, type Detail, type Outcome, PROTOCOLS } from "./support/clients.js";
 import { cliOk, Service, type TestUser } from "./support/service.js";
 
@@ -106,7 +104,7 @@ describe("the contract's error table on every protocol", () => {
     describe(name, () => {
       for (const [label, call, want] of cases) {
         it(label, async () => {
-          const before = service.userRow(active.userId).sequence;
+          const before = (await service.userRow(active.userId)).sequence;
           const request = call();
           // Own API messages name its own request type.
           const expectation = want();
@@ -114,7 +112,7 @@ describe("the contract's error table on every protocol", () => {
             expectation.message = expectation.message.replace("UpdateMyPasswordRequest", "ChangeMyPasswordRequest");
           }
           assertError(await protocolCall(service.address, request), expectation, name);
-          assert.equal(service.userRow(active.userId).sequence, before, "nothing changed");
+          assert.equal((await service.userRow(active.userId)).sequence, before, "nothing changed");
         });
       }
 
@@ -134,7 +132,7 @@ describe("the contract's error table on every protocol", () => {
           authorization: bearer(user.token),
         });
         assert.equal(changed.ok, true, "the right password still works");
-        assert.equal(service.userRow(user.userId).failed_attempts, 0, "a successful change resets the count");
+        assert.equal((await service.userRow(user.userId)).failed_attempts, 0, "a successful change resets the count");
       });
     });
   }
@@ -146,9 +144,7 @@ describe("an unexpected failure", () => {
     try {
       const user = await service.createUser("Current-Passw0rd!");
       // Break the store under the running server: the change can no longer commit.
-      const db = new SQLite(path.join(service.dataDir, "password-service.db"));
-      db.exec("drop table events");
-      db.close();
+      await service.database.db.schema.dropTable("events").execute();
       for (const [name, call] of Object.entries(PROTOCOLS).filter(([n]) => !n.startsWith("buf"))) {
         const outcome = await call(service.address, {
           oldPassword: "Current-Passw0rd!",
@@ -157,7 +153,7 @@ describe("an unexpected failure", () => {
         });
         assertError(outcome, expected(13, "COMMAND-CahN2", "An internal error occurred"), name);
       }
-      assert.equal(service.userRow(user.userId).sequence, 1, "the user row did not move without its event");
+      assert.equal((await service.userRow(user.userId)).sequence, 1, "the user row did not move without its event");
       const logs = service.logs.join("\n");
       assert.match(logs, /unexpected error/);
       for (const secret of ["Current-Passw0rd!", "New-Passw0rd!", user.token]) assert.ok(!logs.includes(secret));

@@ -97,7 +97,7 @@ describe("gRPC-Web text mode (application/grpc-web-text)", () => {
     const whole = requestFrame("New-Passw0rd!", "Third-Passw0rd!").toString("base64");
     const second = await textCall(service.port, user.token, [whole.slice(0, 1), whole.slice(1, 6), whole.slice(6)]);
     assert.equal(unframe(Buffer.from(second.text, "base64")).trailers["grpc-status"], "0");
-    assert.equal(service.userRow(user.userId).sequence, 3);
+    assert.equal((await service.userRow(user.userId)).sequence, 3);
   });
 
   it("answers errors in the trailer frame, base64 too", async () => {

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import os from "node:os";
-import path from "node:path";
 import { after, before, it } from "node:test";
 import bcrypt from "bcrypt";
-import SQLite from "better-sqlite3";
 import { bearer, PROTOCOLS } from "./support/clients.js";
 import { Service } from "./support/service.js";
 
@@ -13,24 +11,22 @@ before(async () => {
 });
 after(() => service.stop());
 
-function setHash(userId: string, hash: string): void {
-  const db = new SQLite(path.join(service.dataDir, "password-service.db"));
-  db.prepare("update users set password_hash = ? where id = ?").run(hash, userId);
-  db.close();
+async function setHash(userId: string, hash: string): Promise<void> {
+  await service.database.db.updateTable("users").set({ password_hash: hash }).where("id", "=", userId).execute();
 }
 
 for (const [prefix, cost] of [["$2a$", 4], ["$2b$", 6], ["$2y$", 7]] as const) {
   it(`verifies a ${prefix} hash of cost ${cost} and rehashes at the configured cost`, async () => {
     const user = await service.createUser("Imported-Passw0rd!");
     const imported = (await bcrypt.hash("Imported-Passw0rd!", cost)).replace(/^\$2b\$/, prefix);
-    setHash(user.userId, imported);
+    await setHash(user.userId, imported);
     const outcome = await PROTOCOLS.REST(service.address, {
       oldPassword: "Imported-Passw0rd!",
       newPassword: "Rehashed-Passw0rd!",
       authorization: bearer(user.token),
     });
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
-    const stored = service.userRow(user.userId).password_hash!;
+    const stored = (await service.userRow(user.userId)).password_hash!;
     assert.match(stored, /^\$2b\$05\$/);
     assert.ok(await bcrypt.compare("Rehashed-Passw0rd!", stored));
   });

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import SQLite from "better-sqlite3";
 import { bearer, PROTOCOLS } from "./support/clients.js";
 import { assertNoSecrets, assertRefusal, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
 import { Service, type TestUser } from "./support/service.js";
@@ -19,13 +17,13 @@ describe("password history", () => {
     return PROTOCOLS.REST(service.address, { oldPassword, newPassword, authorization: bearer(user.token) });
   }
 
-  function storedHistory(userId: string): number {
-    const db = new SQLite(path.join(service.dataDir, "password-service.db"), { readonly: true });
-    try {
-      return (db.prepare("select count(*) as n from password_history where user_id = ?").get(userId) as { n: number }).n;
-    } finally {
-      db.close();
-    }
+  async function storedHistory(userId: string): Promise<number> {
+    const { n } = await service.database.db
+      .selectFrom("password_history")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId)
+      .executeTakeFirstOrThrow();
+    return Number(n); // PostgreSQL's count is a bigint
   }
 
   async function userWithHistory(count: number): Promise<TestUser> {
@@ -38,13 +36,13 @@ describe("password history", () => {
     const user = await service.createUser("Passw0rd-A!");
     assert.equal((await change(user, "Passw0rd-A!", "Passw0rd-B!")).ok, true);
     assert.equal((await change(user, "Passw0rd-B!", "Passw0rd-A!")).ok, true);
-    assert.equal(storedHistory(user.userId), 0);
+    assert.equal(await storedHistory(user.userId), 0);
   });
 
   it("N = 1: only the current password is refused (as the same password), the one before may come back", async () => {
     const user = await userWithHistory(1);
     assert.equal((await change(user, "Passw0rd-A!", "Passw0rd-B!")).ok, true);
-    assert.equal(storedHistory(user.userId), 0, "the current hash is the one of the last 1");
+    assert.equal(await storedHistory(user.userId), 0, "the current hash is the one of the last 1");
     assert.equal((await change(user, "Passw0rd-B!", "Passw0rd-A!")).ok, true);
   });
 
@@ -54,18 +52,18 @@ describe("password history", () => {
     for (let i = 1; i < passwords.length; i++) {
       assert.equal((await change(user, passwords[i - 1], passwords[i])).ok, true);
     }
-    assert.equal(storedHistory(user.userId), 3, "the current hash and three old ones make the last four");
+    assert.equal(await storedHistory(user.userId), 3, "the current hash and three old ones make the last four");
     for (const [name, call] of Object.entries(MOST_PROTOCOLS)) {
       for (const old of ["Passw0rd-A!", "Passw0rd-B!", "Passw0rd-C!"]) {
         const outcome = await call(service.address, { oldPassword: "Passw0rd-D!", newPassword: old, authorization: bearer(user.token) });
         assertRefusal(outcome, ...USED_BEFORE, `${name}: ${old}`);
       }
     }
-    assert.equal(service.userRow(user.userId).sequence, 4, "refusals changed nothing");
+    assert.equal((await service.userRow(user.userId)).sequence, 4, "refusals changed nothing");
     assert.equal((await change(user, "Passw0rd-D!", "Passw0rd-E!")).ok, true);
-    assert.equal(storedHistory(user.userId), 3, "the oldest hash is dropped");
+    assert.equal(await storedHistory(user.userId), 3, "the oldest hash is dropped");
     // The last four are now B, C, D, E: A may come back.
     assert.equal((await change(user, "Passw0rd-E!", "Passw0rd-A!")).ok, true);
-    assertNoSecrets(service, [...passwords, "Passw0rd-E!", user.token]);
+    await assertNoSecrets(service, [...passwords, "Passw0rd-E!", user.token]);
   });
 });

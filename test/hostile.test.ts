@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
-import path from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import bcrypt from "bcrypt";
-import { importJWK, type JWK, SignJWT } from "jose";
+import { importJWK, SignJWT } from "jose";
 import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
 import {
   bearer,
@@ -56,10 +54,7 @@ async function createUser(service: Service, password: string): Promise<TestUser>
 }
 
 async function signToken(service: Service, userId: string): Promise<string> {
-  const stored = JSON.parse(fs.readFileSync(path.join(service.dataDir, "signing-key.json"), "utf8")) as {
-    kid: string;
-    privateJwk: JWK;
-  };
+  const stored = await service.database.signingKey();
   return new SignJWT({})
     .setProtectedHeader({ alg: "ES256", kid: stored.kid, typ: "JWT" })
     .setSubject(userId)
@@ -189,7 +184,7 @@ describe("hostile input", () => {
   let service: Service;
   /** The user every refused request targets: its row must never change. */
   let victim: TestUser;
-  let before_: ReturnType<Service["userRow"]>;
+  let before_: Awaited<ReturnType<Service["userRow"]>>;
   /** Users for the requests that are meant to succeed, one each. */
   const users = new Map<string, TestUser>();
   const auth = () => bearer(victim.token);
@@ -212,7 +207,7 @@ describe("hostile input", () => {
     const created = await Promise.all(wanted.map(([, pw]) => createUser(service, pw)));
     wanted.forEach(([name], i) => users.set(name, created[i]));
     victim = users.get("victim")!;
-    before_ = service.userRow(victim.userId);
+    before_ = await service.userRow(victim.userId);
   });
 
   after(() => service.stop());
@@ -223,7 +218,7 @@ describe("hostile input", () => {
     const res = await restRequest(service.address, { body: "{}" });
     assert.equal(res.status, 401);
     // And the victim is as it was.
-    const now = service.userRow(victim.userId);
+    const now = await service.userRow(victim.userId);
     assert.equal(now.password_hash, before_.password_hash);
     assert.equal(now.sequence, before_.sequence);
     assert.equal(now.failed_attempts, 0);
@@ -372,7 +367,7 @@ describe("hostile input", () => {
       const res = await restRequest(service.address, { body, authorization: bearer(user.token) });
       assert.equal(res.status, 200, JSON.stringify(res.json));
       assert.equal(res.json.details.sequence, "2");
-      assert.ok(await bcrypt.compare("New-Passw0rd!", service.userRow(user.userId).password_hash!));
+      assert.ok(await bcrypt.compare("New-Passw0rd!", (await service.userRow(user.userId)).password_hash!));
     });
 
     it("accepts the proto field names old_password / new_password", async () => {
@@ -381,7 +376,7 @@ describe("hostile input", () => {
       const res = await restRequest(service.address, { body, authorization: bearer(user.token) });
       assert.equal(res.status, 200, JSON.stringify(res.json));
       assert.equal(res.json.details.sequence, "2");
-      assert.ok(await bcrypt.compare("New-Passw0rd!", service.userRow(user.userId).password_hash!));
+      assert.ok(await bcrypt.compare("New-Passw0rd!", (await service.userRow(user.userId)).password_hash!));
     });
 
     it("accepts application/json with a charset, and no content type at all", async () => {
@@ -580,7 +575,7 @@ describe("hostile input", () => {
             authorization: bearer(user.token),
           });
           assert.equal(outcome.ok && outcome.sequence, "2", JSON.stringify(outcome));
-          const hash = service.userRow(user.userId).password_hash!;
+          const hash = (await service.userRow(user.userId)).password_hash!;
           assert.ok(await bcrypt.compare(newPassword, hash));
           // All 72 bytes count: the last one changed does not verify.
           const lastByteOff = Buffer.from(newPassword);
@@ -601,7 +596,7 @@ describe("hostile input", () => {
             authorization: bearer(user.token),
           });
           assert.equal(outcome.ok && outcome.sequence, "2", `${n} bytes: ${JSON.stringify(outcome)}`);
-          assert.ok(await bcrypt.compare("New-Passw0rd!", service.userRow(user.userId).password_hash!));
+          assert.ok(await bcrypt.compare("New-Passw0rd!", (await service.userRow(user.userId)).password_hash!));
         }),
       );
     });
@@ -618,7 +613,7 @@ describe("hostile input", () => {
         const outcome = await call(service.address, { oldPassword, newPassword, authorization: bearer(user.token) });
         sequence += 1;
         assert.equal(outcome.ok && outcome.sequence, String(sequence), JSON.stringify(outcome));
-        const hash = service.userRow(user.userId).password_hash!;
+        const hash = (await service.userRow(user.userId)).password_hash!;
         assert.ok(await bcrypt.compare(newPassword, hash));
         if (newPassword.normalize("NFD") !== newPassword) {
           assert.equal(await bcrypt.compare(newPassword.normalize("NFD"), hash), false, "no silent normalisation");

@@ -17,7 +17,7 @@ describe("lockout", () => {
   before(async () => {
     service = await Service.start({ POLICY_CACHE_MS: "0" });
     // A second server process on the same database: counting must be exact across processes too.
-    second = await Service.start({ POLICY_CACHE_MS: "0" }, service.dataDir);
+    second = await Service.start({ POLICY_CACHE_MS: "0" }, service.database);
   });
   after(async () => {
     await second.stop();
@@ -33,7 +33,7 @@ describe("lockout", () => {
     assert.deepEqual(outcomes.map((o) => o.detail?.id), Array(n).fill("COMMAND-3M0fs"));
     // Each answer carries its own count: 1..N, each once.
     assert.deepEqual(outcomes.map((o) => o.detail!.failedAttempts).sort((a, b) => a! - b!), Array.from({ length: n }, (_, i) => i + 1));
-    const row = service.userRow(user.userId);
+    const row = await service.userRow(user.userId);
     assert.equal(row.failed_attempts, n);
     assert.equal(row.state, "active", "max_password_attempts 0 never locks");
     assert.equal(row.sequence, 1, "failures are not events of the user's sequence");
@@ -52,7 +52,7 @@ describe("lockout", () => {
     assert.deepEqual(invalid.map((o) => o.detail!.failedAttempts).sort(), [1, 2, 3], "the third failure locks and still answers Password is invalid");
     assert.equal(locked.length, 5);
     for (const o of locked) assert.equal(o.detail!.failedAttempts, 3);
-    const row = service.userRow(user.userId);
+    const row = await service.userRow(user.userId);
     assert.equal(row.state, "locked");
     assert.equal(row.failed_attempts, 3, "the user locks at the maximum, and nothing counts after");
 
@@ -66,7 +66,7 @@ describe("lockout", () => {
 
     await cliOk(["user", "unlock", "--user", user.userId], service.env);
     assert.deepEqual(
-      { state: service.userRow(user.userId).state, failed: service.userRow(user.userId).failed_attempts },
+      { state: (await service.userRow(user.userId)).state, failed: (await service.userRow(user.userId)).failed_attempts },
       { state: "active", failed: 0 },
     );
     const changed = await PROTOCOLS.REST(service.address, { ...wrong(user), oldPassword: "Right-Passw0rd!" });
@@ -79,16 +79,16 @@ describe("lockout", () => {
     const unlocked = (await auditEvents(service, user.userId)).find((e) => e.type === "user.unlocked")!;
     assert.equal(unlocked.userAgent, "password-service-cli");
     assert.deepEqual(unlocked.payload, { sequence: 2, clearedFailedAttempts: 3 });
-    assertNoSecrets(service, ["Right-Passw0rd!", "Wrong-Passw0rd!", "New-Passw0rd!", user.token]);
+    await assertNoSecrets(service, ["Right-Passw0rd!", "Wrong-Passw0rd!", "New-Passw0rd!", user.token]);
   });
 
   it("a successful change resets the count", async () => {
     const user = await service.createUser("Right-Passw0rd!");
     await PROTOCOLS.REST(service.address, wrong(user));
     await PROTOCOLS.REST(service.address, wrong(user));
-    assert.equal(service.userRow(user.userId).failed_attempts, 2);
+    assert.equal((await service.userRow(user.userId)).failed_attempts, 2);
     const changed = await PROTOCOLS.REST(service.address, { ...wrong(user), oldPassword: "Right-Passw0rd!" });
     assert.equal(changed.ok, true);
-    assert.equal(service.userRow(user.userId).failed_attempts, 0);
+    assert.equal((await service.userRow(user.userId)).failed_attempts, 0);
   });
 });

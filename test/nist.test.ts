@@ -37,7 +37,7 @@ describe("the nist profile", () => {
     assert.equal((await change(b, "Current-Passw0rd!", DECOMPOSED)).ok, true);
     const afterB = await change(b, COMPOSED, "Another long passphrase");
     assert.equal(afterB.ok, true, `composed verifies a decomposed one: ${JSON.stringify(afterB)}`);
-    assertNoSecrets(service, [COMPOSED, DECOMPOSED, a.token, b.token]);
+    await assertNoSecrets(service, [COMPOSED, DECOMPOSED, a.token, b.token]);
   });
 
   it("still verifies a decomposed password hashed as typed, before normalisation (by ZITADEL or the zitadel profile)", async () => {

@@ -88,7 +88,7 @@ describe("policy rules on every protocol", () => {
     secrets.push(zitadel.token, nist.token);
   });
   after(async () => {
-    assertNoSecrets(service, [...secrets, "Current-Passw0rd!", "1qaz2wsx3edc4rfv"]);
+    await assertNoSecrets(service, [...secrets, "Current-Passw0rd!", "1qaz2wsx3edc4rfv"]);
     await service.stop();
   });
 

@@ -33,5 +33,5 @@ it("runs the README walkthrough as written", async () => {
   assert.match(stdout, /"sequence": "3"/, "buf curl (gRPC)");
   assert.match(stdout, /changed: sequence 4/, "Connect gRPC-Web client");
   assert.match(stdout, /\{"code":3,"message":"Password is invalid \(COMMAND-3M0fs\)".*"failedAttempts":1\}\]\}$/m, "the error example");
-  assert.equal(service.userRow(userId).sequence, 4);
+  assert.equal((await service.userRow(userId)).sequence, 4);
 });

@@ -38,7 +38,7 @@ describe("TOKEN_REVOCATION=others (the default)", () => {
   let other: Service;
   before(async () => {
     service = await Service.start();
-    other = await Service.start({}, service.dataDir);
+    other = await Service.start({}, service.database);
   });
   after(async () => {
     await other.stop();
@@ -74,7 +74,7 @@ describe("TOKEN_REVOCATION=others (the default)", () => {
     // Other users' tokens are untouched.
     const theirs = await PROTOCOLS.REST(service.address, { oldPassword: "Current-Passw0rd!", newPassword: "Theirs-Passw0rd!", authorization: bearer(bystander.token) });
     assert.equal(theirs.ok, true);
-    assertNoSecrets(service, [older, fresh, user.token, "Second-Passw0rd!", "Third-Passw0rd!", "Fourth-Passw0rd!"]);
+    await assertNoSecrets(service, [older, fresh, user.token, "Second-Passw0rd!", "Third-Passw0rd!", "Fourth-Passw0rd!"]);
   });
 });
 
@@ -101,7 +101,7 @@ describe("TOKEN_REVOCATION=all", () => {
     );
     const withFresh = await PROTOCOLS.REST(service.address, { oldPassword: "Second-Passw0rd!", newPassword: "Third-Passw0rd!", authorization: bearer(res.accessToken) });
     assert.equal(withFresh.ok, true, JSON.stringify(withFresh));
-    assertNoSecrets(service, [user.token, res.accessToken, "Second-Passw0rd!"]);
+    await assertNoSecrets(service, [user.token, res.accessToken, "Second-Passw0rd!"]);
   });
 });
 

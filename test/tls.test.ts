@@ -201,9 +201,9 @@ describe("TLS on the one port", () => {
       const result = await call({ oldPassword: `Passw0rd-${i + 1}!`, newPassword: `Passw0rd-${i + 2}!`, token: user.token });
       assert.deepEqual(result, { sequence: String(i + 2) }, name);
     }
-    assert.ok(await bcrypt.compare(`Passw0rd-${steps.length + 1}!`, service.userRow(user.userId).password_hash!));
+    assert.ok(await bcrypt.compare(`Passw0rd-${steps.length + 1}!`, (await service.userRow(user.userId)).password_hash!));
     assert.deepEqual(
-      service.events(user.userId).map((e) => e.type),
+      (await service.events(user.userId)).map((e) => e.type),
       ["user.added", ...steps.map(() => "user.password.changed")],
     );
   });
@@ -244,7 +244,7 @@ describe("TLS on the one port", () => {
 function serve(extra: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "serve"], {
-      env: testEnv(tempDir("ps-config-"), { PORT: "0", ...extra }),
+      env: testEnv({ env: { DATA_DIR: tempDir("ps-config-") } }, { PORT: "0", ...extra }),
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });

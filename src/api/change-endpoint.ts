@@ -72,6 +72,8 @@ export class ChangeEndpoint {
     } catch (err) {
       if (err instanceof ServiceError) {
         record(req.info, err);
+        // Operators learn of a lost database or issuer here; the cause names it.
+        if (err.kind === "unavailable") this.logger.warn({ err: err.cause ?? err }, err.message);
         throw err;
       }
       // The error object may quote SQL or driver state, never request fields.

@@ -78,6 +78,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("audit_events_user").on("audit_events").columns(["user_id", "id"]).execute();
     },
   },
+  "0003_signing_keys": {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("signing_keys")
+        .addColumn("name", "varchar(60)", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 class CodeMigrations implements MigrationProvider {

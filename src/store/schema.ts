@@ -8,6 +8,7 @@ export interface Database {
   policies: PolicyTable;
   password_history: PasswordHistoryTable;
   audit_events: AuditEventTable;
+  signing_keys: SigningKeyTable;
 }
 
 export interface OrgTable {
@@ -45,6 +46,14 @@ export interface EventTable {
   created_at: number;
   /** JSON; never holds a password, hash or token. */
   payload: string;
+}
+
+/** Signing keys every process must share: the self-issuer's, stored on first use. */
+export interface SigningKeyTable {
+  name: string;
+  /** JSON of the key pair, as src/tokens.ts stores it. */
+  value: string;
+  created_at: number;
 }
 
 export type UserRow = Selectable<UserTable>;

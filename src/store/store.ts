@@ -1,7 +1,4 @@
-import fs from "node:fs";
-import path from "node:path";
-import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import type { Kysely } from "kysely";
 import type { AuditEntry, AuditLog, RequestContext } from "../audit.js";
 import type { ChangeExtras, UserStore, UserRecord, CommittedChange, FailedAttempt } from "../change-password.js";
 import type { IdGenerator } from "../ids.js";
@@ -349,6 +346,22 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
     });
   }
 
+  /**
+   * The signing key stored under `name`, storing `create()`'s first if there
+   * is none. Processes that race on first use all read the one that won.
+   */
+  async signingKey(name: string, create: () => Promise<string>): Promise<string> {
+    const read = () => this.db.selectFrom("signing_keys").select("value").where("name", "=", name).executeTakeFirst();
+    const existing = await read();
+    if (existing) return existing.value;
+    await this.db
+      .insertInto("signing_keys")
+      .values({ name, value: await create(), created_at: Date.now() })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .execute();
+    return (await read())!.value;
+  }
+
   async listEvents(userId: string): Promise<StoredEvent[]> {
     const rows = await this.db
       .selectFrom("events")
@@ -389,20 +402,4 @@ function toRecord(row: UserRow & { org_name: string }): UserRecord {
     sequence: Number(row.sequence),
     failedAttempts: row.failed_attempts,
   };
-}
-
-/** Opens (creating if needed) the SQLite database in WAL mode. */
-export function openSqliteStore(file: string, ids: IdGenerator): Store {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const database = new SQLite(file);
-  database.pragma("journal_mode = WAL");
-  // better-sqlite3 runs on the event loop: an fsync on every commit would
-  // stall every request behind it. In WAL mode NORMAL still survives a
-  // crash of the process (kill -9); only a power loss can lose the last
-  // commits before a checkpoint.
-  database.pragma("synchronous = NORMAL");
-  // Other processes (the CLI beside a running server) wait for a lock instead of failing.
-  database.pragma("busy_timeout = 5000");
-  database.pragma("foreign_keys = ON");
-  return new Store(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), ids);
 }

@@ -35,8 +35,8 @@ export async function auditEvents(service: Service, userId: string): Promise<Aud
 }
 
 /** Asserts that none of these secrets, nor any stored hash, appears in the server's log lines or its events. */
-export function assertNoSecrets(service: Service, secrets: string[]): void {
-  assertNoSecretsLeaked(service.dataDir, service.logs, secrets);
+export function assertNoSecrets(service: Service, secrets: string[]): Promise<void> {
+  return assertNoSecretsLeaked(service.database, service.logs, secrets);
 }
 
 export { cli };

@@ -1,30 +1,30 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import SQLite from "better-sqlite3";
+import { TestDatabase } from "./database.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
+
+export { tempDir, TestDatabase } from "./database.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "bin/password-service.cjs");
 
-/** Environment for every process a test starts: a low bcrypt cost keeps the suite fast. */
-export function testEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * Environment for every process a test starts, on the test's database
+ * (see TestDatabase): a low bcrypt cost keeps the suite fast.
+ */
+export function testEnv(database: Pick<TestDatabase, "env">, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? os.tmpdir(),
-    DATA_DIR: dataDir,
     BCRYPT_COST: "4",
     HOST: "127.0.0.1",
     // Off unless a test asks: services started side by side would all want port 9464.
     METRICS_PORT: "0",
+    ...database.env,
     ...extra,
   };
-}
-
-export function tempDir(prefix = "ps-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 export interface CliResult {
@@ -56,7 +56,10 @@ export interface TestUser {
   token: string;
 }
 
-/** A running server process on a free loopback port, with its own DATA_DIR. */
+/**
+ * A running server process on a free loopback port. Without a database given
+ * it has one of its own, dropped when it stops; several may share one.
+ */
 export class Service {
   /** Passwords and tokens this test handed the server: none may leak (checked on stop). */
   readonly secrets: string[] = [];
@@ -67,10 +70,13 @@ export class Service {
     readonly env: Record<string, string>,
     /** Every line the server wrote, stdout and stderr, as it goes. */
     readonly logs: string[],
+    readonly database: TestDatabase,
+    private readonly ownsDatabase: boolean,
   ) {}
 
-  static async start(extraEnv: Record<string, string> = {}, dataDir = tempDir()): Promise<Service> {
-    const env = testEnv(dataDir, { PORT: "0", ...extraEnv });
+  static async start(extraEnv: Record<string, string> = {}, shared?: TestDatabase): Promise<Service> {
+    const database = shared ?? (await TestDatabase.create());
+    const env = testEnv(database, { PORT: "0", ...extraEnv });
     const child = spawn(process.execPath, [BIN, "serve"], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     const logs: string[] = [];
     createInterface({ input: child.stderr! }).on("line", (line) => logs.push(line));
@@ -83,7 +89,7 @@ export class Service {
       });
       child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${logs.join("\n")}`)));
     });
-    return new Service(child, port, env, logs);
+    return new Service(child, port, env, logs, database, !shared);
   }
 
   get dataDir(): string {
@@ -113,31 +119,35 @@ export class Service {
     return token;
   }
 
-  /** The user's row as stored, read straight from the database file. */
-  userRow(userId: string): { password_hash: string | null; sequence: number; failed_attempts: number; state: string } {
-    const db = new SQLite(path.join(this.dataDir, "password-service.db"), { readonly: true });
-    try {
-      return db.prepare("select password_hash, sequence, failed_attempts, state from users where id = ?").get(userId) as never;
-    } finally {
-      db.close();
-    }
+  /** The user's row as stored, read straight from the database. */
+  userRow(userId: string) {
+    return this.database.userRow(userId);
   }
 
-  events(userId: string): { sequence: number; type: string }[] {
-    const db = new SQLite(path.join(this.dataDir, "password-service.db"), { readonly: true });
-    try {
-      return db.prepare("select sequence, type from events where user_id = ? order by sequence").all(userId) as never;
-    } finally {
-      db.close();
-    }
+  events(userId: string) {
+    return this.database.events(userId);
   }
 
+  /**
+   * Stops the process (SIGTERM), checks that no secret leaked into its logs or
+   * the database, and drops its database if it is its own.
+   */
   async stop(): Promise<void> {
-    if (this.process.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.process.once("exit", resolve));
-    this.process.kill("SIGTERM");
-    await exited;
-    assertNoSecretsLeaked(this.dataDir, this.logs, this.secrets);
+    const wasRunning = this.process.exitCode === null && this.process.signalCode === null;
+    await this.terminate("SIGTERM");
+    try {
+      if (wasRunning) await assertNoSecretsLeaked(this.database, this.logs, this.secrets);
+    } finally {
+      if (this.ownsDatabase) await this.database.drop();
+    }
+  }
+
+  /** Sends `signal` and waits for the exit; the exit code, or null if killed by the signal. */
+  async terminate(signal: NodeJS.Signals): Promise<number | null> {
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return this.process.exitCode;
+    const exited = new Promise<number | null>((resolve) => this.process.once("exit", (code) => resolve(code)));
+    this.process.kill(signal);
+    return exited;
   }
 }
 

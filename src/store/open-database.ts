@@ -1,0 +1,90 @@
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from "kysely";
+import pg from "pg";
+import type { DatabaseConfig } from "../config.js";
+import { translatingErrors } from "./driver-errors.js";
+import type { Database } from "./schema.js";
+
+/** Bounds on waiting for PostgreSQL, so a lost server answers Unavailable instead of hanging. */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
+const PG_QUERY_TIMEOUT_MS = 10_000;
+const PG_POOL_SIZE = 10;
+const PG_INT8_OID = 20;
+
+/** The Kysely instance for either backend; nothing is sent to the database yet. */
+export function openDatabase(database: DatabaseConfig): Kysely<Database> {
+  const dialect = database.kind === "sqlite" ? sqliteDialect(database.path) : postgresDialect(database.url);
+  return new Kysely<Database>({ dialect: translatingErrors(dialect) });
+}
+
+/** Opens (creating if needed) the SQLite file in WAL mode. */
+function sqliteDialect(file: string): Dialect {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  database.pragma("journal_mode = WAL");
+  // better-sqlite3 runs on the event loop: an fsync on every commit would
+  // stall every request behind it. In WAL mode NORMAL still survives a
+  // crash of the process (kill -9); only a power loss can lose the last
+  // commits before a checkpoint.
+  database.pragma("synchronous = NORMAL");
+  // Other processes (the CLI beside a running server) wait for a lock instead of failing.
+  database.pragma("busy_timeout = 5000");
+  database.pragma("foreign_keys = ON");
+  return new ImmediateSqliteDialect({ database });
+}
+
+/**
+ * Every transaction here writes. Taking the write lock at BEGIN lets
+ * busy_timeout queue writers of other processes; a deferred BEGIN that reads
+ * first would fail at once (SQLITE_BUSY_SNAPSHOT) if another process wrote
+ * in between.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  createDriver() {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+function postgresDialect(url: string): Dialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: PG_POOL_SIZE,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    query_timeout: PG_QUERY_TIMEOUT_MS,
+    keepAlive: true,
+    // bigint columns hold epoch milliseconds and sequences, far below 2^53:
+    // read them as numbers, as SQLite gives them, not pg's default strings.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === PG_INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // A connection the server drops (restart, outage) errors as an event, idle
+  // or between a transaction's statements; unheard, it would end the process.
+  // The query in flight fails on its own, the pool discards the connection
+  // when it comes back, and the next query reconnects.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return new PostgresDialect({ pool });
+}
