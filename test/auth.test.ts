@@ -16,30 +16,13 @@ import {
   restOutcome,
   restRequest,
 } from "./support/clients.js";
-import { cli, Service } from "./support/service.js";
+import { cliOk, Service } from "./support/service.js";
 
 const SELF = "password-service";
 
-/**
- * `user create`, tried again when SQLite reports the database locked: the
- * store's transaction reads before it writes (a deferred BEGIN), so CLI
- * processes creating users at the same time can fail with
- * SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out. Not what
- * this file tests; reported, and src/store is not ours to change here.
- */
-async function userCreate(service: Service, args: string[]): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const result = await cli(["user", "create", ...args], service.env);
-    if (result.code === 0) return result.stdout.trim();
-    if (attempt === 5 || !/database is locked/.test(result.stderr)) {
-      throw new Error(`password-service user create failed (${result.code}): ${result.stderr}`);
-    }
-  }
-}
-
 /** A user made with the CLI (tokens are signed here, not by `token issue`). */
 async function createUser(service: Service, password: string): Promise<{ userId: string; resourceOwner: string }> {
-  const out = await userCreate(service, ["--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--json"]);
+  const out = await cliOk(["user", "create", "--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--json"], service.env);
   return JSON.parse(out) as { userId: string; resourceOwner: string };
 }
 

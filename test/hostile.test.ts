@@ -19,7 +19,7 @@ import {
   rest,
   restRequest,
 } from "./support/clients.js";
-import { cli, Service, type TestUser } from "./support/service.js";
+import { cliOk, Service, type TestUser } from "./support/service.js";
 
 // connect-node's HTTP/1.1 transports use Node's global agent, whose kept-alive
 // connections race the server's 5 s idle timeout when the machine is loaded
@@ -29,26 +29,9 @@ http.globalAgent = new http.Agent({ keepAlive: false });
 const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
 const MAX_BODY_BYTES = 64 * 1024;
 
-/**
- * `user create`, tried again when SQLite reports the database locked: the
- * store's transaction reads before it writes (a deferred BEGIN), so CLI
- * processes creating users at the same time can fail with
- * SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out. Not what
- * this file tests; reported, and src/store is not ours to change here.
- */
-async function userCreate(service: Service, args: string[]): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const result = await cli(["user", "create", ...args], service.env);
-    if (result.code === 0) return result.stdout.trim();
-    if (attempt === 5 || !/database is locked/.test(result.stderr)) {
-      throw new Error(`password-service user create failed (${result.code}): ${result.stderr}`);
-    }
-  }
-}
-
 /** Creates a user with the CLI and signs its token here with the service's own key (one process less). */
 async function createUser(service: Service, password: string): Promise<TestUser> {
-  const out = await userCreate(service, ["--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--json"]);
+  const out = await cliOk(["user", "create", "--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--json"], service.env);
   const { userId, resourceOwner } = JSON.parse(out) as { userId: string; resourceOwner: string };
   return { userId, resourceOwner, password, token: await signToken(service, userId) };
 }

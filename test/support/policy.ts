@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { AuditRecord } from "../../src/store/store.js";
 import { type Caller, type Outcome, PROTOCOLS } from "./clients.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
 import { cli, cliOk, type Service, type TestUser } from "./service.js";
@@ -17,16 +18,8 @@ export async function showPolicy(service: Service, org?: string): Promise<Record
   return JSON.parse(await cliOk(["policy", "show", "--json", ...(org ? ["--org", org] : [])], service.env));
 }
 
-export interface AuditEvent {
-  id: string;
-  type: string;
-  at: string;
-  userId: string | null;
-  orgId: string | null;
-  userAgent: string | null;
-  remoteAddress: string | null;
-  payload: Record<string, unknown>;
-}
+/** As `events --json` prints them: the store's own records. */
+export type AuditEvent = AuditRecord;
 
 /** `password-service events --user ID --json`, parsed. */
 export async function auditEvents(service: Service, userId: string): Promise<AuditEvent[]> {
