@@ -7,7 +7,6 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import bcrypt from "bcrypt";
 import { openStore } from "../src/app.js";
@@ -23,6 +22,7 @@ const { values: opts } = parseArgs({
     seconds: { type: "string" },
     out: { type: "string" },
     "large-users": { type: "string" },
+    only: { type: "string" },
   },
 });
 const quick = opts.quick!;
@@ -33,6 +33,10 @@ const cores = os.availableParallelism();
 const smallUsers = 1000;
 const largeUsers = Number(opts["large-users"] ?? (quick ? 20_000 : 1_000_000));
 const PROTOCOLS: Protocol[] = ["grpc", "grpcweb", "connect", "rest"];
+const SECTIONS = ["throughput", "idle", "cheap", "responsiveness", "overload", "size"] as const;
+/** `--only idle,cheap`: some sections, for tuning one thing; the log shows them, nothing is written. */
+const only = opts.only?.split(",");
+const wanted = (section: (typeof SECTIONS)[number]) => !only || only.includes(section);
 const CONCURRENCY = quick ? [1, 2 * cores] : [1, 2 * cores, 16 * cores];
 
 function log(message: string): void {
@@ -89,24 +93,34 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function startServer(dataDir: string): Promise<Server> {
+/**
+ * The server writes its log to a file in its data folder: read through a
+ * pipe, each line would cost this process CPU that the server and the load
+ * generator need.
+ */
+async function startServer(dataDir: string): Promise<Server> {
+  const logFile = path.join(dataDir, `server-${Date.now()}.log`);
+  const out = fs.openSync(logFile, "w");
   const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "serve"], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1" },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", out, "inherit"],
   });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      const port = /"port":(\d+)/.exec(line)?.[1];
-      if (!port || !line.includes("listening")) return;
-      resolve({
+  fs.closeSync(out);
+  let exited = false;
+  child.once("exit", () => (exited = true));
+  for (;;) {
+    const port = /"port":(\d+).*listening/.exec(fs.readFileSync(logFile, "utf8"))?.[1];
+    if (port) {
+      return {
         pid: child.pid!,
         baseUrl: `http://127.0.0.1:${port}`,
         stop: () => new Promise((done) => (child.once("exit", () => done()), child.kill("SIGTERM"))),
-      });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
-  });
+      };
+    }
+    if (exited) throw new Error(`server exited ${child.exitCode}; see ${logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** CPU seconds and resident memory of a process, from /proc. */
@@ -120,6 +134,87 @@ function usage(pid: number): { cpuSeconds: number; rssMb: number } {
   };
 }
 
+/** A server on a seeded database, as most sections use it. */
+interface Context {
+  bound: { pairsPerSecond: number; opMs: number };
+  small: Seeded;
+  server: Server;
+}
+
+async function throughput({ bound, small, server }: Context) {
+  const results: Record<string, LoadResult & { ratio: number }> = {};
+  for (const protocol of PROTOCOLS) {
+    for (const concurrency of CONCURRENCY) {
+      const r = await load({ baseUrl: server.baseUrl, protocol, request: "change", concurrency }, small.usersFile);
+      results[`${protocol}@${concurrency}`] = { ...r, ratio: r.okPerSecond / bound.pairsPerSecond };
+      log(`${protocol} c=${concurrency}: ${r.okPerSecond.toFixed(1)}/s (${(r.okPerSecond / bound.pairsPerSecond).toFixed(2)} of bound), p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms`);
+    }
+  }
+  return results;
+}
+
+async function idleLatency({ bound, small, server }: Context) {
+  const idle = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile);
+  const result = { p50Ms: idle.p50Ms, opMs: bound.opMs, ratio: idle.p50Ms / bound.opMs };
+  log(`idle latency: ${idle.p50Ms.toFixed(1)} ms = ${result.ratio.toFixed(2)} x one bcrypt operation`);
+  return result;
+}
+
+async function cheapRefusals({ small, server }: Context) {
+  const results: Record<string, LoadResult & { serverCpuMsPerRequest: number }> = {};
+  for (const request of ["bad-token", "invalid-body", "locked"] as const) {
+    for (const protocol of ["grpc", "rest"] as const) {
+      const before = usage(server.pid).cpuSeconds;
+      const file = request === "locked" ? small.lockedFile : small.usersFile;
+      const r = await load({ baseUrl: server.baseUrl, protocol, request, concurrency: 32 }, file);
+      const cpuMs = ((usage(server.pid).cpuSeconds - before) * 1000) / Math.max(1, r.requests);
+      results[`${request}/${protocol}`] = { ...r, serverCpuMsPerRequest: cpuMs };
+      log(`cheap ${request} over ${protocol}: ${r.perSecond.toFixed(0)}/s, server CPU ${cpuMs.toFixed(2)} ms each, generator CPU ${r.generatorCpu.toFixed(2)}`);
+    }
+  }
+  return results;
+}
+
+/** A locked user's request: a valid token, a database read and an audit write, but no hash. */
+async function responsiveness({ small, server }: Context) {
+  const [saturating, probe] = await Promise.all([
+    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 16 * cores }, small.usersFile),
+    load({ baseUrl: server.baseUrl, protocol: "rest", request: "locked", ratePerSecond: 50 }, small.lockedFile),
+  ]);
+  const result = { saturatingOkPerSecond: saturating.okPerSecond, probeP50Ms: probe.p50Ms, probeP99Ms: probe.p99Ms, probeRequests: probe.requests };
+  log(`responsiveness: hash-free p50 ${probe.p50Ms.toFixed(1)} ms, p99 ${probe.p99Ms.toFixed(1)} ms while changes run at ${saturating.okPerSecond.toFixed(1)}/s`);
+  return result;
+}
+
+async function overload({ bound, small, server }: Context) {
+  const rssBefore = usage(server.pid).rssMb;
+  let rssMax = rssBefore;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, usage(server.pid).rssMb)), 200);
+  const offered = 4 * bound.pairsPerSecond;
+  const over = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", ratePerSecond: offered, seconds: seconds * 2 }, small.usersFile);
+  clearInterval(sampler);
+  const result = { offeredPerSecond: offered, ...over, ratio: over.okPerSecond / bound.pairsPerSecond, rssBeforeMb: rssBefore, rssMaxMb: rssMax };
+  log(`overload at ${offered.toFixed(0)}/s: ${over.okPerSecond.toFixed(1)}/s accepted (${result.ratio.toFixed(2)} of bound), codes ${JSON.stringify(over.codes)}, RSS ${rssBefore.toFixed(0)} -> max ${rssMax.toFixed(0)} MB`);
+  return result;
+}
+
+/** Like against like: each size on a fresh server, warmed up the same way. */
+async function size() {
+  const runs: number[] = [];
+  for (const users of [smallUsers, largeUsers]) {
+    log(`seeding ${users} users ...`);
+    const seeded = await seed(users);
+    const server = await startServer(seeded.dataDir);
+    const warm = { baseUrl: server.baseUrl, protocol: "grpc" as const, request: "change" as const, concurrency: 2 * cores };
+    await load({ ...warm, seconds: quick ? 0.5 : 2 }, seeded.usersFile);
+    runs.push((await load(warm, seeded.usersFile)).okPerSecond);
+    await server.stop();
+    fs.rmSync(seeded.dataDir, { recursive: true, force: true });
+  }
+  log(`size: ${largeUsers} users ${runs[1].toFixed(1)}/s vs ${smallUsers} users ${runs[0].toFixed(1)}/s`);
+  return { smallUsers, largeUsers, smallOkPerSecond: runs[0], largeOkPerSecond: runs[1], cost: 1 - runs[1] / runs[0] };
+}
+
 async function main(): Promise<void> {
   log(`bench: cost ${cost}, ${seconds}s a run, ${cores} cores${quick ? ", quick" : ""}`);
   const bound = await runNode<{ pairsPerSecond: number; opMs: number }>("bound.ts", [String(cost), String(seconds)], {
@@ -128,67 +223,9 @@ async function main(): Promise<void> {
   log(`bound: ${bound.pairsPerSecond.toFixed(1)} pairs/s, one operation ${bound.opMs.toFixed(1)} ms`);
 
   const small = await seed(smallUsers);
-  let server = await startServer(small.dataDir);
+  const server = await startServer(small.dataDir);
   await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 2 * cores, seconds: quick ? 0.5 : 2 }, small.usersFile);
-
-  const throughput: Record<string, LoadResult & { ratio: number }> = {};
-  for (const protocol of PROTOCOLS) {
-    for (const concurrency of CONCURRENCY) {
-      const r = await load({ baseUrl: server.baseUrl, protocol, request: "change", concurrency }, small.usersFile);
-      throughput[`${protocol}@${concurrency}`] = { ...r, ratio: r.okPerSecond / bound.pairsPerSecond };
-      log(`${protocol} c=${concurrency}: ${r.okPerSecond.toFixed(1)}/s (${(r.okPerSecond / bound.pairsPerSecond).toFixed(2)} of bound), p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms`);
-    }
-  }
-
-  const idle = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile);
-  const idleLatency = { p50Ms: idle.p50Ms, opMs: bound.opMs, ratio: idle.p50Ms / bound.opMs };
-  log(`idle latency: ${idle.p50Ms.toFixed(1)} ms = ${idleLatency.ratio.toFixed(2)} x one bcrypt operation`);
-
-  const cheap: Record<string, LoadResult & { serverCpuMsPerRequest: number }> = {};
-  for (const request of ["bad-token", "invalid-body", "locked"] as const) {
-    for (const protocol of ["grpc", "rest"] as const) {
-      const before = usage(server.pid).cpuSeconds;
-      const file = request === "locked" ? small.lockedFile : small.usersFile;
-      const r = await load({ baseUrl: server.baseUrl, protocol, request, concurrency: 32 }, file);
-      const cpuMs = ((usage(server.pid).cpuSeconds - before) * 1000) / Math.max(1, r.requests);
-      cheap[`${request}/${protocol}`] = { ...r, serverCpuMsPerRequest: cpuMs };
-      log(`cheap ${request} over ${protocol}: ${r.perSecond.toFixed(0)}/s, server CPU ${cpuMs.toFixed(2)} ms each`);
-    }
-  }
-
-  const [saturating, probe] = await Promise.all([
-    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 16 * cores }, small.usersFile),
-    load({ baseUrl: server.baseUrl, protocol: "rest", request: "bad-token", ratePerSecond: 50 }, small.lockedFile),
-  ]);
-  const responsiveness = { saturatingOkPerSecond: saturating.okPerSecond, probeP50Ms: probe.p50Ms, probeP99Ms: probe.p99Ms, probeRequests: probe.requests };
-  log(`responsiveness: hash-free p99 ${probe.p99Ms.toFixed(1)} ms while changes run at ${saturating.okPerSecond.toFixed(1)}/s`);
-
-  const rssBefore = usage(server.pid).rssMb;
-  let rssMax = rssBefore;
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, usage(server.pid).rssMb)), 200);
-  const offered = 4 * bound.pairsPerSecond;
-  const over = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", ratePerSecond: offered, seconds: seconds * 2 }, small.usersFile);
-  clearInterval(sampler);
-  await server.stop();
-  const overload = { offeredPerSecond: offered, ...over, ratio: over.okPerSecond / bound.pairsPerSecond, rssBeforeMb: rssBefore, rssMaxMb: rssMax };
-  log(`overload at ${offered.toFixed(0)}/s: ${over.okPerSecond.toFixed(1)}/s accepted (${overload.ratio.toFixed(2)} of bound), codes ${JSON.stringify(over.codes)}, RSS ${rssBefore.toFixed(0)} -> max ${rssMax.toFixed(0)} MB`);
-
-  // Like against like: each size on a fresh server, warmed up the same way.
-  const sizeRuns: number[] = [];
-  for (const users of [smallUsers, largeUsers]) {
-    log(`seeding ${users} users ...`);
-    const seeded = await seed(users);
-    server = await startServer(seeded.dataDir);
-    const warm = { baseUrl: server.baseUrl, protocol: "grpc" as const, request: "change" as const, concurrency: 2 * cores };
-    await load({ ...warm, seconds: quick ? 0.5 : 2 }, seeded.usersFile);
-    sizeRuns.push((await load(warm, seeded.usersFile)).okPerSecond);
-    await server.stop();
-    fs.rmSync(seeded.dataDir, { recursive: true, force: true });
-  }
-  const size = { smallUsers, largeUsers, smallOkPerSecond: sizeRuns[0], largeOkPerSecond: sizeRuns[1], cost: 1 - sizeRuns[1] / sizeRuns[0] };
-  log(`size: ${largeUsers} users ${sizeRuns[1].toFixed(1)}/s vs ${smallUsers} users ${sizeRuns[0].toFixed(1)}/s`);
-  fs.rmSync(small.dataDir, { recursive: true, force: true });
-
+  const context = { bound, small, server };
   const results = {
     date: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model, cores, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -196,13 +233,18 @@ async function main(): Promise<void> {
     cost,
     secondsPerRun: seconds,
     bound,
-    throughput,
-    idleLatency,
-    cheap,
-    responsiveness,
-    overload,
-    size,
+    throughput: wanted("throughput") ? await throughput(context) : undefined,
+    idleLatency: wanted("idle") ? await idleLatency(context) : undefined,
+    cheap: wanted("cheap") ? await cheapRefusals(context) : undefined,
+    responsiveness: wanted("responsiveness") ? await responsiveness(context) : undefined,
+    overload: wanted("overload") ? await overload(context) : undefined,
+    size: undefined as Awaited<ReturnType<typeof size>> | undefined,
   };
+  await server.stop();
+  fs.rmSync(small.dataDir, { recursive: true, force: true });
+  if (wanted("size")) results.size = await size();
+  if (only) return log("--only: nothing written");
+
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, "latest.md"), markdown(results));
