@@ -1,20 +1,49 @@
 #!/usr/bin/env node
-// CommonJS on purpose: libuv sizes its thread pool on first use, and Node's
-// ESM loader uses that pool to read files. Only a CommonJS entry runs before
-// it, so only here can the pool be sized to the CPU count for bcrypt.
+// CommonJS on purpose: libuv sizes and starts its thread pool on first use,
+// and Node's ESM loader uses that pool to read files. Only a CommonJS entry
+// runs before it, so only here can the pool be sized and its threads found.
 "use strict";
+const fs = require("node:fs");
 const os = require("node:os");
 
+// See hashConcurrency in src/config.ts: a thread a core for bcrypt, one for
+// the operation kept in reserve, and one that bcrypt never takes.
 if (!process.env.UV_THREADPOOL_SIZE) {
-  process.env.UV_THREADPOOL_SIZE = String(os.availableParallelism());
+  process.env.UV_THREADPOOL_SIZE = String(os.availableParallelism() + 2);
 }
-// tsx runs the TypeScript sources directly: no build step after `npm ci`.
-import("tsx/esm/api")
-  .then(({ register }) => {
-    register();
-    return import("../src/cli.ts");
-  })
-  .catch((err) => {
-    console.error(err);
-    process.exit(1);
+
+/** The lowest priority: the pool's threads get every core nothing else wants. */
+const POOL_NICE = 19;
+
+/**
+ * bcrypt runs on libuv's pool. Below the event loop's priority, a hash never
+ * makes a request that needs no hash wait for a core, and on its own it
+ * still gets every core. Linux sets a nice value per thread; the pool's
+ * threads are the tasks that its first job starts.
+ */
+function lowerPoolPriority(then) {
+  const tasks = () => fs.readdirSync("/proc/self/task");
+  let before;
+  try {
+    before = new Set(tasks());
+  } catch {
+    return then(); // not Linux: every thread at the same priority
+  }
+  fs.stat(__filename, () => {
+    for (const tid of tasks()) if (!before.has(tid)) os.setPriority(Number(tid), POOL_NICE);
+    then();
   });
+}
+
+lowerPoolPriority(() =>
+  // tsx runs the TypeScript sources directly: no build step after `npm ci`.
+  import("tsx/esm/api")
+    .then(({ register }) => {
+      register();
+      return import("../src/cli.ts");
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    }),
+);

@@ -48,7 +48,7 @@ async function createHashPool(config: Config, metrics: Metrics): Promise<HashPoo
   const bcrypt = new BcryptHasher(config.bcryptCost);
   const started = performance.now();
   await bcrypt.hash("calibration");
-  const pool = new HashPool(timeBcrypt(bcrypt, metrics), config.threadPoolSize, config.hashQueueBudgetMs, performance.now() - started);
+  const pool = new HashPool(timeBcrypt(bcrypt, metrics), config.hashConcurrency, config.hashQueueBudgetMs, performance.now() - started);
   watchHashPool(metrics, pool);
   return pool;
 }
@@ -83,6 +83,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,
     threadPoolSize: config.threadPoolSize,
+    hashConcurrency: config.hashConcurrency,
   }));
   return {
     port: server.port,

@@ -65,6 +65,8 @@ export interface PasswordHasher {
   verify(password: string, hash: string): Promise<boolean>;
   /** Starts hashing now only if a core is idle; undefined when none is. */
   hashIfIdle(password: string): Promise<string> | undefined;
+  /** Throws ResourceExhausted if a check started now would wait longer than the budget. */
+  admit(): void;
 }
 
 export interface ChangePasswordDeps {

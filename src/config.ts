@@ -23,6 +23,14 @@ export interface Config {
   hashQueueBudgetMs: number;
   /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
   threadPoolSize: number;
+  /**
+   * Cores bcrypt keeps busy: the pool's threads but two. The hash pool keeps
+   * one operation more than this in flight (see HashPool). WebCrypto (each
+   * token's signature check), file and DNS work share libuv's pool and queue
+   * first in, first out: the last thread is theirs, or a request that needs
+   * no hash would wait up to a whole bcrypt operation for its token check.
+   */
+  hashConcurrency: number;
   /** "pretty" for a person at a terminal, "json" for log pipelines. */
   logFormat: "json" | "pretty";
   /** Port of the separate /metrics listener; 0: no metrics. */
@@ -58,6 +66,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   const warnings: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const bcryptCost = intVar(env, "BCRYPT_COST", 12, 4, 16);
+  const threadPoolSize = intVar(env, "UV_THREADPOOL_SIZE", 4, 1, 1024);
   if (bcryptCost < 10) {
     warnings.push(`BCRYPT_COST=${bcryptCost} is below 10: for tests only, never in production`);
   }
@@ -77,7 +86,8 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     },
     policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
     hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
-    threadPoolSize: intVar(env, "UV_THREADPOOL_SIZE", 4, 1, 1024),
+    threadPoolSize,
+    hashConcurrency: Math.max(1, threadPoolSize - 2),
     logFormat: logFormat(env, isTerminal),
     metricsPort: intVar(env, "METRICS_PORT", 9464, 0, 65535),
     corsAllowedOrigins: corsOrigins(env.CORS_ALLOWED_ORIGINS),

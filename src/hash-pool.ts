@@ -14,7 +14,9 @@ interface Job {
 }
 
 /**
- * Schedules bcrypt work onto as many slots as there are threads for it.
+ * Schedules bcrypt work: one operation per core it may use, and one more,
+ * which waits on a thread of its own so that a core that finishes starts it
+ * at once instead of after the event loop's next turn.
  *
  * libuv would queue any number of operations itself; doing it here lets the
  * service (1) finish requests it has started before starting new ones: new
@@ -24,6 +26,8 @@ interface Job {
  * hashing a new password while its old one is still being checked.
  */
 export class HashPool implements PasswordHasher {
+  /** Operations in flight at most. */
+  readonly slots: number;
   private active = 0;
   private readonly urgent: Job[] = [];
   private readonly waiting: Job[] = [];
@@ -32,10 +36,12 @@ export class HashPool implements PasswordHasher {
 
   constructor(
     private readonly ops: HashOps,
-    readonly slots: number,
+    /** Cores bcrypt may keep busy. */
+    private readonly cores: number,
     private readonly budgetMs: number,
     initialEstimateMs: number,
   ) {
+    this.slots = cores + 1;
     this.averageMs = initialEstimateMs;
   }
 
@@ -44,9 +50,18 @@ export class HashPool implements PasswordHasher {
     return { active: this.active, queued: this.urgent.length + this.waiting.length };
   }
 
+  /** Throws if a check admitted now would wait longer than the budget. */
+  admit(): void {
+    if (this.estimatedWaitMs() > this.budgetMs) throw busy(this.retryAfterSeconds());
+  }
+
   /** Checks an old password: new work, so it is refused when the wait would exceed the budget. */
   verify(password: string, hash: string): Promise<boolean> {
-    if (this.estimatedWaitMs() > this.budgetMs) return Promise.reject(busy(this.retryAfterSeconds()));
+    try {
+      this.admit();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.enqueue(this.waiting, () => this.ops.verify(password, hash));
   }
 
@@ -55,15 +70,16 @@ export class HashPool implements PasswordHasher {
     return this.enqueue(this.urgent, () => this.ops.hash(password));
   }
 
-  /** Starts hashing now if a slot is free and nothing waits; otherwise undefined. */
+  /** Starts hashing now if a core is free and nothing waits; otherwise undefined. */
   hashIfIdle(password: string): Promise<string> | undefined {
-    if (this.active >= this.slots || this.depth.queued > 0) return undefined;
+    if (this.active >= this.cores || this.depth.queued > 0) return undefined;
     return this.hash(password);
   }
 
   private estimatedWaitMs(): number {
     // A waiting check will be followed by its new password's hash, which goes
-    // ahead of a check admitted now: count waiting checks twice.
+    // ahead of a check admitted now: count waiting checks twice. The average
+    // is of operations sharing the cores `slots` at a time.
     const ahead = this.active + this.urgent.length + 2 * this.waiting.length - this.slots + 1;
     return ahead <= 0 ? 0 : Math.ceil(ahead / this.slots) * this.averageMs;
   }

@@ -29,30 +29,28 @@ class ManualOps {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("the hash pool", () => {
-  it("runs at most one operation per slot, new-password hashes before new checks", async () => {
+  it("keeps one operation more than its cores in flight, new-password hashes before new checks", async () => {
     const ops = new ManualOps();
     const pool = new HashPool(ops, 2, 60_000, 10);
-    void pool.verify("a", "h");
-    void pool.verify("b", "h");
-    void pool.verify("c", "h");
+    for (const p of ["a", "b", "c", "d"]) void pool.verify(p, "h");
     void pool.hash("x");
-    assert.deepEqual(ops.started, ["verify:a", "verify:b"]);
-    assert.deepEqual(pool.depth, { active: 2, queued: 2 });
+    assert.deepEqual(ops.started, ["verify:a", "verify:b", "verify:c"]);
+    assert.deepEqual(pool.depth, { active: 3, queued: 2 });
     ops.finish("verify:a");
     await tick();
-    assert.deepEqual(ops.started.slice(2), ["hash:x"], "the waiting hash goes first");
+    assert.deepEqual(ops.started.slice(3), ["hash:x"], "the waiting hash goes first");
     ops.finish("verify:b");
     await tick();
-    assert.deepEqual(ops.started.slice(3), ["verify:c"]);
+    assert.deepEqual(ops.started.slice(4), ["verify:d"]);
   });
 
-  it("starts a speculative hash only when a slot is free and nothing waits", async () => {
+  it("starts a speculative hash only when a core is free and nothing waits", async () => {
     const ops = new ManualOps();
     const pool = new HashPool(ops, 2, 60_000, 10);
     void pool.verify("a", "h");
     const speculative = pool.hashIfIdle("new-a");
-    assert.ok(speculative, "one slot was free");
-    assert.equal(pool.hashIfIdle("new-b"), undefined, "both slots busy");
+    assert.ok(speculative, "one core was free");
+    assert.equal(pool.hashIfIdle("new-b"), undefined, "both cores busy, though a slot is free");
     ops.finish("hash:new-a");
     assert.equal(await speculative, "hashed:new-a");
   });
@@ -60,19 +58,22 @@ describe("the hash pool", () => {
   it("refuses a check that would wait longer than the budget, with a retry hint", async () => {
     const ops = new ManualOps();
     const pool = new HashPool(ops, 2, 250, 100);
-    const admitted = ["a", "b", "c", "d"].map((p) => pool.verify(p, "h"));
-    // Two running, two checks queued (and their hashes to come, which go
-    // first): a fifth would wait three rounds of 100 ms.
-    await assert.rejects(pool.verify("e", "h"), (err: ServiceError) => {
+    const admitted = ["a", "b", "c", "d", "e", "f"].map((p) => pool.verify(p, "h"));
+    // Three running, three checks queued (and their hashes to come, which go
+    // first): a seventh would wait three rounds of 100 ms.
+    const refusal = (err: ServiceError) => {
       assert.equal(err.kind, "resource-exhausted");
       assert.equal(err.id, "PWSVC-BUSY1");
       assert.equal(err.retryAfterSeconds, 1);
       return true;
-    });
-    assert.equal(ops.started.length, 2, "the refused check spent nothing");
-    for (const name of ["verify:a", "verify:b"]) ops.finish(name);
+    };
+    await assert.rejects(pool.verify("g", "h"), refusal);
+    assert.throws(() => pool.admit(), refusal, "a request is refused at the door too");
+    assert.equal(ops.started.length, 3, "the refused check spent nothing");
+    for (const name of ["verify:a", "verify:b", "verify:c"]) ops.finish(name);
     await tick();
-    for (const name of ["verify:c", "verify:d"]) ops.finish(name);
-    assert.deepEqual(await Promise.all(admitted), [true, true, true, true]);
+    pool.admit();
+    for (const name of ["verify:d", "verify:e", "verify:f"]) ops.finish(name);
+    assert.deepEqual(await Promise.all(admitted), [true, true, true, true, true, true]);
   });
 });

@@ -32,7 +32,7 @@ function deps(store: FakeStore, sleeps: number[], policy: PasswordPolicy = DEFAU
   return {
     store,
     audit: { record: async (entry) => void store.audit.push(entry) },
-    hasher: { hash: async (p) => `hash:${p}`, verify: async (p, h) => h === `hash:${p}`, hashIfIdle: () => undefined },
+    hasher: { hash: async (p) => `hash:${p}`, verify: async (p, h) => h === `hash:${p}`, hashIfIdle: () => undefined, admit: () => {} },
     policies: { forOrg: async () => policy },
     breached: { isBreached: async () => false },
     revocation: "others",

@@ -49,6 +49,10 @@ export class ChangeEndpoint {
 
   async handle(req: ChangeRequest): Promise<ChangeResult> {
     try {
+      // Past capacity, refuse before spending anything on the request: no
+      // token check, no database. Refusals that cost little leave the cores
+      // to the changes already admitted.
+      this.deps.hasher.admit();
       const caller = await this.authenticator.authenticate(req.authorization);
       if (req.info) req.info.userId = caller.userId;
       await this.revocation.check(caller);

@@ -142,6 +142,10 @@ export class Service {
     }
   }
 
+  get pid(): number {
+    return this.process.pid!;
+  }
+
   /** Sends `signal` and waits for the exit; the exit code, or null if killed by the signal. */
   async terminate(signal: NodeJS.Signals): Promise<number | null> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) return this.process.exitCode;
