@@ -27,7 +27,12 @@ export class ServiceError extends Error {
     /** Set on resource-exhausted: when a retry may succeed. */
     readonly retryAfterSeconds?: number,
   ) {
+    // An expected outcome, not a fault: a stack trace would say nothing, and
+    // capturing one is a large part of what a refused request costs.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = "ServiceError";
   }
 

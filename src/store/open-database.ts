@@ -8,6 +8,7 @@ import {
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  type SqliteDatabase,
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
@@ -21,6 +22,8 @@ const PG_CONNECT_TIMEOUT_MS = 5_000;
 const PG_QUERY_TIMEOUT_MS = 10_000;
 const PG_POOL_SIZE = 10;
 const PG_INT8_OID = 20;
+/** Distinct SQL texts kept compiled; the store has a few dozen. */
+const MAX_CACHED_STATEMENTS = 500;
 
 /** The Kysely instance for either backend; nothing is sent to the database yet. */
 export function openDatabase(database: DatabaseConfig): Kysely<Database> {
@@ -41,7 +44,28 @@ function sqliteDialect(file: string): Dialect {
   // Other processes (the CLI beside a running server) wait for a lock instead of failing.
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
-  return new ImmediateSqliteDialect({ database });
+  return new ImmediateSqliteDialect({ database: cachingStatements(database) });
+}
+
+/**
+ * Kysely prepares every query anew, and better-sqlite3 compiles SQL on each
+ * prepare, on the event loop: the same text gets the statement compiled for
+ * it before. Safe because Kysely runs one query at a time on the connection.
+ */
+function cachingStatements(database: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**
