@@ -269,10 +269,10 @@ function markdown(r: any): string {
     "| measure | result |",
     "|---|---|",
     `| idle latency | ${n(r.idleLatency.p50Ms)} ms = ${n(r.idleLatency.ratio, 2)} × one bcrypt operation |`,
-    ...Object.entries(r.cheap).map(([key, c]: [string, any]) => `| cheap refusal, ${key.replace("/", " over ")} (concurrency 32) | ${n(c.perSecond, 0)}/s, server CPU ${n(c.serverCpuMsPerRequest, 2)} ms each |`),
-    `| hash-free request while saturated | p50 ${n(r.responsiveness.probeP50Ms)} ms, p99 ${n(r.responsiveness.probeP99Ms)} ms (changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
+    ...Object.entries(r.cheap).map(([key, c]: [string, any]) => `| cheap refusal, ${key.replace("/", " over ")} (concurrency 32) | ${n(c.perSecond, 0)}/s, server CPU ${n(c.serverCpuMsPerRequest, 2)} ms each, generator CPU ${n(c.generatorCpu, 2)} |`),
+    `| hash-free request (a locked user's, over REST) while saturated | p50 ${n(r.responsiveness.probeP50Ms)} ms, p99 ${n(r.responsiveness.probeP99Ms)} ms (changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
     `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound) | ${n(r.overload.okPerSecond)}/s accepted = ${n(r.overload.ratio, 2)} of bound; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB |`,
-    `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${n(r.size.cost * 100)} % lower) |`,
+    `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${r.size.cost >= 0 ? `${n(r.size.cost * 100)} % lower` : `${n(-r.size.cost * 100)} % higher`}) |`,
     "",
   ];
   return lines.join("\n");
