@@ -30,7 +30,11 @@ function lowerPoolPriority(then) {
     return then(); // not Linux: every thread at the same priority
   }
   fs.stat(__filename, () => {
-    for (const tid of tasks()) if (!before.has(tid)) os.setPriority(Number(tid), POOL_NICE);
+    try {
+      for (const tid of tasks()) if (!before.has(tid)) os.setPriority(Number(tid), POOL_NICE);
+    } catch {
+      // A sandbox that forbids setpriority: the service runs as well, only less responsive when saturated.
+    }
     then();
   });
 }

@@ -46,8 +46,12 @@ export const OPENAPI_DOCUMENT = {
           "409": errorResponse("Another change of the same user committed first (code 10)."),
           "413": errorResponse("The body is larger than MAX_BODY_BYTES."),
           "415": errorResponse("A content type other than JSON."),
+          "429": {
+            ...errorResponse("At capacity: a password check could not start within HASH_QUEUE_BUDGET_MS (code 8)."),
+            headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds after which a retry may succeed." } },
+          },
           "500": errorResponse("An internal error (code 13)."),
-          "503": errorResponse("The token issuer's keys cannot be fetched (code 14)."),
+          "503": errorResponse("The database or the token issuer's keys cannot be reached (code 14)."),
         },
       },
     },

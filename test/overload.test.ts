@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import os from "node:os";
+import { after, before, it } from "node:test";
+import bcrypt from "bcrypt";
+import { bearer, grpcJs, restRequest } from "./support/clients.js";
+import { Service, type TestUser } from "./support/service.js";
+
+/*
+ * Past capacity, what the hash pool cannot start within HASH_QUEUE_BUDGET_MS
+ * is refused at once with 8 (REST 429 with Retry-After) and changes nothing.
+ * A budget of 0 makes every moment with the pool's slots taken "past
+ * capacity", and bcrypt cost 13 keeps them taken long enough to see it.
+ * Nothing here asserts a time.
+ */
+let service: Service;
+before(async () => {
+  service = await Service.start({ BCRYPT_COST: "13", HASH_QUEUE_BUDGET_MS: "0" });
+});
+after(() => service.stop());
+
+/** More changes at once than the pool has slots (a core each, and one more). */
+const AT_ONCE = os.availableParallelism() + 3;
+
+function change(user: TestUser, newPassword: string) {
+  const body = JSON.stringify({ oldPassword: user.password, newPassword });
+  return restRequest(service.address, { body, authorization: bearer(user.token) });
+}
+
+it("refuses what it cannot start at once with 429 and Retry-After, and changes nothing for those", async () => {
+  const users = await Promise.all(Array.from({ length: AT_ONCE }, () => service.createUser("Initial-Passw0rd!")));
+  const answers = await Promise.all(users.map((user) => change(user, "Changed-Passw0rd!")));
+  const statuses = answers.map((a) => a.status);
+  assert.ok(statuses.every((s) => s === 200 || s === 429), `only 200 and 429: ${statuses}`);
+  assert.ok(statuses.includes(200) && statuses.includes(429), `some admitted, some refused: ${statuses}`);
+  for (const answer of answers.filter((a) => a.status === 429)) {
+    assert.equal(answer.json.code, 8);
+    assert.ok(Number(answer.headers.get("retry-after")) >= 1, "Retry-After names whole seconds");
+  }
+  for (const [i, user] of users.entries()) {
+    const stored = (await service.userRow(user.userId)).password_hash!;
+    const expected = answers[i].status === 200 ? "Changed-Passw0rd!" : "Initial-Passw0rd!";
+    assert.ok(await bcrypt.compare(expected, stored), `user ${i} holds the password its answer implies`);
+  }
+});
+
+it("refuses at the door while saturated, before the token is checked, on every protocol", async () => {
+  const users = await Promise.all(Array.from({ length: AT_ONCE }, () => service.createUser("Initial-Passw0rd!")));
+  let firstRefusal!: () => void;
+  const refused = new Promise<void>((resolve) => (firstRefusal = resolve));
+  const changes = Promise.all(
+    users.map((user) => change(user, "Changed-Passw0rd!").then((a) => (a.status === 429 && firstRefusal(), a))),
+  );
+  // Once one change was refused, the admitted ones hold every slot for a
+  // whole bcrypt operation at least: a request without a token is refused for
+  // capacity, not for its missing token.
+  await refused;
+  const [restAnswer, grpcAnswer] = await Promise.all([
+    restRequest(service.address, { body: JSON.stringify({ oldPassword: "x", newPassword: "y" }) }),
+    grpcJs(service.address, { oldPassword: "x", newPassword: "y" }),
+  ]);
+  assert.equal(restAnswer.status, 429);
+  assert.equal(restAnswer.json.code, 8);
+  assert.deepEqual(grpcAnswer.ok ? grpcAnswer : grpcAnswer.code, 8);
+  await changes;
+  const idle = await restRequest(service.address, { body: JSON.stringify({ oldPassword: "x", newPassword: "y" }) });
+  assert.equal(idle.status, 401, "with the pool free again, the missing token is what is wrong");
+});
