@@ -3,7 +3,7 @@
  * See README.md, "Performance". `--quick` runs every section briefly at a
  * low cost, to prove the benchmark works (npm test does that).
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -93,22 +93,27 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** Servers still running, stopped with this process whatever ends it. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+
 /**
  * The server writes its log to a file in its data folder: read through a
  * pipe, each line would cost this process CPU that the server and the load
- * generator need.
+ * generator need. No metrics listener, so that two servers can run at once.
  */
 async function startServer(dataDir: string): Promise<Server> {
   const logFile = path.join(dataDir, `server-${Date.now()}.log`);
   const out = fs.openSync(logFile, "w");
   const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "serve"], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1" },
+    env: { ...process.env, DATA_DIR: dataDir, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1", METRICS_PORT: "0" },
     stdio: ["ignore", out, "inherit"],
   });
   fs.closeSync(out);
+  running.add(child);
   let exited = false;
-  child.once("exit", () => (exited = true));
+  child.once("exit", () => ((exited = true), running.delete(child)));
   for (;;) {
     const port = /"port":(\d+).*listening/.exec(fs.readFileSync(logFile, "utf8"))?.[1];
     if (port) {
@@ -198,21 +203,36 @@ async function overload({ bound, small, server }: Context) {
   return result;
 }
 
-/** Like against like: each size on a fresh server, warmed up the same way. */
+/**
+ * Like against like: each size on a server of its own, warmed up the same
+ * way, and runs taken in turns (small, large, small, ...) so that drift in
+ * the machine's speed falls on both; the median of each size's runs counts.
+ */
 async function size() {
-  const runs: number[] = [];
+  const rounds = quick ? 1 : 3;
+  const sides = [];
   for (const users of [smallUsers, largeUsers]) {
     log(`seeding ${users} users ...`);
     const seeded = await seed(users);
-    const server = await startServer(seeded.dataDir);
-    const warm = { baseUrl: server.baseUrl, protocol: "grpc" as const, request: "change" as const, concurrency: 2 * cores };
-    await load({ ...warm, seconds: quick ? 0.5 : 2 }, seeded.usersFile);
-    runs.push((await load(warm, seeded.usersFile)).okPerSecond);
-    await server.stop();
-    fs.rmSync(seeded.dataDir, { recursive: true, force: true });
+    sides.push({ seeded, server: await startServer(seeded.dataDir), runs: [] as number[] });
   }
-  log(`size: ${largeUsers} users ${runs[1].toFixed(1)}/s vs ${smallUsers} users ${runs[0].toFixed(1)}/s`);
-  return { smallUsers, largeUsers, smallOkPerSecond: runs[0], largeOkPerSecond: runs[1], cost: 1 - runs[1] / runs[0] };
+  const job = (server: Server) => ({ baseUrl: server.baseUrl, protocol: "grpc" as const, request: "change" as const, concurrency: 2 * cores });
+  for (const side of sides) await load({ ...job(side.server), seconds: quick ? 0.5 : 2 }, side.seeded.usersFile);
+  for (let round = 0; round < rounds; round++) {
+    for (const side of sides) side.runs.push((await load(job(side.server), side.seeded.usersFile)).okPerSecond);
+  }
+  for (const side of sides) {
+    await side.server.stop();
+    fs.rmSync(side.seeded.dataDir, { recursive: true, force: true });
+  }
+  const [small, large] = sides.map((side) => median(side.runs));
+  log(`size: ${largeUsers} users ${large.toFixed(1)}/s vs ${smallUsers} users ${small.toFixed(1)}/s (runs ${sides.map((s) => s.runs.map((r) => r.toFixed(1)).join(" ")).join(" | ")})`);
+  return { smallUsers, largeUsers, rounds, smallOkPerSecond: small, largeOkPerSecond: large, cost: 1 - large / small };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function main(): Promise<void> {
@@ -272,7 +292,7 @@ function markdown(r: any): string {
     ...Object.entries(r.cheap).map(([key, c]: [string, any]) => `| cheap refusal, ${key.replace("/", " over ")} (concurrency 32) | ${n(c.perSecond, 0)}/s, server CPU ${n(c.serverCpuMsPerRequest, 2)} ms each, generator CPU ${n(c.generatorCpu, 2)} |`),
     `| hash-free request (a locked user's, over REST) while saturated | p50 ${n(r.responsiveness.probeP50Ms)} ms, p99 ${n(r.responsiveness.probeP99Ms)} ms (changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
     `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound) | ${n(r.overload.okPerSecond)}/s accepted = ${n(r.overload.ratio, 2)} of bound; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB |`,
-    `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${r.size.cost >= 0 ? `${n(r.size.cost * 100)} % lower` : `${n(-r.size.cost * 100)} % higher`}) |`,
+    `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} (median of ${r.size.rounds} runs each, in turns) | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${r.size.cost >= 0 ? `${n(r.size.cost * 100)} % lower` : `${n(-r.size.cost * 100)} % higher`}) |`,
     "",
   ];
   return lines.join("\n");
