@@ -61,6 +61,8 @@ const UPDATE_MY_PASSWORD = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
 /** gRPC over one h2c connection with node:http2: a length-prefixed message out, grpc-status back. */
 function leanGrpc(baseUrl: string): Call {
   const session = http2.connect(baseUrl);
+  // A lost connection fails its streams, which count as Unknown.
+  session.on("error", () => {});
   return (token, oldPassword, newPassword) =>
     new Promise((resolve) => {
       const message = toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, { oldPassword, newPassword }));
