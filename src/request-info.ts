@@ -34,10 +34,10 @@ export type ChangeOutcome =
 /** How a Connect handler finds its request's info. */
 export const requestInfoKey = createContextKey<RequestInfo | undefined>(undefined, { description: "request info" });
 
-/** The outcome of a change attempt, from the error it ended with (undefined: it changed). */
 /** Our own IDs for a new password the policy refuses (ZITADEL's are DOMAIN-*). */
 const POLICY_REFUSALS = new Set(["PWSVC-NUL01", "PWSVC-LEN01", "PWSVC-BLK01", "PWSVC-BLK02", "PWSVC-BRE01", "PWSVC-HIS01"]);
 
+/** The outcome of a change attempt, from the error it ended with (undefined: it changed). */
 export function changeOutcome(err: ServiceError | undefined): ChangeOutcome {
   if (!err) return "changed";
   if (err.id === "COMMAND-3M0fs") return "wrong_old_password";
