@@ -25,7 +25,7 @@ export class Metrics {
 
   readonly passwordChanges = new Counter({
     name: "password_service_password_changes_total",
-    help: "Password change attempts by outcome: changed, wrong_old_password, policy_refused, locked, overloaded, or another refusal.",
+    help: "Password change attempts by outcome: changed, wrong_old_password, policy_refused, locked, overloaded, unavailable (a dependency is down), or another refusal.",
     labelNames: ["outcome"] as const,
     registers: [this.registry],
   });

@@ -25,6 +25,7 @@ export type ChangeOutcome =
   | "policy_refused"
   | "locked"
   | "overloaded"
+  | "unavailable"
   | "unauthenticated"
   | "invalid_request"
   | "refused"
@@ -45,8 +46,9 @@ export function changeOutcome(err: ServiceError | undefined): ChangeOutcome {
   if (err.id?.startsWith("DOMAIN-") || POLICY_REFUSALS.has(err.id ?? "")) return "policy_refused";
   switch (err.kind) {
     case "resource-exhausted":
-    case "unavailable":
       return "overloaded";
+    case "unavailable":
+      return "unavailable";
     case "unauthenticated":
       return "unauthenticated";
     case "invalid-argument":

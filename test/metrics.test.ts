@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { getMetricsFromIterator, type PromMetrics } from "prom2javascript";
 import { bearer, connectJson, grpcJs, grpcWeb, rest } from "./support/clients.js";
+import { setPolicy } from "./support/policy.js";
 import { cliOk, Service } from "./support/service.js";
 import { freePort } from "./support/tools.js";
 
@@ -33,7 +34,9 @@ describe("metrics on their own port", () => {
   let metricsPort: number;
   before(async () => {
     metricsPort = await freePort();
-    service = await Service.start({ METRICS_PORT: String(metricsPort) });
+    // Nothing listens there: a breached check answers unavailable.
+    const breachedApi = `http://127.0.0.1:${await freePort()}`;
+    service = await Service.start({ METRICS_PORT: String(metricsPort), BREACHED_API_URL: breachedApi, POLICY_CACHE_MS: "0" });
   });
   after(() => service.stop());
 
@@ -78,6 +81,16 @@ describe("metrics on their own port", () => {
     assert.ok("nodejs_eventloop_lag_p99_seconds" in m);
     assert.ok(sample(m, "process_cpu_seconds_total") > 0);
     assert.ok(sample(m, "process_resident_memory_bytes") > 0);
+  });
+
+  it("counts a change refused for a dependency that is down as unavailable, not overloaded", async () => {
+    const user = await service.createUser("Old-Passw0rd!");
+    await setPolicy(service, ["--org", user.resourceOwner, "--breached-check", "fail-closed"]);
+    const outcome = await rest(service.address, { oldPassword: "Old-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(user.token) });
+    assert.ok(!outcome.ok && outcome.code === 14 && outcome.httpStatus === 503, JSON.stringify(outcome));
+    const m = await scrape(metricsPort);
+    assert.equal(sample(m, "password_service_password_changes_total", { outcome: "unavailable" }), 1);
+    assert.equal(sample(m, "password_service_password_changes_total", { outcome: "overloaded" }), 0);
   });
 
   it("are not on the API's port", async () => {
