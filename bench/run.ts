@@ -139,28 +139,63 @@ function usage(pid: number): { cpuSeconds: number; rssMb: number } {
   };
 }
 
+interface Bound {
+  pairsPerSecond: number;
+  opMs: number;
+}
+
+/**
+ * Every measurement of the bound, in order. The machine's speed drifts by a
+ * few percent from minute to minute, so the bound is measured again after
+ * each group of runs, and their ratios are taken against the mean of the
+ * measurements just before and just after them.
+ */
+const bounds: Bound[] = [];
+
+async function measureBound(): Promise<Bound> {
+  const bound = await runNode<Bound>("bound.ts", [String(cost), String(seconds)], { UV_THREADPOOL_SIZE: String(cores) });
+  bounds.push(bound);
+  log(`bound: ${bound.pairsPerSecond.toFixed(1)} pairs/s, one operation ${bound.opMs.toFixed(1)} ms`);
+  return bound;
+}
+
+/** Runs `measure` between the last bound and a new one; returns the mean of the two with its result. */
+async function bracketed<T>(measure: () => Promise<T>): Promise<{ result: T; boundPerSecond: number }> {
+  const before = bounds.at(-1)!;
+  const result = await measure();
+  const after = await measureBound();
+  return { result, boundPerSecond: (before.pairsPerSecond + after.pairsPerSecond) / 2 };
+}
+
 /** A server on a seeded database, as most sections use it. */
 interface Context {
-  bound: { pairsPerSecond: number; opMs: number };
   small: Seeded;
   server: Server;
 }
 
-async function throughput({ bound, small, server }: Context) {
-  const results: Record<string, LoadResult & { ratio: number }> = {};
+async function throughput({ small, server }: Context) {
+  const results: Record<string, LoadResult & { ratio: number; boundPerSecond: number }> = {};
   for (const protocol of PROTOCOLS) {
-    for (const concurrency of CONCURRENCY) {
-      const r = await load({ baseUrl: server.baseUrl, protocol, request: "change", concurrency }, small.usersFile);
-      results[`${protocol}@${concurrency}`] = { ...r, ratio: r.okPerSecond / bound.pairsPerSecond };
-      log(`${protocol} c=${concurrency}: ${r.okPerSecond.toFixed(1)}/s (${(r.okPerSecond / bound.pairsPerSecond).toFixed(2)} of bound), p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms`);
+    const { result: runs, boundPerSecond } = await bracketed(async () => {
+      const runs: [number, LoadResult][] = [];
+      for (const concurrency of CONCURRENCY) {
+        runs.push([concurrency, await load({ baseUrl: server.baseUrl, protocol, request: "change", concurrency }, small.usersFile)]);
+      }
+      return runs;
+    });
+    for (const [concurrency, r] of runs) {
+      const ratio = r.okPerSecond / boundPerSecond;
+      results[`${protocol}@${concurrency}`] = { ...r, ratio, boundPerSecond };
+      log(`${protocol} c=${concurrency}: ${r.okPerSecond.toFixed(1)}/s (${ratio.toFixed(2)} of bound), p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms`);
     }
   }
   return results;
 }
 
-async function idleLatency({ bound, small, server }: Context) {
+async function idleLatency({ small, server }: Context) {
   const idle = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile);
-  const result = { p50Ms: idle.p50Ms, opMs: bound.opMs, ratio: idle.p50Ms / bound.opMs };
+  const opMs = median(bounds.map((b) => b.opMs));
+  const result = { p50Ms: idle.p50Ms, opMs, ratio: idle.p50Ms / opMs };
   log(`idle latency: ${idle.p50Ms.toFixed(1)} ms = ${result.ratio.toFixed(2)} x one bcrypt operation`);
   return result;
 }
@@ -191,14 +226,17 @@ async function responsiveness({ small, server }: Context) {
   return result;
 }
 
-async function overload({ bound, small, server }: Context) {
+async function overload({ small, server }: Context) {
   const rssBefore = usage(server.pid).rssMb;
   let rssMax = rssBefore;
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, usage(server.pid).rssMb)), 200);
-  const offered = 4 * bound.pairsPerSecond;
-  const over = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", ratePerSecond: offered, seconds: seconds * 2 }, small.usersFile);
-  clearInterval(sampler);
-  const result = { offeredPerSecond: offered, ...over, ratio: over.okPerSecond / bound.pairsPerSecond, rssBeforeMb: rssBefore, rssMaxMb: rssMax };
+  const offered = 4 * bounds.at(-1)!.pairsPerSecond;
+  const { result: over, boundPerSecond } = await bracketed(async () => {
+    const sampler = setInterval(() => (rssMax = Math.max(rssMax, usage(server.pid).rssMb)), 200);
+    const job = { baseUrl: server.baseUrl, protocol: "grpc", request: "change", ratePerSecond: offered, seconds: seconds * 2 } as const;
+    return load(job, small.usersFile).finally(() => clearInterval(sampler));
+  });
+  const ratio = over.okPerSecond / boundPerSecond;
+  const result = { offeredPerSecond: offered, ...over, ratio, boundPerSecond, rssBeforeMb: rssBefore, rssMaxMb: rssMax };
   log(`overload at ${offered.toFixed(0)}/s: ${over.okPerSecond.toFixed(1)}/s accepted (${result.ratio.toFixed(2)} of bound), codes ${JSON.stringify(over.codes)}, RSS ${rssBefore.toFixed(0)} -> max ${rssMax.toFixed(0)} MB`);
   return result;
 }
@@ -237,32 +275,32 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   log(`bench: cost ${cost}, ${seconds}s a run, ${cores} cores${quick ? ", quick" : ""}`);
-  const bound = await runNode<{ pairsPerSecond: number; opMs: number }>("bound.ts", [String(cost), String(seconds)], {
-    UV_THREADPOOL_SIZE: String(cores),
-  });
-  log(`bound: ${bound.pairsPerSecond.toFixed(1)} pairs/s, one operation ${bound.opMs.toFixed(1)} ms`);
-
+  await measureBound();
   const small = await seed(smallUsers);
   const server = await startServer(small.dataDir);
   await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 2 * cores, seconds: quick ? 0.5 : 2 }, small.usersFile);
-  const context = { bound, small, server };
-  const results = {
-    date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model, cores, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    command: `npm run bench${quick ? " -- --quick" : ""}`,
-    cost,
-    secondsPerRun: seconds,
-    bound,
+  const context = { small, server };
+  const date = new Date().toISOString();
+  const sections = {
     throughput: wanted("throughput") ? await throughput(context) : undefined,
     idleLatency: wanted("idle") ? await idleLatency(context) : undefined,
     cheap: wanted("cheap") ? await cheapRefusals(context) : undefined,
     responsiveness: wanted("responsiveness") ? await responsiveness(context) : undefined,
     overload: wanted("overload") ? await overload(context) : undefined,
-    size: undefined as Awaited<ReturnType<typeof size>> | undefined,
   };
   await server.stop();
   fs.rmSync(small.dataDir, { recursive: true, force: true });
-  if (wanted("size")) results.size = await size();
+  const sizeResult = wanted("size") ? await size() : undefined;
+  const results = {
+    date,
+    machine: { cpu: os.cpus()[0]?.model, cores, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    command: `npm run bench${quick ? " -- --quick" : ""}`,
+    cost,
+    secondsPerRun: seconds,
+    bound: { pairsPerSecond: median(bounds.map((b) => b.pairsPerSecond)), opMs: median(bounds.map((b) => b.opMs)), measurements: bounds },
+    ...sections,
+    size: sizeResult,
+  };
   if (only) return log("--only: nothing written");
 
   fs.mkdirSync(outDir, { recursive: true });
@@ -272,12 +310,17 @@ async function main(): Promise<void> {
   process.stdout.write(markdown(results));
 }
 
+function boundRange(measurements: Bound[]): string {
+  const rates = measurements.map((b) => b.pairsPerSecond);
+  return `${Math.min(...rates).toFixed(1)} to ${Math.max(...rates).toFixed(1)}`;
+}
+
 function markdown(r: any): string {
   const n = (x: number, d = 1) => x.toFixed(d);
   const lines = [
     `Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}) with \`${r.command}\`, bcrypt cost ${r.cost}, ${r.secondsPerRun} s a run.`,
     "",
-    `Bound: ${n(r.bound.pairsPerSecond)} verify-plus-hash pairs per second with every core busy; one bcrypt operation ${n(r.bound.opMs)} ms.`,
+    `Bound: ${n(r.bound.pairsPerSecond)} verify-plus-hash pairs per second with every core busy (median of ${r.bound.measurements.length} measurements taken in turns with the runs, ${boundRange(r.bound.measurements)}); one bcrypt operation ${n(r.bound.opMs)} ms. Each ratio is to the mean of the bound measured just before and just after its runs.`,
     "",
     "| protocol | concurrency | changes/s | of bound | p50 ms | p99 ms | errors | generator CPU |",
     "|---|---|---|---|---|---|---|---|",
