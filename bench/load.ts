@@ -25,14 +25,15 @@ function transportFor(protocol: Exclude<Protocol, "rest">, baseUrl: string): Tra
 type Call = (token: string, oldPassword: string, newPassword: string) => Promise<Code | 0>;
 
 /**
- * Changes go through connect-es's clients, as users' code would. Requests
- * refused before any hash go through lean clients of the same wire
- * protocols: connect-es spends about a millisecond of CPU a call, so on two
- * cores the generator, not the server, would set the refusal rate.
+ * connect-es's clients and fetch, as users' code would call, or lean clients
+ * of the same wire protocols: connect-es spends about a millisecond of CPU a
+ * call, so where most requests are refused the generator, not the server,
+ * would set the rate on two cores.
  */
 function caller(job: Job): Call {
-  if (job.request !== "change" && job.protocol === "grpc") return leanGrpc(job.baseUrl);
-  if (job.request !== "change" && job.protocol === "rest") return leanRest(job.baseUrl);
+  if (job.lean && job.protocol === "grpc") return leanGrpc(job.baseUrl);
+  if (job.lean && job.protocol === "rest") return leanRest(job.baseUrl);
+  if (job.lean) throw new Error(`no lean client for ${job.protocol}`);
   if (job.protocol === "rest") {
     const url = `${job.baseUrl}${REST_PATH}`;
     return async (token, oldPassword, newPassword) => {

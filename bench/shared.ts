@@ -11,6 +11,8 @@ export interface Job {
   concurrency?: number;
   /** Open loop: this many requests started per second, whatever comes back. */
   ratePerSecond?: number;
+  /** gRPC or REST through lean clients of the wire protocol instead of connect-es's and fetch. */
+  lean?: boolean;
   seconds: number;
   /** JSON file of BenchUser[]; change requests update it as passwords change. */
   usersFile: string;
