@@ -160,11 +160,11 @@ async function measureBound(): Promise<Bound> {
 }
 
 /** Runs `measure` between the last bound and a new one; returns the mean of the two with its result. */
-async function bracketed<T>(measure: () => Promise<T>): Promise<{ result: T; boundPerSecond: number }> {
+async function bracketed<T>(measure: () => Promise<T>): Promise<{ result: T; boundPerSecond: number; opMs: number }> {
   const before = bounds.at(-1)!;
   const result = await measure();
   const after = await measureBound();
-  return { result, boundPerSecond: (before.pairsPerSecond + after.pairsPerSecond) / 2 };
+  return { result, boundPerSecond: (before.pairsPerSecond + after.pairsPerSecond) / 2, opMs: (before.opMs + after.opMs) / 2 };
 }
 
 /** A server on a seeded database, as most sections use it. */
@@ -193,8 +193,9 @@ async function throughput({ small, server }: Context) {
 }
 
 async function idleLatency({ small, server }: Context) {
-  const idle = await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile);
-  const opMs = median(bounds.map((b) => b.opMs));
+  const { result: idle, opMs } = await bracketed(() =>
+    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile),
+  );
   const result = { p50Ms: idle.p50Ms, opMs, ratio: idle.p50Ms / opMs };
   log(`idle latency: ${idle.p50Ms.toFixed(1)} ms = ${result.ratio.toFixed(2)} x one bcrypt operation`);
   return result;
@@ -332,7 +333,7 @@ function markdown(r: any): string {
     "",
     "| measure | result |",
     "|---|---|",
-    `| idle latency | ${n(r.idleLatency.p50Ms)} ms = ${n(r.idleLatency.ratio, 2)} × one bcrypt operation |`,
+    `| idle latency | ${n(r.idleLatency.p50Ms)} ms = ${n(r.idleLatency.ratio, 2)} × one bcrypt operation (${n(r.idleLatency.opMs)} ms, measured before and after) |`,
     ...Object.entries(r.cheap).map(([key, c]: [string, any]) => `| cheap refusal, ${key.replace("/", " over ")} (concurrency 32) | ${n(c.perSecond, 0)}/s, server CPU ${n(c.serverCpuMsPerRequest, 2)} ms each, generator CPU ${n(c.generatorCpu, 2)} |`),
     `| hash-free request (a locked user's, over REST) while saturated | p50 ${n(r.responsiveness.probeP50Ms)} ms, p99 ${n(r.responsiveness.probeP99Ms)} ms (changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
     `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound) | ${n(r.overload.okPerSecond)}/s accepted = ${n(r.overload.ratio, 2)} of bound; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB |`,

@@ -20,8 +20,8 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   );
   const results = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8"));
   assert.ok(results.bound.pairsPerSecond > 0 && results.bound.opMs > 0);
-  // Once at the start, then after each protocol's runs and after the overload.
-  assert.equal(results.bound.measurements.length, 6, "the bound is measured in turns with the runs");
+  // Once at the start, then after each protocol's runs, the idle run and the overload.
+  assert.equal(results.bound.measurements.length, 7, "the bound is measured in turns with the runs");
   assert.deepEqual(Object.keys(results.throughput).sort(), ["connect@1", "connect@4", "grpc@1", "grpc@4", "grpcweb@1", "grpcweb@4", "rest@1", "rest@4"].map((k) => k.replace("4", String(2 * results.machine.cores))).sort());
   for (const [key, run] of Object.entries<any>(results.throughput)) {
     assert.ok(run.ok > 0, `${key} changed passwords`);
