@@ -459,26 +459,55 @@ describe("hostile input", () => {
       assert.equal(none.status, 415);
     });
 
-    it("refuses Connect JSON with wrong field types, or not JSON, with invalid_argument / 400", async () => {
-      const bodies = [
-        JSON.stringify({ oldPassword: 42, newPassword: "New-Passw0rd!" }),
-        JSON.stringify({ oldPassword: victim.password, newPassword: { a: 1 } }),
-        JSON.stringify({ oldPassword: [victim.password], newPassword: "New-Passw0rd!" }),
-        JSON.stringify({ oldPassword: victim.password, old_password: victim.password, newPassword: "New-Passw0rd!" }),
-        "[]",
-        "{",
-        "",
-      ];
-      for (const body of bodies) {
-        const res = await http1(service.port, {
+    /** Bodies that are not a valid request, several with a password where V8 or protobuf-es would quote it. */
+    const badJsonBodies = () => [
+      JSON.stringify({ oldPassword: 12345678, newPassword: "New-Passw0rd!" }),
+      JSON.stringify({ oldPassword: victim.password, newPassword: { a: 1 } }),
+      JSON.stringify({ oldPassword: [victim.password], newPassword: "New-Passw0rd!" }),
+      JSON.stringify({ oldPassword: victim.password, old_password: victim.password, newPassword: "New-Passw0rd!" }),
+      `{"oldPassword": ${victim.password}, "newPassword": "New-Passw0rd!"}`,
+      victim.password,
+      `{"oldPassword": "${victim.password}" "newPassword": "New-Passw0rd!"}`,
+      "[]",
+      "{",
+      "",
+    ];
+    const SAFE_JSON_ERROR =
+      /^(request body is not valid JSON in UTF-8|request body must be a JSON object|invalid (UpdateMyPasswordRequest|ChangeMyPasswordRequest): field "\w+" must be a string|request body is not a valid (UpdateMyPasswordRequest|ChangeMyPasswordRequest))$/;
+
+    it("refuses Connect JSON with wrong field types, or not JSON, with invalid_argument / 400, quoting none of it", async () => {
+      for (const path of [PATH, "/passwordservice.v1.PasswordService/ChangeMyPassword"]) {
+        for (const body of badJsonBodies()) {
+          const res = await http1(service.port, {
+            method: "POST",
+            path,
+            headers: { "content-type": "application/json", authorization: auth() },
+            chunks: [body],
+          });
+          assert.equal(res.status, 400, body);
+          const json = JSON.parse(res.body.toString("utf8"));
+          assert.equal(json.code, "invalid_argument", body);
+          assert.match(json.message, SAFE_JSON_ERROR, `${path}: ${body}`);
+        }
+      }
+    });
+
+    it("refuses bad JSON over gRPC (h2c) and gRPC-Web with 3, quoting none of it", async () => {
+      for (const body of badJsonBodies()) {
+        const grpc = await h2(service.url, { "content-type": "application/grpc+json", te: "trailers", authorization: auth() }, frame(Buffer.from(body)));
+        assert.equal(grpc.trailers["grpc-status"] ?? grpc.headers["grpc-status"], "3", body);
+        assert.match(decodeURIComponent(String(grpc.trailers["grpc-message"] ?? grpc.headers["grpc-message"])), SAFE_JSON_ERROR, body);
+
+        const web = await http1(service.port, {
           method: "POST",
           path: PATH,
-          headers: { "content-type": "application/json", authorization: auth() },
-          chunks: [body],
+          headers: { "content-type": "application/grpc-web+json", authorization: auth() },
+          chunks: [frame(Buffer.from(body))],
         });
-        assert.equal(res.status, 400, body);
-        const json = JSON.parse(res.body.toString("utf8"));
-        assert.equal(json.code, "invalid_argument", body);
+        const trailers = web.body[0] === 0x80 ? web.body.subarray(5).toString("utf8") : "";
+        assert.match(trailers, /grpc-status: 3\r\n/, body);
+        const message = decodeURIComponent(/grpc-message: (.*)\r\n/.exec(trailers)?.[1] ?? "");
+        assert.match(message, SAFE_JSON_ERROR, body);
       }
     });
 

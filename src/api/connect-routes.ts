@@ -1,11 +1,13 @@
+import type { DescMessage, JsonReadOptions } from "@bufbuild/protobuf";
 import { type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from "@connectrpc/connect";
-import { PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
-import { AuthService } from "../../gen/zitadel/auth_pb.js";
+import { ChangeMyPasswordRequestSchema, PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
+import { AuthService, UpdateMyPasswordRequestSchema } from "../../gen/zitadel/auth_pb.js";
 import type { ServiceError } from "../errors.js";
 import type { NodeRequest } from "../http-types.js";
 import { requestInfoKey } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
+import { parseJsonRequest } from "./json-request.js";
 
 /** ZITADEL's UpdateMyPassword and our ChangeMyPassword, over gRPC, gRPC-Web and Connect. */
 export function connectRoutes(endpoint: ChangeEndpoint) {
@@ -31,17 +33,49 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
     }
   };
   return (router: ConnectRouter) => {
-    router.service(AuthService, {
-      // ZITADEL's response has details alone.
-      updateMyPassword: async (req, ctx) => ({ details: (await change("UpdateMyPasswordRequest", req, ctx)).details }),
-    });
-    router.service(PasswordService, {
-      changeMyPassword: async (req, ctx) => {
-        const { details, freshToken } = await change("ChangeMyPasswordRequest", req, ctx);
-        return { details, accessToken: freshToken ?? "" };
+    router.service(
+      AuthService,
+      {
+        // ZITADEL's response has details alone.
+        updateMyPassword: async (req, ctx) => ({ details: (await change("UpdateMyPasswordRequest", req, ctx)).details }),
       },
-    });
+      { jsonOptions: quotingNothing(UpdateMyPasswordRequestSchema) },
+    );
+    router.service(
+      PasswordService,
+      {
+        changeMyPassword: async (req, ctx) => {
+          const { details, freshToken } = await change("ChangeMyPasswordRequest", req, ctx);
+          return { details, accessToken: freshToken ?? "" };
+        },
+      },
+      { jsonOptions: quotingNothing(ChangeMyPasswordRequestSchema) },
+    );
   };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * JSON options under which connect-es's errors for a bad JSON body (on
+ * Connect, gRPC-Web or gRPC) quote none of it, as the REST route's do: each
+ * body is checked by parseJsonRequest before connect-es parses it. connect-es
+ * reads `textDecoder` from these options (its JsonSerializationOptions)
+ * though the handler options' type leaves it out; test/hostile.test.ts
+ * fails if a release stops doing so.
+ */
+function quotingNothing(schema: DescMessage): Partial<JsonReadOptions> {
+  const textDecoder = {
+    decode(body: Uint8Array): string {
+      try {
+        parseJsonRequest(schema, body);
+      } catch (err) {
+        throw toConnectError(err as ServiceError);
+      }
+      return utf8.decode(body);
+    },
+  };
+  return { textDecoder } as Partial<JsonReadOptions>;
 }
 
 const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: "remote address" });

@@ -1,4 +1,4 @@
-import { create, fromJson, type JsonValue, toJson, toJsonString } from "@bufbuild/protobuf";
+import { create, toJson, toJsonString } from "@bufbuild/protobuf";
 import {
   UpdateMyPasswordRequestSchema,
   UpdateMyPasswordResponseSchema,
@@ -8,6 +8,7 @@ import type { NodeRequest as Request, NodeResponse as Response } from "../http-t
 import { requestInfo } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
+import { parseJsonRequest } from "./json-request.js";
 
 export const REST_PATH = "/auth/v1/users/me/password";
 
@@ -40,7 +41,7 @@ export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
       }
       checkContentType(req.headers["content-type"]);
       const body = await readBody(req, maxBodyBytes);
-      const message = parseRequest(body);
+      const message = parseJsonRequest(UpdateMyPasswordRequestSchema, body);
       const { details } = await endpoint.handle({
         requestName: "UpdateMyPasswordRequest",
         authorization: req.headers.authorization,
@@ -91,34 +92,6 @@ function readBody(req: Request, maxBytes: number): Promise<Buffer> {
 function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, "resource-exhausted", `request body is larger than ${maxBytes} bytes`);
 }
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function parseRequest(body: Buffer) {
-  let json: JsonValue;
-  try {
-    json = JSON.parse(utf8.decode(body)) as JsonValue;
-  } catch {
-    throw new ServiceError("invalid-argument", undefined, "request body is not valid JSON in UTF-8");
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new ServiceError("invalid-argument", undefined, "request body must be a JSON object");
-  }
-  for (const [key, value] of Object.entries(json)) {
-    // Named here rather than by protobuf-es, whose message would quote the value.
-    if (PASSWORD_FIELDS.has(key) && value !== null && typeof value !== "string") {
-      throw new ServiceError("invalid-argument", undefined, `invalid UpdateMyPasswordRequest: field "${key}" must be a string`);
-    }
-  }
-  try {
-    return fromJson(UpdateMyPasswordRequestSchema, json, { ignoreUnknownFields: true });
-  } catch {
-    // Both spellings of one field, or a string with a lone surrogate escape ("\ud800").
-    throw new ServiceError("invalid-argument", undefined, "request body is not a valid UpdateMyPasswordRequest");
-  }
-}
-
-const PASSWORD_FIELDS = new Set(["oldPassword", "old_password", "newPassword", "new_password"]);
 
 /** A google.rpc.Status as grpc-gateway writes it, "@type" first in each detail. */
 function sendError(res: Response, err: ServiceError): void {
