@@ -56,12 +56,8 @@ export class HashPool implements PasswordHasher {
   }
 
   /** Checks an old password: new work, so it is refused when the wait would exceed the budget. */
-  verify(password: string, hash: string): Promise<boolean> {
-    try {
-      this.admit();
-    } catch (err) {
-      return Promise.reject(err);
-    }
+  async verify(password: string, hash: string): Promise<boolean> {
+    this.admit();
     return this.enqueue(this.waiting, () => this.ops.verify(password, hash));
   }
 
