@@ -7,7 +7,7 @@ import type { NodeRequest } from "../http-types.js";
 import { requestInfoKey } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
-import { parseJsonRequest } from "./json-request.js";
+import { parseJsonRequest, strictUtf8 } from "./json-request.js";
 
 /** ZITADEL's UpdateMyPassword and our ChangeMyPassword, over gRPC, gRPC-Web and Connect. */
 export function connectRoutes(endpoint: ChangeEndpoint) {
@@ -54,8 +54,6 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
   };
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 /**
  * JSON options under which connect-es's errors for a bad JSON body (on
  * Connect, gRPC-Web or gRPC) quote none of it, as the REST route's do: each
@@ -72,7 +70,7 @@ function quotingNothing(schema: DescMessage): Partial<JsonReadOptions> {
       } catch (err) {
         throw toConnectError(err as ServiceError);
       }
-      return utf8.decode(body);
+      return strictUtf8.decode(body);
     },
   };
   return { textDecoder } as Partial<JsonReadOptions>;

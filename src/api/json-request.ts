@@ -1,7 +1,8 @@
 import { type DescMessage, fromJson, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import { ServiceError } from "../errors.js";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** UTF-8 that refuses invalid bytes instead of replacing them. */
+export const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Fields that carry a password, in both JSON spellings. */
 const PASSWORD_FIELDS = new Set(["oldPassword", "old_password", "newPassword", "new_password"]);
@@ -14,7 +15,7 @@ const PASSWORD_FIELDS = new Set(["oldPassword", "old_password", "newPassword", "
 export function parseJsonRequest<T extends DescMessage>(schema: T, body: Uint8Array): MessageShape<T> {
   let json: JsonValue;
   try {
-    json = JSON.parse(utf8.decode(body)) as JsonValue;
+    json = JSON.parse(strictUtf8.decode(body)) as JsonValue;
   } catch {
     throw new ServiceError("invalid-argument", undefined, "request body is not valid JSON in UTF-8");
   }
