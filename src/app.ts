@@ -4,7 +4,7 @@ import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { type Config, ConfigError, describeDatabase } from "./config.js";
 import { ServiceError } from "./errors.js";
-import { HashPool } from "./hash-pool.js";
+import { HashPool, UserAdmission } from "./hash-pool.js";
 import { BcryptHasher } from "./hashing.js";
 import { Health } from "./health.js";
 import { IdGenerator } from "./ids.js";
@@ -13,7 +13,7 @@ import { RangeApiBreachedPasswords } from "./breached.js";
 import { CachedPolicies, DEFAULT_POLICY } from "./policy.js";
 import { RevocationCheck } from "./revocation.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
-import { openDatabase } from "./store/open-database.js";
+import { exposedFiles, openDatabase } from "./store/open-database.js";
 import { Store } from "./store/store.js";
 import { sleep } from "./tarpit.js";
 import { createAuthenticator, createIssuer } from "./tokens.js";
@@ -23,8 +23,9 @@ import { WebPage } from "./web/page.js";
  * Opens the store and brings its schema up to date. A database that cannot
  * be reached or logged into stops the start with one line naming it.
  */
-export async function openStore(config: Config): Promise<Store> {
-  const store = new Store(openDatabase(config.database), new IdGenerator());
+export async function openStore(config: Config, logger?: Logger): Promise<Store> {
+  const connectionLost = (err: Error) => logger?.warn({ err }, "a PostgreSQL connection failed; the pool opens a new one");
+  const store = new Store(openDatabase(config.database, connectionLost), new IdGenerator());
   try {
     await store.migrate();
   } catch (err) {
@@ -55,7 +56,10 @@ async function createHashPool(config: Config, metrics: Metrics): Promise<HashPoo
 
 /** Wires the layers together and starts listening. */
 export async function startService(config: Config, logger: Logger): Promise<RunningServer> {
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
+  for (const file of exposedFiles(config.database)) {
+    logger.warn({ file }, `${file} can be read or written by other users of this machine: it holds password hashes and the signing key; chmod 600 it`);
+  }
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
   const endpoint = new ChangeEndpoint(
@@ -69,14 +73,17 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       revocation: config.tokenRevocation,
       now: () => new Date(),
       sleep,
+      checkWaitMs: config.hashQueueBudgetMs,
+      auditFailed: (err) => logger.warn({ err }, "an audit event of a refused change could not be written"),
     },
     logger,
     new RevocationCheck(store),
+    new UserAdmission(config.userConcurrency),
     config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
   );
-  const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger);
+  const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger, config.healthWatchLimit);
   // Metrics first: a port taken there stops the start before the API is exposed.
-  const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.host, logger) : undefined;
+  const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   // The page hints at the instance's policy as it stands at start.
   const page = config.webUi ? new WebPage((await store.storedPolicy(undefined)) ?? DEFAULT_POLICY, logger) : undefined;
   const handler = createHandler({ endpoint, health, page, config, logger, metrics });

@@ -15,9 +15,34 @@ export interface UserRecord {
   kind: "human" | "machine";
   state: "initial" | "active" | "locked" | "deleted";
   passwordHash: string | null;
+  /** Whether the hash is of the password's NFKC form; null: unknown (hashes from before this was kept). */
+  passwordNfkc: boolean | null;
   sequence: number;
   failedAttempts: number;
 }
+
+/** A hash the user had, with the form of the password it was made of (see UserRecord). */
+export interface StoredHash {
+  hash: string;
+  nfkc: boolean | null;
+}
+
+/**
+ * The outcome of asking for a user's one password-check slot. Taken: the
+ * user as it stands now (a change may have committed since it was read).
+ * Not taken: why, so the caller can wait, refuse, or answer "locked".
+ */
+export type CheckSlot =
+  | { taken: true; user: Pick<UserRecord, "passwordHash" | "passwordNfkc" | "sequence" | "failedAttempts"> }
+  | {
+      taken: false;
+      state: UserRecord["state"];
+      failedAttempts: number;
+      /** Another check of this user is in flight, on this process or another. */
+      inFlight: boolean;
+      /** Epoch ms before which no check may start (the tarpit). */
+      notBeforeMs: number;
+    };
 
 export interface CommittedChange {
   sequence: number;
@@ -28,14 +53,16 @@ export interface CommittedChange {
 export interface FailedAttempt {
   failedAttempts: number;
   locked: boolean;
-  /** False if the user was no longer active (a concurrent failure locked it): nothing counted. */
+  /** False if the user was no longer active (an administrator locked or removed it): nothing counted. */
   counted: boolean;
 }
 
 /** What commits with a password change, in its transaction. */
 export interface ChangeExtras {
   /** The hash being replaced, for the history. */
-  replacedHash: string | null;
+  replacedHash: StoredHash | null;
+  /** Whether the new hash is of the password's NFKC form. */
+  nfkc: boolean;
   /** How many replaced hashes to keep (0: none, and older ones are dropped). */
   historyLimit: number;
   /** Set: tokens issued before the change are refused, but for `exempt` (a token fingerprint). */
@@ -46,9 +73,27 @@ export interface ChangeExtras {
 /** The store as the use case sees it. */
 export interface UserStore {
   findUser(userId: string): Promise<UserRecord | undefined>;
-  /** Counts one failed attempt atomically, with its audit, and locks at `maxAttempts` (0: never). */
-  recordFailedAttempt(userId: string, maxAttempts: number, audit: AuditEntry, at: Date): Promise<FailedAttempt>;
-  /** Commits only if the user is still at `expectedSequence`; undefined if not. */
+  /**
+   * Takes the user's password-check slot until `leaseUntilMs` if the user is
+   * active, no check is in flight, the tarpit's time has come and, with
+   * `maxAttempts` above 0, attempts are left. Atomic across processes.
+   */
+  beginPasswordCheck(userId: string, maxAttempts: number, nowMs: number, leaseUntilMs: number): Promise<CheckSlot>;
+  /** Gives the slot back after a check that passed, when no change commits (which gives it back itself). */
+  endPasswordCheck(userId: string): Promise<void>;
+  /**
+   * Counts one failed attempt atomically, with its audit, locks at
+   * `maxAttempts` (0: never), gives the check slot back, and sets the time
+   * before which no next check may start: `at` plus `delayMs(count)`.
+   */
+  recordFailedAttempt(
+    userId: string,
+    maxAttempts: number,
+    audit: AuditEntry,
+    at: Date,
+    delayMs: (failedAttempts: number) => number,
+  ): Promise<FailedAttempt>;
+  /** Commits only if the user is still at `expectedSequence`; undefined if not. Gives the check slot back. */
   commitPasswordChange(
     userId: string,
     expectedSequence: number,
@@ -57,16 +102,29 @@ export interface UserStore {
     extras: ChangeExtras,
   ): Promise<CommittedChange | undefined>;
   /** The user's last `count` replaced hashes, newest first. */
-  passwordHistory(userId: string, count: number): Promise<string[]>;
+  passwordHistory(userId: string, count: number): Promise<StoredHash[]>;
 }
 
+/**
+ * bcrypt as the use case sees it. A request's bcrypt work is admitted once,
+ * as a whole: once let in it is never refused half-way, so no check it spent
+ * goes uncounted.
+ */
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
+  /** Throws ResourceExhausted if a request let in now would wait longer than the budget; reserves nothing. */
+  refuseIfBusy(): void;
+  /** Lets one request's bcrypt work in, or throws ResourceExhausted; call done() on the result when the request ends. */
+  admit(): HashWork;
+}
+
+/** One admitted request's bcrypt work. */
+export interface HashWork {
+  /** The first call queues as new work, behind requests already under way; later ones (history) as this request's own, ahead of new arrivals. */
   verify(password: string, hash: string): Promise<boolean>;
+  hash(password: string): Promise<string>;
   /** Starts hashing now only if a core is idle; undefined when none is. */
   hashIfIdle(password: string): Promise<string> | undefined;
-  /** Throws ResourceExhausted if a check started now would wait longer than the budget. */
-  admit(): void;
+  done(): void;
 }
 
 export interface ChangePasswordDeps {
@@ -79,6 +137,10 @@ export interface ChangePasswordDeps {
   now: () => Date;
   /** The tarpit's wait: a timer in production, a fake in tests. */
   sleep: Sleeper;
+  /** Longest a request waits for its user's check slot (a check in flight, or the tarpit) before it is refused with 8. */
+  checkWaitMs: number;
+  /** Told of an audit write that failed while refusing a request: the refusal still reaches the caller. */
+  auditFailed: (err: unknown) => void;
 }
 
 export interface ChangePasswordCommand {
@@ -103,19 +165,19 @@ export async function changePassword(deps: ChangePasswordDeps, cmd: ChangePasswo
     return await changeFor(deps, cmd, user);
   } catch (err) {
     // A wrong old password is audited with its count, in the count's transaction.
-    if (err instanceof ServiceError && err.id !== "COMMAND-3M0fs") {
+    if (err instanceof ServiceError && err.id !== errors.passwordInvalid(0).id) {
       const entry = auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation" });
-      await deps.audit.record(entry, deps.now());
+      // The caller still gets the refusal when the audit cannot be written.
+      await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
     }
     throw err;
   }
 }
 
-async function changeFor(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, user: UserRecord): Promise<CommittedChange> {
-  if (user.state === "initial") throw errors.notInitialised();
-  if (user.state === "locked") throw errors.locked(user.failedAttempts);
-  if (!user.passwordHash) throw errors.noPassword();
-  const policy = await deps.policies.forOrg(user.orgId);
+async function changeFor(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, read: UserRecord): Promise<CommittedChange> {
+  checkState(read.state, read.failedAttempts);
+  if (!read.passwordHash) throw errors.noPassword();
+  const policy = await deps.policies.forOrg(read.orgId);
   const newPassword = passwordToStore(cmd.newPassword, policy.profile);
   if (newPassword === passwordToStore(cmd.oldPassword, policy.profile)) throw errors.sameAsOld();
 
@@ -124,60 +186,140 @@ async function changeFor(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, u
   const refusal = newPassword.includes("\0")
     ? errors.nulCharacter()
     : (checkComplexity(newPassword, policy.complexity, policy.profile) ??
-      (policy.blocklist ? checkBlocklist(newPassword, [user.username, user.orgName]) : undefined));
-  // With a core idle, hash the new password while the old one is checked:
-  // one bcrypt time instead of two. Without, the hash waits for the check,
-  // so no hash is spent on a request whose old password is wrong.
-  const early = refusal ? undefined : deps.hasher.hashIfIdle(newPassword);
-  early?.catch(() => {}); // its result may never be awaited
+      (policy.blocklist ? checkBlocklist(newPassword, [read.username, read.orgName]) : undefined));
 
-  if (!(await verify(deps.hasher, cmd.oldPassword, user.passwordHash))) {
-    await failedAttempt(deps, cmd, user, policy);
+  const work = deps.hasher.admit();
+  try {
+    return await checkAndCommit(deps, cmd, read, policy, newPassword, refusal, work);
+  } finally {
+    work.done();
   }
-  if (refusal) throw refusal;
-  await checkHistory(deps, user, newPassword, policy.historyCount);
-  await checkBreached(deps.breached, newPassword, policy);
-
-  const hash = await (early ?? deps.hasher.hash(newPassword));
-  const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, deps.now(), {
-    replacedHash: user.passwordHash,
-    // The current hash counts as one of the last N, so N - 1 old ones are kept.
-    historyLimit: Math.max(0, policy.historyCount - 1),
-    revokeTokens: deps.revocation === "none" ? undefined : { exempt: deps.revocation === "others" ? cmd.tokenFingerprint : null },
-    audit: auditOf(cmd, user, "password.changed"),
-  });
-  if (!committed) throw errors.concurrentChange();
-  return committed;
 }
 
+async function checkAndCommit(
+  deps: ChangePasswordDeps,
+  cmd: ChangePasswordCommand,
+  read: UserRecord,
+  policy: PasswordPolicy,
+  newPassword: string,
+  refusal: ServiceError | undefined,
+  work: HashWork,
+): Promise<CommittedChange> {
+  const user = await takeCheckSlot(deps, read, policy.lockout.maxPasswordAttempts);
+  let slotHeld = true;
+  try {
+    if (!user.passwordHash) throw errors.noPassword();
+    // With a core idle, hash the new password while the old one is checked:
+    // one bcrypt time instead of two. Without, the hash waits for the check,
+    // so no hash is spent on a request whose old password is wrong.
+    const early = refusal ? undefined : work.hashIfIdle(newPassword);
+    early?.catch(() => {}); // its result may never be awaited
+
+    const current = { hash: user.passwordHash, nfkc: user.passwordNfkc };
+    if (!(await verify(work, cmd.oldPassword, current))) {
+      slotHeld = false; // recordFailedAttempt gives it back
+      await failedAttempt(deps, cmd, user, policy);
+    }
+    if (refusal) throw refusal;
+    await checkHistory(deps, work, user, current, newPassword, policy.historyCount);
+    await checkBreached(deps.breached, newPassword, policy);
+
+    const hash = await (early ?? work.hash(newPassword));
+    const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, deps.now(), {
+      replacedHash: current,
+      nfkc: policy.profile === "nist",
+      // The current hash counts as one of the last N, so N - 1 old ones are kept.
+      historyLimit: Math.max(0, policy.historyCount - 1),
+      revokeTokens: deps.revocation === "none" ? undefined : { exempt: deps.revocation === "others" ? cmd.tokenFingerprint : null },
+      audit: auditOf(cmd, user, "password.changed"),
+    });
+    if (!committed) throw errors.concurrentChange();
+    slotHeld = false; // the commit gave it back
+    return committed;
+  } finally {
+    if (slotHeld) await deps.store.endPasswordCheck(user.id);
+  }
+}
+
+function checkState(state: UserRecord["state"], failedAttempts: number): void {
+  if (state === "deleted") throw errors.passwordNotFound();
+  if (state === "initial") throw errors.notInitialised();
+  if (state === "locked") throw errors.locked(failedAttempts);
+}
+
+/** How often a request waiting for a check in flight asks whether it is over. */
+const SLOT_POLL_MS = 25;
+
 /**
- * Verifies a password as given and, failing that, in its NFKC form. Hashes
- * made under the nist profile are of the NFKC form, and the same password
- * typed elsewhere may arrive composed differently; hashes made before (by
- * ZITADEL, or under the zitadel profile) are of the string as it was typed,
- * which the first try matches. ASCII is its own NFKC form: no second try.
+ * Waits for the user's one password-check slot: at most one check of a user
+ * runs at a time, on any process, and not before the tarpit's time. That is
+ * what makes lockout exact and the tarpit hold against parallel guesses. A
+ * request that would wait past `checkWaitMs` is refused with 8 before any
+ * hash; one that comes while the last allowed attempt is in flight answers
+ * as a locked user does.
  */
-async function verify(hasher: ChangePasswordDeps["hasher"], password: string, hash: string): Promise<boolean> {
-  if (await hasher.verify(password, hash)) return true;
+async function takeCheckSlot(deps: ChangePasswordDeps, user: UserRecord, maxAttempts: number): Promise<UserRecord> {
+  const deadline = deps.now().getTime() + deps.checkWaitMs;
+  // Long enough for any check the hash pool admits; a process that dies holding it delays its user by this much at most.
+  const leaseMs = deps.checkWaitMs + CHECK_LEASE_MARGIN_MS;
+  for (;;) {
+    const now = deps.now().getTime();
+    const slot = await deps.store.beginPasswordCheck(user.id, maxAttempts, now, now + leaseMs);
+    if (slot.taken) return { ...user, ...slot.user };
+    checkState(slot.state, slot.failedAttempts);
+    if (maxAttempts > 0 && slot.failedAttempts + (slot.inFlight ? 1 : 0) >= maxAttempts) {
+      throw errors.locked(Math.max(maxAttempts, slot.failedAttempts));
+    }
+    const readyAt = slot.inFlight ? now + SLOT_POLL_MS : slot.notBeforeMs;
+    if (readyAt > deadline) {
+      throw errors.checkTooSoon(Math.max(1, Math.ceil(((slot.inFlight ? now : slot.notBeforeMs) - now) / 1000)));
+    }
+    await deps.sleep(readyAt - now);
+  }
+}
+
+/** Added to the wait budget for the slot's lease: a bcrypt operation at cost 16 takes about 5 s here. */
+const CHECK_LEASE_MARGIN_MS = 30_000;
+
+/**
+ * Verifies a password against a hash with the form it was made of: the NFKC
+ * form for hashes made under the nist profile, the password as typed for the
+ * rest (ZITADEL's, the zitadel profile's). For a hash whose form was not
+ * recorded, as typed and then, if it differs, in NFKC form. ASCII is its own
+ * NFKC form: never a second try.
+ */
+async function verify(work: HashWork, password: string, stored: StoredHash): Promise<boolean> {
   const normalised = password.normalize("NFKC");
-  return normalised !== password && hasher.verify(normalised, hash);
+  if (stored.nfkc !== null) return work.verify(stored.nfkc ? normalised : password, stored.hash);
+  if (await work.verify(password, stored.hash)) return true;
+  return normalised !== password && work.verify(normalised, stored.hash);
 }
 
 /** Counts the failure, waits out the tarpit, and answers as the contract says. */
 async function failedAttempt(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, user: UserRecord, policy: PasswordPolicy): Promise<never> {
   const audit = auditOf(cmd, user, "password.check.failed");
-  const result = await deps.store.recordFailedAttempt(user.id, policy.lockout.maxPasswordAttempts, audit, deps.now());
-  // Locked by a concurrent failure after this request read the user: nothing more to count.
+  const result = await deps.store.recordFailedAttempt(user.id, policy.lockout.maxPasswordAttempts, audit, deps.now(), tarpitDelayMs);
+  // An administrator locked or removed the user while its password was checked: nothing counted.
   if (!result.counted) throw result.locked ? errors.locked(result.failedAttempts) : errors.passwordNotFound();
+  // The next check may not start before this delay is over (the store holds
+  // that time for every process); a client that asks one request at a time
+  // sees ZITADEL's timings.
   await deps.sleep(tarpitDelayMs(result.failedAttempts));
   throw errors.passwordInvalid(result.failedAttempts);
 }
 
 /** The new password must match none of the last N: the current hash and N - 1 replaced ones. */
-async function checkHistory(deps: ChangePasswordDeps, user: UserRecord, newPassword: string, historyCount: number) {
+async function checkHistory(
+  deps: ChangePasswordDeps,
+  work: HashWork,
+  user: UserRecord,
+  current: StoredHash,
+  newPassword: string,
+  historyCount: number,
+) {
   if (historyCount === 0) return;
-  const hashes = [user.passwordHash!, ...(await deps.store.passwordHistory(user.id, historyCount - 1))];
-  const matches = await Promise.all(hashes.map((hash) => verify(deps.hasher, newPassword, hash)));
+  const hashes = [current, ...(await deps.store.passwordHistory(user.id, historyCount - 1))];
+  const matches = await Promise.all(hashes.map((stored) => verify(work, newPassword, stored)));
   if (matches.includes(true)) throw errors.usedBefore();
 }
 

@@ -1,7 +1,7 @@
 import { openStore } from "./app.js";
 import type { Store } from "./store/store.js";
 import { cliContext } from "./audit.js";
-import { type Command, help, required, UsageError } from "./cli-args.js";
+import { type Command, help, print, required, UsageError } from "./cli-args.js";
 import {
   applyProfile,
   BREACHED_CHECKS,
@@ -34,7 +34,7 @@ export const policyCommands: Record<string, Command> = {
         const own = org === undefined ? undefined : await store.storedPolicy(org);
         const policy = own ?? (await effectivePolicy(store, undefined));
         const source = org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)";
-        console.log(values.json ? JSON.stringify({ source, ...policyJson(policy) }) : describe(source, policy));
+        print(values.json ? JSON.stringify({ source, ...policyJson(policy) }) : describe(source, policy));
       } finally {
         await store.close();
       }
@@ -68,7 +68,7 @@ export const policyCommands: Record<string, Command> = {
         if (problem) throw new UsageError(problem);
         const audit = { type: "policy.changed" as const, orgId: org, context: cliContext(), payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) } };
         await store.setPolicy(org, after, audit);
-        console.log(describe(org === undefined ? "instance" : `organisation ${org}`, after));
+        print(describe(org === undefined ? "instance" : `organisation ${org}`, after));
       } finally {
         await store.close();
       }
@@ -87,8 +87,8 @@ export const policyCommands: Record<string, Command> = {
       const store = await openStore(config);
       try {
         for (const e of await store.listAudit(user !== undefined ? { userId: user } : { orgId: org! })) {
-          if (values.json) console.log(JSON.stringify(e));
-          else console.log(`${e.at}  ${e.type.padEnd(24)}${e.remoteAddress ?? "-"}  ${e.userAgent ?? "-"}  ${JSON.stringify(e.payload)}`);
+          if (values.json) print(JSON.stringify(e));
+          else print(`${e.at}  ${e.type.padEnd(24)}${e.remoteAddress ?? "-"}  ${e.userAgent ?? "-"}  ${JSON.stringify(e.payload)}`);
         }
       } finally {
         await store.close();

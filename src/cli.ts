@@ -4,7 +4,7 @@ import { cliContext } from "./audit.js";
 import { ConfigError, describeDatabase, loadConfig } from "./config.js";
 import { ServiceError } from "./errors.js";
 import { BcryptHasher } from "./hashing.js";
-import { type Command, help, required, UsageError } from "./cli-args.js";
+import { type Command, help, print, printError, required, UsageError } from "./cli-args.js";
 import { policyCommands } from "./cli-policy.js";
 import { createLogger } from "./logging.js";
 import { CLOSE_GRACE_MS } from "./server.js";
@@ -51,7 +51,7 @@ const commands: Record<string, Command> = {
     async run(_values, config) {
       const store = await openStore(config);
       await store.close();
-      console.log(`database at ${describeDatabase(config.database)} is up to date`);
+      print(`database at ${describeDatabase(config.database)} is up to date`);
     },
   },
   "user create": {
@@ -86,7 +86,7 @@ const commands: Record<string, Command> = {
           state: values.initial ? "initial" : "active",
         });
         const out = { userId: created.userId, resourceOwner: created.resourceOwner, sequence: String(created.sequence) };
-        console.log(values.json ? JSON.stringify(out) : `created user ${out.userId} in organisation ${out.resourceOwner}`);
+        print(values.json ? JSON.stringify(out) : `created user ${out.userId} in organisation ${out.resourceOwner}`);
       } finally {
         await store.close();
       }
@@ -106,7 +106,7 @@ const commands: Record<string, Command> = {
       const store = await openStore(config);
       try {
         const issuer = await createIssuer(config.auth, store);
-        console.log(await issuer.issue(user, ttl));
+        print(await issuer.issue(user, ttl));
       } finally {
         await store.close();
       }
@@ -126,7 +126,7 @@ function stateCommand(summary: string, state: "active" | "locked" | "deleted"): 
       const store = await openStore(config);
       try {
         const sequence = await store.setUserState(user, state, cliContext());
-        console.log(`user ${user} ${done} (sequence ${sequence})`);
+        print(`user ${user} ${done} (sequence ${sequence})`);
       } finally {
         await store.close();
       }
@@ -151,7 +151,7 @@ async function main(args: string[]): Promise<void> {
   const found = findCommand(args);
   if (!found) {
     if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
-      console.log(overview());
+      print(overview());
       return;
     }
     throw new UsageError(`unknown command "${args.join(" ")}"\n\n${overview()}`);
@@ -164,22 +164,22 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError(`${(err as Error).message}\n\nUsage: password-service ${command.usage}`);
   }
   if (values.help) {
-    console.log(`Usage: password-service ${command.usage}`);
+    print(`Usage: password-service ${command.usage}`);
     return;
   }
   const { config, warnings } = loadConfig(process.env, process.stdout.isTTY);
-  for (const warning of warnings) console.error(`warning: ${warning}`);
+  for (const warning of warnings) printError(`warning: ${warning}`);
   await command.run(values as Record<string, string | boolean | undefined>, config);
 }
 
 main(process.argv.slice(2)).catch((err) => {
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof StoreInputError || err instanceof ServiceError) {
-    console.error(`password-service: ${err.message}`);
+    printError(`password-service: ${err.message}`);
     process.exit(2);
   }
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "EADDRINUSE" || code === "EACCES" || code === "ENOENT" || code === "SQLITE_CANTOPEN") {
-    console.error(`password-service: ${(err as Error).message}`);
+    printError(`password-service: ${(err as Error).message}`);
     process.exit(2);
   }
   console.error(err);

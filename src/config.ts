@@ -12,6 +12,8 @@ export interface Config {
   tls?: { certFile: string; keyFile: string };
   /** Largest request body any protocol accepts. */
   maxBodyBytes: number;
+  /** Limits of connections and requests, against floods and slow clients. */
+  limits: ConnectionLimits;
   logLevel: string;
   /** Which tokens a password change revokes. */
   tokenRevocation: RevocationMode;
@@ -21,6 +23,8 @@ export interface Config {
   policyCacheMs: number;
   /** Longest a password check may wait for a bcrypt slot before it is refused with 8. */
   hashQueueBudgetMs: number;
+  /** Requests of one user that may hold or wait for bcrypt work at once, per process; more are refused with 8. */
+  userConcurrency: number;
   /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
   threadPoolSize: number;
   /**
@@ -35,10 +39,27 @@ export interface Config {
   logFormat: "json" | "pretty";
   /** Port of the separate /metrics listener; 0: no metrics. */
   metricsPort: number;
+  /** Interface of the /metrics listener; undefined: every interface, as HOST. */
+  metricsHost?: string;
   /** Origins browsers may call from; "*" for any, empty for none. */
   corsAllowedOrigins: string[] | "*";
+  /** grpc.health.v1.Health/Watch streams open at once at most. */
+  healthWatchLimit: number;
   /** Serve the change-password page at `/`. */
   webUi: boolean;
+}
+
+export interface ConnectionLimits {
+  /** Open connections at most; more are closed as they come. */
+  maxConnections: number;
+  /** HTTP/2 streams in flight per connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  maxStreamsPerConnection: number;
+  /** Largest header list a request may send, HTTP/2 and HTTP/1.1. */
+  maxHeaderBytes: number;
+  /** A connection with nothing going on for this long is closed. */
+  idleTimeoutMs: number;
+  /** A request whose body has not fully arrived this long after it began is cancelled. */
+  requestBodyTimeoutMs: number;
 }
 
 /** The embedded SQLite file, or a PostgreSQL server that several processes share. */
@@ -78,6 +99,13 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     auth: authConfig(env),
     tls: tlsConfig(env),
     maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+    limits: {
+      maxConnections: intVar(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000),
+      maxStreamsPerConnection: intVar(env, "H2_MAX_CONCURRENT_STREAMS", 100, 1, 10_000),
+      maxHeaderBytes: intVar(env, "MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
+      idleTimeoutMs: intVar(env, "IDLE_TIMEOUT_MS", 65_000, 1000, 3_600_000),
+      requestBodyTimeoutMs: intVar(env, "REQUEST_BODY_TIMEOUT_MS", 10_000, 100, 600_000),
+    },
     logLevel: oneOf(env, "LOG_LEVEL", ["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
     tokenRevocation: oneOf(env, "TOKEN_REVOCATION", ["others", "all", "none"], "others"),
     breached: {
@@ -86,11 +114,14 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     },
     policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
     hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
+    userConcurrency: intVar(env, "USER_CONCURRENCY_LIMIT", 3, 1, 1000),
     threadPoolSize,
     hashConcurrency: Math.max(1, threadPoolSize - 2),
     logFormat: logFormat(env, isTerminal),
     metricsPort: intVar(env, "METRICS_PORT", 9464, 0, 65535),
+    metricsHost: env.METRICS_HOST || env.HOST || undefined,
     corsAllowedOrigins: corsOrigins(env.CORS_ALLOWED_ORIGINS),
+    healthWatchLimit: intVar(env, "HEALTH_WATCH_LIMIT", 100, 0, 100_000),
     // The page needs a token; by default only the service's own issuer hands them out.
     webUi: booleanVar(env, "WEB_UI", !env.JWKS_URL),
   };

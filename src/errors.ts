@@ -80,6 +80,18 @@ export const errors = {
   /** Our own: another change of the same user committed first. */
   concurrentChange: () =>
     new ServiceError("aborted", "PWSVC-SEQ01", "The password was changed by another request at the same time; try again"),
+  /** Our own: a check of this user's password is in flight or the tarpit's time has not come; refused before any hash. */
+  checkTooSoon: (retryAfterSeconds: number) =>
+    new ServiceError(
+      "resource-exhausted",
+      "PWSVC-BUSY3",
+      "Another password check for this user is under way or too recent; try again later",
+      undefined,
+      retryAfterSeconds,
+    ),
+  /** Our own: this user already has as many requests in flight as one user may; refused at the door. */
+  userBusy: () =>
+    new ServiceError("resource-exhausted", "PWSVC-BUSY2", "Too many requests for this user at once; try again shortly", undefined, 1),
   /** Our own: the database cannot be reached (transactions keep it whole); try again. */
   databaseUnavailable: () => new ServiceError("unavailable", "PWSVC-DB001", "The database is unavailable; try again"),
   internal: () => new ServiceError("internal", "COMMAND-CahN2", "An internal error occurred"),

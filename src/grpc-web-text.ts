@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
 import { attachRequestInfo, requestInfo } from "./request-info.js";
 
@@ -9,13 +10,15 @@ const TEXT = "application/grpc-web-text";
  * base64-encoded both ways. connect-node serves only the binary form, so the
  * request body is decoded into it here and the response encoded back.
  */
-export function withGrpcWebText(handler: NodeHandler): NodeHandler {
+export function withGrpcWebText(handler: NodeHandler, maxBodyBytes: number): NodeHandler {
+  // The text of the largest body allowed, with room for line breaks.
+  const maxTextBytes = Math.ceil(maxBodyBytes / 3) * 4 + 1024;
   return (req, res) => {
     const type = String(req.headers["content-type"] ?? "");
     if (!type.toLowerCase().startsWith(TEXT)) return handler(req, res);
     const binaryType = `application/grpc-web${type.slice(TEXT.length)}`;
     encodeResponse(res, binaryType);
-    const decoded = decodedRequest(req, binaryType);
+    const decoded = decodedRequest(req, binaryType, maxTextBytes);
     const info = requestInfo(req);
     if (info) attachRequestInfo(decoded, info); // the handlers see the stand-in, not the request
     handler(decoded, res);
@@ -27,13 +30,13 @@ export function withGrpcWebText(handler: NodeHandler): NodeHandler {
  * iterable), with the binary content type and the body decoded; everything
  * else, events included, is the real request's.
  */
-function decodedRequest(req: NodeRequest, binaryType: string): NodeRequest {
+function decodedRequest(req: NodeRequest, binaryType: string, maxTextBytes: number): NodeRequest {
   const headers = { ...req.headers, "content-type": binaryType };
   delete headers["content-length"];
   return new Proxy(req, {
     get(target, prop) {
       if (prop === "headers") return headers;
-      if (prop === Symbol.asyncIterator) return () => decodeBase64Stream(target)[Symbol.asyncIterator]();
+      if (prop === Symbol.asyncIterator) return () => decodeBase64Stream(target, maxTextBytes)[Symbol.asyncIterator]();
       const value = Reflect.get(target, prop, target);
       return typeof value === "function" ? value.bind(target) : value;
     },
@@ -43,17 +46,24 @@ function decodedRequest(req: NodeRequest, binaryType: string): NodeRequest {
 /**
  * Base64 arrives in chunks cut anywhere, and a client may send several
  * padded segments one after another: decode whole 4-character groups, and
- * each padded group on its own.
+ * each padded group on its own. The text as sent counts against the limit,
+ * whitespace included, so that no body of any kind is read past it. Errors
+ * are ConnectErrors, which connect-node answers with their own code.
  */
-export async function* decodeBase64Stream(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+export async function* decodeBase64Stream(chunks: AsyncIterable<Buffer | string>, maxTextBytes: number): AsyncGenerator<Buffer> {
   let pending = "";
+  let received = 0;
   for await (const chunk of chunks) {
+    received += chunk.length;
+    if (received > maxTextBytes) {
+      throw new ConnectError(`gRPC-Web text body is larger than ${maxTextBytes} bytes`, Code.ResourceExhausted);
+    }
     pending += chunk.toString().replace(/\s+/g, "");
     const whole = pending.length - (pending.length % 4);
     if (whole > 0) yield decodeGroups(pending.slice(0, whole));
     pending = pending.slice(whole);
   }
-  if (pending.length > 0) throw new Error("gRPC-Web text body is not base64: its length is not a multiple of 4");
+  if (pending.length > 0) throw notBase64("its length is not a multiple of 4");
 }
 
 const BASE64_GROUPS = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -62,10 +72,14 @@ function decodeGroups(text: string): Buffer {
   // Padding may end a segment in the middle: split after each padded group.
   const segments = text.split(/(?<==)(?=[^=])/);
   const parts = segments.map((segment) => {
-    if (!BASE64_GROUPS.test(segment)) throw new Error("gRPC-Web text body is not base64");
+    if (!BASE64_GROUPS.test(segment)) throw notBase64("a character or padding is out of place");
     return Buffer.from(segment, "base64");
   });
   return Buffer.concat(parts);
+}
+
+function notBase64(why: string): ConnectError {
+  return new ConnectError(`gRPC-Web text body is not base64: ${why}`, Code.InvalidArgument);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { ServiceError } from "./errors.js";
-import type { PasswordHasher } from "./change-password.js";
+import { errors, ServiceError } from "./errors.js";
+import type { HashWork, PasswordHasher } from "./change-password.js";
 
 /** The raw bcrypt operations, each already off the event loop. */
 export interface HashOps {
@@ -31,6 +31,8 @@ export class HashPool implements PasswordHasher {
   private active = 0;
   private readonly urgent: Job[] = [];
   private readonly waiting: Job[] = [];
+  /** Requests admitted whose first check is not queued yet: each will bring a check and a hash. */
+  private reserved = 0;
   /** Moving average of one operation's duration, for the wait estimate. */
   private averageMs: number;
 
@@ -50,33 +52,54 @@ export class HashPool implements PasswordHasher {
     return { active: this.active, queued: this.urgent.length + this.waiting.length };
   }
 
-  /** Throws if a check admitted now would wait longer than the budget. */
-  admit(): void {
+  /** Throws if a request admitted now would wait longer than the budget. */
+  refuseIfBusy(): void {
     if (this.estimatedWaitMs() > this.budgetMs) throw busy(this.retryAfterSeconds());
   }
 
-  /** Checks an old password: new work, so it is refused when the wait would exceed the budget. */
-  async verify(password: string, hash: string): Promise<boolean> {
-    this.admit();
-    return this.enqueue(this.waiting, () => this.ops.verify(password, hash));
+  /**
+   * Admits one request's bcrypt work, or throws. Its first check queues as
+   * new work, behind requests already under way; its further checks
+   * (history) and its hash are its own work and go ahead of new arrivals.
+   * None of it is refused later.
+   */
+  admit(): HashWork {
+    this.refuseIfBusy();
+    this.reserved++;
+    let reserving = true;
+    const release = () => {
+      if (reserving) this.reserved--;
+      reserving = false;
+    };
+    return {
+      verify: (password, hash) => {
+        const first = reserving;
+        release();
+        return this.enqueue(first ? this.waiting : this.urgent, () => this.ops.verify(password, hash));
+      },
+      hash: (password) => this.hash(password),
+      hashIfIdle: (password) => this.hashIfIdle(password),
+      done: release,
+    };
   }
 
   /** Hashes a new password whose request has passed its check: ahead of new work. */
-  hash(password: string): Promise<string> {
+  private hash(password: string): Promise<string> {
     return this.enqueue(this.urgent, () => this.ops.hash(password));
   }
 
   /** Starts hashing now if a core is free and nothing waits; otherwise undefined. */
-  hashIfIdle(password: string): Promise<string> | undefined {
+  private hashIfIdle(password: string): Promise<string> | undefined {
     if (this.active >= this.cores || this.depth.queued > 0) return undefined;
     return this.hash(password);
   }
 
   private estimatedWaitMs(): number {
     // A waiting check will be followed by its new password's hash, which goes
-    // ahead of a check admitted now: count waiting checks twice. The average
-    // is of operations sharing the cores `slots` at a time.
-    const ahead = this.active + this.urgent.length + 2 * this.waiting.length - this.slots + 1;
+    // ahead of a check admitted now: count waiting checks twice, and requests
+    // admitted that have yet to queue theirs too. The average is of
+    // operations sharing the cores `slots` at a time.
+    const ahead = this.active + this.urgent.length + 2 * (this.waiting.length + this.reserved) - this.slots + 1;
     return ahead <= 0 ? 0 : Math.ceil(ahead / this.slots) * this.averageMs;
   }
 
@@ -106,6 +129,32 @@ export class HashPool implements PasswordHasher {
           this.next();
         });
     }
+  }
+}
+
+/**
+ * Caps the requests of one user that may hold or wait for bcrypt work at
+ * once, in this process. Past the cap that user's requests are refused at
+ * the door, so one token holder cannot fill the queue that every user shares.
+ */
+export class UserAdmission {
+  private readonly inFlight = new Map<string, number>();
+
+  constructor(private readonly perUser: number) {}
+
+  /** Lets one request of `userId` in, or throws ResourceExhausted; call the returned function when it is done. */
+  enter(userId: string): () => void {
+    const count = this.inFlight.get(userId) ?? 0;
+    if (count >= this.perUser) throw errors.userBusy();
+    this.inFlight.set(userId, count + 1);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const now = this.inFlight.get(userId)! - 1;
+      if (now === 0) this.inFlight.delete(userId);
+      else this.inFlight.set(userId, now);
+    };
   }
 }
 

@@ -108,8 +108,9 @@ export async function serveMetrics(metrics: Metrics, port: number, host: string 
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
-  const bound = (server.address() as net.AddressInfo).port;
-  logger.info({ port: bound }, `metrics on http://${host ?? "localhost"}:${bound}/metrics`);
+  const { address, port: bound } = server.address() as net.AddressInfo;
+  const shown = address.includes(":") ? `[${address}]` : address;
+  logger.info({ address, port: bound }, `metrics on http://${shown}:${bound}/metrics`);
   return {
     port: bound,
     close: () =>

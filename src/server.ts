@@ -12,7 +12,7 @@ import { AuthService } from "../gen/zitadel/auth_pb.js";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
 import { connectRoutes, requestContextValues } from "./api/connect-routes.js";
 import { REST_PATH, restHandler } from "./api/rest.js";
-import { type Config, ConfigError } from "./config.js";
+import { type Config, ConfigError, type ConnectionLimits } from "./config.js";
 import { withCors } from "./cors.js";
 import { withGrpcWebText } from "./grpc-web-text.js";
 import { type Health, sendJson } from "./health.js";
@@ -29,7 +29,7 @@ export interface HandlerDeps {
   health: Health;
   /** The change-password page; undefined when WEB_UI is off. */
   page?: WebPage;
-  config: Pick<Config, "maxBodyBytes" | "corsAllowedOrigins">;
+  config: Pick<Config, "maxBodyBytes" | "corsAllowedOrigins" | "limits">;
   logger: Logger;
   metrics: Metrics;
 }
@@ -72,12 +72,33 @@ export function createHandler(deps: HandlerDeps): Handler {
   const rpcPaths = new Set(
     [...HOSTED, ReflectionV1, ReflectionV1alpha].flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`)),
   );
-  return observeRequests(withCors(withGrpcWebText(route), deps.config.corsAllowedOrigins), {
+  const layered = withBodyDeadline(withCors(withGrpcWebText(route, deps.config.maxBodyBytes), deps.config.corsAllowedOrigins), deps.config.limits.requestBodyTimeoutMs);
+  return observeRequests(layered, {
     rpcPaths,
     httpPaths: new Set(pages.keys()),
     logger: deps.logger,
     metrics: deps.metrics,
   });
+}
+
+/**
+ * Cancels a request whose body has not fully arrived `ms` after it began: a
+ * client that sends headers and then nothing would hold its stream, and the
+ * memory behind it, for as long as it liked. A response already under way
+ * (a health Watch) has read its request and is left alone.
+ */
+function withBodyDeadline(handler: Handler, ms: number): Handler {
+  return (req, res) => {
+    const timer = setTimeout(() => {
+      if (req.readableEnded || res.writableEnded) return;
+      if ("stream" in req) req.stream.close(http2.constants.NGHTTP2_CANCEL);
+      else req.socket.destroy();
+    }, ms);
+    const clear = () => clearTimeout(timer);
+    req.once("end", clear);
+    res.once("close", clear);
+    handler(req, res);
+  };
 }
 
 function isGrpc(req: NodeRequest): boolean {
@@ -152,7 +173,9 @@ export interface RunningServer {
  * else to the HTTP/1.1 server.
  */
 export async function listen(config: Config, handler: Handler, logger: Logger): Promise<RunningServer> {
-  const { server, closeConnections } = config.tls ? tlsServer(config.tls, handler) : cleartextServer(handler);
+  const { server, closeConnections } = config.tls ? tlsServer(config.tls, handler, config.limits) : cleartextServer(handler, config.limits);
+  // Past the cap, Node closes a new connection as soon as it is accepted.
+  server.maxConnections = config.limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -176,18 +199,40 @@ interface Listener {
   closeConnections(): void;
 }
 
-function tlsServer(tls: NonNullable<Config["tls"]>, handler: Handler): Listener {
+/** What every HTTP/2 server here is created with. */
+function h2Options(limits: ConnectionLimits): http2.ServerOptions {
+  return {
+    settings: { maxConcurrentStreams: limits.maxStreamsPerConnection, maxHeaderListSize: limits.maxHeaderBytes },
+    maxHeaderListPairs: 128,
+  };
+}
+
+/**
+ * Closes an HTTP/2 session idle for the limit: GOAWAY, so streams in flight
+ * still finish. A client that sent only the preface, or nothing since its
+ * last answer, holds a session and its memory no longer.
+ */
+function closeIdleSessions(h2: http2.Http2Server | http2.Http2SecureServer, limits: ConnectionLimits): void {
+  h2.on("session", (session: http2.ServerHttp2Session) => {
+    session.setTimeout(limits.idleTimeoutMs, () => session.close());
+  });
+}
+
+function tlsServer(tls: NonNullable<Config["tls"]>, handler: Handler, limits: ConnectionLimits): Listener {
   // Files that cannot be read or are no matching certificate and key are bad
   // configuration: one line and exit code 2, as for the environment, not a stack.
   const cert = readTlsFile("TLS_CERT_FILE", tls.certFile);
   const key = readTlsFile("TLS_KEY_FILE", tls.keyFile);
   let server: http2.Http2SecureServer;
   try {
-    server = http2.createSecureServer({ cert, key, allowHTTP1: true }, handler);
+    server = http2.createSecureServer({ cert, key, allowHTTP1: true, ...h2Options(limits) }, handler);
   } catch (err) {
     const reason = (err as { reason?: string }).reason ?? (err as Error).message;
     throw new ConfigError(`TLS_CERT_FILE and TLS_KEY_FILE are not a usable certificate and private key: ${reason}`);
   }
+  closeIdleSessions(server, limits);
+  // HTTP/1.1 over TLS: its connections time out when idle too.
+  server.setTimeout(limits.idleTimeoutMs);
   return { server, closeConnections: trackConnections(server, server) };
 }
 
@@ -199,19 +244,22 @@ function readTlsFile(name: string, file: string): Buffer {
   }
 }
 
-function cleartextServer(handler: Handler): Listener {
-  const h1 = http.createServer(handler);
+function cleartextServer(handler: Handler, limits: ConnectionLimits): Listener {
+  const h1 = http.createServer({ maxHeaderSize: limits.maxHeaderBytes, requestTimeout: limits.requestBodyTimeoutMs }, handler);
   // h1 never listens (the net server hands it its sockets), and Node sets up an
   // http.Server's connection tracking on "listening". Without it
   // headersTimeout and requestTimeout are never enforced (a client that stops
   // mid-headers or mid-body holds its connection for ever) and
   // closeIdleConnections() does nothing (a stop waits on idle keep-alive clients).
+  h1.headersTimeout = Math.min(h1.headersTimeout, limits.requestBodyTimeoutMs);
   h1.emit("listening");
   // Clients close idle keep-alive connections after ~5 s (Node's agent among
   // them); a server that closes at the same moment races their next request
-  // onto a dying socket. Outlasting them leaves the closing to the client.
-  h1.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  const h2 = http2.createServer(handler);
+  // onto a dying socket. The idle limit (65 s by default) outlasts them and
+  // leaves the closing to the client.
+  h1.keepAliveTimeout = limits.idleTimeoutMs;
+  const h2 = http2.createServer(h2Options(limits), handler);
+  closeIdleSessions(h2, limits);
   const server = net.createServer((socket) => {
     let seen = Buffer.alloc(0);
     const timer = setTimeout(() => socket.destroy(), FIRST_BYTES_TIMEOUT_MS);
@@ -278,4 +326,3 @@ function trackConnections(
 
 /** How long requests in flight may take to finish once the server closes. */
 export const CLOSE_GRACE_MS = 10_000;
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;

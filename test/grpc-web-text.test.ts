@@ -36,7 +36,11 @@ function unframe(body: Buffer): { messages: Buffer[]; trailers: Record<string, s
 }
 
 /** A text-mode call written out by hand, its body sent as the given pieces of base64. */
-function textCall(port: number, token: string, pieces: string[]): Promise<{ status: number; type: string; text: string }> {
+function textCall(
+  port: number,
+  token: string,
+  pieces: string[],
+): Promise<{ status: number; type: string; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -55,13 +59,18 @@ function textCall(port: number, token: string, pieces: string[]): Promise<{ stat
         let text = "";
         res.setEncoding("latin1");
         res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode!, type: String(res.headers["content-type"]), text }));
+        res.on("end", () => resolve({ status: res.statusCode!, type: String(res.headers["content-type"]), text, headers: res.headers }));
       },
     );
     req.on("error", reject);
     for (const piece of pieces) req.write(piece);
     req.end();
   });
+}
+
+/** The grpc-status of a text-mode answer: in its headers (trailers-only) or its trailer frame. */
+function grpcStatusOf(res: { text: string; headers: http.IncomingHttpHeaders }): string | undefined {
+  return (res.headers["grpc-status"] as string | undefined) ?? unframe(Buffer.from(res.text, "base64")).trailers["grpc-status"];
 }
 
 function requestFrame(oldPassword: string, newPassword: string): Buffer {
@@ -110,18 +119,20 @@ describe("gRPC-Web text mode (application/grpc-web-text)", () => {
     assert.ok(trailers["grpc-status-details-bin"]);
   });
 
-  it("refuses a body that is not base64", async () => {
+  it("refuses a body that is not base64 with 3, and one over the limit with 8 before reading it all", async () => {
     const user = await service.createUser("Old-Passw0rd!");
-    const res = await textCall(service.port, user.token, ["not base64!"]);
-    const { trailers } = unframe(Buffer.from(res.text, "base64"));
-    assert.notEqual(trailers["grpc-status"] ?? "", "0");
+    const res = await textCall(service.port, user.token, ["AAAA!!!!"]);
+    assert.equal(grpcStatusOf(res), "3");
+    // 64 KiB is the default body limit: 200 KiB of whitespace, sent in pieces.
+    const big = await textCall(service.port, user.token, Array.from({ length: 50 }, () => " ".repeat(4096)));
+    assert.equal(grpcStatusOf(big), "8");
   });
 });
 
 describe("decodeBase64Stream", () => {
   async function decode(pieces: string[]): Promise<Buffer> {
     const out: Buffer[] = [];
-    for await (const chunk of decodeBase64Stream((async function* () { yield* pieces; })())) out.push(chunk);
+    for await (const chunk of decodeBase64Stream((async function* () { yield* pieces; })(), 1024)) out.push(chunk);
     return Buffer.concat(out);
   }
 
@@ -138,5 +149,6 @@ describe("decodeBase64Stream", () => {
   it("refuses text that is not base64", async () => {
     await assert.rejects(decode(["abc"]), /not a multiple of 4/);
     await assert.rejects(decode(["ab!d"]), /not base64/);
+    await assert.rejects(decode([" ".repeat(1000), " ".repeat(1000)]), /larger than 1024 bytes/, "whitespace counts too");
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ServiceError } from "../src/errors.js";
-import { HashPool } from "../src/hash-pool.js";
+import { HashPool, UserAdmission } from "../src/hash-pool.js";
 
 /** bcrypt stand-in whose operations finish when the test says so, in a log it can read. */
 class ManualOps {
@@ -32,8 +32,8 @@ describe("the hash pool", () => {
   it("keeps one operation more than its cores in flight, new-password hashes before new checks", async () => {
     const ops = new ManualOps();
     const pool = new HashPool(ops, 2, 60_000, 10);
-    for (const p of ["a", "b", "c", "d"]) void pool.verify(p, "h");
-    void pool.hash("x");
+    for (const p of ["a", "b", "c", "d"]) void pool.admit().verify(p, "h");
+    void pool.admit().hash("x");
     assert.deepEqual(ops.started, ["verify:a", "verify:b", "verify:c"]);
     assert.deepEqual(pool.depth, { active: 3, queued: 2 });
     ops.finish("verify:a");
@@ -47,18 +47,31 @@ describe("the hash pool", () => {
   it("starts a speculative hash only when a core is free and nothing waits", async () => {
     const ops = new ManualOps();
     const pool = new HashPool(ops, 2, 60_000, 10);
-    void pool.verify("a", "h");
-    const speculative = pool.hashIfIdle("new-a");
+    const work = pool.admit();
+    void work.verify("a", "h");
+    const speculative = work.hashIfIdle("new-a");
     assert.ok(speculative, "one core was free");
-    assert.equal(pool.hashIfIdle("new-b"), undefined, "both cores busy, though a slot is free");
+    assert.equal(pool.admit().hashIfIdle("new-b"), undefined, "both cores busy, though a slot is free");
     ops.finish("hash:new-a");
     assert.equal(await speculative, "hashed:new-a");
   });
 
-  it("refuses a check that would wait longer than the budget, with a retry hint", async () => {
+  it("queues a request's further checks (history) as its own work, ahead of new requests' first checks", async () => {
+    const ops = new ManualOps();
+    const pool = new HashPool(ops, 1, 60_000, 10);
+    for (const p of ["a", "b"]) void pool.admit().verify(p, "h");
+    const work = pool.admit();
+    void work.verify("c", "h");
+    void work.verify("history", "h");
+    ops.finish("verify:a");
+    await tick();
+    assert.deepEqual(ops.started.slice(2), ["verify:history"], "ahead of the waiting first check c");
+  });
+
+  it("refuses a request that would wait longer than the budget, with a retry hint", async () => {
     const ops = new ManualOps();
     const pool = new HashPool(ops, 2, 250, 100);
-    const admitted = ["a", "b", "c", "d", "e", "f"].map((p) => pool.verify(p, "h"));
+    const admitted = ["a", "b", "c", "d", "e", "f"].map((p) => pool.admit().verify(p, "h"));
     // Three running, three checks queued (and their hashes to come, which go
     // first): a seventh would wait three rounds of 100 ms.
     const refusal = (err: ServiceError) => {
@@ -67,13 +80,25 @@ describe("the hash pool", () => {
       assert.equal(err.retryAfterSeconds, 1);
       return true;
     };
-    await assert.rejects(pool.verify("g", "h"), refusal);
-    assert.throws(() => pool.admit(), refusal, "a request is refused at the door too");
-    assert.equal(ops.started.length, 3, "the refused check spent nothing");
+    assert.throws(() => pool.admit(), refusal);
+    assert.throws(() => pool.refuseIfBusy(), refusal, "a request is refused at the door too");
+    assert.equal(ops.started.length, 3, "the refused request spent nothing");
     for (const name of ["verify:a", "verify:b", "verify:c"]) ops.finish(name);
     await tick();
-    pool.admit();
+    pool.refuseIfBusy();
     for (const name of ["verify:d", "verify:e", "verify:f"]) ops.finish(name);
     assert.deepEqual(await Promise.all(admitted), [true, true, true, true, true, true]);
+  });
+
+  it("lets in at most N requests of one user at once, whatever other users do", () => {
+    const users = new UserAdmission(2);
+    const leaveA = users.enter("a");
+    users.enter("a");
+    assert.throws(() => users.enter("a"), (err: ServiceError) => err.id === "PWSVC-BUSY2" && err.retryAfterSeconds === 1);
+    users.enter("b");
+    leaveA();
+    leaveA(); // leaving twice frees one place, not two
+    users.enter("a");
+    assert.throws(() => users.enter("a"), ServiceError);
   });
 });

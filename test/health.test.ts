@@ -74,14 +74,14 @@ describe("readiness", () => {
   const logger = pino({ level: "silent" });
 
   it("is not ready while shutting down", async () => {
-    const health = new Health({ findUser: async () => undefined }, [], logger);
+    const health = new Health({ findUser: async () => undefined }, [], logger, 10);
     assert.deepEqual(await health.readiness(), { ready: true });
     health.beginShutdown();
     assert.deepEqual(await health.readiness(), { ready: false, reason: "shutting down" });
   });
 
   it("is not ready when the database does not answer", async () => {
-    const health = new Health({ findUser: async () => Promise.reject(new Error("SQLITE_BUSY")) }, [], logger);
+    const health = new Health({ findUser: async () => Promise.reject(new Error("SQLITE_BUSY")) }, [], logger, 10);
     assert.deepEqual(await health.readiness(), { ready: false, reason: "database not answering" });
   });
 });

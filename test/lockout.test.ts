@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { bearer, type Outcome, PROTOCOLS } from "./support/clients.js";
+import { bearer, type Outcome, PROTOCOLS, restRequest } from "./support/clients.js";
 import { assertNoSecrets, auditEvents, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
 import { cliOk, Service, type TestUser } from "./support/service.js";
 
@@ -24,21 +24,66 @@ describe("lockout", () => {
     await service.stop();
   });
 
-  it("counts N parallel wrong passwords exactly N, on two processes, and never locks by default", async () => {
+  it("checks parallel wrong passwords one at a time across two processes, counting each check once, and never locks by default", async () => {
     const user = await service.createUser("Right-Passw0rd!");
     const n = 8;
     const outcomes = (await Promise.all(
       Array.from({ length: n }, (_, i) => (i % 2 ? PROTOCOLS.REST : PROTOCOLS["grpc-js (h2c)"])(i % 2 ? service.address : second.address, wrong(user))),
     )) as Failure[];
-    assert.deepEqual(outcomes.map((o) => o.detail?.id), Array(n).fill("COMMAND-3M0fs"));
-    // Each answer carries its own count: 1..N, each once.
-    assert.deepEqual(outcomes.map((o) => o.detail!.failedAttempts).sort((a, b) => a! - b!), Array.from({ length: n }, (_, i) => i + 1));
+    const checked = outcomes.filter((o) => o.detail?.id === "COMMAND-3M0fs");
+    // Past USER_CONCURRENCY_LIMIT (3) on a process, a request is refused at the door.
+    for (const o of outcomes.filter((o) => o.detail?.id !== "COMMAND-3M0fs")) assert.equal(o.detail?.id, "PWSVC-BUSY2", JSON.stringify(o));
+    assert.ok(checked.length >= 2, "each process let some in");
+    // Each answer carries its own count: 1..k, each once.
+    assert.deepEqual(checked.map((o) => o.detail!.failedAttempts).sort((a, b) => a! - b!), checked.map((_, i) => i + 1));
     const row = await service.userRow(user.userId);
-    assert.equal(row.failed_attempts, n);
+    assert.equal(row.failed_attempts, checked.length);
     assert.equal(row.state, "active", "max_password_attempts 0 never locks");
     assert.equal(row.sequence, 1, "failures are not events of the user's sequence");
     const failed = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.check.failed");
-    assert.equal(failed.length, n, "one audit event per failure");
+    assert.equal(failed.length, checked.length, "one audit event per failure");
+  });
+
+  it("checks no more wrong passwords than the maximum when guesses and the right password race, and the right one is not told apart", async () => {
+    const user = await service.createUser("Right-Passw0rd!", ["--org-name", "race"]);
+    await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "3"]);
+    const guesses = [...Array.from({ length: 11 }, (_, i) => `Wrong-Passw0rd-${i}!`), "Right-Passw0rd!"];
+    const outcomes = await Promise.all(
+      guesses.map((oldPassword, i) =>
+        (i % 3 ? PROTOCOLS.REST : PROTOCOLS["grpc-js (h2c)"])(i % 2 ? service.address : second.address, { ...wrong(user), oldPassword }),
+      ),
+    );
+    const row = await service.userRow(user.userId);
+    const failedChecks = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.check.failed").length;
+    assert.ok(failedChecks <= 3, `${failedChecks} wrong passwords were checked`);
+    outcomes.forEach((o, i) => {
+      if (o.ok) return assert.equal(guesses[i], "Right-Passw0rd!", "only a real success answers 200");
+      assert.ok(["COMMAND-3M0fs", "COMMAND-JLK35", "PWSVC-BUSY2", "PWSVC-BUSY3"].includes(o.detail?.id ?? ""), JSON.stringify(o));
+      assert.notEqual(o.code, 10, "no answer tells the right password apart");
+    });
+    if (!outcomes.at(-1)!.ok) assert.equal(row.state, "locked");
+  });
+
+  it("keeps the tarpit against parallel guesses: early ones are refused with 8 and Retry-After before any hash", async () => {
+    const user = await service.createUser("Right-Passw0rd!");
+    await service.database.db.updateTable("users").set({ failed_attempts: 10 }).where("id", "=", user.userId).execute();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        restRequest(i % 2 ? service.address : second.address, { body: JSON.stringify(wrong(user)), authorization: bearer(user.token) }),
+      ),
+    );
+    const checked = answers.filter((a) => a.json.details?.[0]?.id === "COMMAND-3M0fs");
+    // Failure 11 sets 2 s before the next check may start; a request waits at
+    // most HASH_QUEUE_BUDGET_MS (3 s), so at most one more gets its turn per process.
+    assert.ok(checked.length >= 1 && checked.length <= 3, `${checked.length} of 30 were checked`);
+    assert.equal((await service.userRow(user.userId)).failed_attempts, 10 + checked.length);
+    const early = answers.filter((a) => a.json.details?.[0]?.id === "PWSVC-BUSY3");
+    assert.ok(early.length > 0, "some came while a check was in flight or too soon after one");
+    for (const a of answers.filter((a) => !checked.includes(a))) {
+      assert.equal(a.status, 429, JSON.stringify(a.json));
+      assert.ok(["PWSVC-BUSY2", "PWSVC-BUSY3"].includes(a.json.details[0].id), JSON.stringify(a.json));
+      assert.ok(Number(a.headers.get("retry-after")) >= 1);
+    }
   });
 
   it("locks at the maximum under concurrency, not later; then User is locked on every protocol; unlock clears it", async () => {
@@ -50,7 +95,7 @@ describe("lockout", () => {
     const invalid = outcomes.filter((o) => o.detail?.id === "COMMAND-3M0fs");
     const locked = outcomes.filter((o) => o.detail?.id === "COMMAND-JLK35");
     assert.deepEqual(invalid.map((o) => o.detail!.failedAttempts).sort(), [1, 2, 3], "the third failure locks and still answers Password is invalid");
-    assert.equal(locked.length, 5);
+    assert.equal(locked.length + outcomes.filter((o) => o.detail?.id === "PWSVC-BUSY2").length, 5);
     for (const o of locked) assert.equal(o.detail!.failedAttempts, 3);
     const row = await service.userRow(user.userId);
     assert.equal(row.state, "locked");

@@ -65,3 +65,36 @@ it("refuses at the door while saturated, before the token is checked, on every p
   const idle = await restRequest(service.address, { body: JSON.stringify({ oldPassword: "x", newPassword: "y" }) });
   assert.equal(idle.status, 401, "with the pool free again, the missing token is what is wrong");
 });
+
+it("keeps one user's flood of guesses from starving another user's changes", async () => {
+  // The default queue budget (3 s) and a cost at which 64 checks would fill it.
+  const flooded = await Service.start({ BCRYPT_COST: "11" });
+  try {
+    const [attacker, victim] = [await flooded.createUser("Initial-Passw0rd!"), await flooded.createUser("Initial-Passw0rd!")];
+    const flood = Promise.all(
+      Array.from({ length: 64 }, (_, i) =>
+        restRequest(flooded.address, {
+          body: JSON.stringify({ oldPassword: `Wrong-Passw0rd-${i}!`, newPassword: "Flood-Passw0rd!" }),
+          authorization: bearer(attacker.token),
+        }),
+      ),
+    );
+    let password = victim.password;
+    for (let i = 0; i < 3; i++) {
+      const next = `Victim-Passw0rd-${i}!`;
+      const answer = await restRequest(flooded.address, {
+        body: JSON.stringify({ oldPassword: password, newPassword: next }),
+        authorization: bearer(victim.token),
+      });
+      assert.equal(answer.status, 200, JSON.stringify(answer.json));
+      password = next;
+    }
+    const floodAnswers = await flood;
+    const refused = floodAnswers.filter((a) => a.status === 429);
+    assert.ok(refused.length >= 50, `most of the flood is refused at the door: ${refused.length} of 64`);
+    for (const a of refused) assert.ok(["PWSVC-BUSY2", "PWSVC-BUSY3"].includes(a.json.details[0].id), JSON.stringify(a.json));
+    flooded.secrets.push(...Array.from({ length: 3 }, (_, i) => `Victim-Passw0rd-${i}!`));
+  } finally {
+    await flooded.stop();
+  }
+});

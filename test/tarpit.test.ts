@@ -1,51 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AuditEntry } from "../src/audit.js";
-import { changePassword, type ChangePasswordDeps, type UserRecord, type UserStore } from "../src/change-password.js";
+import { changePassword, type ChangePasswordDeps } from "../src/change-password.js";
 import { ServiceError } from "../src/errors.js";
 import { DEFAULT_POLICY, type PasswordPolicy } from "../src/policy.js";
 import { tarpitDelayMs } from "../src/tarpit.js";
-
-/** A store in memory that counts failures as the real one does. */
-class FakeStore implements UserStore {
-  audit: AuditEntry[] = [];
-  constructor(readonly user: UserRecord) {}
-  async findUser() {
-    return { ...this.user };
-  }
-  async recordFailedAttempt(_id: string, max: number, audit: AuditEntry) {
-    if (this.user.state !== "active") return { failedAttempts: this.user.failedAttempts, locked: true, counted: false };
-    this.user.failedAttempts += 1;
-    if (max > 0 && this.user.failedAttempts >= max) this.user.state = "locked";
-    this.audit.push(audit);
-    return { failedAttempts: this.user.failedAttempts, locked: this.user.state === "locked", counted: true };
-  }
-  async commitPasswordChange() {
-    return { sequence: 2, changedAt: new Date(0), resourceOwner: this.user.orgId };
-  }
-  async passwordHistory() {
-    return [];
-  }
-}
+import { FakeStore, fakeDeps, TEST_USER as user } from "./support/fake-store.js";
 
 function deps(store: FakeStore, sleeps: number[], policy: PasswordPolicy = DEFAULT_POLICY): ChangePasswordDeps {
-  return {
-    store,
-    audit: { record: async (entry) => void store.audit.push(entry) },
-    hasher: { hash: async (p) => `hash:${p}`, verify: async (p, h) => h === `hash:${p}`, hashIfIdle: () => undefined, admit: () => {} },
-    policies: { forOrg: async () => policy },
-    breached: { isBreached: async () => false },
-    revocation: "others",
-    now: () => new Date(0),
-    // The fake sleeper records the delay and returns at once: no real waiting.
-    sleep: async (ms) => void sleeps.push(ms),
-  };
+  const { deps, clock } = fakeDeps(store, { policy });
+  clock.sleeps = sleeps;
+  return deps;
 }
-
-const user: UserRecord = {
-  id: "1", orgId: "2", username: "ann", orgName: "org", kind: "human", state: "active",
-  passwordHash: "hash:Right-Passw0rd!", sequence: 1, failedAttempts: 0,
-};
 
 async function wrongPassword(d: ChangePasswordDeps): Promise<ServiceError> {
   try {

@@ -6,6 +6,7 @@ import type { RequestContext } from "../audit.js";
 import { changePassword, type ChangePasswordDeps } from "../change-password.js";
 import { errors, invalidField, ServiceError } from "../errors.js";
 import { BCRYPT_MAX_BYTES } from "../hashing.js";
+import type { UserAdmission } from "../hash-pool.js";
 import type { RevocationCheck } from "../revocation.js";
 import type { Authenticator, TokenIssuer } from "../tokens.js";
 import { changeOutcome, type RequestInfo } from "../request-info.js";
@@ -43,18 +44,22 @@ export class ChangeEndpoint {
     private readonly deps: ChangePasswordDeps,
     private readonly logger: Logger,
     private readonly revocation: RevocationCheck,
+    private readonly users: UserAdmission,
     /** Set when the service issues its own tokens and TOKEN_REVOCATION is "all". */
     private readonly freshTokens?: TokenIssuer,
   ) {}
 
   async handle(req: ChangeRequest): Promise<ChangeResult> {
+    let leave: (() => void) | undefined;
     try {
       // Past capacity, refuse before spending anything on the request: no
       // token check, no database. Refusals that cost little leave the cores
       // to the changes already admitted.
-      this.deps.hasher.admit();
+      this.deps.hasher.refuseIfBusy();
       const caller = await this.authenticator.authenticate(req.authorization);
       if (req.info) req.info.userId = caller.userId;
+      // One user's flood is refused here, before it can fill the queue every user shares.
+      leave = this.users.enter(caller.userId);
       await this.revocation.check(caller);
       validate(req);
       const change = await changePassword(this.deps, {
@@ -84,6 +89,8 @@ export class ChangeEndpoint {
       this.logger.error({ err }, "unexpected error in change password");
       record(req.info, errors.internal());
       throw errors.internal();
+    } finally {
+      leave?.();
     }
   }
 }

@@ -25,15 +25,23 @@ const PG_INT8_OID = 20;
 /** Distinct SQL texts kept compiled; the store has a few dozen. */
 const MAX_CACHED_STATEMENTS = 500;
 
-/** The Kysely instance for either backend; nothing is sent to the database yet. */
-export function openDatabase(database: DatabaseConfig): Kysely<Database> {
-  const dialect = database.kind === "sqlite" ? sqliteDialect(database.path) : postgresDialect(database.url);
+/**
+ * The Kysely instance for either backend; nothing is sent to the database
+ * yet. `connectionLost` hears of PostgreSQL connections that fail between queries.
+ */
+export function openDatabase(database: DatabaseConfig, connectionLost: (err: Error) => void = () => {}): Kysely<Database> {
+  const dialect = database.kind === "sqlite" ? sqliteDialect(database.path) : postgresDialect(database.url, connectionLost);
   return new Kysely<Database>({ dialect: translatingErrors(dialect) });
 }
 
-/** Opens (creating if needed) the SQLite file in WAL mode. */
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode. It holds hashes and
+ * the self-issuer's private key: a folder it creates is 0700 and the file
+ * 0600, and SQLite gives its -wal and -shm files the database file's mode.
+ */
 function sqliteDialect(file: string): Dialect {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, "a", 0o600));
   const database = new SQLite(file);
   database.pragma("journal_mode = WAL");
   // better-sqlite3 runs on the event loop: an fsync on every commit would
@@ -90,7 +98,20 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
-function postgresDialect(url: string): Dialect {
+/** The SQLite files that users other than the owner may read or write. */
+export function exposedFiles(database: DatabaseConfig): string[] {
+  if (database.kind !== "sqlite") return [];
+  const file = database.path;
+  return [file, `${file}-wal`, `${file}-shm`].filter((p) => {
+    try {
+      return (fs.statSync(p).mode & 0o077) !== 0;
+    } catch {
+      return false; // not there
+    }
+  });
+}
+
+function postgresDialect(url: string, connectionLost: (err: Error) => void): Dialect {
   const pool = new pg.Pool({
     connectionString: url,
     max: PG_POOL_SIZE,
@@ -107,8 +128,8 @@ function postgresDialect(url: string): Dialect {
   // A connection the server drops (restart, outage) errors as an event, idle
   // or between a transaction's statements; unheard, it would end the process.
   // The query in flight fails on its own, the pool discards the connection
-  // when it comes back, and the next query reconnects.
-  pool.on("error", () => {});
-  pool.on("connect", (client) => client.on("error", () => {}));
+  // when it comes back, and the next query reconnects. The operator hears of it.
+  pool.on("error", connectionLost);
+  pool.on("connect", (client) => client.on("error", connectionLost));
   return new PostgresDialect({ pool });
 }

@@ -1,4 +1,4 @@
-import type { Selectable } from "kysely";
+import type { Generated, Selectable } from "kysely";
 
 /** The one schema both SQL dialects share. Times are epoch milliseconds. */
 export interface Database {
@@ -36,6 +36,12 @@ export interface UserTable {
   tokens_valid_after: number | null;
   /** SHA-256 (hex) of the one token that made that change and stays valid. */
   token_exempt: string | null;
+  /** Epoch ms until which a password check of this user is in flight (0: none): one at a time, on every process. */
+  check_lease_until: Generated<number>;
+  /** Epoch ms before which no password check of this user may start: the tarpit. */
+  check_not_before: Generated<number>;
+  /** 1: the hash is of the password's NFKC form (nist profile); 0: as typed; null: unknown (made before this was kept). */
+  password_nfkc: number | null;
 }
 
 /** Append-only log of a user's events; (user_id, sequence) is unique. */
@@ -80,6 +86,8 @@ export interface PasswordHistoryTable {
   user_id: string;
   sequence: number;
   password_hash: string;
+  /** As users.password_nfkc. */
+  password_nfkc: number | null;
   created_at: number;
 }
 
@@ -99,4 +107,8 @@ export interface AuditEventTable {
   remote_address: string | null;
   /** JSON; never holds a password, hash or token. */
   payload: string;
+  /** Refusals of one kind repeated within a minute share a row: how many it stands for. */
+  repeat_count: Generated<number>;
+  /** Epoch ms of the last repeat; null while there is none. */
+  last_at: number | null;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AuditEntry, AuditLog, RequestContext } from "../audit.js";
-import type { ChangeExtras, UserStore, UserRecord, CommittedChange, FailedAttempt } from "../change-password.js";
+import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../change-password.js";
 import type { IdGenerator } from "../ids.js";
 import type { PasswordPolicy, PolicySource } from "../policy.js";
 import type { CutoffSource, TokenCutoff } from "../revocation.js";
@@ -61,7 +61,54 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
     return row && toRecord(row);
   }
 
-  async recordFailedAttempt(userId: string, maxAttempts: number, audit: AuditEntry, at: Date): Promise<FailedAttempt> {
+  async beginPasswordCheck(userId: string, maxAttempts: number, nowMs: number, leaseUntilMs: number): Promise<CheckSlot> {
+    // One statement: of requests racing on any number of processes, one takes it.
+    let take = this.db
+      .updateTable("users")
+      .set({ check_lease_until: leaseUntilMs })
+      .where("id", "=", userId)
+      .where("state", "=", "active")
+      .where("check_lease_until", "<=", nowMs)
+      .where("check_not_before", "<=", nowMs);
+    if (maxAttempts > 0) take = take.where("failed_attempts", "<", maxAttempts);
+    const taken = await take.returning(["password_hash", "password_nfkc", "sequence", "failed_attempts"]).executeTakeFirst();
+    if (taken) {
+      return {
+        taken: true,
+        user: {
+          passwordHash: taken.password_hash,
+          passwordNfkc: nfkcOf(taken.password_nfkc),
+          sequence: Number(taken.sequence),
+          failedAttempts: taken.failed_attempts,
+        },
+      };
+    }
+    const row = await this.db
+      .selectFrom("users")
+      .select(["state", "failed_attempts", "check_lease_until", "check_not_before"])
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (!row) return { taken: false, state: "deleted", failedAttempts: 0, inFlight: false, notBeforeMs: 0 };
+    return {
+      taken: false,
+      state: row.state,
+      failedAttempts: row.failed_attempts,
+      inFlight: Number(row.check_lease_until) > nowMs,
+      notBeforeMs: Number(row.check_not_before),
+    };
+  }
+
+  async endPasswordCheck(userId: string): Promise<void> {
+    await this.db.updateTable("users").set({ check_lease_until: 0 }).where("id", "=", userId).execute();
+  }
+
+  async recordFailedAttempt(
+    userId: string,
+    maxAttempts: number,
+    audit: AuditEntry,
+    at: Date,
+    delayMs: (failedAttempts: number) => number,
+  ): Promise<FailedAttempt> {
     return this.db.transaction().execute(async (tx) => {
       // One statement, so concurrent failures each count exactly once; only
       // an active user counts, so the user locks at the maximum, not later.
@@ -78,16 +125,23 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
                   .else(eb.ref("state"))
                   .end()
               : eb.ref("state"),
+          check_lease_until: 0,
         }))
         .where("id", "=", userId)
         .where("state", "=", "active")
         .returning(["failed_attempts", "state"])
         .executeTakeFirst();
       if (!row) {
-        // A concurrent failure locked the user (or an administrator did) since it was read.
+        // An administrator locked or removed the user since the check began.
+        await tx.updateTable("users").set({ check_lease_until: 0 }).where("id", "=", userId).execute();
         const now = await tx.selectFrom("users").select(["failed_attempts", "state"]).where("id", "=", userId).executeTakeFirstOrThrow();
         return { failedAttempts: now.failed_attempts, locked: now.state === "locked", counted: false };
       }
+      await tx
+        .updateTable("users")
+        .set({ check_not_before: at.getTime() + delayMs(row.failed_attempts) })
+        .where("id", "=", userId)
+        .execute();
       const locked = row.state === "locked";
       await this.insertAudit(tx, { ...audit, payload: { failedAttempts: row.failed_attempts } }, at);
       if (locked) await this.insertAudit(tx, { ...audit, type: "user.locked", payload: { reason: "max_password_attempts", failedAttempts: row.failed_attempts } }, at);
@@ -110,7 +164,15 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
         : {};
       const updated = await tx
         .updateTable("users")
-        .set({ password_hash: passwordHash, sequence: expectedSequence + 1, failed_attempts: 0, changed_at: at.getTime(), ...tokens })
+        .set({
+          password_hash: passwordHash,
+          password_nfkc: extras.nfkc ? 1 : 0,
+          sequence: expectedSequence + 1,
+          failed_attempts: 0,
+          check_lease_until: 0,
+          changed_at: at.getTime(),
+          ...tokens,
+        })
         .where("id", "=", userId)
         .where("sequence", "=", expectedSequence)
         .where("state", "=", "active")
@@ -133,7 +195,13 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
     if (extras.historyLimit > 0 && extras.replacedHash) {
       await tx
         .insertInto("password_history")
-        .values({ user_id: userId, sequence, password_hash: extras.replacedHash, created_at: at.getTime() })
+        .values({
+          user_id: userId,
+          sequence,
+          password_hash: extras.replacedHash.hash,
+          password_nfkc: extras.replacedHash.nfkc === null ? null : Number(extras.replacedHash.nfkc),
+          created_at: at.getTime(),
+        })
         .execute();
     }
     const kept = await tx
@@ -149,16 +217,16 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
   }
 
   /** The user's last `count` replaced hashes, newest first. */
-  async passwordHistory(userId: string, count: number): Promise<string[]> {
+  async passwordHistory(userId: string, count: number): Promise<StoredHash[]> {
     if (count <= 0) return [];
     const rows = await this.db
       .selectFrom("password_history")
-      .select("password_hash")
+      .select(["password_hash", "password_nfkc"])
       .where("user_id", "=", userId)
       .orderBy("sequence", "desc")
       .limit(count)
       .execute();
-    return rows.map((r) => r.password_hash);
+    return rows.map((r) => ({ hash: r.password_hash, nfkc: nfkcOf(r.password_nfkc) }));
   }
 
   async tokenCutoff(userId: string): Promise<TokenCutoff | undefined> {
@@ -399,7 +467,12 @@ function toRecord(row: UserRow & { org_name: string }): UserRecord {
     kind: row.kind,
     state: row.state,
     passwordHash: row.password_hash,
+    passwordNfkc: nfkcOf(row.password_nfkc),
     sequence: Number(row.sequence),
     failedAttempts: row.failed_attempts,
   };
+}
+
+function nfkcOf(column: number | null): boolean | null {
+  return column === null ? null : column === 1;
 }
