@@ -12,6 +12,7 @@ import { AuthService } from "../gen/zitadel/auth_pb.js";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
 import { connectRoutes, requestContextValues } from "./api/connect-routes.js";
 import { REST_PATH, restHandler } from "./api/rest.js";
+import { withWireCheck } from "./api/wire-check.js";
 import { type Config, ConfigError, type ConnectionLimits } from "./config.js";
 import { withCors } from "./cors.js";
 import { withGrpcWebText } from "./grpc-web-text.js";
@@ -51,6 +52,9 @@ export function createHandler(deps: HandlerDeps): Handler {
       reflection(router);
     },
     readMaxBytes: deps.config.maxBodyBytes,
+    // No request compression: every binary message is checked before it is
+    // parsed (withWireCheck), which a compressed one would slip past.
+    acceptCompression: [],
     fallback: notFound,
     interceptors: [recordCode],
     contextValues: (req) => requestContextValues(req, contextValuesOf(req)),
@@ -69,16 +73,41 @@ export function createHandler(deps: HandlerDeps): Handler {
     if (isGrpc(req)) encodeGrpcMessageAsSpecified(res);
     rpc(req, res);
   };
-  const rpcPaths = new Set(
-    [...HOSTED, ReflectionV1, ReflectionV1alpha].flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`)),
+  const inputs = new Map(
+    [...HOSTED, ReflectionV1, ReflectionV1alpha].flatMap((s) => s.methods.map((m) => [`/${s.typeName}/${m.name}`, m.input] as const)),
   );
-  const layered = withBodyDeadline(withCors(withGrpcWebText(route, deps.config.maxBodyBytes), deps.config.corsAllowedOrigins), deps.config.limits.requestBodyTimeoutMs);
+  const rpcPaths = new Set(inputs.keys());
+  const checked = withWireCheck(route, inputs, deps.config.maxBodyBytes);
+  const layered = withOneAuthorization(
+    withBodyDeadline(
+      withCors(withGrpcWebText(checked, deps.config.maxBodyBytes), deps.config.corsAllowedOrigins),
+      deps.config.limits.requestBodyTimeoutMs,
+    ),
+  );
   return observeRequests(layered, {
     rpcPaths,
     httpPaths: new Set(pages.keys()),
     logger: deps.logger,
     metrics: deps.metrics,
   });
+}
+
+/** What a request with two Authorization headers goes on with: no token check accepts it. */
+const AMBIGUOUS_AUTHORIZATION = "ambiguous: more than one Authorization header";
+
+/**
+ * Two Authorization headers are ambiguous: Node keeps the first, and a proxy
+ * in front may have checked the other. The request goes on with a value that
+ * no token check accepts, so that each protocol refuses it in its own words
+ * as an invalid auth header (16, REST 401).
+ */
+function withOneAuthorization(handler: Handler): Handler {
+  return (req, res) => {
+    let count = 0;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === "authorization") count++;
+    if (count > 1) req.headers.authorization = AMBIGUOUS_AUTHORIZATION;
+    handler(req, res);
+  };
 }
 
 /**

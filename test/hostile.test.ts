@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
@@ -442,6 +444,52 @@ describe("hostile input", () => {
       const json = JSON.parse(res.body.toString("utf8"));
       assert.equal(json.code, "internal");
       assert.match(json.message, /^parse binary: /);
+    });
+
+    it("refuses a request with two Authorization headers as an invalid auth header, on HTTP/1.1 and HTTP/2", async () => {
+      const body = JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!" });
+      const rest = await new Promise<RawResponse>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port: service.port, method: "PUT", path: "/auth/v1/users/me/password", agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, trailers: {}, body: Buffer.concat(chunks) }));
+        });
+        req.on("error", reject);
+        // Node's client sends both when given an array.
+        req.setHeader("authorization", [auth(), "Bearer someone-elses-token"]);
+        req.setHeader("content-type", "application/json");
+        req.end(body);
+      });
+      assert.equal(rest.status, 401);
+      assert.match(JSON.parse(rest.body.toString("utf8")).message, /invalid auth header/);
+      // Node's HTTP/2 client will not send a header twice; curl does.
+      const { stdout } = await promisify(execFile)("curl", [
+        "-s", "--http2-prior-knowledge", "-X", "PUT", "-w", "\n%{http_code}",
+        "-H", `authorization: ${auth()}`, "-H", "authorization: Bearer someone-elses-token", "-H", "content-type: application/json",
+        "--data-binary", body, `${service.url}/auth/v1/users/me/password`,
+      ]);
+      const [json, status] = stdout.split("\n");
+      assert.equal(status, "401");
+      assert.match(JSON.parse(json).message, /invalid auth header/);
+    });
+
+    it("refuses a known field sent with the wrong wire type with 3, on gRPC and Connect, and reads nothing into it", async () => {
+      // old_password (1) as a varint 16 followed by 16 bytes: protobuf-es alone would read those 16 bytes as the string.
+      const guess = Buffer.from("Guessed-Passw0rd");
+      const message = Buffer.concat([Buffer.from([0x08, guess.length]), guess, Buffer.from([0x12, 13]), Buffer.from("New-Passw0rd!")]);
+      const grpc = await h2(service.url, grpcHeaders(), frame(message));
+      assert.equal(grpc.trailers["grpc-status"] ?? grpc.headers["grpc-status"], "3");
+      assert.match(decodeURIComponent(String(grpc.trailers["grpc-message"] ?? grpc.headers["grpc-message"])), /old_password \(1\) arrived as wire type 0/);
+      const connect = await h2(service.url, { "content-type": "application/proto", authorization: auth() }, message);
+      assert.equal(connect.headers[":status"], 400);
+      assert.equal(JSON.parse(connect.body.toString("utf8")).code, "invalid_argument");
+      const web = await http1(service.port, {
+        method: "POST",
+        path: PATH,
+        headers: { "content-type": "application/grpc-web+proto", authorization: auth() },
+        chunks: [frame(message)],
+      });
+      assert.match(web.body.subarray(5).toString("latin1"), /grpc-status: 3\r\n/);
     });
 
     it("refuses the wrong content type on the Connect route with 415", async () => {
