@@ -16,7 +16,7 @@ import { createHandler, listen, type RunningServer } from "./server.js";
 import { exposedFiles, openDatabase } from "./store/open-database.js";
 import { Store } from "./store/store.js";
 import { sleep } from "./tarpit.js";
-import { createAuthenticator, createIssuer } from "./tokens.js";
+import { createAuthenticator, createIssuer, IssuerKeys } from "./tokens.js";
 import { WebPage } from "./web/page.js";
 
 /**
@@ -62,8 +62,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   }
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
+  const issuerKeys = config.auth.mode === "jwks" ? new IssuerKeys(config.auth.jwksUrl, config.auth.jwks, logger) : undefined;
   const endpoint = new ChangeEndpoint(
-    await createAuthenticator(config.auth, store),
+    await createAuthenticator(config.auth, store, issuerKeys),
     {
       store,
       audit: store,
@@ -81,7 +82,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     new UserAdmission(config.userConcurrency),
     config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
   );
-  const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger, config.healthWatchLimit);
+  const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   // The page hints at the instance's policy as it stands at start.

@@ -67,7 +67,15 @@ export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgre
 
 export type AuthConfig =
   | { mode: "self"; issuer: string; audience: string }
-  | { mode: "jwks"; jwksUrl: URL; issuer: string; audience: string };
+  | { mode: "jwks"; jwksUrl: URL; issuer: string; audience: string; jwks: JwksTiming };
+
+/** How the issuer's key set is kept. */
+export interface JwksTiming {
+  /** A key set older than this is fetched again (sooner for a token of an unknown kid). */
+  refreshMs: number;
+  /** How long past its refresh a key set is still used while the issuer cannot be reached. */
+  maxStaleMs: number;
+}
 
 /** Bad configuration: the process stops with this one line and exit code 2. */
 export class ConfigError extends Error {}
@@ -232,10 +240,22 @@ function authConfig(env: Env): AuthConfig {
   if (jwksUrl.protocol !== "https:" && jwksUrl.protocol !== "http:") {
     throw new ConfigError(`JWKS_URL must be an http(s) URL, not "${jwksUrl.protocol}"`);
   }
+  // Keys fetched in clear text can be swapped on the way for an attacker's, who then signs any token.
+  if (jwksUrl.protocol === "http:" && !isLoopback(jwksUrl.hostname) && !booleanVar(env, "JWKS_ALLOW_HTTP", false)) {
+    throw new ConfigError(`JWKS_URL must be https unless it is on this machine (or JWKS_ALLOW_HTTP=true), not "${jwksUrl.origin}"`);
+  }
   if (!env.JWT_ISSUER || !env.JWT_AUDIENCE) {
     throw new ConfigError("JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE too: tokens of another issuer are checked against both");
   }
-  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+  const jwks = {
+    refreshMs: intVar(env, "JWKS_REFRESH_MS", 300_000, 1000, 86_400_000),
+    maxStaleMs: intVar(env, "JWKS_MAX_STALE_MS", 600_000, 0, 86_400_000),
+  };
+  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks };
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function tlsConfig(env: Env): Config["tls"] {

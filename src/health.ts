@@ -12,7 +12,7 @@ const PROBE_USER_ID = "0";
 
 export interface Readiness {
   ready: boolean;
-  reason?: "shutting down" | "database not answering";
+  reason?: "shutting down" | "database not answering" | "token issuer's keys cannot be fetched";
 }
 
 /**
@@ -35,6 +35,8 @@ export class Health {
     private readonly logger: Logger,
     /** Watch streams open at once at most; more are refused with 8. */
     private readonly maxWatchers: number,
+    /** An external token issuer's keys: without them no request can be served. */
+    private readonly issuerKeys?: { usable(): Promise<boolean> },
   ) {}
 
   /** From now on the service reports not ready, and every Watch ends after saying so. */
@@ -47,11 +49,12 @@ export class Health {
     if (this.shutdown.signal.aborted) return { ready: false, reason: "shutting down" };
     try {
       await this.store.findUser(PROBE_USER_ID);
-      return { ready: true };
     } catch (err) {
       this.logger.warn({ err }, "readiness: the database does not answer");
       return { ready: false, reason: "database not answering" };
     }
+    if (this.issuerKeys && !(await this.issuerKeys.usable())) return { ready: false, reason: "token issuer's keys cannot be fetched" };
+    return { ready: true };
   }
 
   /** Every service is served by this one process and its one database, so each has the overall status. */

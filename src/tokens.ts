@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
+import type { Logger } from "pino";
 import {
-  createRemoteJWKSet,
+  createLocalJWKSet,
   errors as joseErrors,
   exportJWK,
   generateKeyPair,
@@ -11,15 +12,24 @@ import {
   type CryptoKey,
   SignJWT,
 } from "jose";
-import type { AuthConfig } from "./config.js";
+import type { AuthConfig, JwksTiming } from "./config.js";
 import { errors, ServiceError } from "./errors.js";
 
 const SELF_ALG = "ES256";
 /** Algorithms accepted from an external issuer; never "none", never HMAC. */
 const EXTERNAL_ALGS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA", "Ed25519"];
-/** Least time between two JWKS fetches caused by an unknown kid. */
+/**
+ * Least time between two JWKS fetches caused by an unknown kid or an old key
+ * set. After an issuer rotates its keys, tokens of the new key are refused
+ * until the next fetch; 3 s keeps rotation almost seamless while bounding
+ * what tokens with made-up kids can cost: one JWKS request per 3 s at most.
+ */
 const JWKS_COOLDOWN_MS = 3_000;
-/** Seconds of clock skew tolerated on exp and nbf. */
+/** How long a fetch of the key set may take. */
+const JWKS_TIMEOUT_MS = 5_000;
+/** Least time between two log lines about keys that cannot be fetched. */
+const JWKS_LOG_EVERY_MS = 30_000;
+/** Seconds of clock skew tolerated on exp, nbf and iat. */
 const CLOCK_TOLERANCE_S = 10;
 
 export interface Caller {
@@ -56,10 +66,13 @@ export class Authenticator {
       // jose checks that sub is there, not that it is a string: a number went on
       // to the user lookup as a number, an object made the SQLite driver throw (13).
       if (typeof payload.sub !== "string" || payload.sub === "") throw errors.tokenInvalid();
+      // jose checks iat only against a maximum age. One from the future would
+      // outlive every revocation cutoff set before that time.
+      if (payload.iat! > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw errors.tokenInvalid();
       return { userId: payload.sub, issuedAt: payload.iat!, expiresAt: payload.exp!, fingerprint: tokenFingerprint(match[1]) };
     } catch (err) {
       if (err instanceof ServiceError) throw err;
-      if (isKeySourceFailure(err)) {
+      if (err instanceof KeysUnavailable) {
         throw new ServiceError("unavailable", "AUTH-JWKS1", "The token issuer's keys cannot be fetched");
       }
       throw errors.tokenInvalid();
@@ -67,14 +80,90 @@ export class Authenticator {
   }
 }
 
-function isKeySourceFailure(err: unknown): boolean {
-  // The issuer's side, not the token's: the JWKS endpoint timed out, or sent a
-  // body that is no key set (JWKSInvalid), or answered other than 200 OK or
-  // with something that is not JSON (the only plain JOSEErrors jose throws).
-  if (err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid) return true;
-  if (err instanceof joseErrors.JOSEError) return err.code === joseErrors.JOSEError.code;
-  // A JWKS endpoint that is down surfaces as fetch's own error, not a JOSEError.
-  return err instanceof TypeError;
+/** The issuer's side, not the token's: no usable key set can be had. */
+class KeysUnavailable extends Error {}
+
+/**
+ * The external issuer's key set: fetched from JWKS_URL, fetched again when
+ * it is older than the refresh time or a token names a kid it lacks (a
+ * rotation; at most once per cooldown), and kept through an outage of the
+ * issuer for at most `maxStaleMs` past its refresh. Failures are logged with
+ * the URL and cause, at most once per 30 s.
+ */
+export class IssuerKeys {
+  private keys?: { lookup: JWTVerifyGetKey; fetchedAt: number };
+  private fetching?: Promise<void>;
+  private lastAttempt = 0;
+  private lastLogged = 0;
+
+  constructor(
+    private readonly url: URL,
+    private readonly timing: JwksTiming,
+    private readonly logger: Logger,
+  ) {}
+
+  /** jose's key lookup. */
+  readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    const lookup = await this.current();
+    try {
+      return await lookup(header, token);
+    } catch (err) {
+      if (!(err instanceof joseErrors.JWKSNoMatchingKey) || Date.now() - this.lastAttempt < JWKS_COOLDOWN_MS) throw err;
+      await this.refresh().catch(() => undefined); // logged; the set at hand answers
+      return (await this.current())(header, token);
+    }
+  };
+
+  /** Whether a key set usable now is at hand (fetching one if one is due): for readiness. */
+  async usable(): Promise<boolean> {
+    return this.current().then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private async current(): Promise<JWTVerifyGetKey> {
+    const age = this.keys ? Date.now() - this.keys.fetchedAt : Infinity;
+    // Without keys every request may ask (one fetch at a time); with old ones, once per cooldown.
+    const retryAfterMs = Math.min(JWKS_COOLDOWN_MS, this.timing.refreshMs);
+    const due = !this.keys || (age >= this.timing.refreshMs && Date.now() - this.lastAttempt >= retryAfterMs);
+    if (due) await this.refresh().catch(() => undefined);
+    if (!this.keys || Date.now() - this.keys.fetchedAt > this.timing.refreshMs + this.timing.maxStaleMs) throw new KeysUnavailable();
+    return this.keys.lookup;
+  }
+
+  private refresh(): Promise<void> {
+    this.fetching ??= this.fetchKeys().finally(() => (this.fetching = undefined));
+    return this.fetching;
+  }
+
+  private async fetchKeys(): Promise<void> {
+    this.lastAttempt = Date.now();
+    try {
+      const res = await fetch(this.url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), headers: { accept: "application/json" } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const body = await res.json().catch(() => {
+        throw new Error("the answer is not JSON");
+      });
+      // Throws JWKSInvalid for anything that is not a key set.
+      this.keys = { lookup: createLocalJWKSet(body), fetchedAt: Date.now() };
+    } catch (err) {
+      if (Date.now() - this.lastLogged >= JWKS_LOG_EVERY_MS) {
+        this.lastLogged = Date.now();
+        const stale = this.keys ? "; using the key set fetched before, while it lasts" : "";
+        this.logger.warn({ jwksUrl: this.url.href, cause: causeOf(err) }, `cannot fetch the token issuer's keys${stale}`);
+      }
+      throw err;
+    }
+  }
+}
+
+/** A fetch failure in a few words: the network error's code, a timeout, or the message. */
+function causeOf(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code) return cause.code;
+  if ((err as Error).name === "TimeoutError") return `no answer within ${JWKS_TIMEOUT_MS} ms`;
+  return cause?.message ?? (err as Error).message;
 }
 
 /** Signs tokens with this service's own key (the default, self-issuing mode). */
@@ -142,17 +231,16 @@ async function loadOrCreateSigningKey(keys: SigningKeyStore): Promise<StoredKey>
   return JSON.parse(json) as StoredKey;
 }
 
-export async function createAuthenticator(auth: AuthConfig, keys: SigningKeyStore): Promise<Authenticator> {
+/** The self-issuer's key, or the external issuer's key set (`issuerKeys`, for readiness too). */
+export async function createAuthenticator(
+  auth: AuthConfig,
+  keys: SigningKeyStore,
+  issuerKeys?: IssuerKeys,
+): Promise<Authenticator> {
   const { issuer, audience } = auth;
   if (auth.mode === "jwks") {
-    // jose refetches the key set for an unknown kid only once the cooldown since
-    // the last fetch is over (30 s by default). After an issuer rotates its
-    // keys, every token of the new key is refused until then, and a client
-    // that logs in again gets another one of the same key. 3 s keeps rotation
-    // almost seamless while still bounding what tokens with made-up kids can
-    // cost: one JWKS request per 3 s at most.
-    const keys = createRemoteJWKSet(auth.jwksUrl, { cooldownDuration: JWKS_COOLDOWN_MS });
-    return new Authenticator(keys, { issuer, audience, algorithms: EXTERNAL_ALGS });
+    if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
+    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS });
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;

@@ -348,6 +348,15 @@ describe("authentication with an external issuer's JWKS", () => {
     assert.deepEqual(await service.userRow(user.userId), rowBefore);
   });
 
+  it("refuses a token issued in the future beyond the clock-skew leeway, and accepts one within it", async () => {
+    const user = await createUser(service, "Initial-Passw0rd!");
+    const future = await token(keys.ES256, user.userId, { iat: now() + 3600, exp: now() + 7200 });
+    assertOutcome(await grpcJs(service.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(future) }), expected.token, "an hour ahead");
+    const skewed = await token(keys.ES256, user.userId, { iat: now() + 5 });
+    const outcome = await grpcJs(service.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(skewed) });
+    assert.equal(outcome.ok, true, JSON.stringify(outcome));
+  });
+
   it("follows a key rotation within a few seconds, and then refuses the retired key", async () => {
     const user = await createUser(service, "Initial-Passw0rd!");
     const retired = keys.ES256;
@@ -417,6 +426,37 @@ describe("an external issuer whose JWKS cannot be had", () => {
       assertOutcome(outcome, expected.unavailable, name);
     }
     assert.equal((await down.userRow(downUserId)).sequence, 1);
+  });
+
+  it("reports the issuer on /readyz, and logs its URL and the cause", async () => {
+    const down_ = await fetch(`${down.url}/readyz`);
+    assert.equal(down_.status, 503);
+    assert.deepEqual(await down_.json(), { status: "not ready", reason: "token issuer's keys cannot be fetched" });
+    const line = down.logs.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).find((e) => e.msg?.startsWith("cannot fetch the token issuer's keys"));
+    assert.ok(line, "a warning was logged");
+    assert.match(line.jwksUrl, /^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json$/);
+    assert.equal(line.cause, "ECONNREFUSED");
+  });
+
+  it("keeps serving from the last key set it fetched while the issuer is briefly down", async () => {
+    const brief = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWKS_REFRESH_MS: "1000" });
+    try {
+      const user = await createUser(brief, "Initial-Passw0rd!");
+      const authorization = bearer(await tokenFor(user.userId));
+      const first = await grpcJs(brief.address, { oldPassword: "Initial-Passw0rd!", newPassword: "Second-Passw0rd!", authorization });
+      assert.equal(first.ok, true, JSON.stringify(first));
+      jwks.mode = "503";
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // past the refresh time
+      const before = jwks.requests;
+      const second = await grpcJs(brief.address, { oldPassword: "Second-Passw0rd!", newPassword: "Third-Passw0rd!", authorization });
+      assert.equal(second.ok, true, JSON.stringify(second));
+      assert.ok(jwks.requests > before, "it did try to refresh");
+      assert.equal((await fetch(`${brief.url}/readyz`)).status, 200);
+      brief.secrets.push("Second-Passw0rd!", "Third-Passw0rd!");
+    } finally {
+      jwks.mode = "ok";
+      await brief.stop();
+    }
   });
 
   it("answers 14 when the JWKS endpoint fails, and recovers when it is back", async () => {

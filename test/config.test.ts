@@ -61,3 +61,21 @@ describe("configuration of operations", () => {
     for (const [env, message] of cases) assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message));
   });
 });
+
+describe("configuration of an external issuer", () => {
+  const base = { JWT_ISSUER: "i", JWT_AUDIENCE: "a" };
+
+  it("refuses a plain-http JWKS_URL off this machine unless JWKS_ALLOW_HTTP=true", () => {
+    assert.throws(() => loadConfig({ ...base, JWKS_URL: "http://idp.example/jwks" }), /JWKS_URL must be https unless/);
+    assert.equal(loadConfig({ ...base, JWKS_URL: "http://idp.example/jwks", JWKS_ALLOW_HTTP: "true" }).config.auth.mode, "jwks");
+    for (const host of ["127.0.0.1:8081", "localhost", "[::1]:9000"]) {
+      assert.equal(loadConfig({ ...base, JWKS_URL: `http://${host}/jwks` }).config.auth.mode, "jwks", host);
+    }
+  });
+
+  it("keeps keys for 5 minutes and through 10 minutes of outage by default", () => {
+    const { auth } = loadConfig({ ...base, JWKS_URL: "https://idp.example/jwks" }).config;
+    assert.ok(auth.mode === "jwks");
+    assert.deepEqual(auth.jwks, { refreshMs: 300_000, maxStaleMs: 600_000 });
+  });
+});
