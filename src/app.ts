@@ -86,7 +86,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   // The page hints at the instance's policy as it stands at start.
-  const page = config.webUi ? new WebPage((await store.storedPolicy(undefined)) ?? DEFAULT_POLICY, logger) : undefined;
+  const page = config.webUi ? new WebPage((await store.storedPolicy(undefined)) ?? DEFAULT_POLICY, logger, config.webUiApiOrigins) : undefined;
   const handler = createHandler({ endpoint, health, page, config, logger, metrics });
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,

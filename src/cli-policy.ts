@@ -88,7 +88,10 @@ export const policyCommands: Record<string, Command> = {
       try {
         for (const e of await store.listAudit(user !== undefined ? { userId: user } : { orgId: org! })) {
           if (values.json) print(JSON.stringify(e));
-          else print(`${e.at}  ${e.type.padEnd(24)}${e.remoteAddress ?? "-"}  ${e.userAgent ?? "-"}  ${JSON.stringify(e.payload)}`);
+          else {
+            const repeats = e.count > 1 ? `  (${e.count} times, the last at ${e.lastAt})` : "";
+            print(`${e.at}  ${e.type.padEnd(24)}${e.remoteAddress ?? "-"}  ${e.userAgent ?? "-"}  ${JSON.stringify(e.payload)}${repeats}`);
+          }
         }
       } finally {
         await store.close();

@@ -47,6 +47,8 @@ export interface Config {
   healthWatchLimit: number;
   /** Serve the change-password page at `/`. */
   webUi: boolean;
+  /** Origins besides its own that the page may send passwords to (chosen in the page, never from its URL). */
+  webUiApiOrigins: string[];
 }
 
 export interface ConnectionLimits {
@@ -132,6 +134,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     healthWatchLimit: intVar(env, "HEALTH_WATCH_LIMIT", 100, 0, 100_000),
     // The page needs a token; by default only the service's own issuer hands them out.
     webUi: booleanVar(env, "WEB_UI", !env.JWKS_URL),
+    webUiApiOrigins: origins("WEB_UI_API_ORIGINS", env.WEB_UI_API_ORIGINS),
   };
   return { config, warnings };
 }
@@ -187,6 +190,12 @@ function corsOrigins(raw: string | undefined): Config["corsAllowedOrigins"] {
     if (items.length > 1) throw new ConfigError(`CORS_ALLOWED_ORIGINS: "*" allows every origin and stands alone, not "${raw}"`);
     return "*";
   }
+  return origins("CORS_ALLOWED_ORIGINS", raw);
+}
+
+/** Comma-separated origins (scheme://host[:port]), each checked. */
+function origins(name: string, raw: string | undefined): string[] {
+  const items = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   for (const origin of items) {
     let url: URL | undefined;
     try {
@@ -195,7 +204,7 @@ function corsOrigins(raw: string | undefined): Config["corsAllowedOrigins"] {
       url = undefined;
     }
     if (!url || url.origin !== origin) {
-      throw new ConfigError(`CORS_ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
+      throw new ConfigError(`${name}: "${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
     }
   }
   return items;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
@@ -11,6 +12,16 @@ import { requestLines } from "./support/tools.js";
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = path.join(ROOT, "test-output", "browser");
 
+/** A loopback port free a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** The page from one origin, the API on another: the browser enforces CORS between them. */
 describe("the web page and gRPC-Web clients in Chromium", () => {
   let pageService: Service;
@@ -19,12 +30,16 @@ describe("the web page and gRPC-Web clients in Chromium", () => {
   let page: Page;
   let user: TestUser;
   const sentTypes: string[] = [];
+  /** Every origin the page sent a request to. */
+  const origins = new Set<string>();
 
   before(async () => {
     assert.ok(fs.existsSync(CHROMIUM), "Debian's chromium is installed (apt-get install chromium)");
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    pageService = await Service.start({ WEB_UI: "true" });
-    api = await Service.start({ WEB_UI: "false", CORS_ALLOWED_ORIGINS: pageService.url });
+    // Each must name the other's origin: the API's port is chosen first.
+    const apiPort = await freePort();
+    pageService = await Service.start({ WEB_UI: "true", WEB_UI_API_ORIGINS: `http://127.0.0.1:${apiPort}` });
+    api = await Service.start({ WEB_UI: "false", PORT: String(apiPort), CORS_ALLOWED_ORIGINS: pageService.url });
     user = await api.createUser("First-Passw0rd!");
     context = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
       executablePath: CHROMIUM,
@@ -43,9 +58,12 @@ describe("the web page and gRPC-Web clients in Chromium", () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("request", (req) => {
+      origins.add(new URL(req.url()).origin);
       if (req.url().startsWith(api.url) && req.method() === "POST") sentTypes.push(req.headers()["content-type"]);
     });
-    await page.goto(`${pageService.url}/?api=${encodeURIComponent(api.url)}`);
+    // A link an attacker could send: no ?api= changes where the page sends anything.
+    await page.goto(`${pageService.url}/?api=${encodeURIComponent("http://127.0.0.2:9")}`);
+    await page.selectOption("#api", api.url);
   });
   after(async () => {
     await context?.close();
@@ -63,6 +81,24 @@ describe("the web page and gRPC-Web clients in Chromium", () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, shot), fullPage: true });
     return result.innerText();
   }
+
+  it("sends only to its own origin or one the operator listed, whatever its URL says; its CSP says the same", async () => {
+    const res = await fetch(`${pageService.url}/`);
+    assert.match(res.headers.get("content-security-policy")!, new RegExp(`connect-src 'self' ${api.url};`));
+    const hostile = await context.newPage();
+    const seen = new Set<string>();
+    hostile.on("request", (req) => seen.add(new URL(req.url()).origin));
+    await hostile.goto(`${pageService.url}/?api=${encodeURIComponent("http://127.0.0.2:9")}#api=http://127.0.0.3:9`);
+    assert.deepEqual(await hostile.locator("#api option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [pageService.url, api.url]);
+    await hostile.fill("#token", "not-a-token");
+    await hostile.fill("#old-password", "Some-Passw0rd!");
+    await hostile.fill("#new-password", "Other-Passw0rd!");
+    await hostile.click("#submit");
+    await hostile.locator("#result.error").waitFor({ timeout: 15_000 });
+    await hostile.screenshot({ path: path.join(SCREENSHOTS, "0-hostile-url.png"), fullPage: true });
+    await hostile.close();
+    assert.deepEqual([...seen], [pageService.url], "every request went to the page's own origin");
+  });
 
   it("serves the page only where WEB_UI is on", async () => {
     assert.equal((await fetch(`${api.url}/`)).status, 404);
@@ -133,5 +169,6 @@ describe("the web page and gRPC-Web clients in Chromium", () => {
     for (let i = 0; i < 50 && protocols().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(protocols(), ["grpc-web-text", "grpc-web", "grpc-web-text"]);
     assert.ok(requestLines(api.logs).some((l) => l.method === "OPTIONS" && l.httpStatus === 204), "the browser's preflight was answered");
+    assert.deepEqual([...origins].sort(), [api.url, pageService.url].sort(), "no request left for any other origin");
   });
 });

@@ -32,6 +32,9 @@ export interface StoredEvent {
   payload: Record<string, unknown>;
 }
 
+/** Refusals repeated within this window of the first share its audit row. */
+const AUDIT_COALESCE_MS = 60_000;
+
 /** Thrown for mistakes in administrative commands (unknown user, duplicate name). */
 export class StoreInputError extends Error {}
 
@@ -267,8 +270,23 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
     });
   }
 
-  /** An audit event with no other effect to commit with. */
+  /**
+   * An audit event with no other effect to commit with: a refused change.
+   * Refusals of one kind for one user within a minute of the first share its
+   * row, counted, so that one token cannot grow the table at will.
+   */
   async record(entry: AuditEntry, at: Date): Promise<void> {
+    if (entry.userId) {
+      const repeated = await this.db
+        .updateTable("audit_events")
+        .set((eb) => ({ repeat_count: eb("repeat_count", "+", 1), last_at: at.getTime() }))
+        .where("user_id", "=", entry.userId)
+        .where("created_at", ">", at.getTime() - AUDIT_COALESCE_MS)
+        .where("type", "=", entry.type)
+        .where("payload", "=", JSON.stringify(entry.payload ?? {}))
+        .executeTakeFirst();
+      if (repeated.numUpdatedRows > 0n) return;
+    }
     await this.insertAudit(this.db, entry, at);
   }
 
@@ -300,6 +318,8 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
       userAgent: r.user_agent,
       remoteAddress: r.remote_address,
       payload: JSON.parse(r.payload),
+      count: r.repeat_count,
+      lastAt: r.last_at === null ? null : new Date(Number(r.last_at)).toISOString(),
     }));
   }
 
@@ -456,6 +476,9 @@ export interface AuditRecord {
   userAgent: string | null;
   remoteAddress: string | null;
   payload: Record<string, unknown>;
+  /** How many refusals this row stands for (see record), and when the last came. */
+  count: number;
+  lastAt: string | null;
 }
 
 function toRecord(row: UserRow & { org_name: string }): UserRecord {

@@ -9,14 +9,19 @@ interface Settings {
   minLength: number;
   /** 0: wrong passwords never lock the account. */
   maxPasswordAttempts: number;
+  /** Origins besides the page's own that the operator allows it to call. */
+  apiOrigins: string[];
 }
 
 const settings = JSON.parse(document.getElementById("settings")!.textContent!) as Settings;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function init(): void {
-  // The API may live on another origin than the page: ?api=https://… names it.
-  $<HTMLInputElement>("api").value = new URLSearchParams(location.search).get("api") ?? location.origin;
+  // The page sends passwords only to its own origin, or to one the operator
+  // listed: nothing in its URL can change where they go.
+  const api = $<HTMLSelectElement>("api");
+  for (const origin of [location.origin, ...settings.apiOrigins]) api.add(new Option(origin, origin));
+  $("api-choice").hidden = settings.apiOrigins.length === 0;
   $("policy-hint").textContent =
     `At least ${settings.minLength} characters, with a lower-case letter, an upper-case letter, a digit and a symbol.`;
   $<HTMLFormElement>("change-form").addEventListener("submit", (event) => {
@@ -29,7 +34,7 @@ async function submit(): Promise<void> {
   const button = $<HTMLButtonElement>("submit");
   button.disabled = true;
   try {
-    const client = createClient(AuthService, createGrpcWebTransport({ baseUrl: $<HTMLInputElement>("api").value.replace(/\/+$/, "") }));
+    const client = createClient(AuthService, createGrpcWebTransport({ baseUrl: $<HTMLSelectElement>("api").value }));
     const token = $<HTMLTextAreaElement>("token").value.trim().replace(/^Bearer\s+/i, "");
     const res = await client.updateMyPassword(
       { oldPassword: $<HTMLInputElement>("old-password").value, newPassword: $<HTMLInputElement>("new-password").value },

@@ -7,14 +7,20 @@ import type { PasswordPolicy } from "../policy.js";
 
 const HERE = import.meta.dirname;
 
-/** The page's own origin for scripts; any origin for the API it calls, which may live elsewhere (CORS). */
-const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src *; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "cache-control": "no-cache",
-};
+/**
+ * The page's own origin for scripts, and for the API only its own origin and
+ * those the operator listed: the page holds a token and two passwords, and
+ * even a script injected into it cannot send them anywhere else.
+ */
+function securityHeaders(apiOrigins: string[]) {
+  const connect = ["'self'", ...apiOrigins].join(" ");
+  return {
+    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src ${connect}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-cache",
+  };
+}
 
 /**
  * The change-password page at `/` and its script at `/app.js`. The script is
@@ -24,25 +30,30 @@ const SECURITY_HEADERS = {
 export class WebPage {
   private script?: Promise<string>;
   private readonly html: string;
+  private readonly headers: Record<string, string>;
 
   constructor(
     policy: PasswordPolicy,
     private readonly logger: Logger,
+    /** Origins besides its own that the page may call, from WEB_UI_API_ORIGINS. */
+    apiOrigins: string[],
   ) {
-    // What the page needs to explain refusals in plain words.
+    // What the page needs to explain refusals in plain words, and where it may send.
     const settings = JSON.stringify({
       minLength: policy.complexity.minLength,
       maxPasswordAttempts: policy.lockout.maxPasswordAttempts,
+      apiOrigins,
     }).replaceAll("<", "\\u003c");
+    this.headers = securityHeaders(apiOrigins);
     this.html = fs.readFileSync(path.join(HERE, "index.html"), "utf8").replace("{{SETTINGS}}", settings);
   }
 
   readonly paths = ["/", "/app.js"];
 
   async serve(pathname: string, res: NodeResponse): Promise<void> {
-    if (pathname === "/") return send(res, "text/html; charset=utf-8", this.html);
+    if (pathname === "/") return send(res, this.headers, "text/html; charset=utf-8", this.html);
     try {
-      send(res, "text/javascript; charset=utf-8", await this.bundle());
+      send(res, this.headers, "text/javascript; charset=utf-8", await this.bundle());
     } catch (err) {
       this.script = undefined; // try again on the next request
       this.logger.error({ err }, "bundling the page's script failed");
@@ -66,7 +77,7 @@ export class WebPage {
   }
 }
 
-function send(res: NodeResponse, type: string, body: string): void {
-  res.writeHead(200, { ...SECURITY_HEADERS, "content-type": type, "content-length": Buffer.byteLength(body) });
+function send(res: NodeResponse, headers: Record<string, string>, type: string, body: string): void {
+  res.writeHead(200, { ...headers, "content-type": type, "content-length": Buffer.byteLength(body) });
   res.end(body);
 }
