@@ -1,3 +1,4 @@
+import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
@@ -33,8 +34,10 @@ export function observeRequests(handler: NodeHandler, observed: Observed): NodeH
     const grpcStatus = captureGrpcStatus(res);
     res.once("close", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // A response cut off before its end was cancelled, whatever it had said so far.
-      const code = res.writableFinished ? (info.code ?? grpcStatus() ?? codeOfHttpStatus(res.statusCode)) : 1;
+      // A response cut off before its end was cancelled, whatever it had said
+      // so far: the client reset the stream or closed the connection.
+      const cancelled = wasCancelled(req, res);
+      const code = cancelled ? 1 : (info.code ?? grpcStatus() ?? codeOfHttpStatus(res.statusCode));
       const labels = { rpc: info.rpc, protocol: info.protocol };
       observed.metrics.requests.inc({ ...labels, code: String(code) });
       observed.metrics.requestDuration.observe(labels, seconds);
@@ -47,7 +50,7 @@ export function observeRequests(handler: NodeHandler, observed: Observed): NodeH
           rpc: info.rpc,
           protocol: info.protocol,
           code,
-          httpStatus: res.statusCode,
+          httpStatus: cancelled ? CLIENT_CLOSED_REQUEST : res.statusCode,
           durationMs: Math.round(seconds * 1e4) / 10,
           userId: info.userId,
           outcome: info.outcome,
@@ -57,6 +60,21 @@ export function observeRequests(handler: NodeHandler, observed: Observed): NodeH
     });
     handler(req, res);
   };
+}
+
+/** nginx's and grpc-gateway's status for a request the client gave up on. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * On HTTP/1.1 a response the client cut off never finishes. On HTTP/2 the
+ * compatibility response reports itself finished either way: a stream that
+ * closed before the handler ended its response, or was reset with anything
+ * but NO_ERROR, ended early.
+ */
+function wasCancelled(req: NodeRequest, res: NodeResponse): boolean {
+  if (!("stream" in req)) return !res.writableFinished;
+  const reset = req.stream.rstCode !== undefined && req.stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR;
+  return reset || !res.writableEnded;
 }
 
 /** Records the status code of every Connect route (health and reflection too), whatever the protocol's framing. */

@@ -90,6 +90,8 @@ function explain(error: ConnectError): string[] {
       return ["This account is not set up yet. Finish setting it up first."];
     case "COMMAND-3nJ4t":
       return ["This account has no password yet, so there is none to change."];
+    case "PWSVC-BUSY3":
+      return ["Another attempt to change this password is under way, or the last wrong one was moments ago.", "Wait a few seconds, then try again."];
     case "PWSVC-SEQ01":
       return ["Your password was changed by another request at the same moment. Please try again."];
   }

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+import { after, before, describe, it } from "node:test";
+import { Service } from "./support/service.js";
+import { requestLines } from "./support/tools.js";
+
+const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
+const grpcHeaders = { ":method": "POST", ":path": PATH, "content-type": "application/grpc", te: "trailers" };
+
+/** `/healthz` on a connection of its own, answered. */
+async function healthy(service: Service): Promise<boolean> {
+  const res = await fetch(`${service.url}/healthz`, { signal: AbortSignal.timeout(5000) });
+  return res.status === 200;
+}
+
+function connected(session: http2.ClientHttp2Session): Promise<void> {
+  return new Promise((resolve, reject) => {
+    session.once("remoteSettings", () => resolve());
+    session.once("error", reject);
+  });
+}
+
+function closed(emitter: { once(event: "close", listener: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => emitter.once("close", () => resolve()));
+}
+
+describe("connection and request limits", () => {
+  let service: Service;
+  before(async () => {
+    service = await Service.start({
+      H2_MAX_CONCURRENT_STREAMS: "10",
+      MAX_HEADER_BYTES: "4096",
+      REQUEST_BODY_TIMEOUT_MS: "1000",
+      IDLE_TIMEOUT_MS: "1500",
+      MAX_CONNECTIONS: "20",
+    });
+  });
+  after(() => service.stop());
+
+  it("advertises the stream limit and the header-list size, and answers /healthz while one client holds every stream", { timeout: 30_000 }, async () => {
+    const session = http2.connect(service.url);
+    await connected(session);
+    assert.equal(session.remoteSettings.maxConcurrentStreams, 10);
+    assert.equal(session.remoteSettings.maxHeaderListSize, 4096);
+    // Ten requests that send their headers and never their body.
+    const streams = Array.from({ length: 10 }, () => session.request(grpcHeaders, { endStream: false }));
+    for (const s of streams) s.on("error", () => {});
+    assert.equal(await healthy(service), true);
+    session.destroy();
+  });
+
+  it("cancels a request whose body does not arrive in time, on HTTP/2 and HTTP/1.1", { timeout: 30_000 }, async () => {
+    const session = http2.connect(service.url);
+    const stream = session.request(grpcHeaders, { endStream: false });
+    stream.on("error", () => {});
+    stream.write(Buffer.from([0, 0, 0, 0, 20])); // a frame's prefix, then nothing
+    await closed(stream);
+    assert.equal(stream.rstCode, http2.constants.NGHTTP2_CANCEL);
+    session.destroy();
+
+    const socket = net.connect(service.port, "127.0.0.1");
+    socket.write(`PUT /auth/v1/users/me/password HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"old`);
+    let answer = "";
+    socket.on("data", (c) => (answer += c));
+    socket.on("error", () => {});
+    await closed(socket);
+    assert.ok(answer === "" || answer.startsWith("HTTP/1.1 408"), answer);
+  });
+
+  it("closes an HTTP/2 session that stays idle, the preface alone sent", { timeout: 30_000 }, async () => {
+    const session = http2.connect(service.url);
+    await connected(session);
+    let goaway = false;
+    session.on("goaway", () => (goaway = true));
+    session.on("error", () => {});
+    await closed(session);
+    assert.equal(goaway, true);
+  });
+
+  it("refuses a header list over the limit with 431 on HTTP/1.1", { timeout: 30_000 }, async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${service.url}/healthz`, { headers: { "x-filler": "x".repeat(8000) } }, (res) => resolve(res.statusCode!));
+      req.on("error", reject);
+      req.end();
+    });
+    assert.equal(status, 431);
+  });
+
+  it("logs and counts a request the client cancelled as cancelled, not as a success", { timeout: 30_000 }, async () => {
+    const session = http2.connect(service.url);
+    const stream = session.request(grpcHeaders, { endStream: false });
+    stream.on("error", () => {});
+    await new Promise((resolve) => stream.once("ready", resolve));
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    await closed(stream);
+    session.destroy();
+    // The line is written when the server sees the stream close.
+    let line: Record<string, any> | undefined;
+    for (let i = 0; i < 50 && !line; i++) {
+      line = requestLines(service.logs).find((l) => l.rpc === PATH.slice(1) && l.protocol === "grpc" && l.code === 1);
+      if (!line) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(line, "a line with code 1");
+    assert.equal(line.httpStatus, 499);
+    assert.equal(requestLines(service.logs).filter((l) => l.rpc === PATH.slice(1) && l.code === 0).length, 0, "nothing counted as a success");
+  });
+});
+
+describe("the cap on connections", () => {
+  let service: Service;
+  before(async () => {
+    service = await Service.start({ MAX_CONNECTIONS: "3" });
+  });
+  after(() => service.stop());
+
+  it("closes connections past the cap at once, and serves again when they are gone", { timeout: 30_000 }, async () => {
+    const held = await Promise.all(
+      Array.from({ length: 3 }, () => new Promise<net.Socket>((resolve) => {
+        const s = net.connect(service.port, "127.0.0.1", () => resolve(s));
+      })),
+    );
+    const extra = net.connect(service.port, "127.0.0.1");
+    extra.on("error", () => {});
+    await closed(extra);
+    for (const s of held) s.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(await healthy(service), true);
+  });
+});
