@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
-import { Service } from "./support/service.js";
+import { ON_POSTGRES } from "./support/database.js";
+import { Service, tempDir } from "./support/service.js";
 import { requestLines } from "./support/tools.js";
 
 const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
@@ -127,5 +130,33 @@ describe("the cap on connections", () => {
     for (const s of held) s.destroy();
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(await healthy(service), true);
+  });
+});
+
+describe("files under DATA_DIR", { skip: ON_POSTGRES && "the database is PostgreSQL: no files of its own" }, () => {
+  it("are created 0600 in a 0700 folder, and a start warns about ones that others can read", { timeout: 60_000 }, async () => {
+    const dataDir = path.join(tempDir(), "data");
+    const service = await Service.start({ DATA_DIR: dataDir });
+    try {
+      await service.createUser("Initial-Passw0rd!"); // a write, so the -wal and -shm files exist
+      assert.equal(fs.statSync(dataDir).mode & 0o777, 0o700);
+      for (const suffix of ["", "-wal", "-shm"]) {
+        assert.equal(fs.statSync(path.join(dataDir, `password-service.db${suffix}`)).mode & 0o777, 0o600, suffix || "the database");
+      }
+    } finally {
+      await service.terminate("SIGTERM");
+    }
+    fs.chmodSync(path.join(dataDir, "password-service.db"), 0o644);
+    const again = await Service.start({ DATA_DIR: dataDir });
+    try {
+      const warning = again.logs
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l))
+        .find((e) => e.level === 40 && e.file === path.join(dataDir, "password-service.db"));
+      assert.ok(warning, "a warning names the file");
+    } finally {
+      await again.stop();
+      await service.stop();
+    }
   });
 });
