@@ -85,3 +85,28 @@ describe("readiness", () => {
     assert.deepEqual(await health.readiness(), { ready: false, reason: "database not answering" });
   });
 });
+
+describe("Watch", () => {
+  const logger = pino({ level: "silent" });
+
+  /** Health's Watch handler, as connect-node calls it. */
+  function watch(health: Health, signal: AbortSignal): AsyncGenerator<{ status: number }> {
+    return (health as unknown as { watch(service: string, signal: AbortSignal): AsyncGenerator<{ status: number }> }).watch("", signal);
+  }
+
+  it("asks the database once a second for all watchers together, and caps how many watch", { timeout: 20_000 }, async () => {
+    let queries = 0;
+    const health = new Health({ findUser: async () => void queries++ }, [], logger, 20);
+    const stop = new AbortController();
+    const watchers = Array.from({ length: 20 }, () => watch(health, stop.signal));
+    for (const w of watchers) assert.deepEqual((await w.next()).value, { status: 1 }, "SERVING at once");
+    await assert.rejects(watch(health, stop.signal).next(), (err: Error) => /at most 20 health watches/.test(err.message));
+    const before = queries;
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    // One poller: about three more queries in 3.5 s, where a poll per watcher would be sixty.
+    assert.ok(queries - before <= 5, `${queries - before} queries`);
+    stop.abort();
+    for (const w of watchers) await w.return(undefined);
+    health.beginShutdown();
+  });
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import os from "node:os";
 import { after, before, describe, it } from "node:test";
 import { getMetricsFromIterator, type PromMetrics } from "prom2javascript";
 import { bearer, connectJson, grpcJs, grpcWeb, rest } from "./support/clients.js";
@@ -39,6 +40,10 @@ describe("metrics on their own port", () => {
     service = await Service.start({ METRICS_PORT: String(metricsPort), BREACHED_API_URL: breachedApi, POLICY_CACHE_MS: "0" });
   });
   after(() => service.stop());
+
+  it("says in its log line the address it bound, METRICS_HOST defaulting to HOST", () => {
+    assert.ok(service.logs.some((l) => l.includes(`"metrics on http://127.0.0.1:${metricsPort}/metrics"`)), service.logs.join("\n"));
+  });
 
   it("counts requests by RPC, protocol and code, and changes by outcome", async () => {
     const user = await service.createUser("Old-Passw0rd!");
@@ -115,8 +120,9 @@ describe("the hash queue", () => {
     // A real cost, so that four verifies outlast a few scrapes on a two-thread pool.
     const service = await Service.start({ METRICS_PORT: String(metricsPort), BCRYPT_COST: "12" });
     try {
-      const user = await service.createUser("Old-Passw0rd!");
-      const calls = Array.from({ length: 4 }, () =>
+      // One user's checks run one at a time: more users than the pool has slots (a core each, and one more).
+      const users = await Promise.all(Array.from({ length: os.availableParallelism() + 3 }, () => service.createUser("Old-Passw0rd!")));
+      const calls = users.map((user) =>
         rest(service.address, { oldPassword: "Wrong-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(user.token) }),
       );
       let done = false;

@@ -107,6 +107,9 @@ function judge(outcome: Outcome): Verdict {
   if (outcome.ok) return "success";
   const id = outcome.detail?.id;
   if ((outcome.code === 10 && id === "PWSVC-SEQ01") || (outcome.code === 3 && id === "COMMAND-3M0fs")) return "refused";
+  // Refused before any hash: the user's check slot was taken (by a request in
+  // flight, or one whose process died holding it) or it had too many requests.
+  if (outcome.code === 8 && (id === "PWSVC-BUSY2" || id === "PWSVC-BUSY3")) return "refused";
   if (outcome.code === 14 && id === "PWSVC-DB001") return outcome.httpStatus === undefined || outcome.httpStatus === 503 ? "unavailable" : "unexpected";
   // A transport failure: grpc-js and Connect report it as a status of their own
   // choosing ("socket hang up" is 10 to Connect), never with our detail.
