@@ -106,6 +106,19 @@ describe("metrics on their own port", () => {
   });
 });
 
+describe("METRICS_HOST", () => {
+  it("binds the metrics listener there, and its log line says the address it bound", async () => {
+    const metricsPort = await freePort();
+    const service = await Service.start({ METRICS_PORT: String(metricsPort), METRICS_HOST: "127.0.0.2" });
+    try {
+      assert.ok(service.logs.some((l) => l.includes(`"metrics on http://127.0.0.2:${metricsPort}/metrics"`)), service.logs.join("\n"));
+      assert.equal((await fetch(`http://127.0.0.2:${metricsPort}/metrics`)).status, 200);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
 describe("METRICS_PORT=0", () => {
   it("turns the metrics listener off", async () => {
     const service = await Service.start({ METRICS_PORT: "0" });

@@ -50,6 +50,8 @@ it("answers 14 Unavailable while PostgreSQL is down and resumes by itself when i
     t.diagnostic(summary(attempts));
     assert.equal(count(attempts, "lost"), 0, "every request was answered");
     assert.ok(attempts.slice(-20).some((a) => a.verdict === "success"), "changes commit again after the outage");
+    // Idle pool connections that the stop broke are logged, not swallowed.
+    assert.ok(servers.some((s) => s.logs.some((l) => l.includes("a PostgreSQL connection failed"))), "the lost connections were logged");
     await assertNothingLost(database, users, attempts);
   } finally {
     await postgres("start");
