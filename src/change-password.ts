@@ -165,7 +165,7 @@ export async function changePassword(deps: ChangePasswordDeps, cmd: ChangePasswo
     return await changeFor(deps, cmd, user);
   } catch (err) {
     // A wrong old password is audited with its count, in the count's transaction.
-    if (err instanceof ServiceError && err.id !== errors.passwordInvalid(0).id) {
+    if (err instanceof ServiceError && err.id !== "COMMAND-3M0fs") {
       const entry = auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation" });
       // The caller still gets the refusal when the audit cannot be written.
       await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);

@@ -114,12 +114,13 @@ function withOneAuthorization(handler: Handler): Handler {
  * Cancels a request whose body has not fully arrived `ms` after it began: a
  * client that sends headers and then nothing would hold its stream, and the
  * memory behind it, for as long as it liked. A response already under way
- * (a health Watch) has read its request and is left alone.
+ * (a health Watch, a reflection stream that has had its first answer) is a
+ * conversation, and is left alone.
  */
 function withBodyDeadline(handler: Handler, ms: number): Handler {
   return (req, res) => {
     const timer = setTimeout(() => {
-      if (req.readableEnded || res.writableEnded) return;
+      if (req.readableEnded || res.headersSent) return;
       if ("stream" in req) req.stream.close(http2.constants.NGHTTP2_CANCEL);
       else req.socket.destroy();
     }, ms);

@@ -82,6 +82,17 @@ describe("connection and request limits", () => {
     assert.equal(goaway, true);
   });
 
+  it("closes an HTTP/1.1 keep-alive connection that stays idle after its answer", { timeout: 30_000 }, async () => {
+    const socket = net.connect(service.port, "127.0.0.1");
+    socket.on("error", () => {});
+    let answer = "";
+    socket.on("data", (c) => (answer += c));
+    socket.write("GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n");
+    await closed(socket);
+    assert.match(answer, /^HTTP\/1\.1 200/);
+    assert.match(answer, /keep-alive/i, "it was kept open for a while first");
+  });
+
   it("refuses a header list over the limit with 431 on HTTP/1.1", { timeout: 30_000 }, async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(`${service.url}/healthz`, { headers: { "x-filler": "x".repeat(8000) } }, (res) => resolve(res.statusCode!));

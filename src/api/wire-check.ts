@@ -123,9 +123,9 @@ async function* checkFrames(body: AsyncIterable<Buffer>, schema: DescMessage, ma
     let at = 0;
     while (pending.length - at >= 5) {
       const length = pending.readUInt32BE(at + 1);
-      // Too large for connect-node to accept, or compressed: its own checks answer.
+      // Too large for connect-node to accept: its own check answers.
       if (length > maxBodyBytes) {
-        yield pending.subarray(at);
+        yield pending; // the frames before it too
         yield* chunks;
         return;
       }
