@@ -54,6 +54,8 @@ export interface Config {
 export interface ConnectionLimits {
   /** Open connections at most; more are closed as they come. */
   maxConnections: number;
+  /** Open connections from one address at most (a proxy in front counts as one). */
+  maxConnectionsPerClient: number;
   /** HTTP/2 streams in flight per connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
   maxStreamsPerConnection: number;
   /** Largest header list a request may send, HTTP/2 and HTTP/1.1. */
@@ -111,6 +113,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     limits: {
       maxConnections: intVar(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000),
+      maxConnectionsPerClient: intVar(env, "MAX_CONNECTIONS_PER_CLIENT", 100, 1, 1_000_000),
       maxStreamsPerConnection: intVar(env, "H2_MAX_CONCURRENT_STREAMS", 100, 1, 10_000),
       maxHeaderBytes: intVar(env, "MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
       idleTimeoutMs: intVar(env, "IDLE_TIMEOUT_MS", 65_000, 1000, 3_600_000),

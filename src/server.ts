@@ -206,6 +206,7 @@ export async function listen(config: Config, handler: Handler, logger: Logger): 
   const { server, closeConnections } = config.tls ? tlsServer(config.tls, handler, config.limits) : cleartextServer(handler, config.limits);
   // Past the cap, Node closes a new connection as soon as it is accepted.
   server.maxConnections = config.limits.maxConnections;
+  capConnectionsPerClient(server, config.limits.maxConnectionsPerClient);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
@@ -221,6 +222,26 @@ export async function listen(config: Config, handler: Handler, logger: Logger): 
         closeConnections();
       }),
   };
+}
+
+/**
+ * Closes a new connection from an address that already holds the per-client
+ * cap, so that one client cannot take every connection the server allows and
+ * probes from elsewhere still get in.
+ */
+function capConnectionsPerClient(server: net.Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on("connection", (socket: net.Socket) => {
+    const address = socket.remoteAddress ?? "";
+    const count = open.get(address) ?? 0;
+    if (count >= max) return void socket.destroy();
+    open.set(address, count + 1);
+    socket.once("close", () => {
+      const left = open.get(address)! - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }
 
 interface Listener {

@@ -127,7 +127,11 @@ export class IssuerKeys {
     // Without keys every request may ask (one fetch at a time); with old ones, once per cooldown.
     const retryAfterMs = Math.min(JWKS_COOLDOWN_MS, this.timing.refreshMs);
     const due = !this.keys || (age >= this.timing.refreshMs && Date.now() - this.lastAttempt >= retryAfterMs);
-    if (due) await this.refresh().catch(() => undefined);
+    if (due) {
+      const refreshed = this.refresh().catch(() => undefined); // logged
+      // With a key set at hand, no request waits for the issuer: it refreshes meanwhile.
+      if (!this.keys) await refreshed;
+    }
     if (!this.keys || Date.now() - this.keys.fetchedAt > this.timing.refreshMs + this.timing.maxStaleMs) throw new KeysUnavailable();
     return this.keys.lookup;
   }
@@ -151,11 +155,18 @@ export class IssuerKeys {
       if (Date.now() - this.lastLogged >= JWKS_LOG_EVERY_MS) {
         this.lastLogged = Date.now();
         const stale = this.keys ? "; using the key set fetched before, while it lasts" : "";
-        this.logger.warn({ jwksUrl: this.url.href, cause: causeOf(err) }, `cannot fetch the token issuer's keys${stale}`);
+        this.logger.warn({ jwksUrl: withoutPassword(this.url), cause: causeOf(err) }, `cannot fetch the token issuer's keys${stale}`);
       }
       throw err;
     }
   }
+}
+
+/** The URL for a log line: a password in it stays out. */
+function withoutPassword(url: URL): string {
+  const shown = new URL(url);
+  if (shown.password) shown.password = "***";
+  return shown.href;
 }
 
 /** A fetch failure in a few words: the network error's code, a timeout, or the message. */

@@ -450,6 +450,8 @@ describe("an external issuer whose JWKS cannot be had", () => {
       const before = jwks.requests;
       const second = await grpcJs(brief.address, { oldPassword: "Second-Passw0rd!", newPassword: "Third-Passw0rd!", authorization });
       assert.equal(second.ok, true, JSON.stringify(second));
+      // The refresh runs beside the request, which did not wait for it.
+      for (let i = 0; i < 40 && jwks.requests === before; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.ok(jwks.requests > before, "it did try to refresh");
       assert.equal((await fetch(`${brief.url}/readyz`)).status, 200);
       brief.secrets.push("Second-Passw0rd!", "Third-Passw0rd!");

@@ -122,25 +122,56 @@ describe("connection and request limits", () => {
   });
 });
 
-describe("the cap on connections", () => {
+describe("the caps on connections", () => {
   let service: Service;
   before(async () => {
-    service = await Service.start({ MAX_CONNECTIONS: "3" });
+    service = await Service.start({ MAX_CONNECTIONS: "6", MAX_CONNECTIONS_PER_CLIENT: "3" });
   });
   after(() => service.stop());
 
-  it("closes connections past the cap at once, and serves again when they are gone", { timeout: 30_000 }, async () => {
-    const held = await Promise.all(
-      Array.from({ length: 3 }, () => new Promise<net.Socket>((resolve) => {
-        const s = net.connect(service.port, "127.0.0.1", () => resolve(s));
+  /** Connections from one loopback address, open and idle. */
+  function hold(count: number, localAddress: string): Promise<net.Socket[]> {
+    return Promise.all(
+      Array.from({ length: count }, () => new Promise<net.Socket>((resolve) => {
+        const s = net.connect({ port: service.port, host: "127.0.0.1", localAddress }, () => resolve(s));
+        s.on("error", () => {});
       })),
     );
-    const extra = net.connect(service.port, "127.0.0.1");
+  }
+
+  /** Whether a connection from `localAddress` is closed at once, before it can say anything. */
+  async function refused(localAddress: string): Promise<boolean> {
+    const extra = net.connect({ port: service.port, host: "127.0.0.1", localAddress });
     extra.on("error", () => {});
-    await closed(extra);
+    const outcome = await Promise.race([closed(extra).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+    extra.destroy();
+    return outcome;
+  }
+
+  /** `/healthz` from `localAddress`. */
+  function healthzFrom(localAddress: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = http.get({ host: "127.0.0.1", port: service.port, path: "/healthz", localAddress, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+    });
+  }
+
+  it("closes a client's connections past its cap at once, and /healthz from elsewhere still answers", { timeout: 30_000 }, async () => {
+    const held = await hold(3, "127.0.0.1");
+    assert.equal(await refused("127.0.0.1"), true, "a fourth from the same client");
+    assert.equal(await healthzFrom("127.0.0.2"), 200);
+    for (const s of held) s.destroy();
+  });
+
+  it("closes connections past the server's cap, and serves again when they are gone", { timeout: 30_000 }, async () => {
+    const held = [...(await hold(3, "127.0.0.3")), ...(await hold(3, "127.0.0.4"))];
+    assert.equal(await refused("127.0.0.5"), true, "a seventh in all");
     for (const s of held) s.destroy();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(await healthy(service), true);
+    assert.equal(await healthzFrom("127.0.0.5"), 200);
   });
 });
 
