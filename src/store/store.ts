@@ -424,8 +424,8 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
         throw new StoreInputError(`user ${userId} is ${user.state}; cannot make it ${state}`);
       }
       const sequence = Number(updated.sequence);
-      // Unlocking clears the count; the update above returned it for the audit event.
-      if (state === "active") await tx.updateTable("users").set({ failed_attempts: 0 }).where("id", "=", userId).execute();
+      // Unlocking clears the count and the tarpit; the update above returned the count for the audit event.
+      if (state === "active") await tx.updateTable("users").set({ failed_attempts: 0, check_not_before: 0 }).where("id", "=", userId).execute();
       const type = { active: "user.unlocked", locked: "user.locked", deleted: "user.removed" }[state];
       await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
       const payload = { sequence, ...(state === "active" ? { clearedFailedAttempts: updated.failed_attempts } : {}) };
