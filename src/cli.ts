@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { openStore, startService } from "./app.js";
 import { cliContext } from "./audit.js";
@@ -136,7 +137,7 @@ function stateCommand(summary: string, state: "active" | "locked" | "deleted"): 
 
 function overview(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
-  return `Usage: password-service <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nEach command takes --help.`;
+  return `Usage: password-service <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nEach command takes --help; --version prints the version.`;
 }
 
 function findCommand(args: string[]): [string, Command] | undefined {
@@ -147,7 +148,16 @@ function findCommand(args: string[]): [string, Command] | undefined {
   return undefined;
 }
 
+/** The package's version, as package.json gives it. */
+function version(): string {
+  return (JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
 async function main(args: string[]): Promise<void> {
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    print(version());
+    return;
+  }
   const found = findCommand(args);
   if (!found) {
     if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {

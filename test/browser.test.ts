@@ -23,7 +23,10 @@ function freePort(): Promise<number> {
 }
 
 /** The page from one origin, the API on another: the browser enforces CORS between them. */
-describe("the web page and gRPC-Web clients in Chromium", () => {
+// .ci/run installs Debian's Chromium, so CI always runs this; elsewhere it says what is missing.
+const skip = !fs.existsSync(CHROMIUM) && `${CHROMIUM} is missing: apt-get install -y chromium`;
+
+describe("the web page and gRPC-Web clients in Chromium", { skip }, () => {
   let pageService: Service;
   let api: Service;
   let context: BrowserContext;
@@ -34,7 +37,6 @@ describe("the web page and gRPC-Web clients in Chromium", () => {
   const origins = new Set<string>();
 
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), "Debian's chromium is installed (apt-get install chromium)");
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     // Each must name the other's origin: the API's port is chosen first.
     const apiPort = await freePort();

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
@@ -13,6 +14,12 @@ describe("the command line", () => {
     env = testEnv(database);
   });
   after(() => database.drop());
+
+  it("prints its version", async () => {
+    const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const out = await cli(["--version"], env);
+    assert.deepEqual([out.code, out.stdout.trim()], [0, version]);
+  });
 
   it("answers --help on every command", async () => {
     const overview = await cli(["--help"], env);

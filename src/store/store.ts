@@ -24,14 +24,6 @@ export interface CreatedUser {
   sequence: number;
 }
 
-export interface StoredEvent {
-  userId: string;
-  sequence: number;
-  type: string;
-  createdAt: Date;
-  payload: Record<string, unknown>;
-}
-
 /** Refusals repeated within this window of the first share its audit row. */
 const AUDIT_COALESCE_MS = 60_000;
 
@@ -448,22 +440,6 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
       .onConflict((oc) => oc.column("name").doNothing())
       .execute();
     return (await read())!.value;
-  }
-
-  async listEvents(userId: string): Promise<StoredEvent[]> {
-    const rows = await this.db
-      .selectFrom("events")
-      .selectAll()
-      .where("user_id", "=", userId)
-      .orderBy("sequence")
-      .execute();
-    return rows.map((r) => ({
-      userId: r.user_id,
-      sequence: Number(r.sequence),
-      type: r.type,
-      createdAt: new Date(Number(r.created_at)),
-      payload: JSON.parse(r.payload),
-    }));
   }
 }
 
