@@ -182,13 +182,17 @@ async function main(args: string[]): Promise<void> {
   await command.run(values as Record<string, string | boolean | undefined>, config);
 }
 
+const ONE_LINE_CODES = new Set(["EADDRINUSE", "EACCES", "ENOENT", "SQLITE_CANTOPEN", "EEXIST", "ENOTDIR", "ENOTFOUND", "EAI_AGAIN"]);
+
 main(process.argv.slice(2)).catch((err) => {
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof StoreInputError || err instanceof ServiceError) {
     printError(`password-service: ${err.message}`);
     process.exit(2);
   }
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === "EADDRINUSE" || code === "EACCES" || code === "ENOENT" || code === "SQLITE_CANTOPEN") {
+  // The environment names something that is not there or not usable: a port,
+  // a folder, a host. Node's message names it and the cause.
+  if (code && ONE_LINE_CODES.has(code)) {
     printError(`password-service: ${(err as Error).message}`);
     process.exit(2);
   }
