@@ -140,6 +140,14 @@ function overview(): string {
   return `Usage: password-service <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nEach command takes --help; --version prints the version.`;
 }
 
+/** The commands whose name begins with `word` (a group such as "user"), if there are any. */
+function groupOverview(word: string): string | undefined {
+  const members = Object.entries(commands).filter(([name]) => name.startsWith(`${word} `));
+  if (members.length === 0) return undefined;
+  const lines = members.map(([name, c]) => `  ${name.padEnd(14)}${c.summary}`);
+  return `Usage: password-service ${word} <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nEach command takes --help.`;
+}
+
 function findCommand(args: string[]): [string, Command] | undefined {
   for (const words of [2, 1]) {
     const name = args.slice(0, words).join(" ");
@@ -162,6 +170,12 @@ async function main(args: string[]): Promise<void> {
   if (!found) {
     if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
       print(overview());
+      return;
+    }
+    // "user", "token" or "policy" alone or with --help: the commands of that group.
+    const group = groupOverview(args[0]);
+    if (group && (args.length === 1 || args[1] === "--help" || args[1] === "-h")) {
+      print(group);
       return;
     }
     throw new UsageError(`unknown command "${args.join(" ")}"\n\n${overview()}`);

@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import type { RevocationMode } from "./revocation.js";
 
@@ -99,7 +100,9 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   const warnings: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const bcryptCost = intVar(env, "BCRYPT_COST", 12, 4, 16);
-  const threadPoolSize = intVar(env, "UV_THREADPOOL_SIZE", 4, 1, 1024);
+  // bin/password-service.cjs sets it before libuv starts; the same default
+  // here, for code that reads the configuration without it.
+  const threadPoolSize = intVar(env, "UV_THREADPOOL_SIZE", os.availableParallelism() + 2, 1, 1024);
   if (bcryptCost < 10) {
     warnings.push(`BCRYPT_COST=${bcryptCost} is below 10: for tests only, never in production`);
   }

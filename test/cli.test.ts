@@ -15,6 +15,18 @@ describe("the command line", () => {
   });
   after(() => database.drop());
 
+  it("lists a group's commands for user, token and policy, alone or with --help", async () => {
+    for (const [group, member] of [["user", "user create"], ["token", "token issue"], ["policy", "policy set"]]) {
+      for (const args of [[group], [group, "--help"]]) {
+        const out = await cli(args, env);
+        assert.equal(out.code, 0, args.join(" "));
+        assert.match(out.stdout, new RegExp(`^Usage: password-service ${group} <command>`), args.join(" "));
+        assert.ok(out.stdout.includes(member), args.join(" "));
+      }
+    }
+    assert.equal((await cli(["user", "frobnicate"], env)).code, 2);
+  });
+
   it("prints its version", async () => {
     const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8"));
     const out = await cli(["--version"], env);
