@@ -13,6 +13,7 @@ import { openStore } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createIssuer } from "../src/tokens.js";
 import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol } from "./shared.js";
+import { seedUsers } from "./seed-users.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values: opts } = parseArgs({
@@ -72,8 +73,8 @@ async function seed(count: number): Promise<Seeded> {
   const { config } = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: String(cost) });
   const store = await openStore(config);
   const hash = await bcrypt.hash(passwordFor(0), cost);
-  const { userIds } = await store.seedUsers("bench", count, hash);
-  const { userIds: lockedIds } = await store.seedUsers("locked", 200, hash);
+  const userIds = await seedUsers(store.db, "bench", count, hash);
+  const lockedIds = await seedUsers(store.db, "locked", 200, hash);
   for (const id of lockedIds) await store.setUserState(id, "locked", { userAgent: "password-service-bench" });
   const issuer = await createIssuer(config.auth, store);
   await store.close();

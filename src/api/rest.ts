@@ -16,14 +16,18 @@ export const REST_PATH = "/auth/v1/users/me/password";
 /** grpc-gateway's HTTP status for each gRPC code. */
 const HTTP_STATUS = [200, 499, 500, 400, 504, 404, 409, 403, 429, 400, 409, 400, 501, 500, 503, 500, 401];
 
-/** An error of the REST route with an HTTP status of its own (405, 413, 415). */
-class HttpError extends ServiceError {
+/**
+ * A refusal of the HTTP request itself, before any message is read (405,
+ * 413, 415): a status of the REST route's own, not one of the domain's
+ * errors. Answered as grpc-gateway answers them, with the gRPC code given.
+ */
+class HttpError extends Error {
   constructor(
     readonly status: number,
-    kind: ServiceError["kind"],
+    readonly code: number,
     message: string,
   ) {
-    super(kind, undefined, message);
+    super(message);
   }
 }
 
@@ -37,7 +41,7 @@ export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
     try {
       if (req.method !== "PUT") {
         res.setHeader("allow", "PUT");
-        throw new HttpError(405, "invalid-argument", `method ${req.method} is not allowed; use PUT`);
+        throw new HttpError(405, 3, `method ${req.method} is not allowed; use PUT`);
       }
       checkContentType(req.headers["content-type"]);
       const body = await readBody(req, maxBodyBytes);
@@ -55,6 +59,7 @@ export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
     } catch (err) {
       // Anything but a ServiceError (the client went away mid-body, a bug) must
       // still answer, never reach `void rest()` as an unhandled rejection.
+      if (err instanceof HttpError) return send(res, err.status, JSON.stringify({ code: err.code, message: err.message, details: [] }));
       sendError(res, err instanceof ServiceError ? err : errors.internal());
     }
   };
@@ -64,7 +69,7 @@ function checkContentType(contentType: string | undefined): void {
   // grpc-gateway reads any body as JSON; we refuse what is clearly something else.
   const type = contentType?.split(";")[0].trim().toLowerCase();
   if (type && type !== "application/json" && !type.endsWith("+json")) {
-    throw new HttpError(415, "invalid-argument", `content type "${type}" is not supported; send application/json`);
+    throw new HttpError(415, 3, `content type "${type}" is not supported; send application/json`);
   }
 }
 
@@ -90,7 +95,7 @@ function readBody(req: Request, maxBytes: number): Promise<Buffer> {
 }
 
 function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, "resource-exhausted", `request body is larger than ${maxBytes} bytes`);
+  return new HttpError(413, 8, `request body is larger than ${maxBytes} bytes`);
 }
 
 /** A google.rpc.Status as grpc-gateway writes it, "@type" first in each detail. */
@@ -106,8 +111,7 @@ function sendError(res: Response, err: ServiceError): void {
     // RFC 6750: an error code only when a bearer token was sent and failed.
     res.setHeader("www-authenticate", err.id === errors.tokenInvalid().id ? 'Bearer error="invalid_token"' : "Bearer");
   }
-  const httpStatus = err instanceof HttpError ? err.status : HTTP_STATUS[code];
-  send(res, httpStatus, JSON.stringify({ code, message: err.wireMessage, details }));
+  send(res, HTTP_STATUS[code], JSON.stringify({ code, message: err.wireMessage, details }));
 }
 
 function send(res: Response, status: number, json: string): void {

@@ -359,44 +359,6 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
   }
 
   /**
-   * Adds `count` active users named PREFIX-0.. in one new organisation, all
-   * with the same hash, in batches: for benchmarks and load tests, where
-   * creating a million users one by one would take longer than the test.
-   */
-  async seedUsers(prefix: string, count: number, passwordHash: string, at = new Date()): Promise<{ orgId: string; userIds: string[] }> {
-    const orgId = this.ids.next();
-    const userIds: string[] = [];
-    const batch = 1000;
-    await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto("orgs").values({ id: orgId, name: prefix, created_at: at.getTime() }).execute();
-      for (let start = 0; start < count; start += batch) {
-        const ids = Array.from({ length: Math.min(batch, count - start) }, () => this.ids.next());
-        userIds.push(...ids);
-        await tx
-          .insertInto("users")
-          .values(ids.map((id, i) => ({
-            id,
-            org_id: orgId,
-            username: `${prefix}-${start + i}`,
-            kind: "human" as const,
-            state: "active" as const,
-            password_hash: passwordHash,
-            sequence: 1,
-            failed_attempts: 0,
-            created_at: at.getTime(),
-            changed_at: at.getTime(),
-          })))
-          .execute();
-        await tx
-          .insertInto("events")
-          .values(ids.map((id) => ({ user_id: id, sequence: 1, type: "user.added", created_at: at.getTime(), payload: "{}" })))
-          .execute();
-      }
-    });
-    return { orgId, userIds };
-  }
-
-  /**
    * An administrator's change of a user's state, with its event. Unlocking
    * also clears the failed-attempt count, so the user starts afresh.
    */
