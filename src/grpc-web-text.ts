@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
-import { attachRequestInfo, requestInfo } from "./request-info.js";
+import type { NodeHandler, NodeResponse } from "./http-types.js";
+import { withBody } from "./replaced-body.js";
 
 const TEXT = "application/grpc-web-text";
 
@@ -18,29 +18,10 @@ export function withGrpcWebText(handler: NodeHandler, maxBodyBytes: number): Nod
     if (!type.toLowerCase().startsWith(TEXT)) return handler(req, res);
     const binaryType = `application/grpc-web${type.slice(TEXT.length)}`;
     encodeResponse(res, binaryType);
-    const decoded = decodedRequest(req, binaryType, maxTextBytes);
-    const info = requestInfo(req);
-    if (info) attachRequestInfo(decoded, info); // the handlers see the stand-in, not the request
-    handler(decoded, res);
+    const headers = { ...req.headers, "content-type": binaryType };
+    delete headers["content-length"];
+    handler(withBody(req, decodeBase64Stream(req, maxTextBytes), headers), res);
   };
-}
-
-/**
- * The request as connect-node reads it (headers, then the body as an async
- * iterable), with the binary content type and the body decoded; everything
- * else, events included, is the real request's.
- */
-function decodedRequest(req: NodeRequest, binaryType: string, maxTextBytes: number): NodeRequest {
-  const headers = { ...req.headers, "content-type": binaryType };
-  delete headers["content-length"];
-  return new Proxy(req, {
-    get(target, prop) {
-      if (prop === "headers") return headers;
-      if (prop === Symbol.asyncIterator) return () => decodeBase64Stream(target, maxTextBytes)[Symbol.asyncIterator]();
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
 }
 
 /**

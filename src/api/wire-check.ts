@@ -1,8 +1,8 @@
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { NodeHandler, NodeRequest } from "../http-types.js";
-import { attachRequestInfo, requestInfo } from "../request-info.js";
+import type { NodeHandler } from "../http-types.js";
+import { withBody } from "../replaced-body.js";
 
 /** Nested messages deeper than this are not looked into (protobuf-es stops at 100). */
 const MAX_DEPTH = 32;
@@ -169,18 +169,4 @@ async function* checkWhole(body: AsyncIterable<Buffer>, schema: DescMessage, max
 function once(body: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   const iterator = body[Symbol.asyncIterator]();
   return { [Symbol.asyncIterator]: () => ({ next: () => iterator.next() }) };
-}
-
-/** The request as connect-node reads it, its body replaced; everything else is the real request's. */
-export function withBody(req: NodeRequest, body: AsyncIterable<Buffer>): NodeRequest {
-  const replaced = new Proxy(req, {
-    get(target, prop) {
-      if (prop === Symbol.asyncIterator) return () => body[Symbol.asyncIterator]();
-      const value = Reflect.get(target, prop, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  const info = requestInfo(req);
-  if (info) attachRequestInfo(replaced, info); // the handlers see the stand-in, not the request
-  return replaced;
 }
