@@ -17,6 +17,7 @@ import {
   restRequest,
 } from "./support/clients.js";
 import { cliOk, Service } from "./support/service.js";
+import { logEntries } from "./support/tools.js";
 
 const SELF = "password-service";
 
@@ -432,7 +433,7 @@ describe("an external issuer whose JWKS cannot be had", () => {
     const down_ = await fetch(`${down.url}/readyz`);
     assert.equal(down_.status, 503);
     assert.deepEqual(await down_.json(), { status: "not ready", reason: "token issuer's keys cannot be fetched" });
-    const line = down.logs.filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).find((e) => e.msg?.startsWith("cannot fetch the token issuer's keys"));
+    const line = logEntries(down.logs).find((e) => e.msg?.startsWith("cannot fetch the token issuer's keys"));
     assert.ok(line, "a warning was logged");
     assert.match(line.jwksUrl, /^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json$/);
     assert.equal(line.cause, "ECONNREFUSED");

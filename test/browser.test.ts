@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { GrpcWebResult } from "./browser/grpc-web-client.js";
 import { cliOk, ROOT, Service, tempDir, type TestUser } from "./support/service.js";
-import { requestLines } from "./support/tools.js";
+import { freePort, requestLines } from "./support/tools.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = path.join(ROOT, "test-output", "browser");
-
-/** A loopback port free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The page from one origin, the API on another: the browser enforces CORS between them. */
 // .ci/run installs Debian's Chromium, so CI always runs this; elsewhere it says what is missing.

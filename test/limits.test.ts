@@ -7,7 +7,7 @@ import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ON_POSTGRES } from "./support/database.js";
 import { Service, tempDir } from "./support/service.js";
-import { requestLines } from "./support/tools.js";
+import { logEntries, requestLines } from "./support/tools.js";
 
 const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
 const grpcHeaders = { ":method": "POST", ":path": PATH, "content-type": "application/grpc", te: "trailers" };
@@ -191,10 +191,7 @@ describe("files under DATA_DIR", { skip: ON_POSTGRES && "the database is Postgre
     fs.chmodSync(path.join(dataDir, "password-service.db"), 0o644);
     const again = await Service.start({ DATA_DIR: dataDir });
     try {
-      const warning = again.logs
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l))
-        .find((e) => e.level === 40 && e.file === path.join(dataDir, "password-service.db"));
+      const warning = logEntries(again.logs).find((e) => e.level === 40 && e.file === path.join(dataDir, "password-service.db"));
       assert.ok(warning, "a warning names the file");
     } finally {
       await again.stop();

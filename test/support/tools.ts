@@ -54,14 +54,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The service's JSON log lines for requests. */
-export function requestLines(logs: string[]): Record<string, any>[] {
+/** The service's JSON log lines, parsed; other lines are left out. */
+export function logEntries(logs: string[]): Record<string, any>[] {
   return logs.flatMap((line) => {
     try {
-      const entry = JSON.parse(line);
-      return entry.msg === "request" ? [entry] : [];
+      return [JSON.parse(line)];
     } catch {
       return [];
     }
   });
+}
+
+/** The service's JSON log lines for requests. */
+export function requestLines(logs: string[]): Record<string, any>[] {
+  return logEntries(logs).filter((entry) => entry.msg === "request");
 }
