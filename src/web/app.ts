@@ -46,6 +46,8 @@ function init(): void {
   for (const origin of [location.origin, ...settings.apiOrigins]) api.add(new Option(origin, origin));
   $("api-choice").hidden = settings.apiOrigins.length === 0;
   $("token").addEventListener("input", () => {
+    // The rules shown belong to the token that was there: none until the new one's are read.
+    forgetPolicy();
     clearTimeout(tokenTimer);
     tokenTimer = setTimeout(() => void loadPolicy(), TYPING_PAUSE_MS);
   });
@@ -66,6 +68,14 @@ const token = () => $<HTMLTextAreaElement>("token").value.trim().replace(/^Beare
 const transport = () => createGrpcWebTransport({ baseUrl: $<HTMLSelectElement>("api").value });
 const callOptions = () => ({ headers: { authorization: `Bearer ${token()}` } });
 
+function forgetPolicy(): void {
+  policy = undefined;
+  rules = [];
+  $<HTMLInputElement>("username").value = "";
+  $("rules").replaceChildren();
+  $("rules-status").textContent = "";
+}
+
 /** Reads the signed-in user's policy and lists its rules. */
 async function loadPolicy(): Promise<void> {
   if (!token()) return;
@@ -74,13 +84,11 @@ async function loadPolicy(): Promise<void> {
     policy = res.policy;
     $<HTMLInputElement>("username").value = res.username;
     rules = policy ? rulesOf(policy) : [];
-    renderRules([]);
+    renderRules(undefined);
     if ($<HTMLInputElement>("new-password").value) await validateNow();
   } catch (err) {
-    policy = undefined;
-    rules = [];
-    const error = ConnectError.from(err);
-    $("rules").replaceChildren(item(explainError(error).join(" "), "unmet"));
+    forgetPolicy();
+    $("rules").replaceChildren(item(explainError(ConnectError.from(err)).join(" "), "unmet"));
   }
 }
 
