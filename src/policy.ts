@@ -100,11 +100,6 @@ export function complexityViolations(password: string, policy: ComplexityPolicy,
   return found;
 }
 
-/** The first rule the password breaks, in ZITADEL's order, or undefined. */
-export function checkComplexity(password: string, policy: ComplexityPolicy, profile: Profile = "zitadel"): ServiceError | undefined {
-  return complexityViolations(password, policy, profile)[0];
-}
-
 /**
  * Every rule a new password breaks that needs neither the old password nor
  * a hash, in the order a change reports them: a NUL character, length and

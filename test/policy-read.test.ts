@@ -1,14 +1,21 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { create, type DescMessage, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import { create, type DescMessage, fromBinary, fromJson, type JsonValue, type MessageShape, toBinary, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { Client as GrpcClient, credentials, Metadata } from "@grpc/grpc-js";
 import { createAuthServiceClient } from "@zitadel/client/v1";
 import { createSettingsServiceClient } from "@zitadel/client/v2";
-import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import {
+  GetMyPasswordPolicyRequestSchema,
+  GetMyPasswordPolicyResponseSchema,
+  PasswordService,
+  ValidateMyNewPasswordRequestSchema,
+  ValidateMyNewPasswordResponseSchema,
+} from "../gen/passwordservice/v1/password_service_pb.js";
+import {
+  AuthService,
   GetMyPasswordComplexityPolicyRequestSchema,
   GetMyPasswordComplexityPolicyResponseSchema,
 } from "../gen/zitadel/auth_pb.js";
@@ -16,6 +23,9 @@ import { ErrorDetailSchema } from "../gen/zitadel/message_pb.js";
 import {
   GetLockoutSettingsRequestSchema,
   GetLockoutSettingsResponseSchema,
+  GetPasswordComplexitySettingsRequestSchema,
+  GetPasswordComplexitySettingsResponseSchema,
+  SettingsService,
 } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import { bearer } from "./support/clients.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
@@ -76,6 +86,107 @@ function grpcJs<I extends DescMessage, O extends DescMessage>(
   });
 }
 
+interface Read {
+  path: string;
+  input: DescMessage;
+  output: DescMessage;
+  request: Record<string, unknown>;
+  /** The grpc-gateway route, for the ZITADEL reads. */
+  rest?: string;
+  pick(json: any): unknown;
+  expected: unknown;
+}
+
+/** Each new read, with what an organisation of minimum 11 and 4 attempts must see in its answer. */
+const READS: Read[] = [
+  {
+    path: "/zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy",
+    input: GetMyPasswordComplexityPolicyRequestSchema,
+    output: GetMyPasswordComplexityPolicyResponseSchema,
+    request: {},
+    rest: "/auth/v1/policies/passwords/complexity",
+    pick: (json) => [json.policy.minLength, json.policy.isDefault ?? false, json.policy.details.sequence],
+    expected: ["11", false, "1"],
+  },
+  {
+    path: "/zitadel.settings.v2.SettingsService/GetPasswordComplexitySettings",
+    input: GetPasswordComplexitySettingsRequestSchema,
+    output: GetPasswordComplexitySettingsResponseSchema,
+    request: {},
+    rest: "/v2/settings/password/complexity",
+    pick: (json) => [json.settings.minLength, json.settings.resourceOwnerType],
+    expected: ["11", "RESOURCE_OWNER_TYPE_ORG"],
+  },
+  {
+    path: "/zitadel.settings.v2.SettingsService/GetLockoutSettings",
+    input: GetLockoutSettingsRequestSchema,
+    output: GetLockoutSettingsResponseSchema,
+    request: { ctx: { instance: true } },
+    rest: "/v2/settings/lockout?ctx.instance=true",
+    pick: (json) => [json.settings.maxPasswordAttempts, json.settings.resourceOwnerType],
+    expected: [undefined, "RESOURCE_OWNER_TYPE_INSTANCE"],
+  },
+  {
+    path: "/passwordservice.v1.PasswordService/GetMyPasswordPolicy",
+    input: GetMyPasswordPolicyRequestSchema,
+    output: GetMyPasswordPolicyResponseSchema,
+    request: {},
+    pick: (json) => [json.policy.minLength, json.policy.maxPasswordAttempts, json.policy.source, json.policy.lengthUnit],
+    expected: [11, 4, "POLICY_SOURCE_ORG", "LENGTH_UNIT_UTF8_BYTES"],
+  },
+  {
+    path: "/passwordservice.v1.PasswordService/ValidateMyNewPassword",
+    input: ValidateMyNewPasswordRequestSchema,
+    output: ValidateMyNewPasswordResponseSchema,
+    request: { newPassword: "abcdefghij" },
+    pick: (json) => json.violations.map((v: { id: string }) => v.id),
+    expected: ["DOMAIN-HuJf6", "DOMAIN-VoaRj", "DOMAIN-ZBv4H", "DOMAIN-ZDLwA"],
+  },
+];
+
+const SERVICES = [AuthService, SettingsService, PasswordService];
+
+/** connect-node's generated client for the read's method, its answer as proto3 JSON. */
+async function viaConnectNode(transport: Transport, read: Read, token: string): Promise<unknown> {
+  const [serviceName, methodName] = read.path.slice(1).split("/");
+  const service = SERVICES.find((s) => s.typeName === serviceName)!;
+  const method = service.methods.find((m) => m.name === methodName)!;
+  const client = createClient(service, transport) as unknown as Record<string, (req: unknown, o: object) => Promise<any>>;
+  const answer = await client[method.localName](fromJson(read.input, read.request as JsonValue), { headers: { authorization: bearer(token) } });
+  return toJson(read.output, answer);
+}
+
+/** gRPC-Web's text mode by hand, as Google's grpc-web runtime sends it by default. */
+async function viaGrpcWebText(service: Service, read: Read, token: string): Promise<unknown> {
+  const message = toBinary(read.input, fromJson(read.input, read.request as JsonValue));
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  const res = await fetch(`${service.url}${read.path}`, {
+    method: "POST",
+    headers: { "content-type": "application/grpc-web-text", accept: "application/grpc-web-text", authorization: bearer(token) },
+    body: frame.toString("base64"),
+  });
+  const body = Buffer.from(await res.text(), "base64");
+  assert.equal(body[0], 0, "a data frame first");
+  const length = body.readUInt32BE(1);
+  assert.match(body.subarray(5 + length + 5).toString(), /grpc-status: ?0/);
+  return toJson(read.output, fromBinary(read.output, body.subarray(5, 5 + length)));
+}
+
+/** `buf curl` with the repository's schema. */
+function viaBufCurl(service: Service, protocol: "grpc" | "grpcweb" | "connect", read: Read, token: string): Promise<unknown> {
+  const args = [
+    "curl", "--schema", ROOT, "--protocol", protocol, ...(protocol === "grpc" ? ["--http2-prior-knowledge"] : []),
+    "--header", `Authorization: ${bearer(token)}`, "--data", JSON.stringify(read.request), `${service.url}${read.path}`,
+  ];
+  return new Promise((resolve, reject) =>
+    execFile(`${ROOT}/node_modules/.bin/buf`, args, { cwd: ROOT }, (err, stdout, stderr) =>
+      err ? reject(new Error(`buf curl ${protocol} ${read.path}: ${stderr}`)) : resolve(JSON.parse(stdout)),
+    ),
+  );
+}
+
 async function refusal(call: Promise<unknown>): Promise<{ code: Code; message: string; id?: string }> {
   try {
     await call;
@@ -93,7 +204,7 @@ describe("the policy read APIs", () => {
 
   before(async () => {
     rangeApi = await RangeApiStandIn.start([BREACHED]);
-    service = await Service.start({ BREACHED_API_URL: rangeApi.url, VALIDATE_BURST: "5", VALIDATE_RATE_PER_MINUTE: "6" });
+    service = await Service.start({ BREACHED_API_URL: rangeApi.url, VALIDATE_BURST: "50" });
     user = await service.createUser("Initial-Passw0rd!");
   });
   after(async () => {
@@ -133,6 +244,27 @@ describe("the policy read APIs", () => {
     assert.deepEqual(viaCurl.json, JSON.parse(viaBuf.stdout), "REST answers grpc-gateway's JSON, uint64 as a string");
     const lines = requestLines(service.logs).filter((l) => l.userId === user.userId && l.protocol === "rest");
     assert.equal(lines.at(-1)?.rpc, "zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy");
+  });
+
+  it("answers each read the same over every protocol: Connect, gRPC, gRPC-Web binary and text, grpc-js, buf curl and REST", async () => {
+    const own = await service.createUser("Initial-Passw0rd!");
+    await setPolicy(service, ["--org", own.resourceOwner, "--min-length", "11", "--max-password-attempts", "4"]);
+    for (const read of READS) {
+      const answers: Record<string, unknown> = {};
+      for (const [name, transport] of Object.entries(ZITADEL_TRANSPORTS)) {
+        answers[`connect-node ${name}`] = await viaConnectNode(transport(service.url), read, own.token);
+      }
+      answers["gRPC-Web text"] = await viaGrpcWebText(service, read, own.token);
+      const js = await grpcJs(service, read.path, read.input, read.output, fromJson(read.input, read.request as JsonValue), own.token);
+      answers["grpc-js"] = toJson(read.output, js as never);
+      for (const protocol of ["grpc", "grpcweb", "connect"] as const) {
+        answers[`buf curl ${protocol}`] = await viaBufCurl(service, protocol, read, own.token);
+      }
+      if (read.rest) answers.curl = (await curl(service, read.rest, own.token)).json;
+      const expected = answers["connect-node connect"];
+      assert.deepEqual(read.pick(expected as any), read.expected, `${read.path} answered ${JSON.stringify(expected)}`);
+      for (const [name, answer] of Object.entries(answers)) assert.deepEqual(answer, expected, `${read.path} over ${name}`);
+    }
   });
 
   it("answers an organisation's own policy as such, in v1 and v2, over every transport", async () => {

@@ -95,7 +95,7 @@ function quotingNothing(schema: DescMessage): Partial<JsonReadOptions> {
 }
 
 /** A v2 RequestContext as the endpoint takes it: undefined when absent or empty. */
-export function scopeOf(ctx: RequestContext | undefined): SettingsRequest["scope"] {
+function scopeOf(ctx: RequestContext | undefined): SettingsRequest["scope"] {
   switch (ctx?.resourceOwner.case) {
     case "orgId":
       // An empty ID names no organisation: the caller's own, as with no ctx.
