@@ -1,7 +1,9 @@
 import type { Logger } from "pino";
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../gen/zitadel/auth_pb.js";
+import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
+import { PolicyEndpoint } from "./api/policy-endpoint.js";
 import { type Config, ConfigError, describeDatabase } from "./config.js";
 import { ServiceError } from "./errors.js";
 import { HashPool, UserAdmission } from "./hash-pool.js";
@@ -10,7 +12,8 @@ import { Health } from "./health.js";
 import { IdGenerator } from "./ids.js";
 import { Metrics, serveMetrics, timeBcrypt, watchHashPool } from "./metrics.js";
 import { RangeApiBreachedPasswords } from "./breached.js";
-import { CachedPolicies, DEFAULT_POLICY } from "./policy.js";
+import { CachedPolicies } from "./policy.js";
+import { PerUserRate } from "./rate-limit.js";
 import { RevocationCheck } from "./revocation.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
 import { exposedFiles, openDatabase } from "./store/open-database.js";
@@ -63,14 +66,18 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
   const issuerKeys = config.auth.mode === "jwks" ? new IssuerKeys(config.auth.jwksUrl, config.auth.jwks, logger) : undefined;
+  const authenticator = await createAuthenticator(config.auth, store, issuerKeys);
+  const revocation = new RevocationCheck(store);
+  const policies = new CachedPolicies(store, config.policyCacheMs);
+  const breached = new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs);
   const endpoint = new ChangeEndpoint(
-    await createAuthenticator(config.auth, store, issuerKeys),
+    authenticator,
     {
       store,
       audit: store,
       hasher,
-      policies: new CachedPolicies(store, config.policyCacheMs),
-      breached: new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs),
+      policies,
+      breached,
       revocation: config.tokenRevocation,
       now: () => new Date(),
       sleep,
@@ -78,16 +85,23 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       auditFailed: (err) => logger.warn({ err }, "an audit event of a refused change could not be written"),
     },
     logger,
-    new RevocationCheck(store),
+    revocation,
     new UserAdmission(config.userConcurrency),
     config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
   );
-  const health = new Health(store, [AuthService.typeName, PasswordService.typeName], logger, config.healthWatchLimit, issuerKeys);
+  const policyReads = new PolicyEndpoint(
+    authenticator,
+    revocation,
+    { store, policies, breached, instancePolicy: () => store.instancePolicy() },
+    new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
+    logger,
+  );
+  const served = [AuthService, SettingsService, PasswordService].map((s) => s.typeName);
+  const health = new Health(store, served, logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
-  // The page hints at the instance's policy as it stands at start.
-  const page = config.webUi ? new WebPage((await store.storedPolicy(undefined)) ?? DEFAULT_POLICY, logger, config.webUiApiOrigins) : undefined;
-  const handler = createHandler({ endpoint, health, page, config, logger, metrics });
+  const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;
+  const handler = createHandler({ endpoint, policies: policyReads, health, page, config, logger, metrics });
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,
     threadPoolSize: config.threadPoolSize,

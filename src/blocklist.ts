@@ -16,16 +16,18 @@ function commonPasswords(): Set<string> {
 const MIN_CONTEXT_WORD = 3;
 
 /**
- * Refuses a password that is a common one (compared in lower case) or that
- * contains one of the context words, the user's own username and
- * organisation name, in any case.
+ * The blocklist's refusals of a password: a common one (compared in lower
+ * case), and one that contains a context word (the user's own username and
+ * organisation name, in any case).
  */
-export function checkBlocklist(password: string, contextWords: string[]): ServiceError | undefined {
+export function blocklistViolations(password: string, contextWords: string[]): ServiceError[] {
   const lower = password.toLowerCase();
-  if (commonPasswords().has(lower)) return errors.tooCommon();
-  for (const word of contextWords) {
+  const found: ServiceError[] = [];
+  if (commonPasswords().has(lower)) found.push(errors.tooCommon());
+  const contains = contextWords.some((word) => {
     const w = word.normalize("NFKC").toLowerCase();
-    if ([...w].length >= MIN_CONTEXT_WORD && lower.includes(w)) return errors.containsContextWord();
-  }
-  return undefined;
+    return [...w].length >= MIN_CONTEXT_WORD && lower.includes(w);
+  });
+  if (contains) found.push(errors.containsContextWord());
+  return found;
 }

@@ -1,8 +1,7 @@
 import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
-import { checkBlocklist } from "./blocklist.js";
 import type { BreachedPasswords } from "./breached.js";
 import { errors, ServiceError } from "./errors.js";
-import { checkComplexity, type PasswordPolicy, type PolicySource, passwordToStore } from "./policy.js";
+import { breachedRefusal, newPasswordViolations, type PasswordPolicy, type PolicySource, passwordToStore } from "./policy.js";
 import type { RevocationMode } from "./revocation.js";
 import { type Sleeper, tarpitDelayMs } from "./tarpit.js";
 
@@ -177,16 +176,13 @@ export async function changePassword(deps: ChangePasswordDeps, cmd: ChangePasswo
 async function changeFor(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, read: UserRecord): Promise<CommittedChange> {
   checkState(read.state, read.failedAttempts);
   if (!read.passwordHash) throw errors.noPassword();
-  const policy = await deps.policies.forOrg(read.orgId);
+  const { policy } = await deps.policies.forOrg(read.orgId);
   const newPassword = passwordToStore(cmd.newPassword, policy.profile);
   if (newPassword === passwordToStore(cmd.oldPassword, policy.profile)) throw errors.sameAsOld();
 
   // The new password's own checks are cheap and need no hash, but their
   // errors come after the old password's: decide now, report in order.
-  const refusal = newPassword.includes("\0")
-    ? errors.nulCharacter()
-    : (checkComplexity(newPassword, policy.complexity, policy.profile) ??
-      (policy.blocklist ? checkBlocklist(newPassword, [read.username, read.orgName]) : undefined));
+  const refusal = newPasswordViolations(newPassword, policy, contextWords(read))[0];
 
   const work = deps.hasher.admit();
   try {
@@ -222,7 +218,8 @@ async function checkAndCommit(
     }
     if (refusal) throw refusal;
     await checkHistory(deps, work, user, current, newPassword, policy.historyCount);
-    await checkBreached(deps.breached, newPassword, policy);
+    const breached = await breachedRefusal(deps.breached, newPassword, policy);
+    if (breached) throw breached;
 
     const hash = await (early ?? work.hash(newPassword));
     const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, deps.now(), {
@@ -323,16 +320,9 @@ async function checkHistory(
   if (matches.includes(true)) throw errors.usedBefore();
 }
 
-async function checkBreached(breached: BreachedPasswords, password: string, policy: PasswordPolicy) {
-  if (policy.breachedCheck === "off") return;
-  let found: boolean;
-  try {
-    found = await breached.isBreached(password);
-  } catch {
-    if (policy.breachedCheck === "fail-closed") throw errors.breachedCheckUnavailable();
-    return; // fail-open: the other rules have passed
-  }
-  if (found) throw errors.breached();
+/** The words the blocklist refuses inside a user's password. */
+export function contextWords(user: Pick<UserRecord, "username" | "orgName">): string[] {
+  return [user.username, user.orgName];
 }
 
 function auditOf(cmd: ChangePasswordCommand, user: UserRecord, type: AuditEntry["type"], payload?: Record<string, unknown>): AuditEntry {

@@ -102,7 +102,7 @@ export const policyCommands: Record<string, Command> = {
 
 /** The policy that applies to an organisation, or the instance default. */
 async function effectivePolicy(store: Store, org: string | undefined): Promise<PasswordPolicy> {
-  return org !== undefined ? store.forOrg(org) : ((await store.storedPolicy(undefined)) ?? DEFAULT_POLICY);
+  return (await (org !== undefined ? store.forOrg(org) : store.instancePolicy())).policy;
 }
 
 function orgOption(values: Values): string | undefined {

@@ -10,7 +10,7 @@ import { policyCommands } from "./cli-policy.js";
 import { createLogger } from "./logging.js";
 import { CLOSE_GRACE_MS } from "./server.js";
 import { StoreInputError } from "./store/store.js";
-import { createIssuer } from "./tokens.js";
+import { ADMIN_ROLE, createIssuer } from "./tokens.js";
 
 /** Time beyond the server's grace for closing the database. */
 const SHUTDOWN_EXTRA_MS = 5_000;
@@ -98,16 +98,21 @@ const commands: Record<string, Command> = {
   "user remove": stateCommand("remove (delete) a user", "deleted"),
   "token issue": {
     summary: "sign a short-lived access token for a user",
-    usage: "token issue --user USER_ID [--ttl 15m]\n\nPrints the token alone on stdout. --ttl takes s, m, h or d units.",
-    options: { ...help, user: { type: "string" }, ttl: { type: "string", default: "15m" } },
+    usage:
+      "token issue --user USER_ID [--ttl 15m] [--role admin --org ORG_ID]\n\n" +
+      "Prints the token alone on stdout. --ttl takes s, m, h or d units. --role admin grants\n" +
+      `${ADMIN_ROLE} for the organisation --org names, in the JWT_ROLES_CLAIM claim: its holder may read\n` +
+      "that organisation's settings.",
+    options: { ...help, user: { type: "string" }, ttl: { type: "string", default: "15m" }, role: { type: "string" }, org: { type: "string" } },
     async run(values, config) {
       const user = required(values, "user");
       const ttl = values.ttl as string;
       if (!/^\d+\s*(s|m|h|d)$/.test(ttl)) throw new UsageError(`--ttl takes a duration such as 30s, 15m, 1h or 1d, not "${ttl}"`);
+      const roles = roleOptions(values);
       const store = await openStore(config);
       try {
         const issuer = await createIssuer(config.auth, store);
-        print(await issuer.issue(user, ttl));
+        print(await issuer.issue(user, ttl, roles));
       } finally {
         await store.close();
       }
@@ -115,6 +120,14 @@ const commands: Record<string, Command> = {
   },
   ...policyCommands,
 };
+
+/** `--role admin --org ID`, checked before the database is opened. */
+function roleOptions(values: Record<string, string | boolean | undefined>): Record<string, string[]> {
+  if (values.role === undefined && values.org === undefined) return {};
+  if (values.role !== "admin") throw new UsageError(`--role takes "admin", not "${values.role ?? ""}"`);
+  if (typeof values.org !== "string" || values.org === "") throw new UsageError("--role admin needs --org ORG_ID: the organisation it is granted for");
+  return { [ADMIN_ROLE]: [values.org] };
+}
 
 function stateCommand(summary: string, state: "active" | "locked" | "deleted"): Command {
   const [verb, done] = { active: ["unlock", "unlocked"], locked: ["lock", "locked"], deleted: ["remove", "removed"] }[state];

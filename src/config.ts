@@ -26,6 +26,8 @@ export interface Config {
   hashQueueBudgetMs: number;
   /** Requests of one user that may hold or wait for bcrypt work at once, per process; more are refused with 8. */
   userConcurrency: number;
+  /** ValidateMyNewPassword calls per user and process: a burst, refilled at a rate per minute; more are refused with 8. */
+  validateRate: { perMinute: number; burst: number };
   /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
   threadPoolSize: number;
   /**
@@ -70,9 +72,16 @@ export interface ConnectionLimits {
 /** The embedded SQLite file, or a PostgreSQL server that several processes share. */
 export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
-export type AuthConfig =
+export type AuthConfig = (
   | { mode: "self"; issuer: string; audience: string }
-  | { mode: "jwks"; jwksUrl: URL; issuer: string; audience: string; jwks: JwksTiming };
+  | { mode: "jwks"; jwksUrl: URL; issuer: string; audience: string; jwks: JwksTiming }
+) & {
+  /** The claim that carries the caller's roles, in ZITADEL's shape: `{ role: { orgId: … } }`. */
+  rolesClaim: string;
+};
+
+/** ZITADEL's claim of a user's project roles. */
+export const DEFAULT_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles";
 
 /** How the issuer's key set is kept. */
 export interface JwksTiming {
@@ -131,6 +140,10 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
     hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
     userConcurrency: intVar(env, "USER_CONCURRENCY_LIMIT", 3, 1, 1000),
+    validateRate: {
+      perMinute: intVar(env, "VALIDATE_RATE_PER_MINUTE", 60, 1, 100_000),
+      burst: intVar(env, "VALIDATE_BURST", 20, 1, 100_000),
+    },
     threadPoolSize,
     hashConcurrency: Math.max(1, threadPoolSize - 2),
     logFormat: logFormat(env, isTerminal),
@@ -243,8 +256,9 @@ export function describeDatabase(database: DatabaseConfig): string {
 }
 
 function authConfig(env: Env): AuthConfig {
+  const rolesClaim = env.JWT_ROLES_CLAIM || DEFAULT_ROLES_CLAIM;
   if (!env.JWKS_URL) {
-    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE };
+    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE, rolesClaim };
   }
   let jwksUrl: URL;
   try {
@@ -266,7 +280,7 @@ function authConfig(env: Env): AuthConfig {
     refreshMs: intVar(env, "JWKS_REFRESH_MS", 300_000, 1000, 86_400_000),
     maxStaleMs: intVar(env, "JWKS_MAX_STALE_MS", 600_000, 0, 86_400_000),
   };
-  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks };
+  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks, rolesClaim };
 }
 
 function isLoopback(hostname: string): boolean {

@@ -7,6 +7,8 @@ export type ErrorKind =
   | "invalid-argument"
   | "failed-precondition"
   | "unauthenticated"
+  | "permission-denied"
+  | "not-found"
   | "aborted"
   | "resource-exhausted"
   | "unavailable"
@@ -46,6 +48,14 @@ export const errors = {
   authHeaderMissing: () => new ServiceError("unauthenticated", undefined, "auth header missing"),
   invalidAuthHeader: () => new ServiceError("unauthenticated", "AUTH-toLo1", "invalid auth header"),
   tokenInvalid: () => new ServiceError("unauthenticated", "AUTH-7fs1e", "Token is invalid"),
+  /** Our own: an external issuer's key set cannot be had, so no token can be checked. */
+  issuerKeysUnavailable: () => new ServiceError("unavailable", "AUTH-JWKS1", "The token issuer's keys cannot be fetched"),
+  /** ZITADEL's: the token grants nothing on what was asked for (another organisation's settings). */
+  permissionDenied: () => new ServiceError("permission-denied", "AUTH-5mWD2", "No matching permissions found"),
+  /** Our own: a policy read for a token whose user is unknown or removed. */
+  userNotFound: () => new ServiceError("not-found", "PWSVC-USR01", "User not found"),
+  /** Our own: settings asked for an organisation that does not exist (by a caller allowed to read it). */
+  orgNotFound: () => new ServiceError("not-found", "PWSVC-ORG01", "Organisation not found"),
   passwordNotFound: () => new ServiceError("failed-precondition", "COMMAND-G8dh3", "Password not found"),
   notInitialised: () => new ServiceError("failed-precondition", "COMMAND-M9dse", "User is not yet initialized"),
   locked: (failedAttempts: number) =>
@@ -86,6 +96,18 @@ export const errors = {
       "resource-exhausted",
       "PWSVC-BUSY3",
       "Another password check for this user is under way or too recent; try again later",
+      undefined,
+      retryAfterSeconds,
+    ),
+  /** Our own: the service's bcrypt work would wait past its budget; refused at the door. */
+  atCapacity: (retryAfterSeconds: number) =>
+    new ServiceError("resource-exhausted", "PWSVC-BUSY1", "The service is at capacity; try again shortly", undefined, retryAfterSeconds),
+  /** Our own: ValidateMyNewPassword was called more often than one user may. */
+  validationRateLimited: (retryAfterSeconds: number) =>
+    new ServiceError(
+      "resource-exhausted",
+      "PWSVC-RATE1",
+      "Too many password checks for this user; try again later",
       undefined,
       retryAfterSeconds,
     ),

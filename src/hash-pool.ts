@@ -1,4 +1,4 @@
-import { errors, ServiceError } from "./errors.js";
+import { errors } from "./errors.js";
 import type { HashWork, PasswordHasher } from "./change-password.js";
 
 /** The raw bcrypt operations, each already off the event loop. */
@@ -54,7 +54,7 @@ export class HashPool implements PasswordHasher {
 
   /** Throws if a request admitted now would wait longer than the budget. */
   refuseIfBusy(): void {
-    if (this.estimatedWaitMs() > this.budgetMs) throw busy(this.retryAfterSeconds());
+    if (this.estimatedWaitMs() > this.budgetMs) throw errors.atCapacity(this.retryAfterSeconds());
   }
 
   /**
@@ -156,14 +156,4 @@ export class UserAdmission {
       else this.inFlight.set(userId, now);
     };
   }
-}
-
-function busy(retryAfterSeconds: number): ServiceError {
-  return new ServiceError(
-    "resource-exhausted",
-    "PWSVC-BUSY1",
-    "The service is at capacity; try again shortly",
-    undefined,
-    retryAfterSeconds,
-  );
 }

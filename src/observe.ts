@@ -2,7 +2,7 @@ import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import { REST_PATH } from "./api/rest.js";
+import { REST_RPCS } from "./api/rest.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
 import type { Metrics } from "./metrics.js";
 import { attachRequestInfo, type Protocol, type RequestInfo, requestInfoKey, requestInfo } from "./request-info.js";
@@ -27,8 +27,9 @@ export function observeRequests(handler: NodeHandler, observed: Observed): NodeH
   return (req, res) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "").split("?")[0];
-    const protocol = protocolOf(req, path);
-    const info: RequestInfo = { id: requestId(req.headers["x-request-id"]), protocol, rpc: rpcOf(path, protocol, observed) };
+    const restRpc = REST_RPCS.get(path);
+    const protocol = restRpc ? "rest" : protocolOf(req);
+    const info: RequestInfo = { id: requestId(req.headers["x-request-id"]), protocol, rpc: restRpc ?? rpcOf(path, protocol, observed) };
     attachRequestInfo(req, info);
     res.setHeader("x-request-id", info.id);
     const grpcStatus = captureGrpcStatus(res);
@@ -101,8 +102,7 @@ function requestId(given: string | string[] | undefined): string {
   return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function protocolOf(req: NodeRequest, path: string): Protocol {
-  if (path === REST_PATH) return "rest";
+function protocolOf(req: NodeRequest): Protocol {
   const type = String(req.headers["content-type"] ?? "").toLowerCase();
   if (type.startsWith("application/grpc-web-text")) return "grpc-web-text";
   if (type.startsWith("application/grpc-web")) return "grpc-web";
@@ -114,7 +114,6 @@ function protocolOf(req: NodeRequest, path: string): Protocol {
 }
 
 function rpcOf(path: string, protocol: Protocol, observed: Observed): string {
-  if (protocol === "rest") return "zitadel.auth.v1.AuthService/UpdateMyPassword";
   if (observed.rpcPaths.has(path)) return path.slice(1);
   if (protocol === "http" && observed.httpPaths.has(path)) return path;
   return "unknown";

@@ -1,12 +1,37 @@
-import { REST_PATH } from "./api/rest.js";
+import { LOCKOUT_SETTINGS_PATH, PASSWORD_SETTINGS_PATH, POLICY_PATH, REST_PATH } from "./api/rest.js";
 
 const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: { $ref: "#/components/schemas/Status" } } },
 });
 
+const json = (description: string, ref: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } },
+});
+
+/** The answers every read route may give besides its own 200. */
+const readErrors = {
+  "400": errorResponse("A bad query parameter (code 3), or the user's state refuses it (code 9)."),
+  "401": {
+    ...errorResponse("No, a malformed or an invalid bearer token (code 16)."),
+    headers: { "WWW-Authenticate": { schema: { type: "string" }, description: "The Bearer challenge." } },
+  },
+  "403": errorResponse("The token grants no reading of that organisation's settings (code 7, AUTH-5mWD2)."),
+  "404": errorResponse("The token's user is unknown (PWSVC-USR01), or the organisation asked for does not exist (PWSVC-ORG01); code 5."),
+  "405": errorResponse("A method other than GET."),
+  "500": errorResponse("An internal error (code 13)."),
+  "503": errorResponse("The database or the token issuer's keys cannot be reached (code 14)."),
+};
+
+/** The v2 settings reads' `ctx`, as grpc-gateway takes it from the query string. */
+const ctxParameters = [
+  { name: "ctx.orgId", in: "query", schema: { type: "string" }, description: "An organisation; another than the caller's needs the password-service:admin role for it." },
+  { name: "ctx.instance", in: "query", schema: { type: "boolean" }, description: "The instance's defaults. Without either: the caller's organisation." },
+];
+
 /**
- * OpenAPI 3.1 for the REST route, as ZITADEL's grpc-gateway serves it, and
+ * OpenAPI 3.1 for the REST routes, as ZITADEL's grpc-gateway serves them, and
  * the probes. Served at `/openapi.json`; the tests check it with an OpenAPI
  * validator and check the REST route's real answers against it.
  */
@@ -17,7 +42,8 @@ export const OPENAPI_DOCUMENT = {
     version: "1.0.0",
     description:
       "A drop-in for ZITADEL's Auth API v1 Change Password endpoint. The same change is served over gRPC, " +
-      "gRPC-Web and Connect as zitadel.auth.v1.AuthService/UpdateMyPassword; gRPC reflection describes those.",
+      "gRPC-Web and Connect as zitadel.auth.v1.AuthService/UpdateMyPassword, beside the policy reads " +
+      "(GetMyPasswordComplexityPolicy, Settings v2) and our own passwordservice.v1.PasswordService; gRPC reflection describes those.",
   },
   paths: {
     [REST_PATH]: {
@@ -53,6 +79,36 @@ export const OPENAPI_DOCUMENT = {
           "500": errorResponse("An internal error (code 13)."),
           "503": errorResponse("The database or the token issuer's keys cannot be reached (code 14)."),
         },
+      },
+    },
+    [POLICY_PATH]: {
+      get: {
+        operationId: "GetMyPasswordComplexityPolicy",
+        summary: "The password complexity policy of my organisation",
+        description: "is_default is true when the organisation inherits the instance's policy. Under the nist profile the has* fields are false and minLength counts code points.",
+        tags: ["AuthService"],
+        security: [{ bearerAuth: [] }],
+        responses: { "200": json("The policy.", "GetMyPasswordComplexityPolicyResponse"), ...readErrors },
+      },
+    },
+    [PASSWORD_SETTINGS_PATH]: {
+      get: {
+        operationId: "GetPasswordComplexitySettings",
+        summary: "The password complexity settings of an organisation or the instance",
+        tags: ["SettingsService"],
+        security: [{ bearerAuth: [] }],
+        parameters: ctxParameters,
+        responses: { "200": json("The settings.", "GetPasswordComplexitySettingsResponse"), ...readErrors },
+      },
+    },
+    [LOCKOUT_SETTINGS_PATH]: {
+      get: {
+        operationId: "GetLockoutSettings",
+        summary: "The lockout settings of an organisation or the instance",
+        tags: ["SettingsService"],
+        security: [{ bearerAuth: [] }],
+        parameters: ctxParameters,
+        responses: { "200": json("The settings.", "GetLockoutSettingsResponse"), ...readErrors },
       },
     },
     "/healthz": {
@@ -106,6 +162,81 @@ export const OPENAPI_DOCUMENT = {
         required: ["sequence", "changeDate", "resourceOwner"],
         additionalProperties: false,
       },
+      GetMyPasswordComplexityPolicyResponse: {
+        type: "object",
+        properties: {
+          policy: {
+            type: "object",
+            properties: {
+              details: { $ref: "#/components/schemas/PolicyDetails" },
+              minLength: { $ref: "#/components/schemas/Uint64" },
+              hasUppercase: { type: "boolean" },
+              hasLowercase: { type: "boolean" },
+              hasNumber: { type: "boolean" },
+              hasSymbol: { type: "boolean" },
+              isDefault: { type: "boolean" },
+            },
+            required: ["details", "minLength"],
+            additionalProperties: false,
+          },
+        },
+        required: ["policy"],
+        additionalProperties: false,
+      },
+      GetPasswordComplexitySettingsResponse: {
+        type: "object",
+        properties: {
+          details: { $ref: "#/components/schemas/PolicyDetails" },
+          settings: {
+            type: "object",
+            properties: {
+              minLength: { $ref: "#/components/schemas/Uint64" },
+              requiresUppercase: { type: "boolean" },
+              requiresLowercase: { type: "boolean" },
+              requiresNumber: { type: "boolean" },
+              requiresSymbol: { type: "boolean" },
+              resourceOwnerType: { $ref: "#/components/schemas/ResourceOwnerType" },
+            },
+            required: ["minLength", "resourceOwnerType"],
+            additionalProperties: false,
+          },
+        },
+        required: ["details", "settings"],
+        additionalProperties: false,
+      },
+      GetLockoutSettingsResponse: {
+        type: "object",
+        properties: {
+          details: { $ref: "#/components/schemas/PolicyDetails" },
+          settings: {
+            type: "object",
+            description: "maxPasswordAttempts is left out when it is 0 (never lock), as proto3 JSON leaves out defaults.",
+            properties: {
+              maxPasswordAttempts: { $ref: "#/components/schemas/Uint64" },
+              resourceOwnerType: { $ref: "#/components/schemas/ResourceOwnerType" },
+              maxOtpAttempts: { $ref: "#/components/schemas/Uint64" },
+            },
+            required: ["resourceOwnerType"],
+            additionalProperties: false,
+          },
+        },
+        required: ["details", "settings"],
+        additionalProperties: false,
+      },
+      PolicyDetails: {
+        type: "object",
+        description:
+          "The policy's sequence (how many times it was set), when it was set, and its organisation. All left out for ZITADEL's built-in defaults; resourceOwner is left out for the instance's, which has no ID here.",
+        properties: {
+          sequence: { $ref: "#/components/schemas/Uint64" },
+          creationDate: { type: "string", format: "date-time" },
+          changeDate: { type: "string", format: "date-time" },
+          resourceOwner: { type: "string" },
+        },
+        additionalProperties: false,
+      },
+      Uint64: { type: "string", pattern: "^[0-9]+$", description: "uint64 as a string (proto3 JSON)." },
+      ResourceOwnerType: { type: "string", enum: ["RESOURCE_OWNER_TYPE_INSTANCE", "RESOURCE_OWNER_TYPE_ORG"] },
       Status: {
         type: "object",
         description: "A google.rpc.Status: the gRPC code, `<message> (<id>)`, and ZITADEL's error detail.",

@@ -1,3 +1,5 @@
+import { blocklistViolations } from "./blocklist.js";
+import type { BreachedPasswords } from "./breached.js";
 import { errors, type ServiceError } from "./errors.js";
 import { BCRYPT_MAX_BYTES } from "./hashing.js";
 
@@ -78,23 +80,52 @@ export function passwordLength(password: string, profile: Profile): number {
 }
 
 /**
- * The first rule the (already normalised) password breaks, in ZITADEL's
- * order, or undefined. Under nist the length is checked at both ends: at most
- * 64 code points, and at most the 72 bytes bcrypt reads after normalisation
- * (which may lengthen it), refused rather than cut.
+ * Every rule the (already normalised) password breaks, in ZITADEL's order.
+ * Under nist the length is checked at both ends: at most 64 code points, and
+ * at most the 72 bytes bcrypt reads after normalisation (which may lengthen
+ * it), refused rather than cut.
  */
-export function checkComplexity(password: string, policy: ComplexityPolicy, profile: Profile = "zitadel"): ServiceError | undefined {
+export function complexityViolations(password: string, policy: ComplexityPolicy, profile: Profile = "zitadel"): ServiceError[] {
+  const found: ServiceError[] = [];
   if (profile === "nist") {
     if ([...password].length > NIST_MAX_CODE_POINTS || Buffer.byteLength(password, "utf8") > BCRYPT_MAX_BYTES) {
-      return errors.tooLong();
+      found.push(errors.tooLong());
     }
   }
-  if (passwordLength(password, profile) < policy.minLength) return errors.tooShort();
-  if (policy.hasLowercase && !/[a-z]/.test(password)) return errors.noLowercase();
-  if (policy.hasUppercase && !/[A-Z]/.test(password)) return errors.noUppercase();
-  if (policy.hasNumber && !/[0-9]/.test(password)) return errors.noNumber();
-  if (policy.hasSymbol && !/[^A-Za-z0-9]/.test(password)) return errors.noSymbol();
-  return undefined;
+  if (passwordLength(password, profile) < policy.minLength) found.push(errors.tooShort());
+  if (policy.hasLowercase && !/[a-z]/.test(password)) found.push(errors.noLowercase());
+  if (policy.hasUppercase && !/[A-Z]/.test(password)) found.push(errors.noUppercase());
+  if (policy.hasNumber && !/[0-9]/.test(password)) found.push(errors.noNumber());
+  if (policy.hasSymbol && !/[^A-Za-z0-9]/.test(password)) found.push(errors.noSymbol());
+  return found;
+}
+
+/**
+ * Every rule a new password breaks that needs neither the old password nor
+ * a hash, in the order a change reports them: a NUL character, length and
+ * character classes, then the blocklist with the user's context words. The
+ * password is the form that would be hashed (see passwordToStore).
+ */
+export function newPasswordViolations(password: string, policy: PasswordPolicy, contextWords: string[]): ServiceError[] {
+  return [
+    ...(password.includes("\0") ? [errors.nulCharacter()] : []),
+    ...complexityViolations(password, policy.complexity, policy.profile),
+    ...(policy.blocklist ? blocklistViolations(password, contextWords) : []),
+  ];
+}
+
+/**
+ * The breached check's refusal of a password, if the policy asks for the
+ * check: found in a breach, or (failing closed) the check could not answer.
+ */
+export async function breachedRefusal(breached: BreachedPasswords, password: string, policy: PasswordPolicy): Promise<ServiceError | undefined> {
+  if (policy.breachedCheck === "off") return undefined;
+  try {
+    return (await breached.isBreached(password)) ? errors.breached() : undefined;
+  } catch {
+    // Failing open, a check that cannot answer refuses nothing.
+    return policy.breachedCheck === "fail-closed" ? errors.breachedCheckUnavailable() : undefined;
+  }
 }
 
 /** Where a policy's values are out of range: a message for the administrator, or undefined. */
@@ -114,9 +145,20 @@ export function policyProblem(policy: PasswordPolicy): string | undefined {
   return undefined;
 }
 
-/** Where the use case gets the policy of a user's organisation (the instance default if it has none). */
+/** A policy as it applies to an organisation, and where it comes from. */
+export interface EffectivePolicy {
+  policy: PasswordPolicy;
+  /** "org": the organisation's own; "instance": the instance default it inherits (stored, or ZITADEL's defaults). */
+  source: "org" | "instance";
+  /** How many times the policy in force was set: 0 for ZITADEL's defaults, never set. */
+  sequence: number;
+  /** When it was last set; undefined for ZITADEL's defaults. */
+  changedAt?: Date;
+}
+
+/** Where the use cases get the policy of a user's organisation (the instance default if it has none). */
 export interface PolicySource {
-  forOrg(orgId: string): Promise<PasswordPolicy>;
+  forOrg(orgId: string): Promise<EffectivePolicy>;
 }
 
 /**
@@ -125,7 +167,7 @@ export interface PolicySource {
  * process. 0 reads the database on every request.
  */
 export class CachedPolicies implements PolicySource {
-  private readonly cache = new Map<string, { policy: PasswordPolicy; until: number }>();
+  private readonly cache = new Map<string, { policy: EffectivePolicy; until: number }>();
 
   constructor(
     private readonly source: PolicySource,
@@ -133,7 +175,7 @@ export class CachedPolicies implements PolicySource {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async forOrg(orgId: string): Promise<PasswordPolicy> {
+  async forOrg(orgId: string): Promise<EffectivePolicy> {
     const hit = this.cache.get(orgId);
     if (hit && hit.until > this.now()) return hit.policy;
     const policy = await this.source.forOrg(orgId);

@@ -9,9 +9,11 @@ import { ServerReflection as ReflectionV1 } from "../gen/grpc/reflection/v1/refl
 import { ServerReflection as ReflectionV1alpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../gen/zitadel/auth_pb.js";
+import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
 import { connectRoutes, requestContextValues } from "./api/connect-routes.js";
-import { REST_PATH, restHandler } from "./api/rest.js";
+import type { PolicyEndpoint } from "./api/policy-endpoint.js";
+import { restRoutes } from "./api/rest.js";
 import { withWireCheck } from "./api/wire-check.js";
 import { type Config, ConfigError, type ConnectionLimits } from "./config.js";
 import { withCors } from "./cors.js";
@@ -27,6 +29,7 @@ import type { WebPage } from "./web/page.js";
 
 export interface HandlerDeps {
   endpoint: ChangeEndpoint;
+  policies: PolicyEndpoint;
   health: Health;
   /** The change-password page; undefined when WEB_UI is off. */
   page?: WebPage;
@@ -36,18 +39,18 @@ export interface HandlerDeps {
 }
 
 /** Every service on the RPC protocols; reflection describes them all, and itself. */
-const HOSTED = [AuthService, PasswordService, HealthService];
+const HOSTED = [AuthService, SettingsService, PasswordService, HealthService];
 
 /**
  * Every protocol's route on one request handler, inside the layers every
  * request passes: its log line and metrics, CORS, and gRPC-Web's text mode.
  */
 export function createHandler(deps: HandlerDeps): Handler {
-  const rest = restHandler(deps.endpoint, deps.config.maxBodyBytes);
+  const rest = restRoutes(deps.endpoint, deps.policies, deps.config.maxBodyBytes);
   const reflection = reflectionRoutes(HOSTED);
   const rpc = connectNodeAdapter({
     routes: (router) => {
-      connectRoutes(deps.endpoint)(router);
+      connectRoutes(deps.endpoint, deps.policies)(router);
       deps.health.routes(router);
       reflection(router);
     },
@@ -67,7 +70,8 @@ export function createHandler(deps: HandlerDeps): Handler {
   ]);
   const route: Handler = (req, res) => {
     const path = (req.url ?? "").split("?")[0];
-    if (path === REST_PATH) return void rest(req, res);
+    const restRoute = rest.get(path);
+    if (restRoute) return void restRoute(req, res);
     const page = pages.get(path);
     if (page && (req.method === "GET" || req.method === "HEAD")) return void page(res);
     if (isGrpc(req)) encodeGrpcMessageAsSpecified(res);

@@ -40,6 +40,42 @@ export interface Caller {
   expiresAt: number;
   /** SHA-256 (hex) of the token: names it without keeping it. */
   fingerprint: string;
+  /** Each role the token grants, with the organisations it is granted for. */
+  roles: RoleGrants;
+}
+
+/** Role → IDs of the organisations it is granted for, as ZITADEL's project roles claim lists them. */
+export type RoleGrants = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** The role that lets a caller read an organisation's settings besides its own. */
+export const ADMIN_ROLE = "password-service:admin";
+
+/** Whether the token grants `role` for the organisation. */
+export function hasRole(caller: Pick<Caller, "roles">, role: string, orgId: string): boolean {
+  return caller.roles.get(role)?.has(orgId) ?? false;
+}
+
+/**
+ * Reads ZITADEL's shape of a roles claim, `{ "role": { "orgId": "org domain" } }`.
+ * Anything else grants nothing: a malformed claim is no reason to refuse the
+ * token, which names its user whatever its roles.
+ */
+function rolesOf(claim: unknown): RoleGrants {
+  const grants = new Map<string, Set<string>>();
+  if (!isObject(claim)) return grants;
+  for (const [role, orgs] of Object.entries(claim)) {
+    if (isObject(orgs)) grants.set(role, new Set(Object.keys(orgs)));
+  }
+  return grants;
+}
+
+/** The grants as `issue` takes them, so that a token issued in place of another keeps its roles. */
+export function rolesRecord(grants: RoleGrants): Record<string, string[]> {
+  return Object.fromEntries([...grants].map(([role, orgs]) => [role, [...orgs]]));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function tokenFingerprint(token: string): string {
@@ -51,6 +87,7 @@ export class Authenticator {
   constructor(
     private readonly key: CryptoKey | JWTVerifyGetKey,
     private readonly options: { issuer: string; audience: string; algorithms: string[] },
+    private readonly rolesClaim: string,
   ) {}
 
   async authenticate(header: string | null | undefined): Promise<Caller> {
@@ -69,11 +106,17 @@ export class Authenticator {
       // jose checks iat only against a maximum age. One from the future would
       // outlive every revocation cutoff set before that time.
       if (payload.iat! > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw errors.tokenInvalid();
-      return { userId: payload.sub, issuedAt: payload.iat!, expiresAt: payload.exp!, fingerprint: tokenFingerprint(match[1]) };
+      return {
+        userId: payload.sub,
+        issuedAt: payload.iat!,
+        expiresAt: payload.exp!,
+        fingerprint: tokenFingerprint(match[1]),
+        roles: rolesOf(payload[this.rolesClaim]),
+      };
     } catch (err) {
       if (err instanceof ServiceError) throw err;
       if (err instanceof KeysUnavailable) {
-        throw new ServiceError("unavailable", "AUTH-JWKS1", "The token issuer's keys cannot be fetched");
+        throw errors.issuerKeysUnavailable();
       }
       throw errors.tokenInvalid();
     }
@@ -184,12 +227,13 @@ export class TokenIssuer {
     private readonly kid: string,
     private readonly issuer: string,
     private readonly audience: string,
+    private readonly rolesClaim: string,
   ) {}
 
-  /** `ttl` in jose's form: "15m", "1h", "30s". */
-  issue(userId: string, ttl: string): Promise<string> {
+  /** `ttl` in jose's form: "15m", "1h", "30s". `roles`: role → organisation IDs it is granted for. */
+  issue(userId: string, ttl: string, roles: Record<string, string[]> = {}): Promise<string> {
     const now = Date.now();
-    return this.issueAt(userId, now, now / 1000 + secondsOf(ttl));
+    return this.issueAt(userId, now, now / 1000 + secondsOf(ttl), roles);
   }
 
   /**
@@ -197,8 +241,9 @@ export class TokenIssuer {
    * allows it), so that revocation can tell a token from just after a
    * password change from one just before it in the same second.
    */
-  issueAt(userId: string, issuedAtMs: number, expiresAtSeconds: number): Promise<string> {
-    return new SignJWT({})
+  issueAt(userId: string, issuedAtMs: number, expiresAtSeconds: number, roles: Record<string, string[]> = {}): Promise<string> {
+    const claims = Object.keys(roles).length === 0 ? {} : { [this.rolesClaim]: zitadelRoles(roles) };
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: SELF_ALG, kid: this.kid, typ: "JWT" })
       .setSubject(userId)
       .setIssuer(this.issuer)
@@ -208,6 +253,11 @@ export class TokenIssuer {
       .setJti(randomUUID())
       .sign(this.privateKey);
   }
+}
+
+/** ZITADEL's shape: each organisation ID maps to its domain, which nothing here reads. */
+function zitadelRoles(roles: Record<string, string[]>): Record<string, Record<string, string>> {
+  return Object.fromEntries(Object.entries(roles).map(([role, orgs]) => [role, Object.fromEntries(orgs.map((org) => [org, ""]))]));
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -251,11 +301,11 @@ export async function createAuthenticator(
   const { issuer, audience } = auth;
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
-    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS });
+    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth.rolesClaim);
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;
-  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] });
+  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth.rolesClaim);
 }
 
 export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Promise<TokenIssuer> {
@@ -264,5 +314,5 @@ export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Pro
   }
   const stored = await loadOrCreateSigningKey(keys);
   const privateKey = (await importJWK(stored.privateJwk, SELF_ALG)) as CryptoKey;
-  return new TokenIssuer(privateKey, stored.kid, auth.issuer, auth.audience);
+  return new TokenIssuer(privateKey, stored.kid, auth.issuer, auth.audience, auth.rolesClaim);
 }

@@ -306,6 +306,21 @@ describe("authentication with an external issuer's JWKS", () => {
     await assert.rejects(service.token("1"), /tokens are issued by JWKS_URL's provider/);
   });
 
+  it("reads another organisation's settings only with password-service:admin for it in ZITADEL's roles claim", async () => {
+    const [me, other] = await Promise.all([createUser(service, "Initial-Passw0rd!"), createUser(service, "Initial-Passw0rd!")]);
+    const claim = "urn:zitadel:iam:org:project:roles";
+    const read = async (roles: unknown) => {
+      const jwt = await token(keys.ES256, me.userId, roles === undefined ? {} : { [claim]: roles });
+      const res = await fetch(`${service.url}/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`, { headers: { authorization: bearer(jwt) } });
+      return res.status;
+    };
+    assert.equal(await read({ "password-service:admin": { [other.resourceOwner]: "other.example" } }), 200);
+    assert.equal(await read(undefined), 403, "no roles");
+    assert.equal(await read({ "password-service:admin": { [me.resourceOwner]: "me.example" } }), 403, "the role for its own organisation only");
+    assert.equal(await read({ admin: { [other.resourceOwner]: "other.example" } }), 403, "another project's role");
+    assert.equal(await read(["password-service:admin"]), 403, "a claim of another shape grants nothing");
+  });
+
   it("changes passwords with RS256, ES256 and EdDSA tokens from the JWKS", async () => {
     const algs = ["RS256", "ES256", "EdDSA"] as const;
     const users = await Promise.all(algs.map(() => createUser(service, "Initial-Passw0rd!")));

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { checkBlocklist } from "../src/blocklist.js";
+import { blocklistViolations } from "../src/blocklist.js";
 import { bearer, PROTOCOLS } from "./support/clients.js";
 import { assertRefusal, createNamedUser, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
 import { Service } from "./support/service.js";
+
+const checkBlocklist = (password: string, words: string[]) => blocklistViolations(password, words)[0];
 
 const TOO_COMMON: [number, string, string] = [3, "PWSVC-BLK01", "Password is too common"];
 const CONTEXT: [number, string, string] = [3, "PWSVC-BLK02", "Password must not contain the username or organisation name"];
@@ -16,6 +18,7 @@ describe("the blocklist rules", () => {
     assert.equal(checkBlocklist("xX-Marguerite-Xx-2", ["marguerite"])?.id, "PWSVC-BLK02");
     assert.equal(checkBlocklist("Acme-Widgets-1!", ["ACME"])?.id, "PWSVC-BLK02");
     assert.equal(checkBlocklist("Al-the-way-home-1", ["al"]), undefined, "words under 3 code points are no context words");
+    assert.deepEqual(blocklistViolations("superman", ["super"]).map((e) => e.id), ["PWSVC-BLK01", "PWSVC-BLK02"], "both refusals, common first");
   });
 });
 

@@ -56,13 +56,23 @@ describe("the web page and gRPC-Web clients in Chromium", { skip }, () => {
     await page.goto(`${pageService.url}/?api=${encodeURIComponent("http://127.0.0.2:9")}`);
     await page.selectOption("#api", api.url);
   });
+  /** A user's username, as GetMyPasswordPolicy tells it. */
+  async function usernameOf(of: TestUser): Promise<string> {
+    const res = await fetch(`${api.url}/passwordservice.v1.PasswordService/GetMyPasswordPolicy`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${of.token}` },
+      body: "{}",
+    });
+    return ((await res.json()) as { username: string }).username;
+  }
+
   after(async () => {
     await context?.close();
     await Promise.all([pageService?.stop(), api?.stop()]);
   });
 
-  async function submit(oldPassword: string, newPassword: string, kind: "ok" | "error", shot: string): Promise<string> {
-    await page.fill("#token", user.token);
+  async function submit(oldPassword: string, newPassword: string, kind: "ok" | "error", shot: string, as = user): Promise<string> {
+    await page.fill("#token", as.token);
     await page.fill("#old-password", oldPassword);
     await page.fill("#new-password", newPassword);
     await page.evaluate(() => (document.getElementById("result")!.className = ""));
@@ -105,7 +115,7 @@ describe("the web page and gRPC-Web clients in Chromium", { skip }, () => {
 
   it("explains a policy refusal in plain words", async () => {
     const text = await submit("Second-Passw0rd!", "short", "error", "2-policy-error.png");
-    assert.match(text, /The new password is too short\.\s+It needs at least 8 characters\./);
+    assert.match(text, /The new password is too short\.\s+It needs at least 8 bytes\./);
   });
 
   it("explains a wrong old password with the failed attempts", async () => {
@@ -117,6 +127,90 @@ describe("the web page and gRPC-Web clients in Chromium", { skip }, () => {
     await cliOk(["user", "lock", "--user", user.userId], api.env);
     const text = await submit("Second-Passw0rd!", "Third-Passw0rd!", "error", "4-locked.png");
     assert.match(text, /Your account is locked.*\s+It was locked after 1 failed attempt: no attempts are left\./);
+  });
+
+  /** The rules as the page lists them, each with its mark ("met", "unmet" or ""). */
+  async function rules(): Promise<[string, string][]> {
+    return page.locator("#rules li").evaluateAll((items) => items.map((li) => [li.textContent ?? "", li.className] as [string, string]));
+  }
+
+  /**
+   * Waits until the listed rules satisfy `check`, as the page reads and
+   * validates in the background. Polled from here: the page's CSP forbids the
+   * eval that waitForFunction needs for a predicate passed in as text.
+   */
+  async function rulesUntil(check: (r: [string, string][]) => boolean, what: string): Promise<[string, string][]> {
+    const deadline = Date.now() + 10_000;
+    let seen = await rules();
+    while (!check(seen) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await rules();
+    }
+    assert.ok(check(seen), `${what}: the rules stayed ${JSON.stringify(seen)}`);
+    return seen;
+  }
+
+  it("lists the signed-in user's rules, read from the service, and marks them live as the user types", async () => {
+    const typist = await api.createUser("Typist-Passw0rd-1!");
+    await page.fill("#token", typist.token);
+    await rulesUntil((r) => r.some(([t]) => t.startsWith("From 8 to 72 bytes")), "the zitadel profile's rules");
+    assert.equal(await page.inputValue("#username"), await usernameOf(typist), "the hidden username field Chromium asks for");
+    await page.fill("#new-password", "abc");
+    const marked = await rulesUntil((r) => r.some(([, c]) => c === "unmet"), "marks after typing");
+    assert.deepEqual(marked, [
+      ["From 8 to 72 bytes long", "unmet"],
+      ["A lower-case letter (a to z)", "met"],
+      ["An upper-case letter (A to Z)", "unmet"],
+      ["A digit (0 to 9)", "unmet"],
+      ["A symbol, such as ! # or -", "unmet"],
+    ]);
+    await page.fill("#new-password", "Much-Better-Passw0rd!");
+    await rulesUntil((r) => r.every(([, c]) => c === "met"), "every rule met");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "6-rules-zitadel.png"), fullPage: true });
+    assert.equal((await api.userRow(typist.userId)).sequence, 1, "typing changed nothing");
+  });
+
+  it("under an organisation's nist policy says nothing of character classes, and shows a policy change without a restart", async () => {
+    const nist = await api.createUser("Nist-Passw0rd-1!");
+    await cliOk(["policy", "set", "--org", nist.resourceOwner, "--profile", "nist", "--history-count", "3"], api.env);
+    await page.fill("#new-password", "");
+    await page.fill("#token", nist.token);
+    const listed = await rulesUntil((r) => r.some(([t]) => t.startsWith("From 15 to 64 characters")), "the nist profile's rules");
+    assert.ok(!listed.some(([t]) => /lower-case|upper-case|digit|symbol/.test(t)), JSON.stringify(listed));
+    assert.ok(listed.some(([t]) => t.startsWith("Not a common password")));
+    assert.ok(listed.some(([t]) => t === "Not one of your last 3 passwords (checked when you submit)"));
+    await page.fill("#new-password", "password");
+    await rulesUntil((r) => r.some(([t, c]) => t === "Not a common password" && c === "unmet"), "a common password");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "7-rules-nist.png"), fullPage: true });
+
+    await cliOk(["policy", "set", "--org", nist.resourceOwner, "--min-length", "20"], api.env);
+    // The page reads the policy again when the field is entered again; the service's cache holds it 2 s at most.
+    const deadline = Date.now() + 8000;
+    while (!(await rules()).some(([t]) => t.startsWith("From 20 to 64")) && Date.now() < deadline) {
+      await page.focus("#old-password");
+      await page.focus("#new-password");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok((await rules()).some(([t]) => t.startsWith("From 20 to 64 characters")), JSON.stringify(await rules()));
+  });
+
+  it("explains each class of refusal in plain words", async () => {
+    const refused = await api.createUser("Refused-Passw0rd-1!");
+    await cliOk(["policy", "set", "--org", refused.resourceOwner, "--profile", "nist", "--history-count", "2"], api.env);
+    const cases: [string, string, RegExp][] = [
+      ["Refused-Passw0rd-1!", "Refused-Passw0rd-1!", /same as your current one/],
+      ["Refused-Passw0rd-1!", "short-one", /too short\.\s+It needs at least 15 characters\./],
+      ["Refused-Passw0rd-1!", "passwordpassword", /one of the most common passwords/],
+      ["Refused-Passw0rd-1!", `${await usernameOf(refused)}-is-my-name`, /contains your username/],
+    ];
+    for (const [i, [oldPassword, newPassword, expected]] of cases.entries()) {
+      assert.match(await submit(oldPassword, newPassword, "error", `8-refusal-${i}.png`, refused), expected);
+    }
+    assert.match(await submit("Refused-Passw0rd-1!", "A-long-second-password", "ok", "8-refusal-ok.png", refused), /has been changed/);
+    const history = await submit("A-long-second-password", "Refused-Passw0rd-1!", "error", "8-refusal-history.png", refused);
+    assert.match(history, /You have used this password recently\.\s+It must differ from your last 2 passwords\./);
+    const badToken = await submit("A-long-second-password", "A-long-third-password", "error", "8-refusal-token.png", { ...refused, token: "not-a-token" });
+    assert.match(badToken, /token was not accepted/);
   });
 
   it("changes a password with Google's grpc-web runtime in text and in binary mode", async () => {

@@ -9,6 +9,9 @@ describe("configuration of revocation, policies and the breached check", () => {
     assert.equal(config.policyCacheMs, 2000);
     assert.equal(config.breached.url.href, "https://api.pwnedpasswords.com/");
     assert.equal(config.breached.timeoutMs, 2000);
+    assert.deepEqual(config.validateRate, { perMinute: 60, burst: 20 });
+    assert.equal(config.auth.rolesClaim, "urn:zitadel:iam:org:project:roles");
+    assert.equal(loadConfig({ JWT_ROLES_CLAIM: "roles" }).config.auth.rolesClaim, "roles");
   });
 
   it("refuses bad values with one clear message", () => {
@@ -18,6 +21,8 @@ describe("configuration of revocation, policies and the breached check", () => {
       [{ BREACHED_API_URL: "ftp://example.com" }, /BREACHED_API_URL must be an http\(s\) URL/],
       [{ BREACHED_TIMEOUT_MS: "50" }, /BREACHED_TIMEOUT_MS must be a whole number from 100 to 10000/],
       [{ POLICY_CACHE_MS: "-1" }, /POLICY_CACHE_MS must be a whole number from 0 to 10000/],
+      [{ VALIDATE_BURST: "0" }, /VALIDATE_BURST must be a whole number from 1 to 100000/],
+      [{ VALIDATE_RATE_PER_MINUTE: "fast" }, /VALIDATE_RATE_PER_MINUTE must be a whole number from 1 to 100000/],
     ];
     for (const [env, message] of bad) assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message));
   });

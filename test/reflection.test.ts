@@ -15,7 +15,12 @@ const METHODS = [
   "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
   "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
   "passwordservice.v1.PasswordService/ChangeMyPassword",
+  "passwordservice.v1.PasswordService/GetMyPasswordPolicy",
+  "passwordservice.v1.PasswordService/ValidateMyNewPassword",
+  "zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy",
   "zitadel.auth.v1.AuthService/UpdateMyPassword",
+  "zitadel.settings.v2.SettingsService/GetLockoutSettings",
+  "zitadel.settings.v2.SettingsService/GetPasswordComplexitySettings",
 ];
 
 describe("server reflection", () => {
@@ -67,7 +72,7 @@ describe("server reflection", () => {
 
     assert.equal(answers[0].case, "fileDescriptorResponse");
     const files = answers[0].value!.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b as Uint8Array).name);
-    assert.deepEqual(files.sort(), ["google/protobuf/timestamp.proto", "zitadel/auth.proto", "zitadel/object.proto"]);
+    assert.deepEqual(files.sort(), ["google/protobuf/timestamp.proto", "zitadel/auth.proto", "zitadel/object.proto", "zitadel/policy.proto"]);
     // A file already sent on the stream is sent again only when asked for itself.
     assert.equal(answers[1].case, "fileDescriptorResponse");
     assert.deepEqual(answers[1].value!.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b as Uint8Array).name), ["zitadel/auth.proto"]);

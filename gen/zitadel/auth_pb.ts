@@ -6,13 +6,15 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { ObjectDetails } from "./object_pb.js";
 import { file_zitadel_object } from "./object_pb.js";
+import type { PasswordComplexityPolicy } from "./policy_pb.js";
+import { file_zitadel_policy } from "./policy_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file zitadel/auth.proto.
  */
 export const file_zitadel_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChJ6aXRhZGVsL2F1dGgucHJvdG8SD3ppdGFkZWwuYXV0aC52MSJFChdVcGRhdGVNeVBhc3N3b3JkUmVxdWVzdBIUCgxvbGRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIkYKGFVwZGF0ZU15UGFzc3dvcmRSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzMnYKC0F1dGhTZXJ2aWNlEmcKEFVwZGF0ZU15UGFzc3dvcmQSKC56aXRhZGVsLmF1dGgudjEuVXBkYXRlTXlQYXNzd29yZFJlcXVlc3QaKS56aXRhZGVsLmF1dGgudjEuVXBkYXRlTXlQYXNzd29yZFJlc3BvbnNlYgZwcm90bzM", [file_zitadel_object]);
+  fileDesc("ChJ6aXRhZGVsL2F1dGgucHJvdG8SD3ppdGFkZWwuYXV0aC52MSJFChdVcGRhdGVNeVBhc3N3b3JkUmVxdWVzdBIUCgxvbGRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIkYKGFVwZGF0ZU15UGFzc3dvcmRSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzIiYKJEdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5UmVxdWVzdCJkCiVHZXRNeVBhc3N3b3JkQ29tcGxleGl0eVBvbGljeVJlc3BvbnNlEjsKBnBvbGljeRgBIAEoCzIrLnppdGFkZWwucG9saWN5LnYxLlBhc3N3b3JkQ29tcGxleGl0eVBvbGljeTKHAgoLQXV0aFNlcnZpY2USZwoQVXBkYXRlTXlQYXNzd29yZBIoLnppdGFkZWwuYXV0aC52MS5VcGRhdGVNeVBhc3N3b3JkUmVxdWVzdBopLnppdGFkZWwuYXV0aC52MS5VcGRhdGVNeVBhc3N3b3JkUmVzcG9uc2USjgEKHUdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5EjUueml0YWRlbC5hdXRoLnYxLkdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5UmVxdWVzdBo2LnppdGFkZWwuYXV0aC52MS5HZXRNeVBhc3N3b3JkQ29tcGxleGl0eVBvbGljeVJlc3BvbnNlYgZwcm90bzM", [file_zitadel_object, file_zitadel_policy]);
 
 /**
  * @generated from message zitadel.auth.v1.UpdateMyPasswordRequest
@@ -54,6 +56,36 @@ export const UpdateMyPasswordResponseSchema: GenMessage<UpdateMyPasswordResponse
   messageDesc(file_zitadel_auth, 1);
 
 /**
+ * @generated from message zitadel.auth.v1.GetMyPasswordComplexityPolicyRequest
+ */
+export type GetMyPasswordComplexityPolicyRequest = Message<"zitadel.auth.v1.GetMyPasswordComplexityPolicyRequest"> & {
+};
+
+/**
+ * Describes the message zitadel.auth.v1.GetMyPasswordComplexityPolicyRequest.
+ * Use `create(GetMyPasswordComplexityPolicyRequestSchema)` to create a new message.
+ */
+export const GetMyPasswordComplexityPolicyRequestSchema: GenMessage<GetMyPasswordComplexityPolicyRequest> = /*@__PURE__*/
+  messageDesc(file_zitadel_auth, 2);
+
+/**
+ * @generated from message zitadel.auth.v1.GetMyPasswordComplexityPolicyResponse
+ */
+export type GetMyPasswordComplexityPolicyResponse = Message<"zitadel.auth.v1.GetMyPasswordComplexityPolicyResponse"> & {
+  /**
+   * @generated from field: zitadel.policy.v1.PasswordComplexityPolicy policy = 1;
+   */
+  policy?: PasswordComplexityPolicy | undefined;
+};
+
+/**
+ * Describes the message zitadel.auth.v1.GetMyPasswordComplexityPolicyResponse.
+ * Use `create(GetMyPasswordComplexityPolicyResponseSchema)` to create a new message.
+ */
+export const GetMyPasswordComplexityPolicyResponseSchema: GenMessage<GetMyPasswordComplexityPolicyResponse> = /*@__PURE__*/
+  messageDesc(file_zitadel_auth, 3);
+
+/**
  * The part of ZITADEL's Auth API v1 that this service implements.
  *
  * @generated from service zitadel.auth.v1.AuthService
@@ -68,6 +100,16 @@ export const AuthService: GenService<{
     methodKind: "unary";
     input: typeof UpdateMyPasswordRequestSchema;
     output: typeof UpdateMyPasswordResponseSchema;
+  },
+  /**
+   * GET /auth/v1/policies/passwords/complexity: the caller's organisation's policy.
+   *
+   * @generated from rpc zitadel.auth.v1.AuthService.GetMyPasswordComplexityPolicy
+   */
+  getMyPasswordComplexityPolicy: {
+    methodKind: "unary";
+    input: typeof GetMyPasswordComplexityPolicyRequestSchema;
+    output: typeof GetMyPasswordComplexityPolicyResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_zitadel_auth, 0);

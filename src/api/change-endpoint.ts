@@ -8,7 +8,7 @@ import { errors, invalidField, ServiceError } from "../errors.js";
 import { BCRYPT_MAX_BYTES } from "../hashing.js";
 import type { UserAdmission } from "../hash-pool.js";
 import type { RevocationCheck } from "../revocation.js";
-import type { Authenticator, TokenIssuer } from "../tokens.js";
+import { type Authenticator, rolesRecord, type TokenIssuer } from "../tokens.js";
 import { changeOutcome, type RequestInfo } from "../request-info.js";
 import { CODE_OF } from "./connect-errors.js";
 
@@ -75,7 +75,7 @@ export class ChangeEndpoint {
         resourceOwner: change.resourceOwner,
       });
       // Issued at the change's own millisecond, so not before it; it expires when the caller's did.
-      const freshToken = await this.freshTokens?.issueAt(caller.userId, change.changedAt.getTime(), caller.expiresAt);
+      const freshToken = await this.freshTokens?.issueAt(caller.userId, change.changedAt.getTime(), caller.expiresAt, rolesRecord(caller.roles));
       record(req.info, undefined);
       return { details, freshToken };
     } catch (err) {

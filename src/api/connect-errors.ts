@@ -7,6 +7,8 @@ export const CODE_OF: Record<ErrorKind, Code> = {
   "invalid-argument": Code.InvalidArgument,
   "failed-precondition": Code.FailedPrecondition,
   unauthenticated: Code.Unauthenticated,
+  "permission-denied": Code.PermissionDenied,
+  "not-found": Code.NotFound,
   aborted: Code.Aborted,
   "resource-exhausted": Code.ResourceExhausted,
   unavailable: Code.Unavailable,

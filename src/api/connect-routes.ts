@@ -5,12 +5,18 @@ import { AuthService, UpdateMyPasswordRequestSchema } from "../../gen/zitadel/au
 import type { ServiceError } from "../errors.js";
 import type { NodeRequest } from "../http-types.js";
 import { requestInfoKey } from "../request-info.js";
+import type { RequestContext } from "../../gen/zitadel/object/v2/object_pb.js";
+import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
+import type { PolicyEndpoint, PolicyRequest, SettingsRequest } from "./policy-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
 import { parseJsonRequest, strictUtf8 } from "./json-request.js";
 
-/** ZITADEL's UpdateMyPassword and our ChangeMyPassword, over gRPC, gRPC-Web and Connect. */
-export function connectRoutes(endpoint: ChangeEndpoint) {
+/**
+ * ZITADEL's UpdateMyPassword, GetMyPasswordComplexityPolicy and Settings v2
+ * reads, and our own PasswordService, over gRPC, gRPC-Web and Connect.
+ */
+export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint) {
   const change = async (
     requestName: string,
     req: { oldPassword: string; newPassword: string },
@@ -32,12 +38,17 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
       throw toConnectError(err as ServiceError); // handle() only ever throws ServiceError
     }
   };
+  const read = <T>(ctx: HandlerContext, call: (req: PolicyRequest) => Promise<T>) =>
+    call({ authorization: ctx.requestHeader.get("authorization"), info: ctx.values.get(requestInfoKey) }).catch((err) => {
+      throw toConnectError(err as ServiceError); // the endpoint only ever throws ServiceError
+    });
   return (router: ConnectRouter) => {
     router.service(
       AuthService,
       {
         // ZITADEL's response has details alone.
         updateMyPassword: async (req, ctx) => ({ details: (await change("UpdateMyPasswordRequest", req, ctx)).details }),
+        getMyPasswordComplexityPolicy: async (_req, ctx) => ({ policy: await read(ctx, (r) => policies.complexityPolicy(r)) }),
       },
       { jsonOptions: quotingNothing(UpdateMyPasswordRequestSchema) },
     );
@@ -48,9 +59,16 @@ export function connectRoutes(endpoint: ChangeEndpoint) {
           const { details, freshToken } = await change("ChangeMyPasswordRequest", req, ctx);
           return { details, accessToken: freshToken ?? "" };
         },
+        getMyPasswordPolicy: (_req, ctx) => read(ctx, (r) => policies.myPolicy(r)),
+        validateMyNewPassword: (req, ctx) =>
+          read(ctx, (r) => policies.validate({ ...r, requestName: "ValidateMyNewPasswordRequest", newPassword: req.newPassword })),
       },
       { jsonOptions: quotingNothing(ChangeMyPasswordRequestSchema) },
     );
+    router.service(SettingsService, {
+      getPasswordComplexitySettings: (req, ctx) => read(ctx, (r) => policies.passwordSettings({ ...r, scope: scopeOf(req.ctx) })),
+      getLockoutSettings: (req, ctx) => read(ctx, (r) => policies.lockoutSettings({ ...r, scope: scopeOf(req.ctx) })),
+    });
   };
 }
 
@@ -74,6 +92,20 @@ function quotingNothing(schema: DescMessage): Partial<JsonReadOptions> {
     },
   };
   return { textDecoder } as Partial<JsonReadOptions>;
+}
+
+/** A v2 RequestContext as the endpoint takes it: undefined when absent or empty. */
+function scopeOf(ctx: RequestContext | undefined): SettingsRequest["scope"] {
+  switch (ctx?.resourceOwner.case) {
+    case "orgId":
+      // An empty ID names no organisation: the caller's own, as with no ctx.
+      return ctx.resourceOwner.value ? { orgId: ctx.resourceOwner.value } : undefined;
+    case "instance":
+      // ZITADEL reads `instance: false` as no choice made.
+      return ctx.resourceOwner.value ? { instance: true } : undefined;
+    default:
+      return undefined;
+  }
 }
 
 const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: "remote address" });

@@ -1,16 +1,34 @@
-import { create, toJson, toJsonString } from "@bufbuild/protobuf";
+import { create, type DescMessage, type MessageShape, toJson, toJsonString } from "@bufbuild/protobuf";
 import {
+  GetMyPasswordComplexityPolicyResponseSchema,
   UpdateMyPasswordRequestSchema,
   UpdateMyPasswordResponseSchema,
 } from "../../gen/zitadel/auth_pb.js";
+import {
+  GetLockoutSettingsResponseSchema,
+  GetPasswordComplexitySettingsResponseSchema,
+} from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { errors, ServiceError } from "../errors.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
 import { requestInfo } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
+import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
 import { parseJsonRequest } from "./json-request.js";
 
 export const REST_PATH = "/auth/v1/users/me/password";
+/** The read routes, as grpc-gateway maps ZITADEL's RPCs. */
+export const POLICY_PATH = "/auth/v1/policies/passwords/complexity";
+export const PASSWORD_SETTINGS_PATH = "/v2/settings/password/complexity";
+export const LOCKOUT_SETTINGS_PATH = "/v2/settings/lockout";
+
+/** The RPC each REST route serves, for log lines and metrics. */
+export const REST_RPCS = new Map([
+  [REST_PATH, "zitadel.auth.v1.AuthService/UpdateMyPassword"],
+  [POLICY_PATH, "zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy"],
+  [PASSWORD_SETTINGS_PATH, "zitadel.settings.v2.SettingsService/GetPasswordComplexitySettings"],
+  [LOCKOUT_SETTINGS_PATH, "zitadel.settings.v2.SettingsService/GetLockoutSettings"],
+]);
 
 
 /** grpc-gateway's HTTP status for each gRPC code. */
@@ -31,37 +49,76 @@ class HttpError extends Error {
   }
 }
 
+type RestHandler = (req: Request, res: Response) => Promise<void>;
+
+/** Every REST route by its path, each as ZITADEL's grpc-gateway serves it. */
+export function restRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint, maxBodyBytes: number): Map<string, RestHandler> {
+  const get = <T extends DescMessage>(schema: T, read: (req: Request) => Promise<MessageShape<T>>): RestHandler =>
+    answering("GET", async (req, res) => send(res, 200, toJsonString(schema, await read(req))));
+  const caller = (req: Request) => ({ authorization: req.headers.authorization, info: requestInfo(req) });
+  return new Map([
+    [REST_PATH, answering("PUT", changeHandler(endpoint, maxBodyBytes))],
+    [POLICY_PATH, get(GetMyPasswordComplexityPolicyResponseSchema, async (req) =>
+      create(GetMyPasswordComplexityPolicyResponseSchema, { policy: await policies.complexityPolicy(caller(req)) }),
+    )],
+    [PASSWORD_SETTINGS_PATH, get(GetPasswordComplexitySettingsResponseSchema, (req) => policies.passwordSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
+    [LOCKOUT_SETTINGS_PATH, get(GetLockoutSettingsResponseSchema, (req) => policies.lockoutSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
+  ]);
+}
+
 /**
- * `PUT /auth/v1/users/me/password` as ZITADEL's grpc-gateway serves it: the
- * request message as proto3 JSON, unknown fields ignored; the response or a
- * google.rpc.Status as JSON.
+ * The v2 reads' `ctx` from the query string, as grpc-gateway maps it:
+ * `ctx.orgId` (or `ctx.org_id`) or `ctx.instance=true`. Both is a bad request.
  */
-export function restHandler(endpoint: ChangeEndpoint, maxBodyBytes: number) {
-  return async (req: Request, res: Response): Promise<void> => {
+function scopeFromQuery(req: Request): SettingsRequest["scope"] {
+  const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
+  const orgId = query.get("ctx.orgId") ?? query.get("ctx.org_id") ?? "";
+  const instance = query.get("ctx.instance");
+  if (instance !== null && instance !== "true" && instance !== "false") {
+    throw new ServiceError("invalid-argument", undefined, `ctx.instance must be true or false, not "${instance.slice(0, 20)}"`);
+  }
+  if (orgId && instance === "true") throw new ServiceError("invalid-argument", undefined, "ctx takes an orgId or instance, not both");
+  if (orgId) return { orgId };
+  return instance === "true" ? { instance: true } : undefined;
+}
+
+/** One route's method, and every error it throws answered as grpc-gateway answers it. */
+function answering(method: string, handle: RestHandler): RestHandler {
+  return async (req, res) => {
     try {
-      if (req.method !== "PUT") {
-        res.setHeader("allow", "PUT");
-        throw new HttpError(405, 3, `method ${req.method} is not allowed; use PUT`);
+      if (req.method !== method && !(method === "GET" && req.method === "HEAD")) {
+        res.setHeader("allow", method);
+        throw new HttpError(405, 3, `method ${req.method} is not allowed; use ${method}`);
       }
-      checkContentType(req.headers["content-type"]);
-      const body = await readBody(req, maxBodyBytes);
-      const message = parseJsonRequest(UpdateMyPasswordRequestSchema, body);
-      const { details } = await endpoint.handle({
-        requestName: "UpdateMyPasswordRequest",
-        authorization: req.headers.authorization,
-        oldPassword: message.oldPassword,
-        newPassword: message.newPassword,
-        context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress },
-        info: requestInfo(req),
-      });
-      const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));
-      send(res, 200, json);
+      await handle(req, res);
     } catch (err) {
       // Anything but a ServiceError (the client went away mid-body, a bug) must
       // still answer, never reach `void rest()` as an unhandled rejection.
       if (err instanceof HttpError) return send(res, err.status, JSON.stringify({ code: err.code, message: err.message, details: [] }));
       sendError(res, err instanceof ServiceError ? err : errors.internal());
     }
+  };
+}
+
+/**
+ * `PUT /auth/v1/users/me/password`: the request message as proto3 JSON,
+ * unknown fields ignored; the response or a google.rpc.Status as JSON.
+ */
+function changeHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): RestHandler {
+  return async (req, res) => {
+    checkContentType(req.headers["content-type"]);
+    const body = await readBody(req, maxBodyBytes);
+    const message = parseJsonRequest(UpdateMyPasswordRequestSchema, body);
+    const { details } = await endpoint.handle({
+      requestName: "UpdateMyPasswordRequest",
+      authorization: req.headers.authorization,
+      oldPassword: message.oldPassword,
+      newPassword: message.newPassword,
+      context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress },
+      info: requestInfo(req),
+    });
+    const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));
+    send(res, 200, json);
   };
 }
 

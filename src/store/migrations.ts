@@ -102,6 +102,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("audit_events_user_time").on("audit_events").columns(["user_id", "created_at"]).execute();
     },
   },
+  // The policy read APIs answer ObjectDetails with a sequence; a policy set before counts as set once.
+  "0005_policy_sequence": {
+    async up(db) {
+      await db.schema.alterTable("policies").addColumn("sequence", "integer", (c) => c.notNull().defaultTo(1)).execute();
+    },
+  },
 };
 
 class CodeMigrations implements MigrationProvider {

@@ -1,10 +1,22 @@
-import { type BreachedCheck, DEFAULT_POLICY, type PasswordPolicy, type Profile } from "../policy.js";
+import type { Insertable, Selectable } from "kysely";
+import { type BreachedCheck, DEFAULT_POLICY, type EffectivePolicy, type PasswordPolicy, type Profile } from "../policy.js";
 import type { PolicyTable } from "./schema.js";
 
 /** The scope of the instance default policy; every other scope is an organisation ID. */
 export const INSTANCE_SCOPE = "instance";
 
-export function policyFromRow(row: PolicyTable | undefined): PasswordPolicy {
+/** The policy in force from the organisation's row or, failing that, the instance's; ZITADEL's defaults without either. */
+export function effectiveFromRows(orgRow: Selectable<PolicyTable> | undefined, instanceRow: Selectable<PolicyTable> | undefined): EffectivePolicy {
+  const row = orgRow ?? instanceRow;
+  return {
+    policy: policyFromRow(row),
+    source: orgRow ? "org" : "instance",
+    sequence: row?.sequence ?? 0,
+    changedAt: row ? new Date(Number(row.updated_at)) : undefined,
+  };
+}
+
+export function policyFromRow(row: Selectable<PolicyTable> | undefined): PasswordPolicy {
   if (!row) return DEFAULT_POLICY;
   return {
     profile: row.profile as Profile,
@@ -22,7 +34,7 @@ export function policyFromRow(row: PolicyTable | undefined): PasswordPolicy {
   };
 }
 
-export function policyToRow(scope: string, policy: PasswordPolicy, at: Date): PolicyTable {
+export function policyToRow(scope: string, policy: PasswordPolicy, at: Date): Insertable<PolicyTable> {
   const { complexity: c } = policy;
   return {
     scope,

@@ -79,6 +79,8 @@ export interface PolicyTable {
   blocklist: number;
   breached_check: string;
   updated_at: number;
+  /** How many times the scope's policy was set: 1 at first, one more each time after. */
+  sequence: Generated<number>;
 }
 
 /** Hashes a user's password had before; `sequence` is the change that replaced it. */

@@ -2,10 +2,10 @@ import type { Kysely } from "kysely";
 import type { AuditEntry, AuditLog, RequestContext } from "../audit.js";
 import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../change-password.js";
 import type { IdGenerator } from "../ids.js";
-import type { PasswordPolicy, PolicySource } from "../policy.js";
+import type { EffectivePolicy, PasswordPolicy, PolicySource } from "../policy.js";
 import type { CutoffSource, TokenCutoff } from "../revocation.js";
 import { migrateToLatest } from "./migrations.js";
-import { INSTANCE_SCOPE, policyFromRow, policyToRow } from "./policy-rows.js";
+import { effectiveFromRows, INSTANCE_SCOPE, policyFromRow, policyToRow } from "./policy-rows.js";
 import type { Database, UserKind, UserRow, UserState } from "./schema.js";
 
 export interface NewUserInput {
@@ -235,10 +235,23 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
   }
 
   /** The organisation's policy, else the instance default, else ZITADEL's defaults. */
-  async forOrg(orgId: string): Promise<PasswordPolicy> {
+  async forOrg(orgId: string): Promise<EffectivePolicy> {
     const rows = await this.db.selectFrom("policies").selectAll().where("scope", "in", [orgId, INSTANCE_SCOPE]).execute();
-    const row = rows.find((r) => r.scope === orgId) ?? rows.find((r) => r.scope === INSTANCE_SCOPE);
-    return policyFromRow(row);
+    return effectiveFromRows(
+      rows.find((r) => r.scope === orgId),
+      rows.find((r) => r.scope === INSTANCE_SCOPE),
+    );
+  }
+
+  /** The instance default: stored, or ZITADEL's defaults. */
+  async instancePolicy(): Promise<EffectivePolicy> {
+    const row = await this.db.selectFrom("policies").selectAll().where("scope", "=", INSTANCE_SCOPE).executeTakeFirst();
+    return effectiveFromRows(undefined, row);
+  }
+
+  /** Whether an organisation exists. */
+  async orgExists(orgId: string): Promise<boolean> {
+    return (await this.db.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst()) !== undefined;
   }
 
   /** The stored policy of one scope (an organisation, or the instance when orgId is undefined), if any. */
@@ -253,7 +266,11 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
       // The write comes first, so that a concurrent writer makes this wait rather than fail (see createUser).
       const row = policyToRow(orgId ?? INSTANCE_SCOPE, policy, at);
       const { scope, ...values } = row;
-      await tx.insertInto("policies").values(row).onConflict((oc) => oc.column("scope").doUpdateSet(values)).execute();
+      await tx
+        .insertInto("policies")
+        .values(row)
+        .onConflict((oc) => oc.column("scope").doUpdateSet((eb) => ({ ...values, sequence: eb(eb.ref("policies.sequence"), "+", 1) })))
+        .execute();
       if (orgId !== undefined) {
         const org = await tx.selectFrom("orgs").select("id").where("id", "=", orgId).executeTakeFirst();
         if (!org) throw new StoreInputError(`no organisation ${orgId}`); // rolls the write back

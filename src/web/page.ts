@@ -3,7 +3,6 @@ import path from "node:path";
 import { build } from "esbuild";
 import type { Logger } from "pino";
 import type { NodeResponse } from "../http-types.js";
-import type { PasswordPolicy } from "../policy.js";
 
 const HERE = import.meta.dirname;
 
@@ -33,17 +32,12 @@ export class WebPage {
   private readonly headers: Record<string, string>;
 
   constructor(
-    policy: PasswordPolicy,
     private readonly logger: Logger,
     /** Origins besides its own that the page may call, from WEB_UI_API_ORIGINS. */
     apiOrigins: string[],
   ) {
-    // What the page needs to explain refusals in plain words, and where it may send.
-    const settings = JSON.stringify({
-      minLength: policy.complexity.minLength,
-      maxPasswordAttempts: policy.lockout.maxPasswordAttempts,
-      apiOrigins,
-    }).replaceAll("<", "\\u003c");
+    // Where the page may send; the policy it reads from the service, for whoever signs in.
+    const settings = JSON.stringify({ apiOrigins }).replaceAll("<", "\\u003c");
     this.headers = securityHeaders(apiOrigins);
     this.html = fs.readFileSync(path.join(HERE, "index.html"), "utf8").replace("{{SETTINGS}}", settings);
   }

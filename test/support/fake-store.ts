@@ -120,7 +120,7 @@ export function fakeDeps(store: FakeStore, options: { policy?: PasswordPolicy; c
     store,
     audit: { record: async (entry) => void store.audit.push(entry) },
     hasher: options.hasher ?? new FakeHasher(),
-    policies: { forOrg: async () => options.policy ?? DEFAULT_POLICY },
+    policies: { forOrg: async () => ({ policy: options.policy ?? DEFAULT_POLICY, source: "instance", sequence: 0 }) },
     breached: { isBreached: async () => false },
     revocation: "others",
     now: () => new Date(clock.ms),

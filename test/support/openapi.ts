@@ -10,14 +10,17 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ ...OPENAPI_DOCUMENT, $id: "openapi.json" });
 
-const restResponses = OPENAPI_DOCUMENT.paths["/auth/v1/users/me/password"].put.responses as Record<
-  string,
-  { content: { "application/json": { schema: { $ref: string } } } }
->;
+type Responses = Record<string, { content: { "application/json": { schema: { $ref: string } } } }>;
 
-/** Throws unless a real answer of the REST route is one the OpenAPI document describes. */
-export function assertRestResponseMatchesOpenApi(status: number, contentType: string | null, body: unknown): void {
-  const response = restResponses[String(status)];
+/** Throws unless a real answer of a REST route (the change by default) is one the OpenAPI document describes. */
+export function assertRestResponseMatchesOpenApi(
+  status: number,
+  contentType: string | null,
+  body: unknown,
+  route: { path: string; method: "get" | "put" } = { path: "/auth/v1/users/me/password", method: "put" },
+): void {
+  const paths = OPENAPI_DOCUMENT.paths as unknown as Record<string, Record<string, { responses: Responses }>>;
+  const response = paths[route.path][route.method].responses[String(status)];
   if (!response) throw new Error(`REST answered ${status}, which the OpenAPI document does not describe`);
   if (!contentType?.startsWith("application/json")) throw new Error(`REST answered ${status} as ${contentType}, not JSON`);
   const ref = response.content["application/json"].schema.$ref;

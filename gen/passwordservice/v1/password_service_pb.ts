@@ -2,8 +2,12 @@
 // @generated from file passwordservice/v1/password_service.proto (package passwordservice.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Duration } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration } from "@bufbuild/protobuf/wkt";
+import type { ErrorDetail } from "../../zitadel/message_pb.js";
+import { file_zitadel_message } from "../../zitadel/message_pb.js";
 import type { ObjectDetails } from "../../zitadel/object_pb.js";
 import { file_zitadel_object } from "../../zitadel/object_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file passwordservice/v1/password_service.proto.
  */
 export const file_passwordservice_v1_password_service: GenFile = /*@__PURE__*/
-  fileDesc("CilwYXNzd29yZHNlcnZpY2UvdjEvcGFzc3dvcmRfc2VydmljZS5wcm90bxIScGFzc3dvcmRzZXJ2aWNlLnYxIkUKF0NoYW5nZU15UGFzc3dvcmRSZXF1ZXN0EhQKDG9sZF9wYXNzd29yZBgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiXAoYQ2hhbmdlTXlQYXNzd29yZFJlc3BvbnNlEioKB2RldGFpbHMYASABKAsyGS56aXRhZGVsLnYxLk9iamVjdERldGFpbHMSFAoMYWNjZXNzX3Rva2VuGAIgASgJMoABCg9QYXNzd29yZFNlcnZpY2USbQoQQ2hhbmdlTXlQYXNzd29yZBIrLnBhc3N3b3Jkc2VydmljZS52MS5DaGFuZ2VNeVBhc3N3b3JkUmVxdWVzdBosLnBhc3N3b3Jkc2VydmljZS52MS5DaGFuZ2VNeVBhc3N3b3JkUmVzcG9uc2ViBnByb3RvMw", [file_zitadel_object]);
+  fileDesc("CilwYXNzd29yZHNlcnZpY2UvdjEvcGFzc3dvcmRfc2VydmljZS5wcm90bxIScGFzc3dvcmRzZXJ2aWNlLnYxIkUKF0NoYW5nZU15UGFzc3dvcmRSZXF1ZXN0EhQKDG9sZF9wYXNzd29yZBgBIAEoCRIUCgxuZXdfcGFzc3dvcmQYAiABKAkiXAoYQ2hhbmdlTXlQYXNzd29yZFJlc3BvbnNlEioKB2RldGFpbHMYASABKAsyGS56aXRhZGVsLnYxLk9iamVjdERldGFpbHMSFAoMYWNjZXNzX3Rva2VuGAIgASgJIhwKGkdldE15UGFzc3dvcmRQb2xpY3lSZXF1ZXN0ImMKG0dldE15UGFzc3dvcmRQb2xpY3lSZXNwb25zZRIyCgZwb2xpY3kYASABKAsyIi5wYXNzd29yZHNlcnZpY2UudjEuUGFzc3dvcmRQb2xpY3kSEAoIdXNlcm5hbWUYAiABKAkijgQKDlBhc3N3b3JkUG9saWN5EiwKB3Byb2ZpbGUYASABKA4yGy5wYXNzd29yZHNlcnZpY2UudjEuUHJvZmlsZRIOCgZvcmdfaWQYAiABKAkSMAoGc291cmNlGAMgASgOMiAucGFzc3dvcmRzZXJ2aWNlLnYxLlBvbGljeVNvdXJjZRISCgptaW5fbGVuZ3RoGAQgASgNEhIKCm1heF9sZW5ndGgYBSABKA0SMwoLbGVuZ3RoX3VuaXQYBiABKA4yHi5wYXNzd29yZHNlcnZpY2UudjEuTGVuZ3RoVW5pdBIaChJyZXF1aXJlc19sb3dlcmNhc2UYByABKAgSGgoScmVxdWlyZXNfdXBwZXJjYXNlGAggASgIEhcKD3JlcXVpcmVzX251bWJlchgJIAEoCBIXCg9yZXF1aXJlc19zeW1ib2wYCiABKAgSEQoJYmxvY2tsaXN0GAsgASgIEhUKDWNvbnRleHRfd29yZHMYDCADKAkSFQoNaGlzdG9yeV9jb3VudBgNIAEoDRI5Cg5icmVhY2hlZF9jaGVjaxgOIAEoDjIhLnBhc3N3b3Jkc2VydmljZS52MS5CcmVhY2hlZENoZWNrEh0KFW1heF9wYXNzd29yZF9hdHRlbXB0cxgPIAEoDRIqCgZ0YXJwaXQYECABKAsyGi5wYXNzd29yZHNlcnZpY2UudjEuVGFycGl0Is0BCgZUYXJwaXQSGwoTZnJvbV9mYWlsZWRfYXR0ZW1wdBgBIAEoDRIdChVldmVyeV9mYWlsZWRfYXR0ZW1wdHMYAiABKA0SJwoEc3RlcBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIsCgltYXhfZGVsYXkYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SMAoGc291cmNlGAUgASgOMiAucGFzc3dvcmRzZXJ2aWNlLnYxLlBvbGljeVNvdXJjZSI0ChxWYWxpZGF0ZU15TmV3UGFzc3dvcmRSZXF1ZXN0EhQKDG5ld19wYXNzd29yZBgBIAEoCSJbCh1WYWxpZGF0ZU15TmV3UGFzc3dvcmRSZXNwb25zZRINCgV2YWxpZBgBIAEoCBIrCgp2aW9sYXRpb25zGAIgAygLMhcueml0YWRlbC52MS5FcnJvckRldGFpbCpJCgdQcm9maWxlEhcKE1BST0ZJTEVfVU5TUEVDSUZJRUQQABITCg9QUk9GSUxFX1pJVEFERUwQARIQCgxQUk9GSUxFX05JU1QQAipiCgpMZW5ndGhVbml0EhsKF0xFTkdUSF9VTklUX1VOU1BFQ0lGSUVEEAASGgoWTEVOR1RIX1VOSVRfVVRGOF9CWVRFUxABEhsKF0xFTkdUSF9VTklUX0NPREVfUE9JTlRTEAIqhQEKDUJyZWFjaGVkQ2hlY2sSHgoaQlJFQUNIRURfQ0hFQ0tfVU5TUEVDSUZJRUQQABIWChJCUkVBQ0hFRF9DSEVDS19PRkYQARIcChhCUkVBQ0hFRF9DSEVDS19GQUlMX09QRU4QAhIeChpCUkVBQ0hFRF9DSEVDS19GQUlMX0NMT1NFRBADKnsKDFBvbGljeVNvdXJjZRIdChlQT0xJQ1lfU09VUkNFX1VOU1BFQ0lGSUVEEAASGgoWUE9MSUNZX1NPVVJDRV9JTlNUQU5DRRABEhUKEVBPTElDWV9TT1VSQ0VfT1JHEAISGQoVUE9MSUNZX1NPVVJDRV9TRVJWSUNFEAMy9gIKD1Bhc3N3b3JkU2VydmljZRJtChBDaGFuZ2VNeVBhc3N3b3JkEisucGFzc3dvcmRzZXJ2aWNlLnYxLkNoYW5nZU15UGFzc3dvcmRSZXF1ZXN0GiwucGFzc3dvcmRzZXJ2aWNlLnYxLkNoYW5nZU15UGFzc3dvcmRSZXNwb25zZRJ2ChNHZXRNeVBhc3N3b3JkUG9saWN5Ei4ucGFzc3dvcmRzZXJ2aWNlLnYxLkdldE15UGFzc3dvcmRQb2xpY3lSZXF1ZXN0Gi8ucGFzc3dvcmRzZXJ2aWNlLnYxLkdldE15UGFzc3dvcmRQb2xpY3lSZXNwb25zZRJ8ChVWYWxpZGF0ZU15TmV3UGFzc3dvcmQSMC5wYXNzd29yZHNlcnZpY2UudjEuVmFsaWRhdGVNeU5ld1Bhc3N3b3JkUmVxdWVzdBoxLnBhc3N3b3Jkc2VydmljZS52MS5WYWxpZGF0ZU15TmV3UGFzc3dvcmRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_zitadel_message, file_zitadel_object]);
 
 /**
  * @generated from message passwordservice.v1.ChangeMyPasswordRequest
@@ -63,6 +67,364 @@ export const ChangeMyPasswordResponseSchema: GenMessage<ChangeMyPasswordResponse
   messageDesc(file_passwordservice_v1_password_service, 1);
 
 /**
+ * @generated from message passwordservice.v1.GetMyPasswordPolicyRequest
+ */
+export type GetMyPasswordPolicyRequest = Message<"passwordservice.v1.GetMyPasswordPolicyRequest"> & {
+};
+
+/**
+ * Describes the message passwordservice.v1.GetMyPasswordPolicyRequest.
+ * Use `create(GetMyPasswordPolicyRequestSchema)` to create a new message.
+ */
+export const GetMyPasswordPolicyRequestSchema: GenMessage<GetMyPasswordPolicyRequest> = /*@__PURE__*/
+  messageDesc(file_passwordservice_v1_password_service, 2);
+
+/**
+ * @generated from message passwordservice.v1.GetMyPasswordPolicyResponse
+ */
+export type GetMyPasswordPolicyResponse = Message<"passwordservice.v1.GetMyPasswordPolicyResponse"> & {
+  /**
+   * @generated from field: passwordservice.v1.PasswordPolicy policy = 1;
+   */
+  policy?: PasswordPolicy | undefined;
+
+  /**
+   * The caller's username, for a form's username field.
+   *
+   * @generated from field: string username = 2;
+   */
+  username: string;
+};
+
+/**
+ * Describes the message passwordservice.v1.GetMyPasswordPolicyResponse.
+ * Use `create(GetMyPasswordPolicyResponseSchema)` to create a new message.
+ */
+export const GetMyPasswordPolicyResponseSchema: GenMessage<GetMyPasswordPolicyResponse> = /*@__PURE__*/
+  messageDesc(file_passwordservice_v1_password_service, 3);
+
+/**
+ * @generated from message passwordservice.v1.PasswordPolicy
+ */
+export type PasswordPolicy = Message<"passwordservice.v1.PasswordPolicy"> & {
+  /**
+   * @generated from field: passwordservice.v1.Profile profile = 1;
+   */
+  profile: Profile;
+
+  /**
+   * The organisation whose policy applies (the caller's).
+   *
+   * @generated from field: string org_id = 2;
+   */
+  orgId: string;
+
+  /**
+   * Where the rules from min_length to max_password_attempts come from.
+   *
+   * @generated from field: passwordservice.v1.PolicySource source = 3;
+   */
+  source: PolicySource;
+
+  /**
+   * @generated from field: uint32 min_length = 4;
+   */
+  minLength: number;
+
+  /**
+   * Fixed by the service: 72 bytes (bcrypt's), or 64 code points under nist.
+   *
+   * @generated from field: uint32 max_length = 5;
+   */
+  maxLength: number;
+
+  /**
+   * @generated from field: passwordservice.v1.LengthUnit length_unit = 6;
+   */
+  lengthUnit: LengthUnit;
+
+  /**
+   * @generated from field: bool requires_lowercase = 7;
+   */
+  requiresLowercase: boolean;
+
+  /**
+   * @generated from field: bool requires_uppercase = 8;
+   */
+  requiresUppercase: boolean;
+
+  /**
+   * @generated from field: bool requires_number = 9;
+   */
+  requiresNumber: boolean;
+
+  /**
+   * @generated from field: bool requires_symbol = 10;
+   */
+  requiresSymbol: boolean;
+
+  /**
+   * Common passwords are refused, and passwords that contain a context word.
+   *
+   * @generated from field: bool blocklist = 11;
+   */
+  blocklist: boolean;
+
+  /**
+   * The words a password may not contain when the blocklist is on: the
+   * username and the organisation name.
+   *
+   * @generated from field: repeated string context_words = 12;
+   */
+  contextWords: string[];
+
+  /**
+   * The new password may match none of the last N (the current one included).
+   *
+   * @generated from field: uint32 history_count = 13;
+   */
+  historyCount: number;
+
+  /**
+   * @generated from field: passwordservice.v1.BreachedCheck breached_check = 14;
+   */
+  breachedCheck: BreachedCheck;
+
+  /**
+   * 0: wrong passwords never lock.
+   *
+   * @generated from field: uint32 max_password_attempts = 15;
+   */
+  maxPasswordAttempts: number;
+
+  /**
+   * @generated from field: passwordservice.v1.Tarpit tarpit = 16;
+   */
+  tarpit?: Tarpit | undefined;
+};
+
+/**
+ * Describes the message passwordservice.v1.PasswordPolicy.
+ * Use `create(PasswordPolicySchema)` to create a new message.
+ */
+export const PasswordPolicySchema: GenMessage<PasswordPolicy> = /*@__PURE__*/
+  messageDesc(file_passwordservice_v1_password_service, 4);
+
+/**
+ * The delay after repeated wrong passwords, fixed by the service (source SERVICE).
+ *
+ * @generated from message passwordservice.v1.Tarpit
+ */
+export type Tarpit = Message<"passwordservice.v1.Tarpit"> & {
+  /**
+   * The first failed attempt that is delayed.
+   *
+   * @generated from field: uint32 from_failed_attempt = 1;
+   */
+  fromFailedAttempt: number;
+
+  /**
+   * The delay grows by `step` every this many failures.
+   *
+   * @generated from field: uint32 every_failed_attempts = 2;
+   */
+  everyFailedAttempts: number;
+
+  /**
+   * @generated from field: google.protobuf.Duration step = 3;
+   */
+  step?: Duration | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Duration max_delay = 4;
+   */
+  maxDelay?: Duration | undefined;
+
+  /**
+   * @generated from field: passwordservice.v1.PolicySource source = 5;
+   */
+  source: PolicySource;
+};
+
+/**
+ * Describes the message passwordservice.v1.Tarpit.
+ * Use `create(TarpitSchema)` to create a new message.
+ */
+export const TarpitSchema: GenMessage<Tarpit> = /*@__PURE__*/
+  messageDesc(file_passwordservice_v1_password_service, 5);
+
+/**
+ * @generated from message passwordservice.v1.ValidateMyNewPasswordRequest
+ */
+export type ValidateMyNewPasswordRequest = Message<"passwordservice.v1.ValidateMyNewPasswordRequest"> & {
+  /**
+   * @generated from field: string new_password = 1;
+   */
+  newPassword: string;
+};
+
+/**
+ * Describes the message passwordservice.v1.ValidateMyNewPasswordRequest.
+ * Use `create(ValidateMyNewPasswordRequestSchema)` to create a new message.
+ */
+export const ValidateMyNewPasswordRequestSchema: GenMessage<ValidateMyNewPasswordRequest> = /*@__PURE__*/
+  messageDesc(file_passwordservice_v1_password_service, 6);
+
+/**
+ * @generated from message passwordservice.v1.ValidateMyNewPasswordResponse
+ */
+export type ValidateMyNewPasswordResponse = Message<"passwordservice.v1.ValidateMyNewPasswordResponse"> & {
+  /**
+   * True when no rule failed.
+   *
+   * @generated from field: bool valid = 1;
+   */
+  valid: boolean;
+
+  /**
+   * Every rule that fails, in the order a change checks them, with its error ID and message.
+   *
+   * @generated from field: repeated zitadel.v1.ErrorDetail violations = 2;
+   */
+  violations: ErrorDetail[];
+};
+
+/**
+ * Describes the message passwordservice.v1.ValidateMyNewPasswordResponse.
+ * Use `create(ValidateMyNewPasswordResponseSchema)` to create a new message.
+ */
+export const ValidateMyNewPasswordResponseSchema: GenMessage<ValidateMyNewPasswordResponse> = /*@__PURE__*/
+  messageDesc(file_passwordservice_v1_password_service, 7);
+
+/**
+ * @generated from enum passwordservice.v1.Profile
+ */
+export enum Profile {
+  /**
+   * @generated from enum value: PROFILE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * ZITADEL's rules: lengths in UTF-8 bytes, character classes.
+   *
+   * @generated from enum value: PROFILE_ZITADEL = 1;
+   */
+  ZITADEL = 1,
+
+  /**
+   * NIST SP 800-63B: lengths in code points after NFKC, no classes, a blocklist.
+   *
+   * @generated from enum value: PROFILE_NIST = 2;
+   */
+  NIST = 2,
+}
+
+/**
+ * Describes the enum passwordservice.v1.Profile.
+ */
+export const ProfileSchema: GenEnum<Profile> = /*@__PURE__*/
+  enumDesc(file_passwordservice_v1_password_service, 0);
+
+/**
+ * @generated from enum passwordservice.v1.LengthUnit
+ */
+export enum LengthUnit {
+  /**
+   * @generated from enum value: LENGTH_UNIT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: LENGTH_UNIT_UTF8_BYTES = 1;
+   */
+  UTF8_BYTES = 1,
+
+  /**
+   * @generated from enum value: LENGTH_UNIT_CODE_POINTS = 2;
+   */
+  CODE_POINTS = 2,
+}
+
+/**
+ * Describes the enum passwordservice.v1.LengthUnit.
+ */
+export const LengthUnitSchema: GenEnum<LengthUnit> = /*@__PURE__*/
+  enumDesc(file_passwordservice_v1_password_service, 1);
+
+/**
+ * @generated from enum passwordservice.v1.BreachedCheck
+ */
+export enum BreachedCheck {
+  /**
+   * @generated from enum value: BREACHED_CHECK_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: BREACHED_CHECK_OFF = 1;
+   */
+  OFF = 1,
+
+  /**
+   * A breached password is refused; when the check cannot answer, the change goes on.
+   *
+   * @generated from enum value: BREACHED_CHECK_FAIL_OPEN = 2;
+   */
+  FAIL_OPEN = 2,
+
+  /**
+   * A breached password is refused; when the check cannot answer, so is the change.
+   *
+   * @generated from enum value: BREACHED_CHECK_FAIL_CLOSED = 3;
+   */
+  FAIL_CLOSED = 3,
+}
+
+/**
+ * Describes the enum passwordservice.v1.BreachedCheck.
+ */
+export const BreachedCheckSchema: GenEnum<BreachedCheck> = /*@__PURE__*/
+  enumDesc(file_passwordservice_v1_password_service, 2);
+
+/**
+ * @generated from enum passwordservice.v1.PolicySource
+ */
+export enum PolicySource {
+  /**
+   * @generated from enum value: POLICY_SOURCE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The instance's default, which the organisation inherits.
+   *
+   * @generated from enum value: POLICY_SOURCE_INSTANCE = 1;
+   */
+  INSTANCE = 1,
+
+  /**
+   * The organisation's own policy.
+   *
+   * @generated from enum value: POLICY_SOURCE_ORG = 2;
+   */
+  ORG = 2,
+
+  /**
+   * Fixed by the service for every organisation.
+   *
+   * @generated from enum value: POLICY_SOURCE_SERVICE = 3;
+   */
+  SERVICE = 3,
+}
+
+/**
+ * Describes the enum passwordservice.v1.PolicySource.
+ */
+export const PolicySourceSchema: GenEnum<PolicySource> = /*@__PURE__*/
+  enumDesc(file_passwordservice_v1_password_service, 3);
+
+/**
  * password-service's own API: the same change as ZITADEL's UpdateMyPassword,
  * and the place for our extensions.
  *
@@ -78,6 +440,28 @@ export const PasswordService: GenService<{
     methodKind: "unary";
     input: typeof ChangeMyPasswordRequestSchema;
     output: typeof ChangeMyPasswordResponseSchema;
+  },
+  /**
+   * Everything a change will enforce for the caller, and where it comes from.
+   *
+   * @generated from rpc passwordservice.v1.PasswordService.GetMyPasswordPolicy
+   */
+  getMyPasswordPolicy: {
+    methodKind: "unary";
+    input: typeof GetMyPasswordPolicyRequestSchema;
+    output: typeof GetMyPasswordPolicyResponseSchema;
+  },
+  /**
+   * Checks a new password against every rule that needs no old password and
+   * answers all that fail. Changes nothing, hashes nothing, audits nothing;
+   * rate-limited per user, since it may consult the breached-password API.
+   *
+   * @generated from rpc passwordservice.v1.PasswordService.ValidateMyNewPassword
+   */
+  validateMyNewPassword: {
+    methodKind: "unary";
+    input: typeof ValidateMyNewPasswordRequestSchema;
+    output: typeof ValidateMyNewPasswordResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_passwordservice_v1_password_service, 0);

@@ -1,0 +1,214 @@
+import { create } from "@bufbuild/protobuf";
+import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Logger } from "pino";
+import {
+  BreachedCheck,
+  type GetMyPasswordPolicyResponse,
+  GetMyPasswordPolicyResponseSchema,
+  LengthUnit,
+  PolicySource,
+  Profile,
+  type ValidateMyNewPasswordResponse,
+  ValidateMyNewPasswordResponseSchema,
+} from "../../gen/passwordservice/v1/password_service_pb.js";
+import { DetailsSchema } from "../../gen/zitadel/object/v2/object_pb.js";
+import { ObjectDetailsSchema } from "../../gen/zitadel/object_pb.js";
+import { type PasswordComplexityPolicy, PasswordComplexityPolicySchema } from "../../gen/zitadel/policy_pb.js";
+import {
+  type GetLockoutSettingsResponse,
+  GetLockoutSettingsResponseSchema,
+  type GetPasswordComplexitySettingsResponse,
+  GetPasswordComplexitySettingsResponseSchema,
+} from "../../gen/zitadel/settings/v2/settings_service_pb.js";
+import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
+import { contextWords } from "../change-password.js";
+import { errors, invalidField, ServiceError } from "../errors.js";
+import { BCRYPT_MAX_BYTES } from "../hashing.js";
+import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../policy.js";
+import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../policy-queries.js";
+import type { PerUserRate } from "../rate-limit.js";
+import type { RequestInfo } from "../request-info.js";
+import type { RevocationCheck } from "../revocation.js";
+import { TARPIT } from "../tarpit.js";
+import { ADMIN_ROLE, type Authenticator, type Caller, hasRole } from "../tokens.js";
+import { CODE_OF } from "./connect-errors.js";
+
+/** What every protocol adapter passes in for a policy read. */
+export interface PolicyRequest {
+  authorization: string | null | undefined;
+  info?: RequestInfo;
+}
+
+/** A v2 settings read: the organisation named in its `ctx`, or the instance; neither: the caller's own. */
+export interface SettingsRequest extends PolicyRequest {
+  scope: { orgId: string } | { instance: true } | undefined;
+}
+
+/** The instance has no ID of its own here: its policy's resource owner is empty. */
+const INSTANCE_OWNER = "";
+
+/**
+ * The policy read APIs, as every protocol adapter calls them: ZITADEL's
+ * GetMyPasswordComplexityPolicy and Settings v2, and our own policy and
+ * validation. Authenticates, refuses revoked tokens, and answers messages;
+ * errors leave as ServiceError.
+ */
+export class PolicyEndpoint {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly revocation: RevocationCheck,
+    private readonly deps: PolicyQueryDeps & { instancePolicy(): Promise<EffectivePolicy> },
+    private readonly validations: PerUserRate,
+    private readonly logger: Logger,
+  ) {}
+
+  /** zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy. */
+  complexityPolicy(req: PolicyRequest): Promise<PasswordComplexityPolicy> {
+    return this.answer(req, async (caller) => {
+      const { user, effective } = await myPolicy(this.deps, caller.userId);
+      const { policy, source } = effective;
+      return create(PasswordComplexityPolicySchema, {
+        details: create(ObjectDetailsSchema, {
+          sequence: BigInt(effective.sequence),
+          changeDate: effective.changedAt && timestampFromDate(effective.changedAt),
+          resourceOwner: source === "org" ? user.orgId : INSTANCE_OWNER,
+        }),
+        minLength: BigInt(policy.complexity.minLength),
+        hasUppercase: policy.complexity.hasUppercase,
+        hasLowercase: policy.complexity.hasLowercase,
+        hasNumber: policy.complexity.hasNumber,
+        hasSymbol: policy.complexity.hasSymbol,
+        isDefault: source === "instance",
+      });
+    });
+  }
+
+  /** zitadel.settings.v2.SettingsService/GetPasswordComplexitySettings. */
+  passwordSettings(req: SettingsRequest): Promise<GetPasswordComplexitySettingsResponse> {
+    return this.answer(req, async (caller) => {
+      const { owner, effective } = await this.settings(caller, req.scope);
+      const { complexity } = effective.policy;
+      return create(GetPasswordComplexitySettingsResponseSchema, {
+        details: v2Details(effective, owner),
+        settings: {
+          minLength: BigInt(complexity.minLength),
+          requiresUppercase: complexity.hasUppercase,
+          requiresLowercase: complexity.hasLowercase,
+          requiresNumber: complexity.hasNumber,
+          requiresSymbol: complexity.hasSymbol,
+          resourceOwnerType: ownerType(effective),
+        },
+      });
+    });
+  }
+
+  /** zitadel.settings.v2.SettingsService/GetLockoutSettings. */
+  lockoutSettings(req: SettingsRequest): Promise<GetLockoutSettingsResponse> {
+    return this.answer(req, async (caller) => {
+      const { owner, effective } = await this.settings(caller, req.scope);
+      return create(GetLockoutSettingsResponseSchema, {
+        details: v2Details(effective, owner),
+        settings: {
+          maxPasswordAttempts: BigInt(effective.policy.lockout.maxPasswordAttempts),
+          resourceOwnerType: ownerType(effective),
+          maxOtpAttempts: 0n,
+        },
+      });
+    });
+  }
+
+  /** passwordservice.v1.PasswordService/GetMyPasswordPolicy. */
+  myPolicy(req: PolicyRequest): Promise<GetMyPasswordPolicyResponse> {
+    return this.answer(req, async (caller) => {
+      const { user, effective } = await myPolicy(this.deps, caller.userId);
+      const { policy } = effective;
+      const nist = policy.profile === "nist";
+      return create(GetMyPasswordPolicyResponseSchema, {
+        username: user.username,
+        policy: {
+          profile: nist ? Profile.NIST : Profile.ZITADEL,
+          orgId: user.orgId,
+          source: effective.source === "org" ? PolicySource.ORG : PolicySource.INSTANCE,
+          minLength: policy.complexity.minLength,
+          maxLength: nist ? NIST_MAX_CODE_POINTS : BCRYPT_MAX_BYTES,
+          lengthUnit: nist ? LengthUnit.CODE_POINTS : LengthUnit.UTF8_BYTES,
+          requiresLowercase: policy.complexity.hasLowercase,
+          requiresUppercase: policy.complexity.hasUppercase,
+          requiresNumber: policy.complexity.hasNumber,
+          requiresSymbol: policy.complexity.hasSymbol,
+          blocklist: policy.blocklist,
+          contextWords: policy.blocklist ? contextWords(user) : [],
+          historyCount: policy.historyCount,
+          breachedCheck: BREACHED_CHECK[policy.breachedCheck],
+          maxPasswordAttempts: policy.lockout.maxPasswordAttempts,
+          tarpit: {
+            fromFailedAttempt: TARPIT.firstDelayedFailure,
+            everyFailedAttempts: TARPIT.failuresPerStep,
+            step: durationFromMs(TARPIT.stepMs),
+            maxDelay: durationFromMs(TARPIT.maxDelayMs),
+            source: PolicySource.SERVICE,
+          },
+        },
+      });
+    });
+  }
+
+  /** passwordservice.v1.PasswordService/ValidateMyNewPassword. */
+  validate(req: PolicyRequest & { requestName: string; newPassword: string }): Promise<ValidateMyNewPasswordResponse> {
+    return this.answer(req, async (caller) => {
+      // Before any work: the breached check behind it is someone else's API.
+      this.validations.take(caller.userId);
+      if (Buffer.byteLength(req.newPassword, "utf8") > VALIDATE_MAX_BYTES) {
+        throw invalidField(req.requestName, "NewPassword", `value length must be at most ${VALIDATE_MAX_BYTES} bytes`);
+      }
+      const violations = await validateNewPassword(this.deps, caller.userId, req.newPassword);
+      return create(ValidateMyNewPasswordResponseSchema, {
+        valid: violations.length === 0,
+        violations: violations.map((err) => ({ id: err.id, message: err.message })),
+      });
+    });
+  }
+
+  private async settings(caller: Caller, scope: SettingsRequest["scope"]): Promise<{ owner: string; effective: EffectivePolicy }> {
+    // The instance's defaults are what every organisation without its own inherits: readable by anyone.
+    if (scope && "instance" in scope) return { owner: INSTANCE_OWNER, effective: await this.deps.instancePolicy() };
+    const mayRead = (orgId: string) => hasRole(caller, ADMIN_ROLE, orgId);
+    const { orgId, effective } = await orgSettings(this.deps, caller.userId, scope?.orgId, mayRead);
+    return { owner: effective.source === "org" ? orgId : INSTANCE_OWNER, effective };
+  }
+
+  /** Authenticates, runs the read, and records the caller and the code for the request's log line. */
+  private async answer<T>(req: PolicyRequest, read: (caller: Caller) => Promise<T>): Promise<T> {
+    try {
+      const caller = await this.authenticator.authenticate(req.authorization);
+      if (req.info) req.info.userId = caller.userId;
+      await this.revocation.check(caller);
+      const result = await read(caller);
+      if (req.info) req.info.code = 0;
+      return result;
+    } catch (err) {
+      const error = err instanceof ServiceError ? err : errors.internal();
+      if (!(err instanceof ServiceError)) this.logger.error({ err }, "unexpected error in a policy read");
+      else if (err.kind === "unavailable") this.logger.warn({ err: err.cause ?? err }, err.message);
+      if (req.info) req.info.code = CODE_OF[error.kind];
+      throw error;
+    }
+  }
+}
+
+/** Cap on the password to validate: only against abuse, well past anything a change accepts. */
+const VALIDATE_MAX_BYTES = 1024;
+
+const BREACHED_CHECK = { off: BreachedCheck.OFF, "fail-open": BreachedCheck.FAIL_OPEN, "fail-closed": BreachedCheck.FAIL_CLOSED };
+
+function ownerType(effective: EffectivePolicy): ResourceOwnerType {
+  return effective.source === "org" ? ResourceOwnerType.ORG : ResourceOwnerType.INSTANCE;
+}
+
+function v2Details(effective: EffectivePolicy, owner: string) {
+  return create(DetailsSchema, {
+    sequence: BigInt(effective.sequence),
+    changeDate: effective.changedAt && timestampFromDate(effective.changedAt),
+    resourceOwner: owner,
+  });
+}
