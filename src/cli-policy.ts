@@ -1,7 +1,8 @@
 import { openStore } from "./app.js";
 import type { Store } from "./store/store.js";
 import { cliContext } from "./audit.js";
-import { type Command, help, print, required, UsageError } from "./cli-args.js";
+import { type Command, help, print, UsageError } from "./cli-args.js";
+import { idOption } from "./cli-users.js";
 import {
   applyProfile,
   BREACHED_CHECKS,
@@ -31,6 +32,7 @@ export const policyCommands: Record<string, Command> = {
       const org = orgOption(values);
       const store = await openStore(config);
       try {
+        if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
         const own = org === undefined ? undefined : await store.storedPolicy(org);
         const policy = own ?? (await effectivePolicy(store, undefined));
         const source = org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)";
@@ -83,9 +85,11 @@ export const policyCommands: Record<string, Command> = {
     async run(values, config) {
       const org = orgOption(values);
       if ((values.user === undefined) === (org === undefined)) throw new UsageError("events takes --user or --org");
-      const user = org === undefined ? required(values, "user") : undefined;
+      const user = org === undefined ? idOption(values, "user") : undefined;
       const store = await openStore(config);
       try {
+        if (user !== undefined && !(await store.directory.userExists(user))) throw new UsageError(`no user ${user}`);
+        if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
         for (const e of await store.listAudit(user !== undefined ? { userId: user } : { orgId: org! })) {
           if (values.json) print(JSON.stringify(e));
           else {
@@ -106,10 +110,7 @@ async function effectivePolicy(store: Store, org: string | undefined): Promise<P
 }
 
 function orgOption(values: Values): string | undefined {
-  const org = values.org;
-  if (org === undefined) return undefined;
-  if (typeof org !== "string" || !/^\d{1,20}$/.test(org)) throw new UsageError("--org takes an organisation ID (digits)");
-  return org;
+  return idOption(values, "org");
 }
 
 /** The policy with the flags applied: the profile first, then single fields. */
