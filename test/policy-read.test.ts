@@ -32,7 +32,7 @@ import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
 import { RangeApiStandIn } from "./support/range-api.js";
 import { cliOk, ROOT, Service, type TestUser } from "./support/service.js";
-import { bufCurlGrpc, requestLines } from "./support/tools.js";
+import { bufCurlGrpc, requestLine } from "./support/tools.js";
 
 const BREACHED = "Breached-Passw0rd-1!";
 
@@ -242,8 +242,8 @@ describe("the policy read APIs", () => {
     const viaCurl = await curl(service, "/auth/v1/policies/passwords/complexity", user.token);
     assert.equal(viaCurl.status, 200);
     assert.deepEqual(viaCurl.json, JSON.parse(viaBuf.stdout), "REST answers grpc-gateway's JSON, uint64 as a string");
-    const lines = requestLines(service.logs).filter((l) => l.userId === user.userId && l.protocol === "rest");
-    assert.equal(lines.at(-1)?.rpc, "zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy");
+    const line = await requestLine(service.logs, (l) => l.userId === user.userId && l.protocol === "rest");
+    assert.equal(line?.rpc, "zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy");
   });
 
   it("answers each read the same over every protocol: Connect, gRPC, gRPC-Web binary and text, grpc-js, buf curl and REST", async () => {
