@@ -7,7 +7,7 @@ import type { Config } from "./config.js";
 import { HashRefused, parseHash } from "./crypto/imported-hash.js";
 import { BcryptHasher } from "./hashing.js";
 import { isValidId } from "./ids.js";
-import type { ImportOutcome, ImportRow, NewUser, OnConflict } from "./store/directory.js";
+import type { ImportOutcome, ImportRow, NewUser, OnConflict, OrgPlan } from "./store/directory.js";
 
 /** Rows committed together: a crash loses at most these, and a new run skips what committed. */
 const DEFAULT_BATCH = 1000;
@@ -149,7 +149,7 @@ async function importLines(input: Input, config: Config, options: Options): Prom
   const store = options.dryRun ? undefined : await openStore(config);
   let batch: { line: number; user: NewUser; password?: string }[] = [];
   /** Organisations found so far, by ID or name. */
-  const orgs = new Map<string, string>();
+  const orgs = new Map<string, OrgPlan>();
   const flush = async () => {
     if (batch.length === 0) return;
     const rows: ImportRow[] = await Promise.all(

@@ -22,7 +22,7 @@ const SELF = "password-service";
 
 /** A user made with the CLI (tokens are signed here, not by `token issue`). */
 async function createUser(service: Service, password: string): Promise<{ userId: string; resourceOwner: string }> {
-  const out = await cliOk(["user", "create", "--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--json"], service.env);
+  const out = await cliOk(["user", "create", "--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--skip-policy", "--json"], service.env);
   return JSON.parse(out) as { userId: string; resourceOwner: string };
 }
 

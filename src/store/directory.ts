@@ -64,6 +64,9 @@ export interface ImportRow {
 
 export type OnConflict = "skip" | "fail" | "update";
 
+/** Where a new user goes: an organisation that exists, one to create, or the default one. */
+export type OrgPlan = { orgId: string } | { create: { id: string; name: string } } | "default";
+
 /** The name the default organisation gets when it is first needed. */
 const DEFAULT_ORG_NAME = "default";
 
@@ -105,27 +108,37 @@ export class Directory {
     return (await this.db.selectFrom("users").select("id").where("id", "=", userId).executeTakeFirst()) !== undefined;
   }
 
-  /** The organisation a new user goes into, created as the choice says. */
-  private async resolveOrg(tx: Transaction<Database>, choice: OrgChoice, at: Date): Promise<string> {
+/**
+   * Where a new user goes, decided before its transaction: in WAL mode a
+   * transaction that reads first and then writes fails (SQLITE_BUSY_SNAPSHOT)
+   * rather than wait when another process commits in between, so every
+   * transaction here writes first.
+   */
+  private async planOrg(choice: OrgChoice): Promise<OrgPlan> {
     if (choice.orgId === undefined) {
       // A name alone makes an organisation of its own; nothing at all, the default one.
-      if (choice.orgName !== undefined) return this.insertOrg(tx, this.ids.next(), choice.orgName, at);
-      return this.defaultOrg(tx, at);
+      return choice.orgName !== undefined ? { create: { id: this.ids.next(), name: choice.orgName } } : "default";
     }
-    const existing = await tx.selectFrom("orgs").select("id").where("id", "=", choice.orgId).executeTakeFirst();
-    if (existing) {
+    if (await this.orgExists(choice.orgId)) {
       if (choice.orgName !== undefined && !choice.create) {
         throw new StoreInputError(`organisation ${choice.orgId} exists already: --org-name names a new one`);
       }
-      return existing.id;
+      return { orgId: choice.orgId };
     }
     if (!choice.create) throw new StoreInputError(`no organisation ${choice.orgId}; --create-org creates it`);
-    return this.insertOrg(tx, choice.orgId, choice.orgName ?? `org-${choice.orgId}`, at);
+    return { create: { id: choice.orgId, name: choice.orgName ?? `org-${choice.orgId}` } };
   }
 
-  private async insertOrg(tx: Transaction<Database>, id: string, name: string, at: Date): Promise<string> {
-    await tx.insertInto("orgs").values({ id, name, created_at: at.getTime() }).onConflict((oc) => oc.column("id").doNothing()).execute();
-    return id;
+  /** Carries the plan out in the transaction: creates what it says (if no other process did), and names the organisation. */
+  private async applyOrgPlan(tx: Transaction<Database>, plan: OrgPlan, at: Date): Promise<string> {
+    if (plan === "default") return this.defaultOrg(tx, at);
+    if ("orgId" in plan) return plan.orgId;
+    await tx
+      .insertInto("orgs")
+      .values({ id: plan.create.id, name: plan.create.name, created_at: at.getTime() })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+    return plan.create.id;
   }
 
   /** The instance's default organisation, created by whichever process needs it first. */
@@ -140,11 +153,9 @@ export class Directory {
   }
 
   async createUser(input: NewUser, at = new Date()): Promise<CreatedUser> {
-    // Every write transaction here writes before it reads: in WAL mode a
-    // transaction that read first and then writes fails with SQLITE_BUSY_SNAPSHOT,
-    // not waiting, when another process committed in between.
+    const plan = await this.planOrg(input);
     return this.db.transaction().execute(async (tx) => {
-      const orgId = await this.resolveOrg(tx, input, at);
+      const orgId = await this.applyOrgPlan(tx, plan, at);
       const userId = input.id ?? this.ids.next();
       const inserted = await tx
         .insertInto("users")
@@ -199,19 +210,26 @@ export class Directory {
    * organisation (an import run again). Each new user gets its
    * `user.imported` event, sequence 1.
    */
-  async importBatch(rows: ImportRow[], onConflict: OnConflict, orgs: Map<string, string>, at = new Date()): Promise<ImportOutcome[]> {
-    return this.db.transaction().execute(async (tx) => {
-      const outcomes: ImportOutcome[] = [];
-      const prepared: { row: ImportRow; userId: string; orgId: string }[] = [];
-      for (const row of rows) {
-        try {
-          prepared.push({ row, userId: row.user.id ?? this.ids.next(), orgId: await this.importOrg(tx, row.user, orgs, at) });
-        } catch (err) {
-          if (!(err instanceof StoreInputError)) throw err;
-          outcomes.push({ line: row.line, result: "rejected", reason: err.message });
-        }
+  async importBatch(rows: ImportRow[], onConflict: OnConflict, orgs: Map<string, OrgPlan>, at = new Date()): Promise<ImportOutcome[]> {
+    const outcomes: ImportOutcome[] = [];
+    const planned: { row: ImportRow; plan: OrgPlan }[] = [];
+    for (const row of rows) {
+      try {
+        planned.push({ row, plan: await this.importOrgPlan(row.user, orgs) });
+      } catch (err) {
+        if (!(err instanceof StoreInputError)) throw err;
+        outcomes.push({ line: row.line, result: "rejected", reason: err.message });
       }
-      if (prepared.length === 0) return outcomes;
+    }
+    if (planned.length === 0) return outcomes;
+    /** Each plan carried out once, whatever the number of its rows. */
+    const applied = new Map<OrgPlan, string>();
+    const result = await this.db.transaction().execute(async (tx) => {
+      const prepared: { row: ImportRow; userId: string; orgId: string }[] = [];
+      for (const { row, plan } of planned) {
+        if (!applied.has(plan)) applied.set(plan, await this.applyOrgPlan(tx, plan, at));
+        prepared.push({ row, userId: row.user.id ?? this.ids.next(), orgId: applied.get(plan)! });
+      }
       const inserted = new Set(
         (
           await tx
@@ -232,28 +250,35 @@ export class Directory {
       }
       return outcomes.sort((a, b) => a.line - b.line);
     });
+    // Committed: the organisations made or found are there for the next batches.
+    for (const [key, plan] of orgs) {
+      const orgId = applied.get(plan);
+      if (orgId !== undefined) orgs.set(key, { orgId });
+    }
+    return result;
   }
 
   /**
    * An import row's organisation: by ID (created, with its name, if
-   * missing), by name, or the default one. `orgs` remembers each one found
-   * for the rest of the run: a file of a million users names a few
-   * organisations many times.
+   * missing), by name (made if there is none), or the default one. `orgs`
+   * remembers each plan for the rest of the run: a file of a million users
+   * names a few organisations many times, and one made by a batch is there
+   * for the next.
    */
-  private async importOrg(tx: Transaction<Database>, user: NewUser, orgs: Map<string, string>, at: Date): Promise<string> {
+  private async importOrgPlan(user: NewUser, orgs: Map<string, OrgPlan>): Promise<OrgPlan> {
     const key = user.orgId !== undefined ? `id:${user.orgId}` : user.orgName !== undefined ? `name:${user.orgName}` : "default";
-    const known = orgs.get(key);
-    if (known !== undefined) return known;
-    let orgId: string;
-    if (user.orgId !== undefined) orgId = await this.resolveOrg(tx, { orgId: user.orgId, orgName: user.orgName, create: true }, at);
-    else if (user.orgName === undefined) orgId = await this.defaultOrg(tx, at);
-    else {
-      const named = await tx.selectFrom("orgs").select("id").where("name", "=", user.orgName).limit(2).execute();
-      if (named.length > 1) throw new StoreInputError(`several organisations are named "${user.orgName}": give orgId`);
-      orgId = named[0]?.id ?? (await this.insertOrg(tx, this.ids.next(), user.orgName, at));
+    let plan = orgs.get(key);
+    if (plan === undefined) {
+      if (user.orgId !== undefined) plan = await this.planOrg({ orgId: user.orgId, orgName: user.orgName, create: true });
+      else if (user.orgName === undefined) plan = "default";
+      else {
+        const named = await this.db.selectFrom("orgs").select("id").where("name", "=", user.orgName).limit(2).execute();
+        if (named.length > 1) throw new StoreInputError(`several organisations are named "${user.orgName}": give orgId`);
+        plan = named[0] ? { orgId: named[0].id } : { create: { id: this.ids.next(), name: user.orgName } };
+      }
+      orgs.set(key, plan);
     }
-    orgs.set(key, orgId);
-    return orgId;
+    return plan;
   }
 
   /** A row that was not inserted: its ID or its username exists. */
