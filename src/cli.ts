@@ -65,8 +65,12 @@ const commands: Record<string, Command> = {
     async run(values, config) {
       const user = required(values, "user");
       const ttl = values.ttl as string;
-      if (!/^\d+\s*(s|m|h|d)$/.test(ttl)) throw new UsageError(`--ttl takes a duration such as 30s, 15m, 1h or 1d, not "${ttl}"`);
-      const seconds = durationSeconds(ttl);
+      let seconds: number;
+      try {
+        seconds = durationSeconds(ttl);
+      } catch {
+        throw new UsageError(`--ttl takes a duration such as 30s, 15m, 1h or 1d, not "${ttl}"`);
+      }
       if (seconds > config.tokenMaxTtlSeconds) {
         throw new UsageError(`--ttl ${ttl} is longer than TOKEN_MAX_TTL allows (${config.tokenMaxTtlSeconds} s)`);
       }
