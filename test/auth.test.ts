@@ -14,7 +14,7 @@ import {
   restOutcome,
   restRequest,
 } from "./support/clients.js";
-import { cliOk, Service } from "./support/service.js";
+import { cliOk, fixtureArgs, Service } from "./support/service.js";
 import { logEntries } from "./support/tools.js";
 import { type IssuerKey, issuerKey, JwksServer } from "./support/issuer.js";
 
@@ -22,7 +22,7 @@ const SELF = "password-service";
 
 /** A user made with the CLI (tokens are signed here, not by `token issue`). */
 async function createUser(service: Service, password: string): Promise<{ userId: string; resourceOwner: string }> {
-  const out = await cliOk(["user", "create", "--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--skip-policy", "--json"], service.env);
+  const out = await cliOk(["user", "create", "--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--json", ...fixtureArgs([])], service.env);
   return JSON.parse(out) as { userId: string; resourceOwner: string };
 }
 

@@ -20,7 +20,7 @@ import {
   rest,
   restRequest,
 } from "./support/clients.js";
-import { cliOk, Service, type TestUser } from "./support/service.js";
+import { cliOk, fixtureArgs, Service, type TestUser } from "./support/service.js";
 
 // connect-node's HTTP/1.1 transports use Node's global agent, whose kept-alive
 // connections race the server's 5 s idle timeout when the machine is loaded
@@ -32,7 +32,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** Creates a user with the CLI and signs its token here with the service's own key (one process less). */
 async function createUser(service: Service, password: string): Promise<TestUser> {
-  const args = ["user", "create", "--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--skip-policy", "--json"];
+  const args = ["user", "create", "--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--json", ...fixtureArgs([])];
   const { userId, resourceOwner } = JSON.parse(await cliOk(args, service.env)) as { userId: string; resourceOwner: string };
   return { userId, resourceOwner, password, token: await service.signedToken(userId) };
 }
