@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { openStore, startService } from "./app.js";
+import { startService } from "./app.js";
 import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "./config.js";
 import { ServiceError } from "./errors.js";
 import { type Command, help, print, printError, required, UsageError } from "./cli-args.js";
@@ -49,8 +49,7 @@ const commands: Record<string, Command> = {
     usage: "migrate",
     options: { ...help },
     async run(_values, config) {
-      const store = await openStore(config);
-      await store.close();
+      await withStore(config, async () => {}); // opening the store brings its schema up to date
       print(`database at ${describeDatabase(config.database)} is up to date`);
     },
   },

@@ -149,6 +149,7 @@ describe("user import", () => {
     assert.match(run.stdout, /line 7: id must be 1 to 200 printable ASCII characters without spaces/);
     assert.match(run.stdout, /line 8: username "ANN" is taken in organisation imp-org/);
     assert.doesNotMatch(run.stdout + run.stderr, /Secret|Passw0rd|\$2b\$31/, "no secret in the report");
+    assert.doesNotMatch(run.stderr, /\r|rows\/s/, "no progress line when the output is not a terminal");
 
     const ann = JSON.parse(await cliOk(["user", "show", "--user", "imp-1", "--json"], service.env));
     assert.deepEqual([ann.orgId, ann.email, ann.passwordFamily, ann.sequence], ["imp-org", "ann@example.com", "bcrypt", 1]);
