@@ -13,6 +13,7 @@ import { openStore } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createIssuer } from "../src/tokens.js";
 import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol } from "./shared.js";
+import { importBench, importMarkdown } from "./import.js";
 import { seedUsers } from "./seed-users.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -35,7 +36,7 @@ const smallUsers = 1000;
 const largeUsers = Number(opts["large-users"] ?? (quick ? 20_000 : 1_000_000));
 const PROTOCOLS: Protocol[] = ["grpc", "grpcweb", "connect", "rest"];
 const SECTIONS = ["throughput", "idle", "cheap", "responsiveness", "overload", "size"] as const;
-/** `--only idle,cheap`: some sections, for tuning one thing; the log shows them, nothing is written. */
+/** `--only idle,cheap`: some sections, for tuning one thing; the log shows them, nothing is written. `--only import` is the import's own. */
 const only = opts.only?.split(",");
 const wanted = (section: (typeof SECTIONS)[number]) => !only || only.includes(section);
 const CONCURRENCY = quick ? [1, 2 * cores] : [1, 2 * cores, 16 * cores];
@@ -278,6 +279,7 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   log(`bench: cost ${cost}, ${seconds}s a run, ${cores} cores${quick ? ", quick" : ""}`);
+  if (only?.includes("import")) return importOnly();
   await measureBound();
   const small = await seed(smallUsers);
   const server = await startServer(small.dataDir);
@@ -311,6 +313,17 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(outDir, "latest.md"), markdown(results));
   log(`wrote ${path.join(outDir, "latest.json")} and latest.md`);
   process.stdout.write(markdown(results));
+}
+
+/** `--only import`: the import's own results, written beside the others. */
+async function importOnly(): Promise<void> {
+  const results = await importBench(quick, cost);
+  const command = `npm run bench -- --only import${quick ? " --quick" : ""}`;
+  const markdown = importMarkdown(results, new Date().toISOString(), command);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "import.json"), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, "import.md"), markdown);
+  process.stdout.write(markdown);
 }
 
 function boundRange(measurements: Bound[]): string {

@@ -1,7 +1,7 @@
-import { openStore } from "./app.js";
 import type { Store } from "./store/store.js";
 import { cliContext } from "./audit.js";
-import { type Command, help, print, required, UsageError } from "./cli-args.js";
+import { type Command, help, print, UsageError } from "./cli-args.js";
+import { idOption, withStore } from "./cli-users.js";
 import {
   applyProfile,
   BREACHED_CHECKS,
@@ -29,15 +29,13 @@ export const policyCommands: Record<string, Command> = {
     options: { ...help, org: { type: "string" }, json: { type: "boolean" } },
     async run(values, config) {
       const org = orgOption(values);
-      const store = await openStore(config);
-      try {
+      await withStore(config, async (store) => {
+        if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
         const own = org === undefined ? undefined : await store.storedPolicy(org);
         const policy = own ?? (await effectivePolicy(store, undefined));
         const source = org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)";
         print(values.json ? JSON.stringify({ source, ...policyJson(policy) }) : describe(source, policy));
-      } finally {
-        await store.close();
-      }
+      });
     },
   },
   "policy set": {
@@ -60,8 +58,7 @@ export const policyCommands: Record<string, Command> = {
     async run(values, config) {
       const org = orgOption(values);
       parseAll(values, DEFAULT_POLICY); // every flag checked before the database is opened
-      const store = await openStore(config);
-      try {
+      await withStore(config, async (store) => {
         const before = await effectivePolicy(store, org);
         const after = parseAll(values, before);
         const problem = policyProblem(after);
@@ -69,9 +66,7 @@ export const policyCommands: Record<string, Command> = {
         const audit = { type: "policy.changed" as const, orgId: org, context: cliContext(), payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) } };
         await store.setPolicy(org, after, audit);
         print(describe(org === undefined ? "instance" : `organisation ${org}`, after));
-      } finally {
-        await store.close();
-      }
+      });
     },
   },
   events: {
@@ -83,9 +78,10 @@ export const policyCommands: Record<string, Command> = {
     async run(values, config) {
       const org = orgOption(values);
       if ((values.user === undefined) === (org === undefined)) throw new UsageError("events takes --user or --org");
-      const user = org === undefined ? required(values, "user") : undefined;
-      const store = await openStore(config);
-      try {
+      const user = org === undefined ? idOption(values, "user") : undefined;
+      await withStore(config, async (store) => {
+        if (user !== undefined && !(await store.directory.userExists(user))) throw new UsageError(`no user ${user}`);
+        if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
         for (const e of await store.listAudit(user !== undefined ? { userId: user } : { orgId: org! })) {
           if (values.json) print(JSON.stringify(e));
           else {
@@ -93,9 +89,7 @@ export const policyCommands: Record<string, Command> = {
             print(`${e.at}  ${e.type.padEnd(24)}${e.remoteAddress ?? "-"}  ${e.userAgent ?? "-"}  ${JSON.stringify(e.payload)}${repeats}`);
           }
         }
-      } finally {
-        await store.close();
-      }
+      });
     },
   },
 };
@@ -106,10 +100,7 @@ async function effectivePolicy(store: Store, org: string | undefined): Promise<P
 }
 
 function orgOption(values: Values): string | undefined {
-  const org = values.org;
-  if (org === undefined) return undefined;
-  if (typeof org !== "string" || !/^\d{1,20}$/.test(org)) throw new UsageError("--org takes an organisation ID (digits)");
-  return org;
+  return idOption(values, "org");
 }
 
 /** The policy with the flags applied: the profile first, then single fields. */

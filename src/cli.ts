@@ -1,12 +1,11 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { openStore, startService } from "./app.js";
-import { cliContext } from "./audit.js";
-import { ConfigError, describeDatabase, loadConfig } from "./config.js";
+import { startService } from "./app.js";
+import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "./config.js";
 import { ServiceError } from "./errors.js";
-import { BcryptHasher } from "./hashing.js";
 import { type Command, help, print, printError, required, UsageError } from "./cli-args.js";
 import { policyCommands } from "./cli-policy.js";
+import { userCommands, withStore } from "./cli-users.js";
 import { createLogger } from "./logging.js";
 import { CLOSE_GRACE_MS } from "./server.js";
 import { StoreInputError } from "./store/store.js";
@@ -50,52 +49,10 @@ const commands: Record<string, Command> = {
     usage: "migrate",
     options: { ...help },
     async run(_values, config) {
-      const store = await openStore(config);
-      await store.close();
+      await withStore(config, async () => {}); // opening the store brings its schema up to date
       print(`database at ${describeDatabase(config.database)} is up to date`);
     },
   },
-  "user create": {
-    summary: "create a user (and its organisation if needed)",
-    usage:
-      "user create --username NAME [--password PW] [--org ORG_ID] [--org-name NAME] [--machine] [--initial] [--json]\n\n" +
-      "Without --password the user has none. --machine creates a machine user; --initial one not yet initialised.",
-    options: {
-      ...help,
-      username: { type: "string" },
-      password: { type: "string" },
-      org: { type: "string" },
-      "org-name": { type: "string" },
-      machine: { type: "boolean" },
-      initial: { type: "boolean" },
-      json: { type: "boolean" },
-    },
-    async run(values, config) {
-      const username = required(values, "username");
-      const password = values.password as string | undefined;
-      if (values.org !== undefined && !/^\d{1,20}$/.test(values.org as string)) {
-        throw new UsageError("--org takes an organisation ID (digits)");
-      }
-      const store = await openStore(config);
-      try {
-        const created = await store.createUser({
-          username,
-          orgId: values.org as string | undefined,
-          orgName: values["org-name"] as string | undefined,
-          passwordHash: password ? await new BcryptHasher(config.bcryptCost).hash(password) : null,
-          kind: values.machine ? "machine" : "human",
-          state: values.initial ? "initial" : "active",
-        });
-        const out = { userId: created.userId, resourceOwner: created.resourceOwner, sequence: String(created.sequence) };
-        print(values.json ? JSON.stringify(out) : `created user ${out.userId} in organisation ${out.resourceOwner}`);
-      } finally {
-        await store.close();
-      }
-    },
-  },
-  "user lock": stateCommand("lock a user: no password change until unlocked", "locked"),
-  "user unlock": stateCommand("unlock a user and clear its failed attempts", "active"),
-  "user remove": stateCommand("remove (delete) a user", "deleted"),
   "token issue": {
     summary: "sign a short-lived access token for a user",
     usage:
@@ -107,17 +64,27 @@ const commands: Record<string, Command> = {
     async run(values, config) {
       const user = required(values, "user");
       const ttl = values.ttl as string;
-      if (!/^\d+\s*(s|m|h|d)$/.test(ttl)) throw new UsageError(`--ttl takes a duration such as 30s, 15m, 1h or 1d, not "${ttl}"`);
-      const roles = roleOptions(values);
-      const store = await openStore(config);
+      let seconds: number;
       try {
-        const issuer = await createIssuer(config.auth, store);
-        print(await issuer.issue(user, ttl, roles));
-      } finally {
-        await store.close();
+        seconds = durationSeconds(ttl);
+      } catch {
+        throw new UsageError(`--ttl takes a duration such as 30s, 15m, 1h or 1d, not "${ttl}"`);
       }
+      if (seconds > config.tokenMaxTtlSeconds) {
+        throw new UsageError(`--ttl ${ttl} is longer than TOKEN_MAX_TTL allows (${config.tokenMaxTtlSeconds} s)`);
+      }
+      const roles = roleOptions(values);
+      const token = await withStore(config, async (store) => {
+        const issuer = await createIssuer(config.auth, store);
+        const found = await store.directory.findUser({ id: user });
+        if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
+        if (found.kind === "machine") throw new UsageError(`user ${user} is a machine user: it changes no password here`);
+        return issuer.issue(user, ttl, roles);
+      });
+      print(token);
     },
   },
+  ...userCommands,
   ...policyCommands,
 };
 
@@ -127,25 +94,6 @@ function roleOptions(values: Record<string, string | boolean | undefined>): Reco
   if (values.role !== "admin") throw new UsageError(`--role takes "admin", not "${values.role ?? ""}"`);
   if (typeof values.org !== "string" || values.org === "") throw new UsageError("--role admin needs --org ORG_ID: the organisation it is granted for");
   return { [ADMIN_ROLE]: [values.org] };
-}
-
-function stateCommand(summary: string, state: "active" | "locked" | "deleted"): Command {
-  const [verb, done] = { active: ["unlock", "unlocked"], locked: ["lock", "locked"], deleted: ["remove", "removed"] }[state];
-  return {
-    summary,
-    usage: `user ${verb} --user USER_ID`,
-    options: { ...help, user: { type: "string" } },
-    async run(values, config) {
-      const user = required(values, "user");
-      const store = await openStore(config);
-      try {
-        const sequence = await store.setUserState(user, state, cliContext());
-        print(`user ${user} ${done} (sequence ${sequence})`);
-      } finally {
-        await store.close();
-      }
-    },
-  };
 }
 
 function overview(): string {

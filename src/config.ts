@@ -26,6 +26,8 @@ export interface Config {
   hashQueueBudgetMs: number;
   /** Requests of one user that may hold or wait for bcrypt work at once, per process; more are refused with 8. */
   userConcurrency: number;
+  /** The longest lifetime `token issue` gives a token. */
+  tokenMaxTtlSeconds: number;
   /** ValidateMyNewPassword calls per user and process: a burst, refilled at a rate per minute; more are refused with 8. */
   validateRate: { perMinute: number; burst: number };
   /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
@@ -76,6 +78,8 @@ export type AuthConfig = (
   | { mode: "self"; issuer: string; audience: string }
   | { mode: "jwks"; jwksUrl: URL; issuer: string; audience: string; jwks: JwksTiming }
 ) & {
+  /** The claim that carries the user ID: `sub` unless the issuer puts it elsewhere. */
+  subjectClaim: string;
   /** The claim that carries the caller's roles, in ZITADEL's shape: `{ role: { orgId: … } }`. */
   rolesClaim: string;
 };
@@ -140,6 +144,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
     hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
     userConcurrency: intVar(env, "USER_CONCURRENCY_LIMIT", 3, 1, 1000),
+    tokenMaxTtlSeconds: durationVar(env, "TOKEN_MAX_TTL", "24h"),
     validateRate: {
       perMinute: intVar(env, "VALIDATE_RATE_PER_MINUTE", 60, 1, 100_000),
       burst: intVar(env, "VALIDATE_BURST", 20, 1, 100_000),
@@ -256,9 +261,9 @@ export function describeDatabase(database: DatabaseConfig): string {
 }
 
 function authConfig(env: Env): AuthConfig {
-  const rolesClaim = env.JWT_ROLES_CLAIM || DEFAULT_ROLES_CLAIM;
+  const claims = { rolesClaim: env.JWT_ROLES_CLAIM || DEFAULT_ROLES_CLAIM, subjectClaim: env.JWT_SUBJECT_CLAIM || "sub" };
   if (!env.JWKS_URL) {
-    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE, rolesClaim };
+    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE, ...claims };
   }
   let jwksUrl: URL;
   try {
@@ -280,7 +285,7 @@ function authConfig(env: Env): AuthConfig {
     refreshMs: intVar(env, "JWKS_REFRESH_MS", 300_000, 1000, 86_400_000),
     maxStaleMs: intVar(env, "JWKS_MAX_STALE_MS", 600_000, 0, 86_400_000),
   };
-  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks, rolesClaim };
+  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks, ...claims };
 }
 
 function isLoopback(hostname: string): boolean {
@@ -295,4 +300,24 @@ function tlsConfig(env: Env): Config["tls"] {
     throw new ConfigError("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither");
   }
   return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "30s", "15m", "1h", "1d" in seconds; throws TypeError for anything else. */
+export function durationSeconds(text: string): number {
+  const match = /^(\d{1,9})\s*(s|m|h|d)$/.exec(text);
+  if (!match) throw new TypeError(`not a duration: "${text}"`);
+  return Number(match[1]) * UNIT_SECONDS[match[2]];
+}
+
+function durationVar(env: Env, name: string, fallback: string): number {
+  const text = env[name] || fallback;
+  try {
+    const seconds = durationSeconds(text);
+    if (seconds > 0) return seconds;
+  } catch {
+    // said below
+  }
+  throw new ConfigError(`${name} must be a duration such as 30m, 24h or 7d, not "${text}"`);
 }

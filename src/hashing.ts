@@ -1,4 +1,5 @@
 import bcrypt from "bcrypt";
+import { parseHash } from "./crypto/imported-hash.js";
 
 /**
  * bcrypt through its async API: every hash and compare runs on libuv's
@@ -15,8 +16,13 @@ export class BcryptHasher {
     return bcrypt.hash(password, bcrypt.genSaltSync(this.cost));
   }
 
-  /** Verifies against a hash of any cost; `$2y$` (PHP's name) is the same algorithm as `$2b$`. */
+  /**
+   * Verifies against a hash of any cost; `$2y$` (PHP's name) is the same
+   * algorithm as `$2b$`. An imported hash of another family is verified with
+   * its own algorithm, off the event loop too.
+   */
   verify(password: string, hash: string): Promise<boolean> {
+    if (!hash.startsWith("$2")) return parseHash(hash).verify(password);
     const normalised = hash.startsWith("$2y$") ? `$2b$${hash.slice(4)}` : hash;
     return bcrypt.compare(password, normalised);
   }

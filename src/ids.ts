@@ -30,3 +30,11 @@ export class IdGenerator {
     return ((ms << 22n) | (this.generator << 12n) | this.counter).toString();
   }
 }
+
+/**
+ * An ID as an issuer writes its token subjects: ZITADEL's decimal IDs, a
+ * UUID, `auth0|abc123`. Any 1 to 200 bytes of printable ASCII without spaces.
+ */
+export function isValidId(id: string): boolean {
+  return /^[\x21-\x7e]{1,200}$/.test(id);
+}

@@ -157,7 +157,11 @@ export const OPENAPI_DOCUMENT = {
           sequence: { type: "string", pattern: "^[0-9]+$", description: "The user's event sequence after the change (uint64 as a string)." },
           creationDate: { type: "string", format: "date-time" },
           changeDate: { type: "string", format: "date-time" },
-          resourceOwner: { type: "string", pattern: "^[0-9]+$", description: "The user's organisation ID." },
+          resourceOwner: {
+            type: "string",
+            pattern: "^[\\x21-\\x7e]{1,200}$",
+            description: "The user's organisation ID: ZITADEL-style decimal when the service made it, as imported otherwise.",
+          },
         },
         required: ["sequence", "changeDate", "resourceOwner"],
         additionalProperties: false,

@@ -12,8 +12,9 @@ import {
   type CryptoKey,
   SignJWT,
 } from "jose";
-import type { AuthConfig, JwksTiming } from "./config.js";
+import { type AuthConfig, durationSeconds, type JwksTiming } from "./config.js";
 import { errors, ServiceError } from "./errors.js";
+import { isValidId } from "./ids.js";
 
 const SELF_ALG = "ES256";
 /** Algorithms accepted from an external issuer; never "none", never HMAC. */
@@ -87,7 +88,7 @@ export class Authenticator {
   constructor(
     private readonly key: CryptoKey | JWTVerifyGetKey,
     private readonly options: { issuer: string; audience: string; algorithms: string[] },
-    private readonly rolesClaim: string,
+    private readonly claims: { rolesClaim: string; subjectClaim: string },
   ) {}
 
   async authenticate(header: string | null | undefined): Promise<Caller> {
@@ -98,20 +99,21 @@ export class Authenticator {
       const { payload } = await jwtVerify(match[1], this.key as JWTVerifyGetKey, {
         ...this.options,
         clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ["sub", "exp", "iat"],
+        requiredClaims: [this.claims.subjectClaim, "exp", "iat"],
       });
-      // jose checks that sub is there, not that it is a string: a number went on
+      // jose checks that the claim is there, not that it is a string: a number went on
       // to the user lookup as a number, an object made the SQLite driver throw (13).
-      if (typeof payload.sub !== "string" || payload.sub === "") throw errors.tokenInvalid();
+      const userId = payload[this.claims.subjectClaim];
+      if (typeof userId !== "string" || !isValidId(userId)) throw errors.tokenInvalid();
       // jose checks iat only against a maximum age. One from the future would
       // outlive every revocation cutoff set before that time.
       if (payload.iat! > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw errors.tokenInvalid();
       return {
-        userId: payload.sub,
+        userId,
         issuedAt: payload.iat!,
         expiresAt: payload.exp!,
         fingerprint: tokenFingerprint(match[1]),
-        roles: rolesOf(payload[this.rolesClaim]),
+        roles: rolesOf(payload[this.claims.rolesClaim]),
       };
     } catch (err) {
       if (err instanceof ServiceError) throw err;
@@ -227,13 +229,13 @@ export class TokenIssuer {
     private readonly kid: string,
     private readonly issuer: string,
     private readonly audience: string,
-    private readonly rolesClaim: string,
+    private readonly claims: { rolesClaim: string; subjectClaim: string },
   ) {}
 
   /** `ttl` in jose's form: "15m", "1h", "30s". `roles`: role → organisation IDs it is granted for. */
   issue(userId: string, ttl: string, roles: Record<string, string[]> = {}): Promise<string> {
     const now = Date.now();
-    return this.issueAt(userId, now, now / 1000 + secondsOf(ttl), roles);
+    return this.issueAt(userId, now, now / 1000 + durationSeconds(ttl), roles);
   }
 
   /**
@@ -242,7 +244,9 @@ export class TokenIssuer {
    * password change from one just before it in the same second.
    */
   issueAt(userId: string, issuedAtMs: number, expiresAtSeconds: number, roles: Record<string, string[]> = {}): Promise<string> {
-    const claims = Object.keys(roles).length === 0 ? {} : { [this.rolesClaim]: zitadelRoles(roles) };
+    const claims: Record<string, unknown> = Object.keys(roles).length === 0 ? {} : { [this.claims.rolesClaim]: zitadelRoles(roles) };
+    // Under JWT_SUBJECT_CLAIM the user ID goes where this service will read it, besides `sub`.
+    if (this.claims.subjectClaim !== "sub") claims[this.claims.subjectClaim] = userId;
     return new SignJWT(claims)
       .setProtectedHeader({ alg: SELF_ALG, kid: this.kid, typ: "JWT" })
       .setSubject(userId)
@@ -258,15 +262,6 @@ export class TokenIssuer {
 /** ZITADEL's shape: each organisation ID maps to its domain, which nothing here reads. */
 function zitadelRoles(roles: Record<string, string[]>): Record<string, Record<string, string>> {
   return Object.fromEntries(Object.entries(roles).map(([role, orgs]) => [role, Object.fromEntries(orgs.map((org) => [org, ""]))]));
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** "30s", "15m", "1h", "1d" in seconds. */
-function secondsOf(ttl: string): number {
-  const match = /^(\d+)\s*(s|m|h|d)$/.exec(ttl);
-  if (!match) throw new TypeError(`not a duration: "${ttl}"`);
-  return Number(match[1]) * UNIT_SECONDS[match[2]];
 }
 
 interface StoredKey {
@@ -301,11 +296,11 @@ export async function createAuthenticator(
   const { issuer, audience } = auth;
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
-    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth.rolesClaim);
+    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth);
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;
-  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth.rolesClaim);
+  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth);
 }
 
 export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Promise<TokenIssuer> {
@@ -314,5 +309,5 @@ export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Pro
   }
   const stored = await loadOrCreateSigningKey(keys);
   const privateKey = (await importJWK(stored.privateJwk, SELF_ALG)) as CryptoKey;
-  return new TokenIssuer(privateKey, stored.kid, auth.issuer, auth.audience, auth.rolesClaim);
+  return new TokenIssuer(privateKey, stored.kid, auth.issuer, auth.audience, auth);
 }

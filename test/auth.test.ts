@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import crypto, { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
-import type net from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import bcrypt from "bcrypt";
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
+import { type CryptoKey, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import {
   bearer,
   type Caller,
@@ -16,14 +14,15 @@ import {
   restOutcome,
   restRequest,
 } from "./support/clients.js";
-import { cliOk, Service } from "./support/service.js";
+import { cliOk, fixtureArgs, Service } from "./support/service.js";
 import { logEntries } from "./support/tools.js";
+import { type IssuerKey, issuerKey, JwksServer } from "./support/issuer.js";
 
 const SELF = "password-service";
 
 /** A user made with the CLI (tokens are signed here, not by `token issue`). */
 async function createUser(service: Service, password: string): Promise<{ userId: string; resourceOwner: string }> {
-  const out = await cliOk(["user", "create", "--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--json"], service.env);
+  const out = await cliOk(["user", "create", "--username", `auth-${randomUUID().slice(0, 8)}`, "--password", password, "--json", ...fixtureArgs([])], service.env);
   return JSON.parse(out) as { userId: string; resourceOwner: string };
 }
 
@@ -222,60 +221,6 @@ function signRaw(privateJwk: JWK, header: Record<string, unknown>, payload: unkn
   const key = crypto.createPrivateKey({ key: privateJwk as crypto.JsonWebKey, format: "jwk" });
   const signature = crypto.sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
   return `${input}.${signature.toString("base64url")}`;
-}
-
-interface IssuerKey {
-  alg: string;
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
-
-async function issuerKey(alg: string): Promise<IssuerKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  const kid = `${alg}-${randomUUID().slice(0, 8)}`;
-  return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } };
-}
-
-/** A JWKS endpoint on loopback whose keys and behaviour the test changes. */
-class JwksServer {
-  keys: JWK[] = [];
-  mode: "ok" | "503" | "html" | "not-a-set" | "hang-up" = "ok";
-  requests = 0;
-  private constructor(private readonly server: http.Server) {}
-
-  static async start(): Promise<JwksServer> {
-    let self!: JwksServer;
-    const server = http.createServer((req, res) => self.answer(req, res));
-    self = new JwksServer(server);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return self;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}/.well-known/jwks.json`;
-  }
-
-  private answer(_req: http.IncomingMessage, res: http.ServerResponse): void {
-    this.requests += 1;
-    switch (this.mode) {
-      case "ok":
-        return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: this.keys }));
-      case "503":
-        return void res.writeHead(503, { "content-type": "text/plain" }).end("maintenance");
-      case "html":
-        return void res.writeHead(200, { "content-type": "text/html" }).end("<html>login</html>");
-      case "not-a-set":
-        return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: "none" }));
-      case "hang-up":
-        return void res.socket?.destroy();
-    }
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
 }
 
 describe("authentication with an external issuer's JWKS", () => {

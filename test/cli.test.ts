@@ -36,7 +36,10 @@ describe("the command line", () => {
   it("answers --help on every command", async () => {
     const overview = await cli(["--help"], env);
     assert.equal(overview.code, 0);
-    const commands = ["serve", "migrate", "user create", "user lock", "user unlock", "user remove", "token issue", "policy show", "policy set", "events"];
+    const commands = [
+      "serve", "migrate", "org create", "org list", "user create", "user list", "user show", "user lock", "user unlock", "user remove",
+      "user import", "token issue", "policy show", "policy set", "events",
+    ];
     for (const command of commands) {
       assert.match(overview.stdout, new RegExp(`^  ${command} `, "m"));
       const help = await cli([...command.split(" "), "--help"], env);

@@ -8,7 +8,6 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import bcrypt from "bcrypt";
-import { importJWK, SignJWT } from "jose";
 import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
 import {
   bearer,
@@ -21,7 +20,7 @@ import {
   rest,
   restRequest,
 } from "./support/clients.js";
-import { cliOk, Service, type TestUser } from "./support/service.js";
+import { cliOk, fixtureArgs, Service, type TestUser } from "./support/service.js";
 
 // connect-node's HTTP/1.1 transports use Node's global agent, whose kept-alive
 // connections race the server's 5 s idle timeout when the machine is loaded
@@ -33,21 +32,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** Creates a user with the CLI and signs its token here with the service's own key (one process less). */
 async function createUser(service: Service, password: string): Promise<TestUser> {
-  const out = await cliOk(["user", "create", "--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--json"], service.env);
-  const { userId, resourceOwner } = JSON.parse(out) as { userId: string; resourceOwner: string };
-  return { userId, resourceOwner, password, token: await signToken(service, userId) };
-}
-
-async function signToken(service: Service, userId: string): Promise<string> {
-  const stored = await service.database.signingKey();
-  return new SignJWT({})
-    .setProtectedHeader({ alg: "ES256", kid: stored.kid, typ: "JWT" })
-    .setSubject(userId)
-    .setIssuer("password-service")
-    .setAudience("password-service")
-    .setIssuedAt()
-    .setExpirationTime("15m")
-    .sign(await importJWK(stored.privateJwk, "ES256"));
+  const args = ["user", "create", "--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--json", ...fixtureArgs([])];
+  const { userId, resourceOwner } = JSON.parse(await cliOk(args, service.env)) as { userId: string; resourceOwner: string };
+  return { userId, resourceOwner, password, token: await service.signedToken(userId) };
 }
 
 /** A password of exactly `bytes` UTF-8 bytes that meets the default complexity policy. */

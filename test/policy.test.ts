@@ -43,7 +43,7 @@ describe("policy show and set", () => {
       [["--breached-check", "on"], /--breached-check takes one of off, fail-open, fail-closed, not "on"/],
       [["--history-count", "25"], /history-count must be from 0 to 24/],
       [["--max-password-attempts", "-1"], /max-password-attempts/],
-      [["--org", "abc"], /--org takes an organisation ID/],
+      [["--org", "has space"], /--org takes an ID of 1 to 200 printable ASCII characters without spaces/],
       [["--org", "123"], /no organisation 123/],
       [["--colour", "red"], /Unknown option '--colour'/],
     ];

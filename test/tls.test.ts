@@ -17,7 +17,7 @@ import {
   UpdateMyPasswordRequestSchema,
   UpdateMyPasswordResponseSchema,
 } from "../gen/zitadel/auth_pb.js";
-import { cli, ROOT, Service, tempDir, testEnv } from "./support/service.js";
+import { cli, fixtureArgs, ROOT, Service, tempDir, testEnv } from "./support/service.js";
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -44,7 +44,7 @@ async function selfSigned(dir: string, name: string, cn = "localhost"): Promise<
  */
 async function createUser(service: Service, password: string): Promise<{ userId: string; token: string }> {
   for (let attempt = 1; ; attempt++) {
-    const args = ["user", "create", "--username", `tls-${randomUUID().slice(0, 8)}`, "--password", password, "--json"];
+    const args = ["user", "create", "--username", `tls-${randomUUID().slice(0, 8)}`, "--password", password, "--json", ...fixtureArgs([])];
     const result = await cli(args, service.env);
     if (result.code === 0) {
       const { userId } = JSON.parse(result.stdout) as { userId: string };

@@ -15,6 +15,8 @@ export interface OrgTable {
   id: string;
   name: string;
   created_at: number;
+  /** 1 for the instance's default organisation, where users go when none is named; at most one. */
+  is_default: Generated<number>;
 }
 
 export type UserState = "initial" | "active" | "locked" | "deleted";
@@ -42,6 +44,7 @@ export interface UserTable {
   check_not_before: Generated<number>;
   /** 1: the hash is of the password's NFKC form (nist profile); 0: as typed; null: unknown (made before this was kept). */
   password_nfkc: number | null;
+  email: string | null;
 }
 
 /** Append-only log of a user's events; (user_id, sequence) is unique. */

@@ -6,36 +6,26 @@ import type { EffectivePolicy, PasswordPolicy, PolicySource } from "../policy.js
 import type { CutoffSource, TokenCutoff } from "../revocation.js";
 import { migrateToLatest } from "./migrations.js";
 import { effectiveFromRows, INSTANCE_SCOPE, policyFromRow, policyToRow } from "./policy-rows.js";
-import type { Database, UserKind, UserRow, UserState } from "./schema.js";
-
-export interface NewUserInput {
-  username: string;
-  orgId?: string;
-  /** Used only when the organisation is created by this call. */
-  orgName?: string;
-  passwordHash: string | null;
-  kind: UserKind;
-  state: UserState;
-}
-
-export interface CreatedUser {
-  userId: string;
-  resourceOwner: string;
-  sequence: number;
-}
+import type { Database, UserRow, UserState } from "./schema.js";
 
 /** Refusals repeated within this window of the first share its audit row. */
 const AUDIT_COALESCE_MS = 60_000;
 
-/** Thrown for mistakes in administrative commands (unknown user, duplicate name). */
-export class StoreInputError extends Error {}
+import { Directory, StoreInputError } from "./directory.js";
+
+export { StoreInputError };
 
 /** The only module that speaks SQL. */
 export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
+  /** Organisations and users, for administrators and the import. */
+  readonly directory: Directory;
+
   constructor(
     readonly db: Kysely<Database>,
     private readonly ids: IdGenerator,
-  ) {}
+  ) {
+    this.directory = new Directory(db, ids);
+  }
 
   async migrate(): Promise<string[]> {
     return migrateToLatest(this.db);
@@ -332,54 +322,18 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
     }));
   }
 
-  async createUser(input: NewUserInput, at = new Date()): Promise<CreatedUser> {
-    // Every write transaction here writes before it reads: in WAL mode a
-    // transaction that read first and then writes fails with SQLITE_BUSY_SNAPSHOT,
-    // not waiting, when another process committed in between.
-    return this.db.transaction().execute(async (tx) => {
-      const orgId = input.orgId ?? this.ids.next();
-      await tx
-        .insertInto("orgs")
-        .values({ id: orgId, name: input.orgName ?? `org-${orgId}`, created_at: at.getTime() })
-        .onConflict((oc) => oc.column("id").doNothing())
-        .execute();
-      const taken = await tx
-        .selectFrom("users")
-        .select("id")
-        .where("org_id", "=", orgId)
-        .where("username", "=", input.username)
-        .executeTakeFirst();
-      if (taken) throw new StoreInputError(`username "${input.username}" is taken in organisation ${orgId}`);
-      const userId = this.ids.next();
-      await tx
-        .insertInto("users")
-        .values({
-          id: userId,
-          org_id: orgId,
-          username: input.username,
-          kind: input.kind,
-          state: input.state,
-          password_hash: input.passwordHash,
-          sequence: 1,
-          failed_attempts: 0,
-          created_at: at.getTime(),
-          changed_at: at.getTime(),
-        })
-        .execute();
-      const payload = JSON.stringify({ username: input.username, kind: input.kind, state: input.state });
-      await tx
-        .insertInto("events")
-        .values({ user_id: userId, sequence: 1, type: "user.added", created_at: at.getTime(), payload })
-        .execute();
-      return { userId, resourceOwner: orgId, sequence: 1 };
-    });
-  }
-
   /**
    * An administrator's change of a user's state, with its event. Unlocking
-   * also clears the failed-attempt count, so the user starts afresh.
+   * also clears the failed-attempt count, so the user starts afresh. A user
+   * already in that state is left as it is: `changed` is false and no event
+   * is written, so that running a command again is safe.
    */
-  async setUserState(userId: string, state: "active" | "locked" | "deleted", context: RequestContext, at = new Date()): Promise<number> {
+  async setUserState(
+    userId: string,
+    state: "active" | "locked" | "deleted",
+    context: RequestContext,
+    at = new Date(),
+  ): Promise<{ sequence: number; changed: boolean }> {
     const from: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
     return this.db.transaction().execute(async (tx) => {
       const updated = await tx
@@ -390,8 +344,9 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
         .returning(["sequence", "org_id", "failed_attempts"])
         .executeTakeFirst();
       if (!updated) {
-        const user = await tx.selectFrom("users").select("state").where("id", "=", userId).executeTakeFirst();
-        if (!user || user.state === "deleted") throw new StoreInputError(`no user ${userId}`);
+        const user = await tx.selectFrom("users").select(["state", "sequence"]).where("id", "=", userId).executeTakeFirst();
+        if (!user || (user.state === "deleted" && state !== "deleted")) throw new StoreInputError(`no user ${userId}`);
+        if (user.state === state) return { sequence: Number(user.sequence), changed: false };
         throw new StoreInputError(`user ${userId} is ${user.state}; cannot make it ${state}`);
       }
       const sequence = Number(updated.sequence);
@@ -401,7 +356,7 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
       await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
       const payload = { sequence, ...(state === "active" ? { clearedFailedAttempts: updated.failed_attempts } : {}) };
       await this.insertAudit(tx, { type: type as AuditEntry["type"], context, userId, orgId: updated.org_id, payload }, at);
-      return sequence;
+      return { sequence, changed: true };
     });
   }
 

@@ -67,6 +67,17 @@ export class TestDatabase {
       .execute();
   }
 
+  async countUsers(orgId: string): Promise<number> {
+    const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).where("org_id", "=", orgId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Events of the users whose IDs start with `prefix`. */
+  async countEvents(prefix: string): Promise<number> {
+    const row = await this.db.selectFrom("events").select((eb) => eb.fn.countAll().as("n")).where("user_id", "like", `${prefix}%`).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** The self-issuer's stored key pair. */
   async signingKey(): Promise<{ kid: string; privateJwk: JWK; publicJwk: JWK }> {
     const row = await this.db.selectFrom("signing_keys").select("value").where("name", "=", "self-issuer").executeTakeFirstOrThrow();

@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { importJWK, SignJWT } from "jose";
 import { TestDatabase } from "./database.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
 
@@ -47,6 +48,16 @@ export async function cliOk(args: string[], env: Record<string, string>): Promis
   const result = await cli(args, env);
   if (result.code !== 0) throw new Error(`password-service ${args[0]} failed (${result.code}): ${result.stderr}`);
   return result.stdout.trim();
+}
+
+/**
+ * A test user is a fixture: in an organisation of its own (so that a test's
+ * policy touches no other test's users) unless one is named, and with its
+ * password whatever the policy says.
+ */
+export function fixtureArgs(extraArgs: string[]): string[] {
+  const named = extraArgs.includes("--org") || extraArgs.includes("--org-name");
+  return [...extraArgs, ...(named ? [] : ["--org-name", `org-${Math.random().toString(36).slice(2, 10)}`]), "--skip-policy"];
 }
 
 export interface TestUser {
@@ -106,15 +117,38 @@ export class Service {
 
   async createUser(password = "Initial-Passw0rd!", extraArgs: string[] = []): Promise<TestUser> {
     const username = `user-${Math.random().toString(36).slice(2, 10)}`;
-    const args = ["user", "create", "--username", username, "--json", ...extraArgs];
+    const args = ["user", "create", "--username", username, "--json", ...fixtureArgs(extraArgs)];
     const out = await cliOk(password ? [...args, "--password", password] : args, this.env);
     const created = JSON.parse(out) as { userId: string; resourceOwner: string };
     this.secrets.push(password);
-    return { ...created, password, token: await this.token(created.userId) };
+    // `token issue` refuses machine users; a test that needs one's token signs it itself.
+    const token = extraArgs.includes("--machine") ? await this.signedToken(created.userId) : await this.token(created.userId);
+    return { ...created, password, token };
   }
 
   async token(userId: string, ttl = "15m"): Promise<string> {
     const token = await cliOk(["token", "issue", "--user", userId, "--ttl", ttl], this.env);
+    this.secrets.push(token);
+    return token;
+  }
+
+  /**
+   * A token signed with the service's own key for any subject, as `token
+   * issue` would sign it but without its checks: for users it refuses
+   * (unknown, machine) and for tests of what the service does with them.
+   */
+  async signedToken(subject: string, ttlSeconds = 900): Promise<string> {
+    const stored = await this.database.signingKey();
+    const key = await importJWK(stored.privateJwk, "ES256");
+    const now = Date.now() / 1000;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "ES256", kid: stored.kid, typ: "JWT" })
+      .setSubject(subject)
+      .setIssuer("password-service")
+      .setAudience("password-service")
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttlSeconds)
+      .sign(key);
     this.secrets.push(token);
     return token;
   }

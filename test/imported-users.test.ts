@@ -1,0 +1,221 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { SignJWT } from "jose";
+import { bearer, grpcJs, rest } from "./support/clients.js";
+import { type IssuerKey, issuerKey, JwksServer } from "./support/issuer.js";
+import { cli, cliOk, ROOT, Service, tempDir } from "./support/service.js";
+
+const ISSUER = "https://idp.example";
+const AUDIENCE = "password-service";
+
+/** passlib's published vectors; a few of each family are within the import's bounds. */
+const { vectors } = JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/passlib-vectors.json"), "utf8")) as {
+  vectors: Record<string, [string, string][]>;
+};
+
+/** One vector of each family and form the import accepts, with its password. */
+const FAMILY_SAMPLES: [string, string, string][] = [
+  ["bcrypt $2a$", ...vectors.bcrypt.find(([, h]) => h.startsWith("$2a$05$"))!],
+  ["bcrypt $2y$", ...vectors.bcrypt.find(([, h]) => h.startsWith("$2y$"))!],
+  ["argon2i", ...vectors.argon2.find(([, h]) => h.startsWith("$argon2i$v=19$m=65536,t=2,p=1$"))!],
+  ["argon2id", ...vectors.argon2.find(([, h]) => h.startsWith("$argon2id$v=19$m=65536,t=2,p=1$"))!],
+  ["scrypt $scrypt$", ...vectors.scrypt.find(([, h]) => h.startsWith("$scrypt$ln=14"))!],
+  ["scrypt $7$", ...vectors.scrypt.find(([, h]) => h.startsWith("$7$"))!],
+  ["pbkdf2 sha1", ...vectors.pbkdf2.find(([, h]) => h.startsWith("$pbkdf2$"))!],
+  ["pbkdf2 sha256", ...vectors.pbkdf2.find(([, h]) => h.startsWith("$pbkdf2-sha256$"))!],
+  ["pbkdf2 sha512", ...vectors.pbkdf2.find(([, h]) => h.startsWith("$pbkdf2-sha512$"))!],
+  ["sha256-crypt", ...vectors["sha256-crypt"].find(([p, h]) => h.startsWith("$5$rounds=") && p.length > 0)!],
+  ["sha512-crypt", ...vectors["sha512-crypt"].find(([p, h]) => !h.includes("rounds=") && p.length > 0)!],
+  ["md5-crypt", ...vectors["md5-crypt"].find(([p]) => p === "test")!],
+];
+
+describe("users of an existing identity system", () => {
+  let jwks: JwksServer;
+  let key: IssuerKey;
+  let service: Service;
+
+  const token = (claims: Record<string, unknown>) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: key.alg, kid: key.kid })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(key.privateKey);
+
+  before(async () => {
+    jwks = await JwksServer.start();
+    key = await issuerKey("ES256");
+    jwks.keys = [key.publicJwk];
+    service = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+  });
+  after(async () => {
+    await service?.stop();
+    await jwks?.close();
+  });
+
+  it("changes the passwords of users whose IDs are ZITADEL's, UUIDs and Auth0's, with tokens of the operator's issuer", async () => {
+    const ids = ["69629023906488334", "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d", "auth0|64f1c2a9e1b2c3d4e5f60718"];
+    await cliOk(["org", "create", "--id", "69629023906488000", "--name", "Imported"], service.env);
+    for (const [i, id] of ids.entries()) {
+      const created = JSON.parse(
+        await cliOk(["user", "create", "--id", id, "--username", `person-${i}`, "--org", "69629023906488000", "--password", "Their-Passw0rd-1!", "--json"], service.env),
+      );
+      assert.equal(created.userId, id);
+      service.secrets.push("Their-Passw0rd-1!");
+      const authorization = bearer(await token({ sub: id }));
+      const viaRest = await rest(service.address, { oldPassword: "Their-Passw0rd-1!", newPassword: "Their-Passw0rd-2!", authorization });
+      assert.deepEqual([viaRest.ok, viaRest.ok && viaRest.sequence, viaRest.ok && viaRest.resourceOwner], [true, "2", "69629023906488000"], id);
+      const viaGrpc = await grpcJs(service.address, { oldPassword: "Their-Passw0rd-2!", newPassword: "Their-Passw0rd-3!", authorization });
+      assert.equal(viaGrpc.ok && viaGrpc.sequence, "3", id);
+    }
+    const stranger = await rest(service.address, { oldPassword: "x", newPassword: "Their-Passw0rd-9!", authorization: bearer(await token({ sub: "auth0|nobody" })) });
+    assert.deepEqual(stranger.ok ? stranger : [stranger.code, stranger.detail?.id], [9, "COMMAND-G8dh3"], "ZITADEL's user-not-found");
+  });
+
+  it("reads the user ID from JWT_SUBJECT_CLAIM", async () => {
+    const other = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_SUBJECT_CLAIM: "uid" }, service.database);
+    try {
+      const id = "legacy-user-17";
+      await cliOk(["user", "create", "--id", id, "--username", "legacy", "--password", "Legacy-Passw0rd-1!", "--org-name", "Legacy"], other.env);
+      other.secrets.push("Legacy-Passw0rd-1!");
+      const authorization = bearer(await token({ sub: "someone-else", uid: id }));
+      const changed = await rest(other.address, { oldPassword: "Legacy-Passw0rd-1!", newPassword: "Legacy-Passw0rd-2!", authorization });
+      assert.equal(changed.ok && changed.sequence, "2");
+      const withoutClaim = await rest(other.address, { oldPassword: "x", newPassword: "Legacy-Passw0rd-3!", authorization: bearer(await token({ sub: id })) });
+      assert.equal(!withoutClaim.ok && withoutClaim.code, 16, "a token without the claim is invalid");
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("verifies each imported hash family with its own algorithm, then stores bcrypt on the first change", async () => {
+    for (const [name, password, hash] of FAMILY_SAMPLES) {
+      const id = `imported-${name.replace(/\W+/g, "-")}`;
+      // passlib's passwords ("password", "test") are public and words of every log line: not secrets to look for.
+      await cliOk(["user", "create", "--id", id, "--username", id, "--password-hash", hash, "--org-name", "Hashes"], service.env);
+      const authorization = bearer(await token({ sub: id }));
+      const wrong = await rest(service.address, { oldPassword: `x${password}`, newPassword: "Brand-New-Passw0rd!", authorization });
+      assert.equal(!wrong.ok && wrong.detail?.id, "COMMAND-3M0fs", `${name}: a wrong password is refused`);
+      const changed = await rest(service.address, { oldPassword: password, newPassword: "Brand-New-Passw0rd!", authorization });
+      assert.equal(changed.ok, true, `${name}: ${JSON.stringify(changed)}`);
+      const row = await service.userRow(id);
+      assert.match(row.password_hash!, /^\$2b\$04\$/, `${name}: upgraded to bcrypt at the configured cost`);
+      const again = await rest(service.address, { oldPassword: "Brand-New-Passw0rd!", newPassword: "Newer-Passw0rd-2!", authorization });
+      assert.equal(again.ok, true, `${name}: the new bcrypt hash verifies`);
+    }
+  });
+});
+
+describe("user import", () => {
+  let service: Service;
+  let dir: string;
+
+  before(async () => {
+    service = await Service.start();
+    dir = tempDir("ps-import-");
+  });
+  after(() => service.stop());
+
+  const write = (name: string, rows: (object | string)[]) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, rows.map((r) => (typeof r === "string" ? r : JSON.stringify(r))).join("\n") + "\n");
+    return file;
+  };
+
+  it("imports good lines, reports each bad one by number and reason without its secret, and exits 1", async () => {
+    const file = write("mixed.jsonl", [
+      { id: "imp-1", username: "ann", orgId: "imp-org", orgName: "Imported Org", email: "ann@example.com", password: "Ann-Passw0rd!" },
+      { id: "imp-2", username: "ben", orgId: "imp-org", passwordHash: FAMILY_SAMPLES[4][2] },
+      { id: "imp-3", username: "cat", orgName: "By Name", state: "locked" },
+      '{"id": "imp-4", "username": "dan", "password": "Secret-In-Bad-Json',
+      { id: "imp-5", username: "eve", passwordHash: "$2b$31$" + "a".repeat(53) },
+      { id: "imp-6", username: "fay", kind: "machine", password: "Machine-Secret!" },
+      { id: "imp 7", username: "gus" },
+      { id: "imp-8", username: "ANN", orgId: "imp-org" },
+      { id: "imp-9", username: "hal", kind: "machine" },
+      { username: "BEN", orgId: "imp-org" },
+    ]);
+    const run = await cli(["user", "import", "--file", file], service.env);
+    assert.equal(run.code, 1, run.stderr);
+    // Without an ID, a name that exists is that user (an import run again): skipped. With another ID, a clash.
+    assert.match(run.stdout, /^imported 4, skipped 1, updated 0, rejected 5 \(10 lines\)$/m);
+    assert.match(run.stdout, /line 4: not valid JSON/);
+    assert.match(run.stdout, /line 5: passwordHash: bcrypt cost must be from 4 to 16, not 31/);
+    assert.match(run.stdout, /line 6: a machine user has no password/);
+    assert.match(run.stdout, /line 7: id must be 1 to 200 printable ASCII characters without spaces/);
+    assert.match(run.stdout, /line 8: username "ANN" is taken in organisation imp-org/);
+    assert.doesNotMatch(run.stdout + run.stderr, /Secret|Passw0rd|\$2b\$31/, "no secret in the report");
+    assert.doesNotMatch(run.stderr, /\r|rows\/s/, "no progress line when the output is not a terminal");
+
+    const ann = JSON.parse(await cliOk(["user", "show", "--user", "imp-1", "--json"], service.env));
+    assert.deepEqual([ann.orgId, ann.email, ann.passwordFamily, ann.sequence], ["imp-org", "ann@example.com", "bcrypt", 1]);
+    assert.equal(JSON.parse(await cliOk(["user", "show", "--user", "imp-3", "--json"], service.env)).state, "locked");
+    assert.deepEqual((await service.events("imp-2")).map((e) => [e.sequence, e.type]), [[1, "user.imported"]]);
+    const changed = await rest(service.address, {
+      oldPassword: FAMILY_SAMPLES[4][1],
+      newPassword: "Ben-New-Passw0rd!",
+      authorization: bearer(await service.token("imp-2")),
+    });
+    assert.equal(changed.ok && changed.sequence, "2", "the first change after the import is sequence 2");
+  });
+
+  it("checks a file without writing under --dry-run, and stops past --max-errors", async () => {
+    const file = write("dry.jsonl", [{ id: "dry-1", username: "dry" }, { id: "dry-2" }, { id: "dry-3", username: "dry3" }]);
+    const dry = await cli(["user", "import", "--file", file, "--dry-run"], service.env);
+    assert.equal(dry.code, 1);
+    assert.match(dry.stdout, /would import 2, skipped 0, updated 0, rejected 1/);
+    assert.match(dry.stdout, /line 2: username is required/);
+    assert.equal(await service.database.userRow("dry-1").catch(() => undefined), undefined, "nothing written");
+    const capped = await cli(["user", "import", "--file", write("errors.jsonl", ["x", "y", "z", { id: "late", username: "late" }]), "--max-errors", "1"], service.env);
+    assert.match(capped.stderr, /stopped: more than 1 lines were rejected/);
+    assert.match(capped.stdout, /imported 0, skipped 0, updated 0, rejected 2/);
+  });
+
+  it("skips, refuses or updates users that exist, as --on-conflict says", async () => {
+    const first = write("conflict-1.jsonl", [{ id: "con-1", username: "con", email: "old@example.com", password: "Con-Passw0rd-1!" }]);
+    await cliOk(["user", "import", "--file", first], service.env);
+    const second = write("conflict-2.jsonl", [{ id: "con-1", username: "con", email: "new@example.com", password: "Con-Passw0rd-2!" }]);
+    assert.match(await cliOk(["user", "import", "--file", second], service.env), /imported 0, skipped 1/);
+    const failed = await cli(["user", "import", "--file", second, "--on-conflict", "fail"], service.env);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /line 1: a user con-1 exists already/);
+    assert.match(await cliOk(["user", "import", "--file", second, "--on-conflict", "update"], service.env), /imported 0, skipped 0, updated 1/);
+    const user = JSON.parse(await cliOk(["user", "show", "--user", "con-1", "--json"], service.env));
+    assert.deepEqual([user.email, user.sequence], ["new@example.com", 2]);
+    const changed = await rest(service.address, { oldPassword: "Con-Passw0rd-2!", newPassword: "Con-Passw0rd-3!", authorization: bearer(await service.token("con-1")) });
+    assert.equal(changed.ok && changed.sequence, "3");
+  });
+
+  it("resumes after the process is killed mid-file: every user once, each with one event", async () => {
+    const count = 6000;
+    const hash = FAMILY_SAMPLES[0][2];
+    const rows = Array.from({ length: count }, (_, i) => ({ id: `kill-${i}`, username: `kill-${i}`, orgId: "kill-org", passwordHash: hash }));
+    const file = write("big.jsonl", rows);
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "user", "import", "--file", file, "--batch-size", "50"], {
+      env: service.env,
+      stdio: "ignore",
+    });
+    // Killed once some batches have committed, before the last has.
+    const deadline = Date.now() + 60_000;
+    let seen = 0;
+    while (Date.now() < deadline && child.exitCode === null) {
+      seen = await service.database.countUsers("kill-org");
+      if (seen >= 200) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const before = await service.database.countUsers("kill-org");
+    assert.ok(before > 0 && before < count, `killed mid-file: ${before} of ${count} in`);
+    assert.equal(before % 50, 0, "only whole batches committed");
+    const resumed = await cli(["user", "import", "--file", file, "--batch-size", "500"], service.env);
+    assert.equal(resumed.code, 0, resumed.stdout);
+    assert.match(resumed.stdout, new RegExp(`imported ${count - before}, skipped ${before}, updated 0, rejected 0`));
+    assert.equal(await service.database.countUsers("kill-org"), count);
+    assert.equal(await service.database.countEvents("kill-"), count, "one user.imported event each");
+  });
+});

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { migrateToLatest } from "../src/store/migrations.js";
+import { TestDatabase } from "./support/service.js";
+
+describe("migrating a database from before imported users", () => {
+  let database: TestDatabase;
+  before(async () => {
+    database = await TestDatabase.create();
+  });
+  after(() => database.drop());
+
+  it("keeps every row, widens IDs and hashes, and makes usernames unique without regard to case", async () => {
+    const db = database.db;
+    await migrateToLatest(db, "0005_policy_sequence");
+    await db.insertInto("orgs").values({ id: "69629023906488000", name: "Old Org", created_at: 1 }).execute();
+    const user = {
+      org_id: "69629023906488000", kind: "human" as const, sequence: 2, failed_attempts: 1, created_at: 1, changed_at: 2,
+      password_hash: "$2b$04$abcdefghijklmnopqrstuuOOd0TV8Zq7Yfp3pNpnvBE1Dap9b0Lw6",
+    };
+    await db.insertInto("users").values([
+      { ...user, id: "69629023906488334", username: "alice", state: "active" },
+      { ...user, id: "69629023906488335", username: "Alice", state: "deleted" },
+    ]).execute();
+    await db.insertInto("events").values({ user_id: "69629023906488334", sequence: 1, type: "user.added", created_at: 1, payload: "{}" }).execute();
+    await db.insertInto("password_history").values({ user_id: "69629023906488334", sequence: 2, password_hash: user.password_hash, created_at: 2 }).execute();
+
+    assert.deepEqual(await migrateToLatest(db), ["0006_imported_users"]);
+    const rows = await db.selectFrom("users").select(["id", "username", "state", "sequence", "failed_attempts", "password_hash", "email"]).orderBy("id").execute();
+    assert.deepEqual(rows.map((r) => [r.id, r.username, r.state, Number(r.sequence), r.failed_attempts, r.password_hash, r.email]), [
+      ["69629023906488334", "alice", "active", 2, 1, user.password_hash, null],
+      ["69629023906488335", "Alice", "deleted", 2, 1, user.password_hash, null],
+    ]);
+    assert.equal((await db.selectFrom("events").selectAll().execute()).length, 1);
+    assert.equal((await db.selectFrom("password_history").selectAll().execute()).length, 1);
+
+    const long = { ...user, id: `auth0|${"x".repeat(190)}`, username: "long", state: "active" as const, password_hash: `$argon2id$v=19$m=65536,t=2,p=1$${"s".repeat(22)}$${"h".repeat(300)}` };
+    await db.insertInto("users").values(long).execute();
+    await assert.rejects(db.insertInto("users").values({ ...user, id: "x-1", username: "ALICE", state: "active" }).execute(), "ALICE is alice");
+  });
+});
