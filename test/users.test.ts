@@ -42,7 +42,8 @@ describe("organisations and users from the command line", () => {
     await cliOk(["user", "remove", "--user", alice.userId], env);
     const again = await json(["user", "create", "--username", "Alice", "--password", "Alice-Passw0rd-2!"]);
     assert.notEqual(again.userId, alice.userId, "a removed user's name is free again");
-    assert.equal((await json(["user", "show", "--username", "alice"])).id, again.userId, "the user not removed is the one shown");
+    await cliOk(["user", "lock", "--user", again.userId], env);
+    assert.equal((await json(["user", "show", "--username", "alice"])).id, again.userId, "the user not removed is the one shown, locked or not");
   });
 
   it("takes IDs as issuers write them, and refuses what no issuer writes", async () => {

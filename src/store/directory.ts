@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
 import type { IdGenerator } from "../ids.js";
 import type { Database, UserKind, UserState } from "./schema.js";
 
@@ -191,8 +191,8 @@ export class Directory {
     if (orgId === undefined) return undefined;
     const row = await this.summaries()
       .where("org_id", "=", orgId)
-      .where((eb) => eb(eb.fn("lower", ["username"]), "=", by.username.toLowerCase()))
-      .orderBy("state", "asc") // a user not removed before a removed one of the same name
+      .where((eb) => sameName(eb, by.username))
+      .orderBy(sql`case when state = 'deleted' then 1 else 0 end`) // a user not removed before a removed one of the same name
       .executeTakeFirst();
     return mapped(row);
   }
@@ -294,7 +294,7 @@ export class Directory {
       .selectFrom("users")
       .select(["id", "state"])
       .where("org_id", "=", p.orgId)
-      .where((eb) => eb(eb.fn("lower", ["username"]), "=", user.username.toLowerCase()))
+      .where((eb) => sameName(eb, user.username))
       .where("state", "<>", "deleted")
       .executeTakeFirst();
     // With an ID, the user is that ID; a name taken by another user is a clash, never the same user.
@@ -332,6 +332,15 @@ export class Directory {
       .values({ user_id: userId, sequence: Number(updated.sequence), type: "user.updated", created_at: at.getTime(), payload })
       .execute();
   }
+}
+
+/**
+ * The database's own lower() on both sides, as the unique index has it:
+ * ASCII letters on SQLite, every script on PostgreSQL.
+ */
+function sameName(eb: ExpressionBuilder<Database, "users">, username: string) {
+  // Cast: PostgreSQL has lower() of ranges too, and cannot tell which an untyped parameter means.
+  return eb(eb.fn("lower", ["username"]), "=", eb.fn("lower", [eb.cast(eb.val(username), "text")]));
 }
 
 function userValues(id: string, orgId: string, user: NewUser, at: Date) {
