@@ -152,14 +152,19 @@ async function importLines(input: Input, config: Config, options: Options): Prom
   const orgs = new Map<string, OrgPlan>();
   const flush = async () => {
     if (batch.length === 0) return;
+    if (!store) {
+      // A dry run has checked each line already: nothing to hash or write.
+      for (const { line } of batch) tally.add({ line, result: "imported" });
+      batch = [];
+      return;
+    }
     const rows: ImportRow[] = await Promise.all(
       batch.map(async ({ line, user, password }) =>
         password === undefined ? { line, user } : { line, user: { ...user, passwordHash: await hasher.hash(password), passwordNfkc: false } },
       ),
     );
     batch = [];
-    if (store) for (const outcome of await store.directory.importBatch(rows, options.onConflict, orgs)) tally.add(outcome);
-    else for (const row of rows) tally.add({ line: row.line, result: "imported" });
+    for (const outcome of await store.directory.importBatch(rows, options.onConflict, orgs)) tally.add(outcome);
   };
   try {
     const lines = createInterface({ input: input.stream, crlfDelay: Infinity });

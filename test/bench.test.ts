@@ -40,3 +40,17 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   assert.ok(results.size.smallOkPerSecond > 0 && results.size.largeOkPerSecond > 0);
   assert.match(fs.readFileSync(path.join(out, "latest.md"), "utf8"), /\| protocol \| concurrency \| changes\/s \| of bound \|/);
 });
+
+it("runs the import benchmark's quick mode end to end", { timeout: 600_000 }, async () => {
+  const out = tempDir("bench-import-out-");
+  const args = ["--import", "tsx", "bench/run.ts", "--only", "import", "--quick", "--out", out];
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 }, (err, _stdout, stderr) => (err ? reject(new Error(stderr)) : resolve())),
+  );
+  const results = JSON.parse(fs.readFileSync(path.join(out, "import.json"), "utf8"));
+  // PostgreSQL is there in CI (.ci/run installs it); elsewhere the benchmark says it skipped it.
+  assert.ok(results.preHashed.length >= 1 && results.preHashed[0].backend === "sqlite");
+  for (const run of results.preHashed) assert.ok(run.rows === 20_000 && run.seconds > 0 && run.peakRssMb > 0, JSON.stringify(run));
+  assert.ok(results.plain.rowsPerSecond > 0 && results.plain.boundPerSecond > 0);
+  assert.match(fs.readFileSync(path.join(out, "import.md"), "utf8"), /\| backend \| rows \(pre-hashed\) \|/);
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -188,6 +188,19 @@ describe("user import", () => {
     assert.deepEqual([user.email, user.sequence], ["new@example.com", 2]);
     const changed = await rest(service.address, { oldPassword: "Con-Passw0rd-2!", newPassword: "Con-Passw0rd-3!", authorization: bearer(await service.token("con-1")) });
     assert.equal(changed.ok && changed.sequence, "3");
+  });
+
+  it("shows a progress line on a terminal, with rows a second and the time left", async () => {
+    const file = write("tty.jsonl", Array.from({ length: 50 }, (_, i) => ({ id: `tty-${i}`, username: `tty-${i}` })));
+    // script(1) gives the command a terminal of its own; its output is what the terminal showed.
+    const bin = path.join(ROOT, "bin/password-service.cjs");
+    const shown = await new Promise<string>((resolve, reject) =>
+      execFile("script", ["-qec", `"${process.execPath}" "${bin}" user import --file "${file}"`, "/dev/null"], { env: service.env, cwd: ROOT }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
+    );
+    assert.match(shown, /\r\d+ lines, \d+ rows\/s, about \d+ s left/);
+    assert.match(shown, /imported 50, skipped 0, updated 0, rejected 0/);
   });
 
   it("resumes after the process is killed mid-file: every user once, each with one event", async () => {

@@ -4,16 +4,15 @@ import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHas
 import type { IdGenerator } from "../ids.js";
 import type { EffectivePolicy, PasswordPolicy, PolicySource } from "../policy.js";
 import type { CutoffSource, TokenCutoff } from "../revocation.js";
+import { Directory, StoreInputError } from "./directory.js";
 import { migrateToLatest } from "./migrations.js";
 import { effectiveFromRows, INSTANCE_SCOPE, policyFromRow, policyToRow } from "./policy-rows.js";
 import type { Database, UserRow, UserState } from "./schema.js";
 
+export { StoreInputError };
+
 /** Refusals repeated within this window of the first share its audit row. */
 const AUDIT_COALESCE_MS = 60_000;
-
-import { Directory, StoreInputError } from "./directory.js";
-
-export { StoreInputError };
 
 /** The only module that speaks SQL. */
 export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
