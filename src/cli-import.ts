@@ -144,7 +144,6 @@ interface Options {
  */
 async function importLines(input: Input, config: Config, options: Options): Promise<Tally> {
   const tally = new Tally();
-  const progress = new Progress(input, tally);
   const hasher = new BcryptHasher(config.bcryptCost);
   const store = options.dryRun ? undefined : await openStore(config);
   let batch: { line: number; user: NewUser; password?: string }[] = [];
@@ -166,8 +165,11 @@ async function importLines(input: Input, config: Config, options: Options): Prom
     batch = [];
     for (const outcome of await store.directory.importBatch(rows, options.onConflict, orgs)) tally.add(outcome);
   };
+  // Read from here on, and only here: a "data" listener attached while the
+  // database was still being opened would take the file past the reader.
+  const lines = createInterface({ input: input.stream, crlfDelay: Infinity });
+  const progress = new Progress(input, tally);
   try {
-    const lines = createInterface({ input: input.stream, crlfDelay: Infinity });
     for await (const text of lines) {
       const line = ++tally.lines;
       if (text.trim() === "") continue;
