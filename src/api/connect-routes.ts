@@ -2,21 +2,26 @@ import type { DescMessage, JsonReadOptions } from "@bufbuild/protobuf";
 import { type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from "@connectrpc/connect";
 import { ChangeMyPasswordRequestSchema, PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService, UpdateMyPasswordRequestSchema } from "../../gen/zitadel/auth_pb.js";
-import type { ServiceError } from "../errors.js";
+import { invalidField, type ServiceError } from "../errors.js";
 import type { NodeRequest } from "../http-types.js";
 import { requestInfoKey } from "../request-info.js";
 import type { RequestContext } from "../../gen/zitadel/object/v2/object_pb.js";
 import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
+import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
+import { type PasswordResetRequest, SetPasswordRequestSchema, PasswordResetRequestSchema, UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
+import type { ResetMedium } from "../reset-password.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import type { PolicyEndpoint, PolicyRequest, SettingsRequest } from "./policy-endpoint.js";
+import type { UserEndpoint } from "./user-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
 import { parseJsonRequest, strictUtf8 } from "./json-request.js";
 
 /**
- * ZITADEL's UpdateMyPassword, GetMyPasswordComplexityPolicy and Settings v2
- * reads, and our own PasswordService, over gRPC, gRPC-Web and Connect.
+ * ZITADEL's UpdateMyPassword, GetMyPasswordComplexityPolicy, Settings v2
+ * reads and v2 UserService password calls, and our own PasswordService,
+ * over gRPC, gRPC-Web and Connect.
  */
-export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint) {
+export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint, users: UserEndpoint) {
   const change = async (
     requestName: string,
     req: { oldPassword: string; newPassword: string },
@@ -28,10 +33,7 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
         authorization: ctx.requestHeader.get("authorization"),
         oldPassword: req.oldPassword,
         newPassword: req.newPassword,
-        context: {
-          userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
-          remoteAddress: ctx.values.get(remoteAddressKey),
-        },
+        context: context(ctx),
         info: ctx.values.get(requestInfoKey),
       });
     } catch (err) {
@@ -42,6 +44,10 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
     call({ authorization: ctx.requestHeader.get("authorization"), info: ctx.values.get(requestInfoKey) }).catch((err) => {
       throw toConnectError(err as ServiceError); // the endpoint only ever throws ServiceError
     });
+  const context = (ctx: HandlerContext) => ({
+    userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
+    remoteAddress: ctx.values.get(remoteAddressKey),
+  });
   return (router: ConnectRouter) => {
     router.service(
       AuthService,
@@ -64,6 +70,19 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
           read(ctx, (r) => policies.validate({ ...r, requestName: "ValidateMyNewPasswordRequest", newPassword: req.newPassword })),
       },
       { jsonOptions: quotingNothing(ChangeMyPasswordRequestSchema) },
+    );
+    // One method at a time: each has its own JSON check (see quotingNothing).
+    router.rpc(
+      UserService.method.passwordReset,
+      (req, ctx) =>
+        read(ctx, async (r) => users.passwordReset({ ...r, userId: req.userId, medium: mediumOf(req.medium), context: context(ctx) })),
+      { jsonOptions: quotingNothing(PasswordResetRequestSchema) },
+    );
+    router.rpc(
+      UserService.method.setPassword,
+      (req, ctx) =>
+        read(ctx, (r) => users.setPassword({ ...r, userId: req.userId, newPassword: req.newPassword, verification: req.verification, context: context(ctx) })),
+      { jsonOptions: quotingNothing(SetPasswordRequestSchema) },
     );
     router.service(SettingsService, {
       getPasswordComplexitySettings: (req, ctx) => read(ctx, (r) => policies.passwordSettings({ ...r, scope: scopeOf(req.ctx) })),
@@ -106,6 +125,18 @@ function scopeOf(ctx: RequestContext | undefined): SettingsRequest["scope"] {
     default:
       return undefined;
   }
+}
+
+/** PasswordReset's medium as the use case takes it: no medium is a mail with the default link. */
+export function mediumOf(medium: PasswordResetRequest["medium"]): ResetMedium {
+  if (medium.case === "returnCode") return { kind: "return-code" };
+  if (medium.case !== "sendLink") return { kind: "email" };
+  const { notificationType, urlTemplate } = medium.value;
+  if (notificationType === NotificationType.SMS) return { kind: "sms" };
+  if (notificationType !== NotificationType.Email && notificationType !== NotificationType.Unspecified) {
+    throw invalidField("PasswordResetRequest", "SendLink.NotificationType", "value must be one of the defined enum values");
+  }
+  return { kind: "email", urlTemplate };
 }
 
 const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: "remote address" });
