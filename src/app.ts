@@ -78,7 +78,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const mail = new MailComposer(config.mail !== undefined, {
     notifyPasswordChanged: config.mail?.notifyPasswordChanged ?? false,
     codeTtlSeconds: config.reset.codeTtlSeconds,
-    queued: () => sender?.wake(),
+    queued: () => void sender?.wake(),
   });
   const auditFailed = (err: unknown) => logger.warn({ err }, "an audit event of a refused change could not be written");
   const changes = {

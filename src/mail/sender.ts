@@ -39,15 +39,15 @@ export class OutboxSender {
 
   start(): void {
     this.schedule();
-    this.wake();
+    void this.wake();
   }
 
-  /** Looks at the outbox now. */
-  wake(): void {
-    if (this.stopped) return;
+  /** Looks at the outbox now; resolves when this round is over. */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.round) {
       this.again = true;
-      return;
+      return this.round;
     }
     this.round = this.sendDue()
       .catch((err) => this.warn(err, "the mail outbox cannot be read; trying again shortly"))
@@ -55,9 +55,10 @@ export class OutboxSender {
         this.round = undefined;
         if (this.again) {
           this.again = false;
-          this.wake();
+          void this.wake();
         }
       });
+    return this.round;
   }
 
   /** Stops the timer and waits for the mail being sent, so that each is marked before the process ends. */
@@ -69,7 +70,7 @@ export class OutboxSender {
 
   private schedule(): void {
     this.timer = setTimeout(() => {
-      this.wake();
+      void this.wake();
       this.schedule();
     }, this.config.pollMs);
     this.timer.unref();

@@ -16,6 +16,8 @@ export interface CaughtMail {
  */
 export class MailCatcher {
   readonly mails: CaughtMail[] = [];
+  /** Told of each mail as it arrives. */
+  onMail?: (mail: CaughtMail) => void;
   private waiters: (() => void)[] = [];
 
   private constructor(private server: SMTPServer, readonly port: number) {}
@@ -54,6 +56,7 @@ export class MailCatcher {
 
   private receive(mail: CaughtMail): void {
     this.mails.push(mail);
+    this.onMail?.(mail);
     for (const wake of this.waiters.splice(0)) wake();
   }
 
