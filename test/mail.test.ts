@@ -62,9 +62,9 @@ describe("the mails' texts", () => {
 class FakeOutbox {
   due: ClaimedMail[] = [];
   done: string[] = [];
-  async claim(): Promise<ClaimedMail[]> {
+  async claim(): Promise<ClaimedMail | undefined> {
     const mail = this.due.shift();
-    return mail ? [{ ...mail, attempts: mail.attempts + 1 }] : [];
+    return mail && { ...mail, attempts: mail.attempts + 1 };
   }
   async sent(mail: ClaimedMail) {
     this.done.push(`sent ${mail.id}`);

@@ -78,7 +78,7 @@ export class OutboxSender {
 
   private async sendDue(): Promise<void> {
     while (!this.stopped) {
-      const [mail] = await this.outbox.claim(this.now(), LEASE_MS, 1);
+      const mail = await this.outbox.claim(this.now(), LEASE_MS);
       if (!mail || !(await this.sendOne(mail))) return;
     }
   }

@@ -53,42 +53,49 @@ export class MailOutbox {
   }
 
   /**
-   * Claims up to `limit` mails that are due and not being sent. On
-   * PostgreSQL, rows another process is claiming are skipped (FOR UPDATE
-   * SKIP LOCKED), so that processes share the work instead of queueing on
-   * it; SQLite has one writer at a time, which makes the update atomic.
+   * Claims the oldest mail that is due and not being sent, if any. The
+   * update repeats the conditions, so that of processes that chose the same
+   * mail one claims it. On PostgreSQL the choice locks its row and skips rows
+   * other processes hold (FOR UPDATE SKIP LOCKED), so that processes share
+   * the work instead of colliding on it; SQLite has one writer at a time.
    */
-  async claim(now: Date, leaseMs: number, limit: number): Promise<ClaimedMail[]> {
+  async claim(now: Date, leaseMs: number): Promise<ClaimedMail | undefined> {
     const nowMs = now.getTime();
-    let due = this.db
-      .selectFrom("mail_outbox")
-      .select("id")
-      .where("state", "=", "pending")
-      .where("next_attempt_at", "<=", nowMs)
-      .where("lease_until", "<=", nowMs)
-      .orderBy("id")
-      .limit(limit);
-    if (!this.sqlite) due = due.forUpdate().skipLocked();
-    const rows = await this.db
-      .updateTable("mail_outbox")
-      .set((eb) => ({ lease_until: nowMs + leaseMs, attempts: eb("attempts", "+", 1) }))
-      .where("id", "in", due)
-      .where("state", "=", "pending")
-      .returningAll()
-      .execute();
-    return rows
-      .filter((r) => r.body !== null)
-      .map((r) => ({
-        id: r.id,
-        kind: r.kind as MailKind,
-        userId: r.user_id,
-        orgId: r.org_id,
-        recipient: r.recipient,
-        subject: r.subject,
-        body: r.body!,
-        createdAt: new Date(Number(r.created_at)),
-        attempts: r.attempts,
-      }));
+    const claim = async (db: Kysely<Database>) => {
+      let due = db
+        .selectFrom("mail_outbox")
+        .select("id")
+        .where("state", "=", "pending")
+        .where("next_attempt_at", "<=", nowMs)
+        .where("lease_until", "<=", nowMs)
+        .orderBy("id")
+        .limit(1);
+      if (!this.sqlite) due = due.forUpdate().skipLocked();
+      const chosen = await due.executeTakeFirst();
+      if (!chosen) return undefined;
+      return db
+        .updateTable("mail_outbox")
+        .set((eb) => ({ lease_until: nowMs + leaseMs, attempts: eb("attempts", "+", 1) }))
+        .where("id", "=", chosen.id)
+        .where("state", "=", "pending")
+        .where("lease_until", "<=", nowMs)
+        .returningAll()
+        .executeTakeFirst();
+    };
+    // SQLite: two statements, each atomic; a transaction that reads and then writes could fail to upgrade its lock.
+    const row = this.sqlite ? await claim(this.db) : await this.db.transaction().execute(claim);
+    if (!row || row.body === null) return undefined;
+    return {
+      id: row.id,
+      kind: row.kind as MailKind,
+      userId: row.user_id,
+      orgId: row.org_id,
+      recipient: row.recipient,
+      subject: row.subject,
+      body: row.body,
+      createdAt: new Date(Number(row.created_at)),
+      attempts: row.attempts,
+    };
   }
 
   /** The mail went out: its text (a code, for a reset) is dropped, and the sending audited. */
