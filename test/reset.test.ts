@@ -18,7 +18,7 @@ import { issuerKey, JwksServer } from "./support/issuer.js";
 import { MailCatcher } from "./support/mail-catcher.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents } from "./support/policy.js";
-import { cliOk, Service, TestDatabase, type TestUser } from "./support/service.js";
+import { cli, cliOk, Service, TestDatabase, type TestUser } from "./support/service.js";
 import { freePort } from "./support/tools.js";
 
 const LINK = "https://login.example.com/reset?user={{.UserID}}&code={{.Code}}&org={{.OrgID}}";
@@ -264,6 +264,8 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     }
     const noToken = await curl(service, resetPath(other.userId), { returnCode: {} });
     assert.deepEqual(refusal(noToken).slice(0, 2), [401, 16]);
+    const badRole = await cli(["token", "issue", "--user", user.userId, "--role", "owner"], service.env);
+    assert.deepEqual([badRole.code, badRole.stderr.trim().split("\n").at(-1)], [2, 'password-service: --role takes "admin", not "owner"']);
   });
 
   it("answers bad requests with 3 or 12 and changes nothing", async () => {

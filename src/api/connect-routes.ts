@@ -2,17 +2,15 @@ import type { DescMessage, JsonReadOptions } from "@bufbuild/protobuf";
 import { type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from "@connectrpc/connect";
 import { ChangeMyPasswordRequestSchema, PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService, UpdateMyPasswordRequestSchema } from "../../gen/zitadel/auth_pb.js";
-import { invalidField, type ServiceError } from "../errors.js";
+import type { ServiceError } from "../errors.js";
 import type { NodeRequest } from "../http-types.js";
 import { requestInfoKey } from "../request-info.js";
 import type { RequestContext } from "../../gen/zitadel/object/v2/object_pb.js";
 import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
-import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
-import { type PasswordResetRequest, SetPasswordRequestSchema, PasswordResetRequestSchema, UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
-import type { ResetMedium } from "../reset-password.js";
+import { PasswordResetRequestSchema, SetPasswordRequestSchema, UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import type { PolicyEndpoint, PolicyRequest, SettingsRequest } from "./policy-endpoint.js";
-import type { UserEndpoint } from "./user-endpoint.js";
+import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
 import { parseJsonRequest, strictUtf8 } from "./json-request.js";
 
@@ -74,6 +72,7 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
     // One method at a time: each has its own JSON check (see quotingNothing).
     router.rpc(
       UserService.method.passwordReset,
+      // async: a bad notification type (mediumOf throws) is answered as the endpoint's errors are.
       (req, ctx) =>
         read(ctx, async (r) => users.passwordReset({ ...r, userId: req.userId, medium: mediumOf(req.medium), context: context(ctx) })),
       { jsonOptions: quotingNothing(PasswordResetRequestSchema) },
@@ -125,18 +124,6 @@ function scopeOf(ctx: RequestContext | undefined): SettingsRequest["scope"] {
     default:
       return undefined;
   }
-}
-
-/** PasswordReset's medium as the use case takes it: no medium is a mail with the default link. */
-export function mediumOf(medium: PasswordResetRequest["medium"]): ResetMedium {
-  if (medium.case === "returnCode") return { kind: "return-code" };
-  if (medium.case !== "sendLink") return { kind: "email" };
-  const { notificationType, urlTemplate } = medium.value;
-  if (notificationType === NotificationType.SMS) return { kind: "sms" };
-  if (notificationType !== NotificationType.Email && notificationType !== NotificationType.Unspecified) {
-    throw invalidField("PasswordResetRequest", "SendLink.NotificationType", "value must be one of the defined enum values");
-  }
-  return { kind: "email", urlTemplate };
 }
 
 const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: "remote address" });

@@ -18,8 +18,7 @@ import { errors, ServiceError } from "../errors.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
 import { requestInfo } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
-import { mediumOf } from "./connect-routes.js";
-import type { UserEndpoint } from "./user-endpoint.js";
+import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
 import { parseJsonRequest } from "./json-request.js";
@@ -98,7 +97,6 @@ export function restRoutes(
       send(res, 200, toJsonString(output, create(output, await call(req, message))));
     });
   const userOf = (req: Request) => userIdOfPath((req.url ?? "").split("?")[0]);
-  const context = (req: Request) => ({ userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress });
   const routes = new Map([
     [REST_PATH, answering("PUT", changeHandler(endpoint, maxBodyBytes))],
     [POLICY_PATH, get(GetMyPasswordComplexityPolicyResponseSchema, async (req) =>
@@ -107,13 +105,18 @@ export function restRoutes(
     [PASSWORD_SETTINGS_PATH, get(GetPasswordComplexitySettingsResponseSchema, (req) => policies.passwordSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
     [LOCKOUT_SETTINGS_PATH, get(GetLockoutSettingsResponseSchema, (req) => policies.lockoutSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
     [PASSWORD_RESET_PATH, post(PasswordResetRequestSchema, PasswordResetResponseSchema, (req, message) =>
-      users.passwordReset({ ...caller(req), userId: userOf(req), medium: mediumOf(message.medium), context: context(req) }),
+      users.passwordReset({ ...caller(req), userId: userOf(req), medium: mediumOf(message.medium), context: contextOf(req) }),
     )],
     [SET_PASSWORD_PATH, post(SetPasswordRequestSchema, SetPasswordResponseSchema, (req, message) =>
-      users.setPassword({ ...caller(req), userId: userOf(req), newPassword: message.newPassword, verification: message.verification, context: context(req) }),
+      users.setPassword({ ...caller(req), userId: userOf(req), newPassword: message.newPassword, verification: message.verification, context: contextOf(req) }),
     )],
   ]);
   return (path) => routes.get(routeOf(path));
+}
+
+/** Where a request came from, for the audit trail. */
+function contextOf(req: Request) {
+  return { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress };
 }
 
 /** The user ID in a v2 user route's path, percent-decoded as grpc-gateway does. */
@@ -173,7 +176,7 @@ function changeHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): RestHand
       authorization: req.headers.authorization,
       oldPassword: message.oldPassword,
       newPassword: message.newPassword,
-      context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress },
+      context: contextOf(req),
       info: requestInfo(req),
     });
     const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));

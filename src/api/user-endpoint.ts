@@ -2,6 +2,8 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { Logger } from "pino";
 import { type Details, DetailsSchema } from "../../gen/zitadel/object/v2/object_pb.js";
+import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
+import type { PasswordResetRequest as PasswordResetMessage } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import type { RequestContext } from "../audit.js";
 import { changePassword, type ChangePasswordDeps, type CommittedChange } from "../change-password.js";
 import { errors, invalidField } from "../errors.js";
@@ -144,4 +146,16 @@ function details(change: Pick<CommittedChange, "sequence" | "changedAt" | "resou
     changeDate: timestampFromDate(change.changedAt),
     resourceOwner: change.resourceOwner,
   });
+}
+
+/** PasswordReset's medium as the use case takes it: no medium is a mail with the default link. */
+export function mediumOf(medium: PasswordResetMessage["medium"]): ResetMedium {
+  if (medium.case === "returnCode") return { kind: "return-code" };
+  if (medium.case !== "sendLink") return { kind: "email" };
+  const { notificationType, urlTemplate } = medium.value;
+  if (notificationType === NotificationType.SMS) return { kind: "sms" };
+  if (notificationType !== NotificationType.Email && notificationType !== NotificationType.Unspecified) {
+    throw invalidField("PasswordResetRequest", "SendLink.NotificationType", "value must be one of the defined enum values");
+  }
+  return { kind: "email", urlTemplate };
 }
