@@ -2,16 +2,20 @@ import type { Logger } from "pino";
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
+import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
+import { UserEndpoint } from "./api/user-endpoint.js";
 import { type Config, ConfigError, describeDatabase } from "./config.js";
-import { ServiceError } from "./errors.js";
+import { errors, ServiceError } from "./errors.js";
 import { HashPool, UserAdmission } from "./hash-pool.js";
 import { BcryptHasher } from "./hashing.js";
 import { Health } from "./health.js";
 import { IdGenerator } from "./ids.js";
 import { Metrics, serveMetrics, timeBcrypt, watchHashPool } from "./metrics.js";
 import { RangeApiBreachedPasswords } from "./breached.js";
+import { MailComposer } from "./mail/mail.js";
+import { OutboxSender, smtpDeliver } from "./mail/sender.js";
 import { CachedPolicies } from "./policy.js";
 import { PerUserRate } from "./rate-limit.js";
 import { RevocationCheck } from "./revocation.js";
@@ -70,24 +74,51 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const revocation = new RevocationCheck(store);
   const policies = new CachedPolicies(store, config.policyCacheMs);
   const breached = new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs);
+  const sender = config.mail ? new OutboxSender(store.outbox, smtpDeliver(config.mail.smtpUrl), config.mail, logger) : undefined;
+  const mail = new MailComposer(config.mail !== undefined, {
+    notifyPasswordChanged: config.mail?.notifyPasswordChanged ?? false,
+    codeTtlSeconds: config.reset.codeTtlSeconds,
+    queued: () => void sender?.wake(),
+  });
+  const auditFailed = (err: unknown) => logger.warn({ err }, "an audit event of a refused change could not be written");
+  const changes = {
+    store,
+    audit: store,
+    hasher,
+    policies,
+    breached,
+    revocation: config.tokenRevocation,
+    now: () => new Date(),
+    sleep,
+    checkWaitMs: config.hashQueueBudgetMs,
+    auditFailed,
+    notices: mail,
+  };
+  // One admission for every API: a user's limit holds whichever call the requests come by.
+  const admission = new UserAdmission(config.userConcurrency);
   const endpoint = new ChangeEndpoint(
     authenticator,
-    {
-      store,
-      audit: store,
-      hasher,
-      policies,
-      breached,
-      revocation: config.tokenRevocation,
-      now: () => new Date(),
-      sleep,
-      checkWaitMs: config.hashQueueBudgetMs,
-      auditFailed: (err) => logger.warn({ err }, "an audit event of a refused change could not be written"),
-    },
+    changes,
     logger,
     revocation,
-    new UserAdmission(config.userConcurrency),
+    admission,
     config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
+  );
+  const { reset } = config;
+  // Each reset may mail its user: no caller can flood a mailbox.
+  const resetRate = new PerUserRate(reset.rate.perHour / 60, reset.rate.burst, Date.now, errors.resetRateLimited);
+  const users = new UserEndpoint(
+    authenticator,
+    revocation,
+    changes,
+    {
+      ...changes,
+      mail,
+      codes: { ttlMs: reset.codeTtlSeconds * 1000, length: reset.codeLength, urlTemplate: reset.urlTemplate },
+      limitResets: (userId) => resetRate.take(userId),
+    },
+    admission,
+    logger,
   );
   const policyReads = new PolicyEndpoint(
     authenticator,
@@ -96,22 +127,24 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
     logger,
   );
-  const served = [AuthService, SettingsService, PasswordService].map((s) => s.typeName);
+  const served = [AuthService, SettingsService, UserService, PasswordService].map((s) => s.typeName);
   const health = new Health(store, served, logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;
-  const handler = createHandler({ endpoint, policies: policyReads, health, page, config, logger, metrics });
+  const handler = createHandler({ endpoint, policies: policyReads, users, health, page, config, logger, metrics });
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,
     threadPoolSize: config.threadPoolSize,
     hashConcurrency: config.hashConcurrency,
   }));
+  sender?.start();
   return {
     port: server.port,
     async close() {
       health.beginShutdown(); // probes and health watchers learn it first
       await server.close();
+      await sender?.stop(); // a mail on its way is marked before the database closes
       await metricsServer?.close();
       await store.close();
     },

@@ -11,7 +11,14 @@ export type AuditType =
   | "user.locked"
   | "user.unlocked"
   | "user.removed"
-  | "policy.changed";
+  | "policy.changed"
+  | "password.reset.requested"
+  | "password.reset.code.refused"
+  | "password.reset.used"
+  | "password.reset.sent"
+  | "password.reset.failed"
+  | "password.notice.sent"
+  | "password.notice.failed";
 
 /** One audit event. The payload never holds a password, a hash or a token. */
 export interface AuditEntry {

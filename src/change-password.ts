@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
 import type { BreachedPasswords } from "./breached.js";
+import type { ChangeNotices, OutboxMail } from "./mail/mail.js";
 import { errors, ServiceError } from "./errors.js";
 import { breachedRefusal, newPasswordViolations, type PasswordPolicy, type PolicySource, passwordToStore } from "./policy.js";
 import type { RevocationMode } from "./revocation.js";
@@ -18,6 +19,8 @@ export interface UserRecord {
   passwordNfkc: boolean | null;
   sequence: number;
   failedAttempts: number;
+  /** Where change notices and reset codes go; null: nowhere. */
+  email: string | null;
 }
 
 /** A hash the user had, with the form of the password it was made of (see UserRecord). */
@@ -67,6 +70,12 @@ export interface ChangeExtras {
   /** Set: tokens issued before the change are refused, but for `exempt` (a token fingerprint). */
   revokeTokens?: { exempt: string | null };
   audit: AuditEntry;
+  /** ZITADEL's change_required, kept on the user; false when not given. */
+  changeRequired?: boolean;
+  /** The change notice, queued in the change's transaction. */
+  notice?: OutboxMail;
+  /** A change by reset code: the code (by its hash) is used up in the change's transaction, with this audit. */
+  resetCode?: { codeHash: string; audit: AuditEntry };
 }
 
 /** The store as the use case sees it. */
@@ -92,7 +101,11 @@ export interface UserStore {
     at: Date,
     delayMs: (failedAttempts: number) => number,
   ): Promise<FailedAttempt>;
-  /** Commits only if the user is still at `expectedSequence`; undefined if not. Gives the check slot back. */
+  /**
+   * Commits only if the user is still at `expectedSequence` (and, for a
+   * reset, its code is still on record); undefined if not. Gives the check
+   * slot back.
+   */
   commitPasswordChange(
     userId: string,
     expectedSequence: number,
@@ -140,6 +153,8 @@ export interface ChangePasswordDeps {
   checkWaitMs: number;
   /** Told of an audit write that failed while refusing a request: the refusal still reaches the caller. */
   auditFailed: (err: unknown) => void;
+  /** The mail a change sends its user. */
+  notices: ChangeNotices;
 }
 
 export interface ChangePasswordCommand {
@@ -149,6 +164,8 @@ export interface ChangePasswordCommand {
   /** Fingerprint of the caller's token, which stays valid under revocation "others". */
   tokenFingerprint: string;
   context: RequestContext;
+  /** ZITADEL v2 SetPassword's change_required. */
+  changeRequired?: boolean;
 }
 
 /**
@@ -222,23 +239,32 @@ async function checkAndCommit(
     if (breached) throw breached;
 
     const hash = await (early ?? work.hash(newPassword));
-    const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, deps.now(), {
+    const at = deps.now();
+    const notice = deps.notices.changed(read, at, cmd.context);
+    const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, at, {
       replacedHash: current,
       nfkc: policy.profile === "nist",
-      // The current hash counts as one of the last N, so N - 1 old ones are kept.
-      historyLimit: Math.max(0, policy.historyCount - 1),
+      historyLimit: historyLimit(policy),
       revokeTokens: deps.revocation === "none" ? undefined : { exempt: deps.revocation === "others" ? cmd.tokenFingerprint : null },
       audit: auditOf(cmd, user, "password.changed"),
+      changeRequired: cmd.changeRequired,
+      notice,
     });
     if (!committed) throw errors.concurrentChange();
     slotHeld = false; // the commit gave it back
+    if (notice) deps.notices.queued();
     return committed;
   } finally {
     if (slotHeld) await deps.store.endPasswordCheck(user.id);
   }
 }
 
-function checkState(state: UserRecord["state"], failedAttempts: number): void {
+/** The current hash counts as one of the last N, so N - 1 old ones are kept. */
+export function historyLimit(policy: PasswordPolicy): number {
+  return Math.max(0, policy.historyCount - 1);
+}
+
+export function checkState(state: UserRecord["state"], failedAttempts: number): void {
   if (state === "deleted") throw errors.passwordNotFound();
   if (state === "initial") throw errors.notInitialised();
   if (state === "locked") throw errors.locked(failedAttempts);
@@ -305,17 +331,17 @@ async function failedAttempt(deps: ChangePasswordDeps, cmd: ChangePasswordComman
   throw errors.passwordInvalid(result.failedAttempts);
 }
 
-/** The new password must match none of the last N: the current hash and N - 1 replaced ones. */
-async function checkHistory(
-  deps: ChangePasswordDeps,
+/** The new password must match none of the last N: the current hash (if any) and N - 1 replaced ones. */
+export async function checkHistory(
+  deps: { store: Pick<UserStore, "passwordHistory"> },
   work: HashWork,
-  user: UserRecord,
-  current: StoredHash,
+  user: Pick<UserRecord, "id">,
+  current: StoredHash | null,
   newPassword: string,
   historyCount: number,
 ) {
   if (historyCount === 0) return;
-  const hashes = [current, ...(await deps.store.passwordHistory(user.id, historyCount - 1))];
+  const hashes = [...(current ? [current] : []), ...(await deps.store.passwordHistory(user.id, historyCount - 1))];
   const matches = await Promise.all(hashes.map((stored) => verify(work, newPassword, stored)));
   if (matches.includes(true)) throw errors.usedBefore();
 }

@@ -19,6 +19,11 @@ export function required(values: Record<string, unknown>, name: string): string 
   return value;
 }
 
+/** An email address as the service takes one: something@somewhere, no spaces or controls, at most 320 characters. */
+export function isEmail(text: string): boolean {
+  return text.length <= 320 && /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+$/.test(text);
+}
+
 /**
  * Control characters (C0 but newline and tab, DEL, C1) as \u00XX escapes: a
  * user agent or name holding 0x9b (CSI) would otherwise reach the

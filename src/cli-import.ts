@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { openStore } from "./app.js";
-import { type Command, help, print, printError, required, UsageError } from "./cli-args.js";
+import { type Command, help, isEmail, print, printError, required, UsageError } from "./cli-args.js";
 import type { Config } from "./config.js";
 import { HashRefused, parseHash } from "./crypto/imported-hash.js";
 import { BcryptHasher } from "./hashing.js";
@@ -44,7 +44,7 @@ function parseLine(text: string): { user: NewUser; password?: string } {
   const username = field("username", 200);
   if (username === undefined) throw new LineRefused("username is required");
   const email = field("email", 320);
-  if (email !== undefined && !/^[^\s@]+@[^\s@]+$/.test(email)) throw new LineRefused("email is not an address");
+  if (email !== undefined && !isEmail(email)) throw new LineRefused("email is not an address");
   const state = field("state", 10) ?? "active";
   if (state !== "active" && state !== "initial" && state !== "locked") throw new LineRefused("state must be active, initial or locked");
   const kind = field("kind", 10) ?? "human";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { openStore } from "./app.js";
 import { cliContext } from "./audit.js";
-import { type Command, help, print, required, UsageError } from "./cli-args.js";
+import { type Command, help, isEmail, print, required, UsageError } from "./cli-args.js";
 import { importCommand } from "./cli-import.js";
 import type { Config } from "./config.js";
 import { HashRefused, parseHash } from "./crypto/imported-hash.js";
@@ -141,6 +141,7 @@ export const userCommands: Record<string, Command> = {
       if (password !== undefined && hash !== undefined) throw new UsageError("--password-hash and a password contradict each other: give one");
       if (values.machine && (password !== undefined || hash !== undefined)) throw new UsageError("a machine user has no password: --machine takes none");
       if (hash !== undefined) checkHash(hash);
+      if (values.email !== undefined && !isEmail(values.email as string)) throw new UsageError(`--email takes an address such as ann@example.com, not "${values.email}"`);
       const created = await withStore(config, async (store) => {
         const stored = password === undefined ? { passwordHash: hash ?? null, passwordNfkc: null } : await hashChecked(store, config, values, choice, username, password);
         return store.directory.createUser({

@@ -9,7 +9,7 @@ import { userCommands, withStore } from "./cli-users.js";
 import { createLogger } from "./logging.js";
 import { CLOSE_GRACE_MS } from "./server.js";
 import { StoreInputError } from "./store/store.js";
-import { ADMIN_ROLE, createIssuer } from "./tokens.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE, createIssuer } from "./tokens.js";
 
 /** Time beyond the server's grace for closing the database. */
 const SHUTDOWN_EXTRA_MS = 5_000;
@@ -56,10 +56,11 @@ const commands: Record<string, Command> = {
   "token issue": {
     summary: "sign a short-lived access token for a user",
     usage:
-      "token issue --user USER_ID [--ttl 15m] [--role admin --org ORG_ID]\n\n" +
+      "token issue --user USER_ID [--ttl 15m] [--role admin [--org ORG_ID]]\n\n" +
       "Prints the token alone on stdout. --ttl takes s, m, h or d units. --role admin grants\n" +
       `${ADMIN_ROLE} for the organisation --org names, in the JWT_ROLES_CLAIM claim: its holder may read\n` +
-      "that organisation's settings.",
+      "that organisation's settings and reset its users' passwords. Without --org it grants\n" +
+      `${INSTANCE_ADMIN_ROLE}: the same for every organisation.`,
     options: { ...help, user: { type: "string" }, ttl: { type: "string", default: "15m" }, role: { type: "string" }, org: { type: "string" } },
     async run(values, config) {
       const user = required(values, "user");
@@ -79,7 +80,8 @@ const commands: Record<string, Command> = {
         const found = await store.directory.findUser({ id: user });
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
         if (found.kind === "machine") throw new UsageError(`user ${user} is a machine user: it changes no password here`);
-        return issuer.issue(user, ttl, roles);
+        // ZITADEL lists a role under the organisations that granted it: the instance's, under the user's own.
+        return issuer.issue(user, ttl, roles === "instance" ? { [INSTANCE_ADMIN_ROLE]: [found.orgId] } : roles);
       });
       print(token);
     },
@@ -88,12 +90,13 @@ const commands: Record<string, Command> = {
   ...policyCommands,
 };
 
-/** `--role admin --org ID`, checked before the database is opened. */
-function roleOptions(values: Record<string, string | boolean | undefined>): Record<string, string[]> {
+/** `--role admin [--org ID]`, checked before the database is opened; "instance" without --org. */
+function roleOptions(values: Record<string, string | boolean | undefined>): Record<string, string[]> | "instance" {
   if (values.role === undefined && values.org === undefined) return {};
   if (values.role !== "admin") throw new UsageError(`--role takes "admin", not "${values.role ?? ""}"`);
-  if (typeof values.org !== "string" || values.org === "") throw new UsageError("--role admin needs --org ORG_ID: the organisation it is granted for");
-  return { [ADMIN_ROLE]: [values.org] };
+  if (values.org === undefined) return "instance";
+  if (values.org === "") throw new UsageError("--org takes the ID of the organisation the role is granted for");
+  return { [ADMIN_ROLE]: [values.org as string] };
 }
 
 function overview(): string {

@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { RevocationMode } from "./revocation.js";
+import { checkUrlTemplate } from "./url-template.js";
 
 /** Everything the service reads from its environment, validated once. */
 export interface Config {
@@ -54,6 +55,35 @@ export interface Config {
   webUi: boolean;
   /** Origins besides its own that the page may send passwords to (chosen in the page, never from its URL). */
   webUiApiOrigins: string[];
+  /** Password reset codes, and the link a mailed one goes in. */
+  reset: ResetConfig;
+  /** Undefined without SMTP_URL: no mail is sent, and send_link answers 9. */
+  mail?: MailConfig;
+}
+
+export interface ResetConfig {
+  /** How long a reset code may be used. */
+  codeTtlSeconds: number;
+  /** Characters in a code: upper-case letters and digits. */
+  codeLength: number;
+  /** PasswordReset calls per user and process, each of which may send a mail: a burst, refilled at a rate per hour. */
+  rate: { perHour: number; burst: number };
+  /** The link mailed when a reset names no url_template; undefined: the mail gives the code alone. */
+  urlTemplate?: string;
+}
+
+export interface MailConfig {
+  /** smtp:// or smtps://, with user and password if the server asks for them; never logged. */
+  smtpUrl: string;
+  from: string;
+  /** Mail a user with an email address after every change of their password. */
+  notifyPasswordChanged: boolean;
+  /** A mail not delivered this long after it was queued is given up, and that is audited. */
+  giveUpAfterSeconds: number;
+  /** The longest wait between two tries of one mail (the wait doubles from 1 s up to it). */
+  maxRetryIntervalSeconds: number;
+  /** How often each process looks for mail to send that another process queued. */
+  pollMs: number;
 }
 
 export interface ConnectionLimits {
@@ -159,6 +189,8 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     // The page needs a token; by default only the service's own issuer hands them out.
     webUi: booleanVar(env, "WEB_UI", !env.JWKS_URL),
     webUiApiOrigins: origins("WEB_UI_API_ORIGINS", env.WEB_UI_API_ORIGINS),
+    reset: resetConfig(env),
+    mail: mailConfig(env),
   };
   return { config, warnings };
 }
@@ -320,4 +352,48 @@ function durationVar(env: Env, name: string, fallback: string): number {
     // said below
   }
   throw new ConfigError(`${name} must be a duration such as 30m, 24h or 7d, not "${text}"`);
+}
+
+function resetConfig(env: Env): ResetConfig {
+  const urlTemplate = env.RESET_URL_TEMPLATE || undefined;
+  if (urlTemplate !== undefined) {
+    try {
+      checkUrlTemplate(urlTemplate);
+    } catch (err) {
+      throw new ConfigError(`RESET_URL_TEMPLATE is invalid: ${(err as Error).message}`);
+    }
+  }
+  return {
+    codeTtlSeconds: durationVar(env, "RESET_CODE_TTL", "1h"),
+    // ZITADEL's verification_code takes at most 20 characters.
+    codeLength: intVar(env, "RESET_CODE_LENGTH", 6, 6, 20),
+    rate: { perHour: intVar(env, "RESET_RATE_PER_HOUR", 10, 1, 100_000), burst: intVar(env, "RESET_BURST", 3, 1, 1000) },
+    urlTemplate,
+  };
+}
+
+function mailConfig(env: Env): MailConfig | undefined {
+  if (!env.SMTP_URL) {
+    if (booleanVar(env, "NOTIFY_PASSWORD_CHANGED", false)) throw new ConfigError("NOTIFY_PASSWORD_CHANGED=true needs SMTP_URL: there is no mail server to send the notices");
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(env.SMTP_URL);
+  } catch {
+    url = undefined;
+  }
+  // The URL may hold a password: the messages name only its scheme and host.
+  if (!url || !url.hostname) throw new ConfigError("SMTP_URL is not a URL such as smtp://user:password@mail.example.com:587");
+  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") throw new ConfigError(`SMTP_URL must be smtp:// or smtps://, not "${url.protocol}//"`);
+  const from = env.SMTP_FROM || "password-service@localhost";
+  if (!/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(from)) throw new ConfigError(`SMTP_FROM must be an address such as "Accounts <accounts@example.com>", not "${from}"`);
+  return {
+    smtpUrl: env.SMTP_URL,
+    from,
+    notifyPasswordChanged: booleanVar(env, "NOTIFY_PASSWORD_CHANGED", true),
+    giveUpAfterSeconds: durationVar(env, "MAIL_GIVE_UP_AFTER", "24h"),
+    maxRetryIntervalSeconds: durationVar(env, "MAIL_RETRY_MAX_INTERVAL", "10m"),
+    pollMs: intVar(env, "MAIL_POLL_INTERVAL_MS", 2000, 100, 600_000),
+  };
 }

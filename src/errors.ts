@@ -11,6 +11,7 @@ export type ErrorKind =
   | "not-found"
   | "aborted"
   | "resource-exhausted"
+  | "unimplemented"
   | "unavailable"
   | "internal";
 
@@ -111,12 +112,30 @@ export const errors = {
       undefined,
       retryAfterSeconds,
     ),
+  /** Our own: more password resets for this user than RESET_BURST and RESET_RATE_PER_HOUR allow (each may send a mail). */
+  resetRateLimited: (retryAfterSeconds: number) =>
+    new ServiceError("resource-exhausted", "PWSVC-RATE2", "Too many password resets for this user; try again later", undefined, retryAfterSeconds),
   /** Our own: this user already has as many requests in flight as one user may; refused at the door. */
   userBusy: () =>
     new ServiceError("resource-exhausted", "PWSVC-BUSY2", "Too many requests for this user at once; try again shortly", undefined, 1),
   /** Our own: the database cannot be reached (transactions keep it whole); try again. */
   databaseUnavailable: () => new ServiceError("unavailable", "PWSVC-DB001", "The database is unavailable; try again"),
   internal: () => new ServiceError("internal", "COMMAND-CahN2", "An internal error occurred"),
+  /** ZITADEL's: SetPassword with a code, but no reset is on record (none asked, used, voided or replaced). */
+  codeNotFound: () => new ServiceError("failed-precondition", "COMMAND-2M9fs", "Code not found"),
+  /** ZITADEL's: the reset code is older than RESET_CODE_TTL. */
+  codeExpired: () => new ServiceError("failed-precondition", "CODE-QvUQ4P", "Code is expired"),
+  /** ZITADEL's: the reset code does not match. */
+  codeInvalid: () => new ServiceError("invalid-argument", "CODE-woT0xc", "Code is invalid"),
+  /** Our own: a reset by text message; only email is sent here. */
+  smsUnimplemented: () => new ServiceError("unimplemented", "PWSVC-SMS01", "Sending a reset code by SMS is not supported; use email or return_code"),
+  /** Our own: send_link without SMTP_URL configured. */
+  mailNotConfigured: () =>
+    new ServiceError("failed-precondition", "PWSVC-MAIL1", "This service sends no mail (no SMTP_URL is configured); ask for return_code instead"),
+  /** Our own: send_link for a user with no email address. */
+  noEmail: () => new ServiceError("failed-precondition", "PWSVC-MAIL2", "The user has no email address to send the code to"),
+  /** Our own: a url_template with a placeholder other than ZITADEL's three, or that is not an http(s) URL. */
+  invalidUrlTemplate: (why: string) => new ServiceError("invalid-argument", "PWSVC-URL01", `The URL template is invalid: ${why}`),
 };
 
 /** Request validation in ZITADEL's protoc-gen-validate wording, without an ID. */

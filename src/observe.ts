@@ -2,7 +2,7 @@ import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import { REST_RPCS } from "./api/rest.js";
+import { restRpcOf } from "./api/rest.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
 import type { Metrics } from "./metrics.js";
 import { attachRequestInfo, type Protocol, type RequestInfo, requestInfoKey, requestInfo } from "./request-info.js";
@@ -27,7 +27,7 @@ export function observeRequests(handler: NodeHandler, observed: Observed): NodeH
   return (req, res) => {
     const started = process.hrtime.bigint();
     const path = (req.url ?? "").split("?")[0];
-    const restRpc = REST_RPCS.get(path);
+    const restRpc = restRpcOf(path);
     const protocol = restRpc ? "rest" : protocolOf(req);
     const info: RequestInfo = { id: requestId(req.headers["x-request-id"]), protocol, rpc: restRpc ?? rpcOf(path, protocol, observed) };
     attachRequestInfo(req, info);

@@ -1,4 +1,4 @@
-import { LOCKOUT_SETTINGS_PATH, PASSWORD_SETTINGS_PATH, POLICY_PATH, REST_PATH } from "./api/rest.js";
+import { LOCKOUT_SETTINGS_PATH, PASSWORD_RESET_PATH, PASSWORD_SETTINGS_PATH, POLICY_PATH, REST_PATH, SET_PASSWORD_PATH } from "./api/rest.js";
 
 const errorResponse = (description: string) => ({
   description,
@@ -30,6 +30,27 @@ const ctxParameters = [
   { name: "ctx.instance", in: "query", schema: { type: "boolean" }, description: "The instance's defaults. Without either: the caller's organisation." },
 ];
 
+/** The answers both v2 user routes may give besides their own 200. */
+const userErrors = {
+  "400": errorResponse("Invalid request or template, a wrong code or current password (code 3), or the user's state or the code refuses it (code 9)."),
+  "401": readErrors["401"],
+  "403": errorResponse("The token may not do this for that user (code 7, AUTH-5mWD2): see the README's rules."),
+  "404": errorResponse("No such user, told only to the instance's administrators (code 5, PWSVC-USR01)."),
+  "405": errorResponse("A method other than POST."),
+  "409": errorResponse("Another change of the same user committed first (code 10)."),
+  "413": errorResponse("The body is larger than MAX_BODY_BYTES."),
+  "415": errorResponse("A content type other than JSON."),
+  "429": {
+    ...errorResponse("Too many resets for this user (PWSVC-RATE2), or at capacity (code 8)."),
+    headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds after which a retry may succeed." } },
+  },
+  "500": readErrors["500"],
+  "501": errorResponse("A reset by SMS (code 12, PWSVC-SMS01)."),
+  "503": readErrors["503"],
+};
+
+const userIdParameter = { name: "user_id", in: "path", required: true, schema: { type: "string", minLength: 1, maxLength: 200 } };
+
 /**
  * OpenAPI 3.1 for the REST routes, as ZITADEL's grpc-gateway serves them, and
  * the probes. Served at `/openapi.json`; the tests check it with an OpenAPI
@@ -43,7 +64,7 @@ export const OPENAPI_DOCUMENT = {
     description:
       "A drop-in for ZITADEL's Auth API v1 Change Password endpoint. The same change is served over gRPC, " +
       "gRPC-Web and Connect as zitadel.auth.v1.AuthService/UpdateMyPassword, beside the policy reads " +
-      "(GetMyPasswordComplexityPolicy, Settings v2) and our own passwordservice.v1.PasswordService; gRPC reflection describes those.",
+      "(GetMyPasswordComplexityPolicy, Settings v2), ZITADEL v2's PasswordReset and SetPassword, and our own passwordservice.v1.PasswordService; gRPC reflection describes those.",
   },
   paths: {
     [REST_PATH]: {
@@ -111,6 +132,32 @@ export const OPENAPI_DOCUMENT = {
         responses: { "200": json("The settings.", "GetLockoutSettingsResponse"), ...readErrors },
       },
     },
+    [PASSWORD_RESET_PATH]: {
+      post: {
+        operationId: "PasswordReset",
+        summary: "Make a one-time code to reset a user's password",
+        description:
+          "Mails the code (sendLink, or no medium) through SMTP_URL with a link from urlTemplate or RESET_URL_TEMPLATE, or returns it (returnCode) and mails nothing. Needs the password-service:admin role for the user's organisation.",
+        tags: ["UserService"],
+        security: [{ bearerAuth: [] }],
+        parameters: [userIdParameter],
+        requestBody: { required: false, content: { "application/json": { schema: { $ref: "#/components/schemas/PasswordResetRequest" } } } },
+        responses: { "200": json("The code was made (and mailed, or returned).", "PasswordResetResponse"), ...userErrors },
+      },
+    },
+    [SET_PASSWORD_PATH]: {
+      post: {
+        operationId: "SetPassword",
+        summary: "Set a user's password, proven by the current one or a reset code",
+        description:
+          "With currentPassword: the user themself, as a change. With verificationCode: the role for the user's organisation; every token of the user is revoked.",
+        tags: ["UserService"],
+        security: [{ bearerAuth: [] }],
+        parameters: [userIdParameter],
+        requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/SetPasswordRequest" } } } },
+        responses: { "200": json("The password was set.", "SetPasswordResponse"), ...userErrors },
+      },
+    },
     "/healthz": {
       get: {
         operationId: "Liveness",
@@ -162,6 +209,61 @@ export const OPENAPI_DOCUMENT = {
             pattern: "^[\\x21-\\x7e]{1,200}$",
             description: "The user's organisation ID: ZITADEL-style decimal when the service made it, as imported otherwise.",
           },
+        },
+        required: ["sequence", "changeDate", "resourceOwner"],
+        additionalProperties: false,
+      },
+      PasswordResetRequest: {
+        type: "object",
+        description: "At most one of sendLink and returnCode; neither is sendLink with the defaults. Unknown fields are ignored.",
+        properties: {
+          sendLink: {
+            type: "object",
+            properties: {
+              notificationType: { enum: ["NOTIFICATION_TYPE_Unspecified", "NOTIFICATION_TYPE_Email", "NOTIFICATION_TYPE_SMS", 0, 1, 2] },
+              urlTemplate: { type: "string", minLength: 1, maxLength: 200, description: "With {{.UserID}}, {{.Code}} and {{.OrgID}}, and no other placeholder." },
+            },
+          },
+          returnCode: { type: "object" },
+        },
+      },
+      PasswordResetResponse: {
+        type: "object",
+        properties: {
+          details: { $ref: "#/components/schemas/V2Details" },
+          verificationCode: { type: "string", pattern: "^[A-Z0-9]{6,20}$", description: "Only for returnCode." },
+        },
+        required: ["details"],
+        additionalProperties: false,
+      },
+      SetPasswordRequest: {
+        type: "object",
+        description: "newPassword and one of currentPassword and verificationCode. Unknown fields are ignored.",
+        properties: {
+          newPassword: {
+            type: "object",
+            properties: { password: { type: "string", minLength: 1 }, changeRequired: { type: "boolean" } },
+            required: ["password"],
+          },
+          currentPassword: { type: "string", minLength: 1 },
+          verificationCode: { type: "string", minLength: 1, maxLength: 20 },
+        },
+        required: ["newPassword"],
+      },
+      SetPasswordResponse: {
+        type: "object",
+        properties: { details: { $ref: "#/components/schemas/V2Details" } },
+        required: ["details"],
+        additionalProperties: false,
+      },
+      V2Details: {
+        type: "object",
+        description: "zitadel.object.v2.Details: the user's sequence (unchanged by a reset request), when, and the user's organisation.",
+        properties: {
+          sequence: { $ref: "#/components/schemas/Uint64" },
+          changeDate: { type: "string", format: "date-time" },
+          resourceOwner: { type: "string" },
+          creationDate: { type: "string", format: "date-time" },
         },
         required: ["sequence", "changeDate", "resourceOwner"],
         additionalProperties: false,

@@ -1,4 +1,4 @@
-import { errors } from "./errors.js";
+import { errors, type ServiceError } from "./errors.js";
 
 /** Users whose buckets are kept at most; past it, full buckets (users idle long enough) are dropped. */
 const MAX_TRACKED = 10_000;
@@ -15,14 +15,16 @@ export class PerUserRate {
     private readonly perMinute: number,
     private readonly burst: number,
     private readonly now: () => number = Date.now,
+    /** The refusal, given the seconds until a call may go. */
+    private readonly refusal: (retryAfterSeconds: number) => ServiceError = errors.validationRateLimited,
   ) {}
 
-  /** Takes one call from the user's bucket, or throws PWSVC-RATE1. */
+  /** Takes one call from the user's bucket, or throws the refusal. */
   take(userId: string): void {
     const now = this.now();
     const bucket = this.buckets.get(userId) ?? { tokens: this.burst, at: now };
     const tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000);
-    if (tokens < 1) throw errors.validationRateLimited(Math.ceil(((1 - tokens) * 60) / this.perMinute));
+    if (tokens < 1) throw this.refusal(Math.ceil(((1 - tokens) * 60) / this.perMinute));
     if (!this.buckets.has(userId) && this.buckets.size >= MAX_TRACKED) this.dropFull(now);
     this.buckets.set(userId, { tokens: tokens - 1, at: now });
   }

@@ -10,9 +10,11 @@ import { ServerReflection as ReflectionV1alpha } from "../gen/grpc/reflection/v1
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
+import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
 import type { ChangeEndpoint } from "./api/change-endpoint.js";
 import { connectRoutes, requestContextValues } from "./api/connect-routes.js";
 import type { PolicyEndpoint } from "./api/policy-endpoint.js";
+import type { UserEndpoint } from "./api/user-endpoint.js";
 import { restRoutes } from "./api/rest.js";
 import { withWireCheck } from "./api/wire-check.js";
 import { type Config, ConfigError, type ConnectionLimits } from "./config.js";
@@ -30,6 +32,7 @@ import type { WebPage } from "./web/page.js";
 export interface HandlerDeps {
   endpoint: ChangeEndpoint;
   policies: PolicyEndpoint;
+  users: UserEndpoint;
   health: Health;
   /** The change-password page; undefined when WEB_UI is off. */
   page?: WebPage;
@@ -39,18 +42,18 @@ export interface HandlerDeps {
 }
 
 /** Every service on the RPC protocols; reflection describes them all, and itself. */
-const HOSTED = [AuthService, SettingsService, PasswordService, HealthService];
+export const HOSTED = [AuthService, SettingsService, UserService, PasswordService, HealthService];
 
 /**
  * Every protocol's route on one request handler, inside the layers every
  * request passes: its log line and metrics, CORS, and gRPC-Web's text mode.
  */
 export function createHandler(deps: HandlerDeps): Handler {
-  const rest = restRoutes(deps.endpoint, deps.policies, deps.config.maxBodyBytes);
+  const rest = restRoutes(deps.endpoint, deps.policies, deps.users, deps.config.maxBodyBytes);
   const reflection = reflectionRoutes(HOSTED);
   const rpc = connectNodeAdapter({
     routes: (router) => {
-      connectRoutes(deps.endpoint, deps.policies)(router);
+      connectRoutes(deps.endpoint, deps.policies, deps.users)(router);
       deps.health.routes(router);
       reflection(router);
     },
@@ -70,7 +73,7 @@ export function createHandler(deps: HandlerDeps): Handler {
   ]);
   const route: Handler = (req, res) => {
     const path = (req.url ?? "").split("?")[0];
-    const restRoute = rest.get(path);
+    const restRoute = rest(path);
     if (restRoute) return void restRoute(req, res);
     const page = pages.get(path);
     if (page && (req.method === "GET" || req.method === "HEAD")) return void page(res);

@@ -84,3 +84,35 @@ describe("configuration of an external issuer", () => {
     assert.deepEqual(auth.jwks, { refreshMs: 300_000, maxStaleMs: 600_000 });
   });
 });
+
+describe("configuration of resets and mail", () => {
+  it("has the documented defaults: no mail without SMTP_URL, notices on with it", () => {
+    const { config } = loadConfig({});
+    assert.equal(config.mail, undefined);
+    assert.deepEqual(config.reset, { codeTtlSeconds: 3600, codeLength: 6, urlTemplate: undefined, rate: { perHour: 10, burst: 3 } });
+    const mail = loadConfig({ SMTP_URL: "smtp://user:secret@mail.example.com:587" }).config.mail!;
+    assert.deepEqual(
+      { ...mail, smtpUrl: undefined },
+      { smtpUrl: undefined, from: "password-service@localhost", notifyPasswordChanged: true, giveUpAfterSeconds: 86400, maxRetryIntervalSeconds: 600, pollMs: 2000 },
+    );
+    assert.equal(loadConfig({ SMTP_URL: "smtps://mail.example.com", NOTIFY_PASSWORD_CHANGED: "false" }).config.mail!.notifyPasswordChanged, false);
+    assert.equal(loadConfig({ RESET_URL_TEMPLATE: "https://login.example.com/r?c={{.Code}}" }).config.reset.urlTemplate, "https://login.example.com/r?c={{.Code}}");
+  });
+
+  it("refuses bad values with one clear message that never quotes the SMTP password", () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ SMTP_URL: "http://user:hunter22@mail.example.com" }, /SMTP_URL must be smtp:\/\/ or smtps:\/\/, not "http:\/\/"/],
+      [{ SMTP_URL: "user:hunter22@mail" }, /SMTP_URL is not a URL such as smtp:\/\/user:password@mail\.example\.com:587/],
+      [{ SMTP_URL: "smtp://mail.example.com", SMTP_FROM: "not an address" }, /SMTP_FROM must be an address/],
+      [{ NOTIFY_PASSWORD_CHANGED: "true" }, /NOTIFY_PASSWORD_CHANGED=true needs SMTP_URL/],
+      [{ RESET_URL_TEMPLATE: "https://x.example/{{.Password}}" }, /RESET_URL_TEMPLATE is invalid: \{\{\.Password\}\} is not one of/],
+      [{ RESET_CODE_TTL: "forever" }, /RESET_CODE_TTL must be a duration/],
+      [{ RESET_CODE_LENGTH: "4" }, /RESET_CODE_LENGTH must be a whole number from 6 to 20/],
+      [{ RESET_BURST: "0" }, /RESET_BURST must be a whole number from 1 to 1000/],
+      [{ SMTP_URL: "smtp://m.example", MAIL_GIVE_UP_AFTER: "0s" }, /MAIL_GIVE_UP_AFTER must be a duration/],
+    ];
+    for (const [env, message] of bad) {
+      assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message) && !err.message.includes("hunter22"), JSON.stringify(env));
+    }
+  });
+});

@@ -43,6 +43,7 @@ describe("health: gRPC's standard service and the HTTP probes", () => {
         "": { status: "SERVING" },
         "zitadel.auth.v1.AuthService": { status: "SERVING" },
         "zitadel.settings.v2.SettingsService": { status: "SERVING" },
+        "zitadel.user.v2.UserService": { status: "SERVING" },
         "passwordservice.v1.PasswordService": { status: "SERVING" },
       },
     });

@@ -25,7 +25,7 @@ describe("migrating a database from before imported users", () => {
     await db.insertInto("events").values({ user_id: "69629023906488334", sequence: 1, type: "user.added", created_at: 1, payload: "{}" }).execute();
     await db.insertInto("password_history").values({ user_id: "69629023906488334", sequence: 2, password_hash: user.password_hash, created_at: 2 }).execute();
 
-    assert.deepEqual(await migrateToLatest(db), ["0006_imported_users"]);
+    assert.deepEqual(await migrateToLatest(db, "0006_imported_users"), ["0006_imported_users"]);
     const rows = await db.selectFrom("users").select(["id", "username", "state", "sequence", "failed_attempts", "password_hash", "email"]).orderBy("id").execute();
     assert.deepEqual(rows.map((r) => [r.id, r.username, r.state, Number(r.sequence), r.failed_attempts, r.password_hash, r.email]), [
       ["69629023906488334", "alice", "active", 2, 1, user.password_hash, null],
@@ -37,5 +37,15 @@ describe("migrating a database from before imported users", () => {
     const long = { ...user, id: `auth0|${"x".repeat(190)}`, username: "long", state: "active" as const, password_hash: `$argon2id$v=19$m=65536,t=2,p=1$${"s".repeat(22)}$${"h".repeat(300)}` };
     await db.insertInto("users").values(long).execute();
     await assert.rejects(db.insertInto("users").values({ ...user, id: "x-1", username: "ALICE", state: "active" }).execute(), "ALICE is alice");
+
+    // The reset codes and the mail outbox come next; users keep every row, none asked to change its password.
+    assert.deepEqual(await migrateToLatest(db), ["0007_reset_codes_mail_outbox"]);
+    const flags = await db.selectFrom("users").select("password_change_required").execute();
+    assert.deepEqual(flags.map((f) => f.password_change_required), [0, 0, 0]);
+    await db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "0".repeat(64), created_at: 1, expires_at: 2 }).execute();
+    await assert.rejects(
+      db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "1".repeat(64), created_at: 1, expires_at: 2 }).execute(),
+      "one code per user",
+    );
   });
 });

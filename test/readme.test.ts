@@ -3,12 +3,22 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, it } from "node:test";
-import { ROOT, Service } from "./support/service.js";
+import { ROOT, Service, tempDir } from "./support/service.js";
+import { freePort } from "./support/tools.js";
 
-/** The shell blocks of README.md that follow a `<!-- walkthrough -->` marker, in order. */
-function walkthrough(): string[] {
+/** The shell blocks of README.md that follow a `<!-- MARKER -->` line, in order. */
+function walkthrough(marker = "walkthrough"): string[] {
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  return [...readme.matchAll(/<!-- walkthrough -->\n```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]);
+  return [...readme.matchAll(new RegExp(`<!-- ${marker} -->\n\`\`\`sh\n([\\s\\S]*?)\n\`\`\``, "g"))].map((m) => m[1]);
+}
+
+/** Runs a script with bash in the repository, with the service's environment; its output and exit code. */
+function bash(script: string, env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile("bash", ["-c", script], { cwd: ROOT, env, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ stdout, stderr, code: err ? Number(err.code) : 0 }),
+    );
+  });
 }
 
 let service: Service;
@@ -22,11 +32,7 @@ it("runs the README walkthrough as written", async () => {
   assert.equal(blocks.length, 5, "the walkthrough's five blocks are found");
   // The one liberty taken: the server listens on a free port, not 8080.
   const script = ["set -euo pipefail", ...blocks].join("\n").replaceAll("localhost:8080", `localhost:${service.port}`);
-  const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-    execFile("bash", ["-c", script], { cwd: ROOT, env: service.env }, (err, stdout, stderr) =>
-      resolve({ stdout, stderr, code: err ? Number(err.code) : 0 }),
-    );
-  });
+  const { stdout, stderr, code } = await bash(script, service.env);
   assert.equal(code, 0, stderr);
   const userId = JSON.parse(stdout.split("\n")[0]).userId as string;
   assert.match(stdout, /"details":\{"sequence":"2","changeDate":"[^"]+Z","resourceOwner":"\d+"\}/, "curl (REST)");
@@ -34,4 +40,30 @@ it("runs the README walkthrough as written", async () => {
   assert.match(stdout, /changed: sequence 4/, "Connect gRPC-Web client");
   assert.match(stdout, /\{"code":3,"message":"Password is invalid \(COMMAND-3M0fs\)".*"failedAttempts":1\}\]\}$/m, "the error example");
   assert.equal((await service.userRow(userId)).sequence, 4);
+});
+
+it("runs the README's reset walkthrough as written, with its mail catcher", async () => {
+  const blocks = walkthrough("reset-walkthrough");
+  assert.equal(blocks.length, 3, "the reset walkthrough's three blocks are found");
+  const port = await freePort();
+  const log = path.join(tempDir(), "mail.log");
+  const mailed = await Service.start({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_POLL_INTERVAL_MS: "200", MAIL_RETRY_MAX_INTERVAL: "1s" });
+  try {
+    // The liberties taken: free ports for the server and the catcher, a log file of the test's own, and the catcher stopped at the end.
+    const script = ["set -euo pipefail", ...blocks, "until grep -q 'was changed' /tmp/password-service-mail.log; do sleep 0.2; done", "cat /tmp/password-service-mail.log"]
+      .join("\n")
+      .replaceAll("localhost:8080", `localhost:${mailed.port}`)
+      .replaceAll("--port 1025", `--port ${port}`)
+      .replaceAll("/tmp/password-service-mail.log", log);
+    const { stdout, stderr, code } = await bash(script, mailed.env).finally(() => bash(`pkill -f 'catch-mail.ts --port ${port}' || true`, mailed.env));
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^\{"details":\{"sequence":"1","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the reset");
+    assert.match(stdout, /^\{"details":\{"sequence":"2","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the set with the code");
+    assert.match(stdout, /Subject: Reset your password[\s\S]*https:\/\/login\.example\.com\/reset\?userID=\d+&code=[A-Z0-9]{6}&orgID=\d+/, "the mail and its link");
+    assert.match(stdout, /Subject: Your password was changed/, "the change notice");
+    const code6 = /Your code: ([A-Z0-9]{6})/.exec(stdout)![1];
+    mailed.secrets.push(code6, "Bob-Passw0rd-2!");
+  } finally {
+    await mailed.stop();
+  }
 });

@@ -21,6 +21,8 @@ const METHODS = [
   "zitadel.auth.v1.AuthService/UpdateMyPassword",
   "zitadel.settings.v2.SettingsService/GetLockoutSettings",
   "zitadel.settings.v2.SettingsService/GetPasswordComplexitySettings",
+  "zitadel.user.v2.UserService/PasswordReset",
+  "zitadel.user.v2.UserService/SetPassword",
 ];
 
 describe("server reflection", () => {

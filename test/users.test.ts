@@ -101,6 +101,7 @@ describe("organisations and users from the command line", () => {
       [["--machine", "--password", "Some-Passw0rd!"], /a machine user has no password/],
       [["--password", "Some-Passw0rd!", "--password-stdin"], /give the password one way/],
       [["--password", "Some-Passw0rd!", "--password-hash", "$1$dXc3I7Rw$ctlgjDdWJLMT.qwHsWhXR1"], /contradict each other/],
+      [["--email", "ann at example.com"], /--email takes an address such as ann@example.com, not "ann at example.com"/],
     ];
     for (const [args, message] of contradictions) {
       const result = await cli(["user", "create", "--username", "contrary", ...args], env);

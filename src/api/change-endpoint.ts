@@ -4,16 +4,17 @@ import type { Logger } from "pino";
 import { type ObjectDetails, ObjectDetailsSchema } from "../../gen/zitadel/object_pb.js";
 import type { RequestContext } from "../audit.js";
 import { changePassword, type ChangePasswordDeps } from "../change-password.js";
-import { errors, invalidField, ServiceError } from "../errors.js";
+import { invalidField, type ServiceError } from "../errors.js";
 import { BCRYPT_MAX_BYTES } from "../hashing.js";
 import type { UserAdmission } from "../hash-pool.js";
 import type { RevocationCheck } from "../revocation.js";
 import { type Authenticator, rolesRecord, type TokenIssuer } from "../tokens.js";
 import { changeOutcome, type RequestInfo } from "../request-info.js";
+import { caught } from "./caught.js";
 import { CODE_OF } from "./connect-errors.js";
 
 /** Cap on the old password: only against abuse, since it may have been set elsewhere. */
-const OLD_PASSWORD_MAX_BYTES = 1024;
+export const OLD_PASSWORD_MAX_BYTES = 1024;
 
 export interface ChangeRequest {
   /** The protobuf message name, for ZITADEL-style validation messages. */
@@ -79,23 +80,16 @@ export class ChangeEndpoint {
       record(req.info, undefined);
       return { details, freshToken };
     } catch (err) {
-      if (err instanceof ServiceError) {
-        record(req.info, err);
-        // Operators learn of a lost database or issuer here; the cause names it.
-        if (err.kind === "unavailable") this.logger.warn({ err: err.cause ?? err }, err.message);
-        throw err;
-      }
-      // The error object may quote SQL or driver state, never request fields.
-      this.logger.error({ err }, "unexpected error in change password");
-      record(req.info, errors.internal());
-      throw errors.internal();
+      const error = caught(err, this.logger, "change password");
+      record(req.info, error);
+      throw error;
     } finally {
       leave?.();
     }
   }
 }
 
-function record(info: RequestInfo | undefined, err: ServiceError | undefined): void {
+export function record(info: RequestInfo | undefined, err: ServiceError | undefined): void {
   if (!info) return;
   info.outcome = changeOutcome(err);
   info.code = err ? CODE_OF[err.kind] : 0;
@@ -106,7 +100,7 @@ function validate(req: ChangeRequest): void {
   checkLength(req.requestName, "NewPassword", req.newPassword, BCRYPT_MAX_BYTES);
 }
 
-function checkLength(requestName: string, field: string, value: string, maxBytes: number): void {
+export function checkLength(requestName: string, field: string, value: string, maxBytes: number): void {
   if (value.length === 0) throw invalidField(requestName, field, "value length must be at least 1 runes");
   if (Buffer.byteLength(value, "utf8") > maxBytes) {
     throw invalidField(requestName, field, `value length must be at most ${maxBytes} bytes`);

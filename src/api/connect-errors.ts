@@ -11,6 +11,7 @@ export const CODE_OF: Record<ErrorKind, Code> = {
   "not-found": Code.NotFound,
   aborted: Code.Aborted,
   "resource-exhausted": Code.ResourceExhausted,
+  unimplemented: Code.Unimplemented,
   unavailable: Code.Unavailable,
   internal: Code.Internal,
 };

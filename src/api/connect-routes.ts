@@ -7,16 +7,19 @@ import type { NodeRequest } from "../http-types.js";
 import { requestInfoKey } from "../request-info.js";
 import type { RequestContext } from "../../gen/zitadel/object/v2/object_pb.js";
 import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
+import { PasswordResetRequestSchema, SetPasswordRequestSchema, UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import type { PolicyEndpoint, PolicyRequest, SettingsRequest } from "./policy-endpoint.js";
+import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
 import { parseJsonRequest, strictUtf8 } from "./json-request.js";
 
 /**
- * ZITADEL's UpdateMyPassword, GetMyPasswordComplexityPolicy and Settings v2
- * reads, and our own PasswordService, over gRPC, gRPC-Web and Connect.
+ * ZITADEL's UpdateMyPassword, GetMyPasswordComplexityPolicy, Settings v2
+ * reads and v2 UserService password calls, and our own PasswordService,
+ * over gRPC, gRPC-Web and Connect.
  */
-export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint) {
+export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint, users: UserEndpoint) {
   const change = async (
     requestName: string,
     req: { oldPassword: string; newPassword: string },
@@ -28,10 +31,7 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
         authorization: ctx.requestHeader.get("authorization"),
         oldPassword: req.oldPassword,
         newPassword: req.newPassword,
-        context: {
-          userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
-          remoteAddress: ctx.values.get(remoteAddressKey),
-        },
+        context: context(ctx),
         info: ctx.values.get(requestInfoKey),
       });
     } catch (err) {
@@ -42,6 +42,10 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
     call({ authorization: ctx.requestHeader.get("authorization"), info: ctx.values.get(requestInfoKey) }).catch((err) => {
       throw toConnectError(err as ServiceError); // the endpoint only ever throws ServiceError
     });
+  const context = (ctx: HandlerContext) => ({
+    userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
+    remoteAddress: ctx.values.get(remoteAddressKey),
+  });
   return (router: ConnectRouter) => {
     router.service(
       AuthService,
@@ -64,6 +68,20 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
           read(ctx, (r) => policies.validate({ ...r, requestName: "ValidateMyNewPasswordRequest", newPassword: req.newPassword })),
       },
       { jsonOptions: quotingNothing(ChangeMyPasswordRequestSchema) },
+    );
+    // One method at a time: each has its own JSON check (see quotingNothing).
+    router.rpc(
+      UserService.method.passwordReset,
+      // async: a bad notification type (mediumOf throws) is answered as the endpoint's errors are.
+      (req, ctx) =>
+        read(ctx, async (r) => users.passwordReset({ ...r, userId: req.userId, medium: mediumOf(req.medium), context: context(ctx) })),
+      { jsonOptions: quotingNothing(PasswordResetRequestSchema) },
+    );
+    router.rpc(
+      UserService.method.setPassword,
+      (req, ctx) =>
+        read(ctx, (r) => users.setPassword({ ...r, userId: req.userId, newPassword: req.newPassword, verification: req.verification, context: context(ctx) })),
+      { jsonOptions: quotingNothing(SetPasswordRequestSchema) },
     );
     router.service(SettingsService, {
       getPasswordComplexitySettings: (req, ctx) => read(ctx, (r) => policies.passwordSettings({ ...r, scope: scopeOf(req.ctx) })),

@@ -4,8 +4,8 @@ import { ServiceError } from "../errors.js";
 /** UTF-8 that refuses invalid bytes instead of replacing them. */
 export const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Fields that carry a password, in both JSON spellings. */
-const PASSWORD_FIELDS = new Set(["oldPassword", "old_password", "newPassword", "new_password"]);
+/** Fields that carry a secret (a password or a reset code), by their proto names. */
+const SECRET_FIELDS = new Set(["old_password", "new_password", "password", "current_password", "verification_code"]);
 
 /**
  * Parses a JSON request body with errors that quote none of it: V8's JSON
@@ -22,15 +22,30 @@ export function parseJsonRequest<T extends DescMessage>(schema: T, body: Uint8Ar
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw new ServiceError("invalid-argument", undefined, "request body must be a JSON object");
   }
-  for (const [key, value] of Object.entries(json)) {
-    if (PASSWORD_FIELDS.has(key) && value !== null && typeof value !== "string") {
-      throw new ServiceError("invalid-argument", undefined, `invalid ${schema.name}: field "${key}" must be a string`);
-    }
-  }
+  checkSecretFields(schema, json);
   try {
     return fromJson(schema, json, { ignoreUnknownFields: true });
   } catch {
     // Both spellings of one field, or a string with a lone surrogate escape ("\ud800").
     throw new ServiceError("invalid-argument", undefined, `request body is not a valid ${schema.name}`);
+  }
+}
+
+/**
+ * A secret string field given as anything but a string would be quoted by
+ * protobuf-es's error: refused here in words of our own, in nested messages
+ * too (SetPassword's new_password.password).
+ */
+function checkSecretFields(schema: DescMessage, json: { [key: string]: JsonValue }): void {
+  for (const field of schema.fields) {
+    for (const key of new Set([field.jsonName, field.name])) {
+      const value = json[key];
+      if (value === undefined || value === null) continue;
+      if (field.fieldKind === "message" && typeof value === "object" && !Array.isArray(value)) {
+        checkSecretFields(field.message, value);
+      } else if (field.fieldKind === "scalar" && SECRET_FIELDS.has(field.name) && typeof value !== "string") {
+        throw new ServiceError("invalid-argument", undefined, `invalid ${schema.name}: field "${key}" must be a string`);
+      }
+    }
   }
 }

@@ -22,7 +22,7 @@ import {
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
 import { contextWords } from "../change-password.js";
-import { errors, invalidField, ServiceError } from "../errors.js";
+import { invalidField } from "../errors.js";
 import { BCRYPT_MAX_BYTES } from "../hashing.js";
 import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../policy.js";
 import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../policy-queries.js";
@@ -30,7 +30,8 @@ import type { PerUserRate } from "../rate-limit.js";
 import type { RequestInfo } from "../request-info.js";
 import type { RevocationCheck } from "../revocation.js";
 import { TARPIT } from "../tarpit.js";
-import { ADMIN_ROLE, type Authenticator, type Caller, hasRole } from "../tokens.js";
+import { administers, type Authenticator, type Caller } from "../tokens.js";
+import { caught } from "./caught.js";
 import { CODE_OF } from "./connect-errors.js";
 
 /** What every protocol adapter passes in for a policy read. */
@@ -172,7 +173,7 @@ export class PolicyEndpoint {
   private async settings(caller: Caller, scope: SettingsRequest["scope"]): Promise<{ owner: string; effective: EffectivePolicy }> {
     // The instance's defaults are what every organisation without its own inherits: readable by anyone.
     if (scope && "instance" in scope) return { owner: INSTANCE_OWNER, effective: await this.deps.instancePolicy() };
-    const mayRead = (orgId: string) => hasRole(caller, ADMIN_ROLE, orgId);
+    const mayRead = (orgId: string) => administers(caller, orgId);
     const { orgId, effective } = await orgSettings(this.deps, caller.userId, scope?.orgId, mayRead);
     return { owner: effective.source === "org" ? orgId : INSTANCE_OWNER, effective };
   }
@@ -187,9 +188,7 @@ export class PolicyEndpoint {
       if (req.info) req.info.code = 0;
       return result;
     } catch (err) {
-      const error = err instanceof ServiceError ? err : errors.internal();
-      if (!(err instanceof ServiceError)) this.logger.error({ err }, "unexpected error in a policy read");
-      else if (err.kind === "unavailable") this.logger.warn({ err: err.cause ?? err }, err.message);
+      const error = caught(err, this.logger, "a policy read");
       if (req.info) req.info.code = CODE_OF[error.kind];
       throw error;
     }

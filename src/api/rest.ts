@@ -1,9 +1,15 @@
-import { create, type DescMessage, type MessageShape, toJson, toJsonString } from "@bufbuild/protobuf";
+import { create, type DescMessage, type MessageInitShape, type MessageShape, toJson, toJsonString } from "@bufbuild/protobuf";
 import {
   GetMyPasswordComplexityPolicyResponseSchema,
   UpdateMyPasswordRequestSchema,
   UpdateMyPasswordResponseSchema,
 } from "../../gen/zitadel/auth_pb.js";
+import {
+  PasswordResetRequestSchema,
+  PasswordResetResponseSchema,
+  SetPasswordRequestSchema,
+  SetPasswordResponseSchema,
+} from "../../gen/zitadel/user/v2/user_service_pb.js";
 import {
   GetLockoutSettingsResponseSchema,
   GetPasswordComplexitySettingsResponseSchema,
@@ -12,6 +18,7 @@ import { errors, ServiceError } from "../errors.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
 import { requestInfo } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
+import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
 import { parseJsonRequest } from "./json-request.js";
@@ -22,13 +29,32 @@ export const POLICY_PATH = "/auth/v1/policies/passwords/complexity";
 export const PASSWORD_SETTINGS_PATH = "/v2/settings/password/complexity";
 export const LOCKOUT_SETTINGS_PATH = "/v2/settings/lockout";
 
+/** The v2 user routes, with the user's ID in the path; in the OpenAPI document's form. */
+export const PASSWORD_RESET_PATH = "/v2/users/{user_id}/password_reset";
+export const SET_PASSWORD_PATH = "/v2/users/{user_id}/password";
+const USER_ROUTE = /^\/v2\/users\/([^/]+)\/(password_reset|password)$/;
+
 /** The RPC each REST route serves, for log lines and metrics. */
-export const REST_RPCS = new Map([
+const REST_RPCS = new Map([
   [REST_PATH, "zitadel.auth.v1.AuthService/UpdateMyPassword"],
   [POLICY_PATH, "zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy"],
   [PASSWORD_SETTINGS_PATH, "zitadel.settings.v2.SettingsService/GetPasswordComplexitySettings"],
   [LOCKOUT_SETTINGS_PATH, "zitadel.settings.v2.SettingsService/GetLockoutSettings"],
+  [PASSWORD_RESET_PATH, "zitadel.user.v2.UserService/PasswordReset"],
+  [SET_PASSWORD_PATH, "zitadel.user.v2.UserService/SetPassword"],
 ]);
+
+/** A request path as the route table knows it: a user route's ID replaced by its placeholder. */
+function routeOf(path: string): string {
+  const user = USER_ROUTE.exec(path);
+  if (!user) return path;
+  return user[2] === "password_reset" ? PASSWORD_RESET_PATH : SET_PASSWORD_PATH;
+}
+
+/** The RPC a REST request path serves, if it is one of the REST routes. */
+export function restRpcOf(path: string): string | undefined {
+  return REST_RPCS.get(routeOf(path));
+}
 
 
 /** grpc-gateway's HTTP status for each gRPC code. */
@@ -51,19 +77,55 @@ class HttpError extends Error {
 
 type RestHandler = (req: Request, res: Response) => Promise<void>;
 
-/** Every REST route by its path, each as ZITADEL's grpc-gateway serves it. */
-export function restRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint, maxBodyBytes: number): Map<string, RestHandler> {
+/** Every REST route, each as ZITADEL's grpc-gateway serves it: the handler of a request path, if it has one. */
+export function restRoutes(
+  endpoint: ChangeEndpoint,
+  policies: PolicyEndpoint,
+  users: UserEndpoint,
+  maxBodyBytes: number,
+): (path: string) => RestHandler | undefined {
   const get = <T extends DescMessage>(schema: T, read: (req: Request) => Promise<MessageShape<T>>): RestHandler =>
     answering("GET", async (req, res) => send(res, 200, toJsonString(schema, await read(req))));
   const caller = (req: Request) => ({ authorization: req.headers.authorization, info: requestInfo(req) });
-  return new Map([
+  /** A v2 user route: POST, the body as the rest of the request, the user's ID from the path. */
+  const post = <I extends DescMessage, O extends DescMessage>(input: I, output: O, call: (req: Request, message: MessageShape<I>) => Promise<MessageInitShape<O>>) =>
+    answering("POST", async (req, res) => {
+      checkContentType(req.headers["content-type"]);
+      const body = await readBody(req, maxBodyBytes);
+      // curl -X POST with no -d sends nothing: the empty message, as grpc-gateway reads it.
+      const message = parseJsonRequest(input, body.length === 0 ? Buffer.from("{}") : body);
+      send(res, 200, toJsonString(output, create(output, await call(req, message))));
+    });
+  const userOf = (req: Request) => userIdOfPath((req.url ?? "").split("?")[0]);
+  const routes = new Map([
     [REST_PATH, answering("PUT", changeHandler(endpoint, maxBodyBytes))],
     [POLICY_PATH, get(GetMyPasswordComplexityPolicyResponseSchema, async (req) =>
       create(GetMyPasswordComplexityPolicyResponseSchema, { policy: await policies.complexityPolicy(caller(req)) }),
     )],
     [PASSWORD_SETTINGS_PATH, get(GetPasswordComplexitySettingsResponseSchema, (req) => policies.passwordSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
     [LOCKOUT_SETTINGS_PATH, get(GetLockoutSettingsResponseSchema, (req) => policies.lockoutSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
+    [PASSWORD_RESET_PATH, post(PasswordResetRequestSchema, PasswordResetResponseSchema, (req, message) =>
+      users.passwordReset({ ...caller(req), userId: userOf(req), medium: mediumOf(message.medium), context: contextOf(req) }),
+    )],
+    [SET_PASSWORD_PATH, post(SetPasswordRequestSchema, SetPasswordResponseSchema, (req, message) =>
+      users.setPassword({ ...caller(req), userId: userOf(req), newPassword: message.newPassword, verification: message.verification, context: contextOf(req) }),
+    )],
   ]);
+  return (path) => routes.get(routeOf(path));
+}
+
+/** Where a request came from, for the audit trail. */
+function contextOf(req: Request) {
+  return { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress };
+}
+
+/** The user ID in a v2 user route's path, percent-decoded as grpc-gateway does. */
+function userIdOfPath(path: string): string {
+  try {
+    return decodeURIComponent(USER_ROUTE.exec(path)![1]);
+  } catch {
+    throw new ServiceError("invalid-argument", undefined, "the user ID in the path is not valid percent-encoding");
+  }
 }
 
 /**
@@ -114,7 +176,7 @@ function changeHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): RestHand
       authorization: req.headers.authorization,
       oldPassword: message.oldPassword,
       newPassword: message.newPassword,
-      context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress },
+      context: contextOf(req),
       info: requestInfo(req),
     });
     const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));

@@ -9,6 +9,8 @@ export interface Database {
   password_history: PasswordHistoryTable;
   audit_events: AuditEventTable;
   signing_keys: SigningKeyTable;
+  password_reset_codes: ResetCodeTable;
+  mail_outbox: MailOutboxTable;
 }
 
 export interface OrgTable {
@@ -45,6 +47,8 @@ export interface UserTable {
   /** 1: the hash is of the password's NFKC form (nist profile); 0: as typed; null: unknown (made before this was kept). */
   password_nfkc: number | null;
   email: string | null;
+  /** ZITADEL's change_required, as the last SetPassword gave it (0/1). */
+  password_change_required: Generated<number>;
 }
 
 /** Append-only log of a user's events; (user_id, sequence) is unique. */
@@ -116,4 +120,41 @@ export interface AuditEventTable {
   repeat_count: Generated<number>;
   /** Epoch ms of the last repeat; null while there is none. */
   last_at: number | null;
+}
+
+/** A user's one open password reset: a new reset replaces it, a use or five wrong codes remove it. */
+export interface ResetCodeTable {
+  user_id: string;
+  /** SHA-256 (hex) of the user ID and the code: the code itself is never stored. */
+  code_hash: string;
+  created_at: number;
+  expires_at: number;
+  /** Tries of a code so far, wrong ones and one in flight. */
+  attempts: Generated<number>;
+}
+
+export type MailState = "pending" | "sent" | "failed";
+
+/** Mail committed with what caused it, sent afterwards by whichever process claims it first. */
+export interface MailOutboxTable {
+  /** Time-ordered ID; also the mail's Message-ID, so that a receiver can tell a resend. */
+  id: string;
+  /** "password.reset" or "password.notice". */
+  kind: string;
+  user_id: string;
+  org_id: string;
+  recipient: string;
+  subject: string;
+  /** The text; emptied once the mail is sent or given up, since a reset mail holds a code. */
+  body: string | null;
+  state: MailState;
+  created_at: number;
+  next_attempt_at: number;
+  /** Epoch ms until which a process is sending it (0: none). */
+  lease_until: Generated<number>;
+  attempts: Generated<number>;
+  /** When it was sent or given up. */
+  done_at: number | null;
+  /** The last failure, in the mail server's or the network's words (never the body). */
+  last_error: string | null;
 }

@@ -2,9 +2,13 @@ import type { Kysely } from "kysely";
 import type { AuditEntry, AuditLog, RequestContext } from "../audit.js";
 import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../change-password.js";
 import type { IdGenerator } from "../ids.js";
+import type { OutboxMail } from "../mail/mail.js";
 import type { EffectivePolicy, PasswordPolicy, PolicySource } from "../policy.js";
+import type { CodeAttempt, ResetCode, ResetStore } from "../reset-password.js";
 import type { CutoffSource, TokenCutoff } from "../revocation.js";
+import { insertAudit } from "./audit-rows.js";
 import { Directory, StoreInputError } from "./directory.js";
+import { MailOutbox, queueMail } from "./mail-outbox.js";
 import { migrateToLatest } from "./migrations.js";
 import { effectiveFromRows, INSTANCE_SCOPE, policyFromRow, policyToRow } from "./policy-rows.js";
 import type { Database, UserRow, UserState } from "./schema.js";
@@ -15,15 +19,18 @@ export { StoreInputError };
 const AUDIT_COALESCE_MS = 60_000;
 
 /** The only module that speaks SQL. */
-export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
+export class Store implements UserStore, ResetStore, PolicySource, CutoffSource, AuditLog {
   /** Organisations and users, for administrators and the import. */
   readonly directory: Directory;
+  /** Mail waiting to be sent. */
+  readonly outbox: MailOutbox;
 
   constructor(
     readonly db: Kysely<Database>,
     private readonly ids: IdGenerator,
   ) {
     this.directory = new Directory(db, ids);
+    this.outbox = new MailOutbox(db, ids);
   }
 
   async migrate(): Promise<string[]> {
@@ -146,11 +153,21 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
       const tokens = extras.revokeTokens
         ? { tokens_valid_after: at.getTime(), token_exempt: extras.revokeTokens.exempt }
         : {};
+      if (extras.resetCode) {
+        // Used once: of requests racing with one code, one deletes it.
+        const used = await tx
+          .deleteFrom("password_reset_codes")
+          .where("user_id", "=", userId)
+          .where("code_hash", "=", extras.resetCode.codeHash)
+          .executeTakeFirst();
+        if (used.numDeletedRows === 0n) return undefined;
+      }
       const updated = await tx
         .updateTable("users")
         .set({
           password_hash: passwordHash,
           password_nfkc: extras.nfkc ? 1 : 0,
+          password_change_required: extras.changeRequired ? 1 : 0,
           sequence: expectedSequence + 1,
           failed_attempts: 0,
           check_lease_until: 0,
@@ -162,16 +179,70 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
         .where("state", "=", "active")
         .returning(["org_id"])
         .executeTakeFirst();
-      if (!updated) return undefined;
+      if (!updated) throw new RolledBack(); // undoes the code's use
       const sequence = expectedSequence + 1;
       await tx
         .insertInto("events")
         .values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" })
         .execute();
       await this.keepHistory(tx, userId, sequence, extras, at);
-      await this.insertAudit(tx, { ...extras.audit, payload: { sequence } }, at);
+      await this.insertAudit(tx, { ...extras.audit, payload: { ...extras.audit.payload, sequence } }, at);
+      if (extras.resetCode) await this.insertAudit(tx, extras.resetCode.audit, at);
+      if (extras.notice) await queueMail(tx, this.ids, extras.notice, at);
       return { sequence, changedAt: at, resourceOwner: updated.org_id };
+    }).catch((err) => {
+      if (err instanceof RolledBack) return undefined;
+      throw err;
     });
+  }
+
+  async saveResetCode(code: ResetCode, audit: AuditEntry, mail: OutboxMail | undefined): Promise<void> {
+    const at = code.createdAt;
+    await this.db.transaction().execute(async (tx) => {
+      const row = { code_hash: code.codeHash, created_at: at.getTime(), expires_at: code.expiresAt.getTime(), attempts: 0 };
+      await tx
+        .insertInto("password_reset_codes")
+        .values({ user_id: code.userId, ...row })
+        .onConflict((oc) => oc.column("user_id").doUpdateSet(row))
+        .execute();
+      await this.insertAudit(tx, audit, at);
+      if (mail) await queueMail(tx, this.ids, mail, at);
+    });
+  }
+
+  async takeCodeAttempt(userId: string, max: number): Promise<CodeAttempt | undefined> {
+    const row = await this.db
+      .updateTable("password_reset_codes")
+      .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
+      .where("user_id", "=", userId)
+      .where("attempts", "<", max)
+      .returning(["code_hash", "expires_at", "attempts"])
+      .executeTakeFirst();
+    return row && { codeHash: row.code_hash, expiresAtMs: Number(row.expires_at), attempts: row.attempts };
+  }
+
+  async giveCodeAttemptBack(userId: string, codeHash: string): Promise<void> {
+    await this.db
+      .updateTable("password_reset_codes")
+      .set((eb) => ({ attempts: eb("attempts", "-", 1) }))
+      .where("user_id", "=", userId)
+      .where("code_hash", "=", codeHash)
+      .where("attempts", ">", 0)
+      .execute();
+  }
+
+  async voidCode(userId: string, codeHash: string): Promise<void> {
+    await this.db.deleteFrom("password_reset_codes").where("user_id", "=", userId).where("code_hash", "=", codeHash).execute();
+  }
+
+  async resetCodeExists(userId: string, codeHash: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("password_reset_codes")
+      .select("user_id")
+      .where("user_id", "=", userId)
+      .where("code_hash", "=", codeHash)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** Keeps the replaced hash and at most `historyLimit` old hashes in all; none are kept that no policy asks for. */
@@ -289,19 +360,7 @@ export class Store implements UserStore, PolicySource, CutoffSource, AuditLog {
   }
 
   private async insertAudit(db: Kysely<Database>, entry: AuditEntry, at: Date): Promise<void> {
-    await db
-      .insertInto("audit_events")
-      .values({
-        id: this.ids.next(),
-        user_id: entry.userId ?? null,
-        org_id: entry.orgId ?? null,
-        type: entry.type,
-        created_at: at.getTime(),
-        user_agent: entry.context.userAgent?.slice(0, 300) ?? null,
-        remote_address: entry.context.remoteAddress?.slice(0, 100) ?? null,
-        payload: JSON.stringify(entry.payload ?? {}),
-      })
-      .execute();
+    await insertAudit(db, this.ids, entry, at);
   }
 
   async listAudit(of: { userId: string } | { orgId: string }): Promise<AuditRecord[]> {
@@ -402,8 +461,12 @@ function toRecord(row: UserRow & { org_name: string }): UserRecord {
     passwordNfkc: nfkcOf(row.password_nfkc),
     sequence: Number(row.sequence),
     failedAttempts: row.failed_attempts,
+    email: row.email,
   };
 }
+
+/** Thrown inside a transaction to undo it when a change cannot commit after all. */
+class RolledBack extends Error {}
 
 function nfkcOf(column: number | null): boolean | null {
   return column === null ? null : column === 1;

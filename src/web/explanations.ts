@@ -82,6 +82,15 @@ export const EXPLANATIONS: Record<string, Explanation> = {
   "PWSVC-RATE1": () => ["Your new password has been checked very often in a short time. Wait a minute, then try again."],
   "PWSVC-DB001": () => ["The service cannot reach its database right now. Nothing was changed; try again in a moment."],
   "COMMAND-CahN2": () => ["Something went wrong on the service's side. Nothing was changed; please try again later."],
+  // The reset flow's answers, for the application that asks on the user's behalf.
+  "COMMAND-2M9fs": () => ["There is no open password reset for this account: it was used, replaced by a newer one, or voided after wrong codes.", "Ask for a new code."],
+  "CODE-QvUQ4P": () => ["The reset code has expired.", "Ask for a new code."],
+  "CODE-woT0xc": () => ["The reset code is not right. Check it against the mail; after five wrong codes it stops working."],
+  "PWSVC-SMS01": () => ["Reset codes cannot be sent by text message here. Ask for one by email."],
+  "PWSVC-MAIL1": () => ["This service does not send mail, so no reset link can be mailed.", "Ask an administrator for a reset code."],
+  "PWSVC-MAIL2": () => ["This account has no email address to send a reset code to.", "Ask an administrator."],
+  "PWSVC-URL01": () => ["The link for the reset mail is not valid: it may name only {{.UserID}}, {{.Code}} and {{.OrgID}}, and must be an http(s) address."],
+  "PWSVC-RATE2": () => ["Reset codes were asked for this account too often. Wait a while before asking again, and use the newest mail."],
 };
 
 /** gRPC codes by number, for answers without an error ID. */

@@ -49,10 +49,10 @@ export class TestDatabase {
     return this.kysely;
   }
 
-  async userRow(userId: string): Promise<{ password_hash: string | null; sequence: number; failed_attempts: number; state: string }> {
+  async userRow(userId: string) {
     const row = await this.db
       .selectFrom("users")
-      .select(["password_hash", "sequence", "failed_attempts", "state"])
+      .select(["password_hash", "sequence", "failed_attempts", "state", "password_change_required"])
       .where("id", "=", userId)
       .executeTakeFirstOrThrow();
     return row;

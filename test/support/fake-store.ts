@@ -85,7 +85,7 @@ export class FakeHasher implements PasswordHasher {
 
 export const TEST_USER: UserRecord = {
   id: "1", orgId: "2", username: "ann", orgName: "org", kind: "human", state: "active",
-  passwordHash: "hash:Right-Passw0rd!", passwordNfkc: false, sequence: 1, failedAttempts: 0,
+  passwordHash: "hash:Right-Passw0rd!", passwordNfkc: false, sequence: 1, failedAttempts: 0, email: null,
 };
 
 /**
@@ -127,6 +127,7 @@ export function fakeDeps(store: FakeStore, options: { policy?: PasswordPolicy; c
     sleep: (ms) => clock.sleep(ms),
     checkWaitMs: options.checkWaitMs ?? 3000,
     auditFailed: () => {},
+    notices: { changed: () => undefined, queued: () => {} },
   };
   return { deps, clock };
 }

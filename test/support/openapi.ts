@@ -17,7 +17,7 @@ export function assertRestResponseMatchesOpenApi(
   status: number,
   contentType: string | null,
   body: unknown,
-  route: { path: string; method: "get" | "put" } = { path: "/auth/v1/users/me/password", method: "put" },
+  route: { path: string; method: "get" | "put" | "post" } = { path: "/auth/v1/users/me/password", method: "put" },
 ): void {
   const paths = OPENAPI_DOCUMENT.paths as unknown as Record<string, Record<string, { responses: Responses }>>;
   const response = paths[route.path][route.method].responses[String(status)];

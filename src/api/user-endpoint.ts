@@ -1,0 +1,161 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { Logger } from "pino";
+import { type Details, DetailsSchema } from "../../gen/zitadel/object/v2/object_pb.js";
+import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
+import type { PasswordResetRequest as PasswordResetMessage } from "../../gen/zitadel/user/v2/user_service_pb.js";
+import type { RequestContext } from "../audit.js";
+import { changePassword, type ChangePasswordDeps, type CommittedChange } from "../change-password.js";
+import { errors, invalidField } from "../errors.js";
+import type { UserAdmission } from "../hash-pool.js";
+import { BCRYPT_MAX_BYTES } from "../hashing.js";
+import { requestPasswordReset, type ResetDeps, type ResetMedium, setPasswordWithCode } from "../reset-password.js";
+import type { RequestInfo } from "../request-info.js";
+import type { RevocationCheck } from "../revocation.js";
+import { administers, type Authenticator, type Caller, isInstanceAdmin } from "../tokens.js";
+import { URL_TEMPLATE_MAX_LENGTH } from "../url-template.js";
+import { caught } from "./caught.js";
+import { checkLength, OLD_PASSWORD_MAX_BYTES, record } from "./change-endpoint.js";
+import { CODE_OF } from "./connect-errors.js";
+
+/** ZITADEL's validation of user_id and verification_code. */
+const USER_ID_MAX = 200;
+const CODE_MAX = 20;
+
+interface UserRequest {
+  authorization: string | null | undefined;
+  userId: string;
+  context: RequestContext;
+  info?: RequestInfo;
+}
+
+export interface PasswordResetRequest extends UserRequest {
+  medium: ResetMedium;
+}
+
+export interface SetPasswordRequest extends UserRequest {
+  newPassword: { password: string; changeRequired: boolean } | undefined;
+  verification: { case: "currentPassword" | "verificationCode"; value: string } | { case: undefined };
+}
+
+/**
+ * ZITADEL v2's UserService password calls, as every protocol adapter calls
+ * them: authenticate, validate the fields as ZITADEL does, decide who may
+ * call what, run the use case, and answer v2 Details. Errors leave as
+ * ServiceError.
+ */
+export class UserEndpoint {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly revocation: RevocationCheck,
+    private readonly changes: ChangePasswordDeps,
+    private readonly resets: ResetDeps,
+    private readonly users: UserAdmission,
+    private readonly logger: Logger,
+  ) {}
+
+  /** zitadel.user.v2.UserService/PasswordReset. */
+  passwordReset(req: PasswordResetRequest): Promise<{ details: Details; verificationCode?: string }> {
+    return this.answer(req, "PasswordResetRequest", async (caller) => {
+      const template = req.medium.kind === "email" ? req.medium.urlTemplate : undefined;
+      if (template !== undefined && (template.length === 0 || template.length > URL_TEMPLATE_MAX_LENGTH)) {
+        throw invalidField("PasswordResetRequest", "SendLink.UrlTemplate", `value length must be between 1 and ${URL_TEMPLATE_MAX_LENGTH} runes, inclusive`);
+      }
+      const reset = await requestPasswordReset(this.resets, { userId: req.userId, medium: req.medium, caller: authority(caller), context: req.context });
+      return {
+        details: details({ sequence: reset.sequence, changedAt: reset.at, resourceOwner: reset.resourceOwner }),
+        verificationCode: reset.code,
+      };
+    });
+  }
+
+  /** zitadel.user.v2.UserService/SetPassword: a change, counted and logged as one. */
+  setPassword(req: SetPasswordRequest): Promise<{ details: Details }> {
+    return this.answer(req, "SetPasswordRequest", async (caller) => ({ details: details(await this.setFor(caller, req)) }), true);
+  }
+
+  private async setFor(caller: Caller, req: SetPasswordRequest): Promise<CommittedChange> {
+    if (!req.newPassword) throw invalidField("SetPasswordRequest", "NewPassword", "value is required");
+    checkLength("SetPasswordRequest", "NewPassword.Password", req.newPassword.password, BCRYPT_MAX_BYTES);
+    const { verification } = req;
+    if (verification.case === undefined) throw errors.permissionDenied(); // setting another's password unproven: not here
+    const self = verification.case === "currentPassword";
+    if (self) checkLength("SetPasswordRequest", "CurrentPassword", verification.value, OLD_PASSWORD_MAX_BYTES);
+    else checkLength("SetPasswordRequest", "VerificationCode", verification.value, CODE_MAX);
+    // Only the user themself proves the current password.
+    if (self && req.userId !== caller.userId) throw errors.permissionDenied();
+    // Past capacity, refuse before anything is spent; one user's flood is refused before it fills the queue all share.
+    this.changes.hasher.refuseIfBusy();
+    const leave = this.users.enter(req.userId);
+    try {
+      if (self) {
+        return await changePassword(this.changes, {
+          userId: caller.userId,
+          oldPassword: verification.value,
+          newPassword: req.newPassword.password,
+          tokenFingerprint: caller.fingerprint,
+          context: req.context,
+          changeRequired: req.newPassword.changeRequired,
+        });
+      }
+      return await setPasswordWithCode(this.resets, {
+        userId: req.userId,
+        code: verification.value,
+        newPassword: req.newPassword.password,
+        changeRequired: req.newPassword.changeRequired,
+        caller: authority(caller),
+        context: req.context,
+      });
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * Authenticates, checks the user ID, runs the call, and records the caller
+   * and the code (and for a change, its outcome) for the request's log line.
+   */
+  private async answer<T>(req: UserRequest, requestName: string, run: (caller: Caller) => Promise<T>, isChange = false): Promise<T> {
+    try {
+      const caller = await this.authenticator.authenticate(req.authorization);
+      if (req.info) req.info.userId = caller.userId;
+      await this.revocation.check(caller);
+      if (req.userId.length === 0 || req.userId.length > USER_ID_MAX) {
+        throw invalidField(requestName, "UserId", `value length must be between 1 and ${USER_ID_MAX} runes, inclusive`);
+      }
+      const result = await run(caller);
+      if (isChange) record(req.info, undefined);
+      else if (req.info) req.info.code = 0;
+      return result;
+    } catch (err) {
+      const error = caught(err, this.logger, requestName);
+      if (isChange) record(req.info, error);
+      else if (req.info) req.info.code = CODE_OF[error.kind];
+      throw error;
+    }
+  }
+}
+
+function authority(caller: Caller) {
+  return { userId: caller.userId, administers: (orgId: string) => administers(caller, orgId), instanceAdmin: isInstanceAdmin(caller) };
+}
+
+function details(change: Pick<CommittedChange, "sequence" | "changedAt" | "resourceOwner">): Details {
+  return create(DetailsSchema, {
+    sequence: BigInt(change.sequence),
+    changeDate: timestampFromDate(change.changedAt),
+    resourceOwner: change.resourceOwner,
+  });
+}
+
+/** PasswordReset's medium as the use case takes it: no medium is a mail with the default link. */
+export function mediumOf(medium: PasswordResetMessage["medium"]): ResetMedium {
+  if (medium.case === "returnCode") return { kind: "return-code" };
+  if (medium.case !== "sendLink") return { kind: "email" };
+  const { notificationType, urlTemplate } = medium.value;
+  if (notificationType === NotificationType.SMS) return { kind: "sms" };
+  if (notificationType !== NotificationType.Email && notificationType !== NotificationType.Unspecified) {
+    throw invalidField("PasswordResetRequest", "SendLink.NotificationType", "value must be one of the defined enum values");
+  }
+  return { kind: "email", urlTemplate };
+}

@@ -1,0 +1,73 @@
+import type { RequestContext } from "../audit.js";
+import { inWords, TEXTS } from "./texts.js";
+
+export type MailKind = "password.reset" | "password.notice";
+
+/** A mail to commit to the outbox with what caused it. */
+export interface OutboxMail {
+  kind: MailKind;
+  userId: string;
+  orgId: string;
+  recipient: string;
+  subject: string;
+  body: string;
+}
+
+/** The user a mail is about and goes to. */
+export interface MailUser {
+  id: string;
+  orgId: string;
+  username: string;
+  orgName: string;
+  email: string | null;
+}
+
+/** The change notice, as the use cases see it. */
+export interface ChangeNotices {
+  /** The notice of a change to queue with it; undefined: the user has no email, or notices are off. */
+  changed(user: MailUser, at: Date, context: RequestContext, byReset?: boolean): OutboxMail | undefined;
+  /** Told that mail was committed, so that the sender looks now rather than at its next poll. */
+  queued(): void;
+}
+
+/** The reset mail, as the reset use case sees it. */
+export interface ResetMail extends ChangeNotices {
+  /** Whether mail can be sent at all (SMTP_URL). */
+  readonly sends: boolean;
+  reset(user: MailUser & { email: string }, code: string, link: string | undefined): OutboxMail;
+}
+
+/** Longest user agent quoted in a notice: it is the caller's to choose. */
+const USER_AGENT_MAX = 100;
+
+/** Writes the mails from TEXTS; `sends` false: no mail at all. */
+export class MailComposer implements ResetMail {
+  constructor(
+    readonly sends: boolean,
+    private readonly options: { notifyPasswordChanged: boolean; codeTtlSeconds: number; queued: () => void },
+  ) {}
+
+  reset(user: MailUser & { email: string }, code: string, link: string | undefined): OutboxMail {
+    const body = TEXTS.reset.body({ username: user.username, orgName: user.orgName, code, link, validFor: inWords(this.options.codeTtlSeconds) });
+    return { kind: "password.reset", userId: user.id, orgId: user.orgId, recipient: user.email, subject: TEXTS.reset.subject, body };
+  }
+
+  changed(user: MailUser, at: Date, context: RequestContext, byReset = false): OutboxMail | undefined {
+    if (!this.sends || !this.options.notifyPasswordChanged || !user.email) return undefined;
+    const where = byReset ? TEXTS.changed.byReset : whereFrom(context);
+    const when = at.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+    const body = TEXTS.changed.body({ username: user.username, orgName: user.orgName, when, where });
+    return { kind: "password.notice", userId: user.id, orgId: user.orgId, recipient: user.email, subject: TEXTS.changed.subject, body };
+  }
+
+  queued(): void {
+    this.options.queued();
+  }
+}
+
+function whereFrom(context: RequestContext): string {
+  const address = context.remoteAddress ? TEXTS.changed.from(context.remoteAddress.replace(/^::ffff:/, "")) : "";
+  // Printable ASCII only: the caller chose it, and it lands in someone's mail.
+  const agent = context.userAgent?.replace(/[^\x20-\x7e]/g, "").slice(0, USER_AGENT_MAX).trim();
+  return address + (agent ? TEXTS.changed.using(agent) : "");
+}

@@ -1,0 +1,262 @@
+import { createHash, randomInt, timingSafeEqual } from "node:crypto";
+import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
+import type { BreachedPasswords } from "./breached.js";
+import {
+  checkHistory,
+  checkState,
+  contextWords,
+  historyLimit,
+  type CommittedChange,
+  type PasswordHasher,
+  type UserRecord,
+  type UserStore,
+} from "./change-password.js";
+import { errors, ServiceError } from "./errors.js";
+import type { OutboxMail, ResetMail } from "./mail/mail.js";
+import { breachedRefusal, newPasswordViolations, type PolicySource, passwordToStore } from "./policy.js";
+import { fillUrlTemplate } from "./url-template.js";
+
+/** Wrong codes that void a reset: ZITADEL's login asks for a new one after them. */
+export const MAX_CODE_ATTEMPTS = 5;
+
+/** Upper-case letters and digits, as ZITADEL's codes are. */
+const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/** A reset code on record, by its hash. */
+export interface ResetCode {
+  userId: string;
+  codeHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** One try of a user's code, taken (counted) before the code is compared. */
+export interface CodeAttempt {
+  codeHash: string;
+  expiresAtMs: number;
+  /** Tries counted so far, this one included. */
+  attempts: number;
+}
+
+/** The store as the reset use case sees it. */
+export interface ResetStore extends Pick<UserStore, "findUser" | "commitPasswordChange" | "passwordHistory"> {
+  /** Replaces the user's reset code, with its audit and its mail, in one transaction. */
+  saveResetCode(code: ResetCode, audit: AuditEntry, mail: OutboxMail | undefined): Promise<void>;
+  /**
+   * Counts one try of the user's code, atomically, while fewer than `max`
+   * were counted: undefined when no code is on record or its tries are used
+   * up. Parallel guesses each take a try before any learns its answer.
+   */
+  takeCodeAttempt(userId: string, max: number): Promise<CodeAttempt | undefined>;
+  /** Uncounts the try of a code that was right: only wrong codes use tries up. */
+  giveCodeAttemptBack(userId: string, codeHash: string): Promise<void>;
+  /** Removes the code, if it is still this one. */
+  voidCode(userId: string, codeHash: string): Promise<void>;
+  resetCodeExists(userId: string, codeHash: string): Promise<boolean>;
+}
+
+export interface ResetDeps {
+  store: ResetStore;
+  audit: AuditLog;
+  hasher: PasswordHasher;
+  policies: PolicySource;
+  breached: BreachedPasswords;
+  mail: ResetMail;
+  now: () => Date;
+  codes: { ttlMs: number; length: number; urlTemplate?: string };
+  /** Throws when the user had as many resets as they may for now: each may mail them. */
+  limitResets: (userId: string) => void;
+  auditFailed: (err: unknown) => void;
+}
+
+/** Who is asking, and for which organisations it holds the administrator's role. */
+export interface Authority {
+  userId: string;
+  /** True for the instance's administrators and those of `orgId`. */
+  administers(orgId: string): boolean;
+  /** Holds the role for the instance: may learn that a user does not exist. */
+  instanceAdmin: boolean;
+}
+
+export type ResetMedium = { kind: "email"; urlTemplate?: string } | { kind: "return-code" } | { kind: "sms" };
+
+export interface RequestResetCommand {
+  userId: string;
+  medium: ResetMedium;
+  caller: Authority;
+  context: RequestContext;
+}
+
+export interface RequestedReset {
+  sequence: number;
+  at: Date;
+  resourceOwner: string;
+  /** Only for return-code. */
+  code?: string;
+}
+
+/**
+ * ZITADEL's PasswordReset: a new one-time code for the user (replacing any
+ * older one), mailed through the outbox in the same transaction, or
+ * returned to the caller. Needs the administrator's role for the user's
+ * organisation, as ZITADEL's login application holds it.
+ */
+export async function requestPasswordReset(deps: ResetDeps, cmd: RequestResetCommand): Promise<RequestedReset> {
+  if (cmd.medium.kind === "sms") throw errors.smsUnimplemented();
+  const user = await administeredUser(deps, cmd.caller, cmd.userId);
+  checkState(user.state, user.failedAttempts);
+  const at = deps.now();
+  const code = newCode(deps.codes.length);
+  let mail: OutboxMail | undefined;
+  if (cmd.medium.kind === "email") {
+    if (!deps.mail.sends) throw errors.mailNotConfigured();
+    if (!user.email) throw errors.noEmail();
+    mail = deps.mail.reset({ ...user, email: user.email }, code, resetLink(cmd.medium.urlTemplate ?? deps.codes.urlTemplate, user, code));
+  }
+  // Counted once the request is known to be good: a refused one sends nothing.
+  deps.limitResets(user.id);
+  const medium = cmd.medium.kind === "email" ? "email" : "return_code";
+  const audit = auditOf(cmd, user, "password.reset.requested", { medium, by: cmd.caller.userId });
+  const expiresAt = new Date(at.getTime() + deps.codes.ttlMs);
+  await deps.store.saveResetCode({ userId: user.id, codeHash: codeHash(user.id, code), createdAt: at, expiresAt }, audit, mail);
+  if (mail) deps.mail.queued();
+  return { sequence: user.sequence, at, resourceOwner: user.orgId, code: mail ? undefined : code };
+}
+
+export interface SetWithCodeCommand {
+  userId: string;
+  code: string;
+  newPassword: string;
+  changeRequired: boolean;
+  caller: Authority;
+  context: RequestContext;
+}
+
+/**
+ * ZITADEL's SetPassword with a verification code: the code is checked, then
+ * every rule of a change but the old password (policy, history, breached),
+ * and the change commits with the code used up. Every token the user had is
+ * revoked, since nobody proved the old password.
+ */
+export async function setPasswordWithCode(deps: ResetDeps, cmd: SetWithCodeCommand): Promise<CommittedChange> {
+  const user = await administeredUser(deps, cmd.caller, cmd.userId);
+  checkState(user.state, user.failedAttempts);
+  const hash = await checkCode(deps, cmd, user);
+  try {
+    return await changeWithCode(deps, cmd, user, hash);
+  } catch (err) {
+    if (err instanceof ServiceError) {
+      const entry = auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation", by: "reset" });
+      await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
+    }
+    throw err;
+  }
+}
+
+async function changeWithCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: UserRecord, codeHashed: string): Promise<CommittedChange> {
+  const { policy } = await deps.policies.forOrg(user.orgId);
+  const newPassword = passwordToStore(cmd.newPassword, policy.profile);
+  const refusal = newPasswordViolations(newPassword, policy, contextWords(user))[0];
+  if (refusal) throw refusal;
+  const work = deps.hasher.admit();
+  try {
+    const current = user.passwordHash ? { hash: user.passwordHash, nfkc: user.passwordNfkc } : null;
+    await checkHistory(deps, work, user, current, newPassword, policy.historyCount);
+    const breached = await breachedRefusal(deps.breached, newPassword, policy);
+    if (breached) throw breached;
+    const hash = await work.hash(newPassword);
+    const at = deps.now();
+    const notice = deps.mail.changed(user, at, cmd.context, true);
+    const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, at, {
+      replacedHash: current,
+      nfkc: policy.profile === "nist",
+      historyLimit: historyLimit(policy),
+      revokeTokens: { exempt: null },
+      audit: auditOf(cmd, user, "password.changed", { by: "reset" }),
+      changeRequired: cmd.changeRequired,
+      notice,
+      resetCode: { codeHash: codeHashed, audit: auditOf(cmd, user, "password.reset.used", { by: cmd.caller.userId }) },
+    });
+    if (!committed) {
+      // Another request used the code first, or changed the password meanwhile.
+      throw (await deps.store.resetCodeExists(user.id, codeHashed)) ? errors.concurrentChange() : errors.codeNotFound();
+    }
+    if (notice) deps.mail.queued();
+    return committed;
+  } finally {
+    work.done();
+  }
+}
+
+/**
+ * Takes one try of the user's code before comparing it, so that parallel
+ * guesses cannot outrun the count; a right code gives its try back. Five
+ * wrong ones void the reset. Returns the code's hash.
+ */
+async function checkCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: UserRecord): Promise<string> {
+  const attempt = await deps.store.takeCodeAttempt(user.id, MAX_CODE_ATTEMPTS);
+  if (!attempt) throw errors.codeNotFound();
+  if (attempt.expiresAtMs <= deps.now().getTime()) throw errors.codeExpired();
+  // Codes are upper case; one typed in lower case is the same code.
+  const given = codeHash(user.id, cmd.code.toUpperCase());
+  if (sameHash(given, attempt.codeHash)) {
+    await deps.store.giveCodeAttemptBack(user.id, attempt.codeHash);
+    return attempt.codeHash;
+  }
+  const voided = attempt.attempts >= MAX_CODE_ATTEMPTS;
+  if (voided) await deps.store.voidCode(user.id, attempt.codeHash);
+  const entry = auditOf(cmd, user, "password.reset.code.refused", { attempts: attempt.attempts, voided });
+  await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
+  throw errors.codeInvalid();
+}
+
+/**
+ * The user a reset names, if the caller administers its organisation. An
+ * unknown or removed user is "not found" only to the instance's
+ * administrators: to anyone else it is refused as any user they may not
+ * touch, so that they cannot learn which IDs exist.
+ */
+async function administeredUser(deps: ResetDeps, caller: Authority, userId: string): Promise<UserRecord> {
+  const user = await deps.store.findUser(userId);
+  if (!user || user.state === "deleted") throw caller.instanceAdmin ? errors.userNotFound() : errors.permissionDenied();
+  if (!caller.administers(user.orgId)) throw errors.permissionDenied();
+  if (user.kind !== "human") throw errors.passwordNotFound();
+  return user;
+}
+
+function resetLink(template: string | undefined, user: UserRecord, code: string): string | undefined {
+  if (template === undefined) return undefined;
+  try {
+    return fillUrlTemplate(template, { userId: user.id, code, orgId: user.orgId });
+  } catch (err) {
+    throw errors.invalidUrlTemplate((err as Error).message);
+  }
+}
+
+function newCode(length: number): string {
+  let code = "";
+  for (let i = 0; i < length; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+/**
+ * Only a hash of a code is stored. A fast hash is enough: a code lives an
+ * hour at most and allows five tries; whoever reads the database holds
+ * every password hash already.
+ */
+function codeHash(userId: string, code: string): string {
+  return createHash("sha256").update(`${userId}\0${code}`).digest("hex");
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+function auditOf(
+  cmd: { context: RequestContext },
+  user: UserRecord,
+  type: AuditEntry["type"],
+  payload?: Record<string, unknown>,
+): AuditEntry {
+  return { type, userId: user.id, orgId: user.orgId, context: cmd.context, payload };
+}
