@@ -311,7 +311,7 @@ const CHECK_LEASE_MARGIN_MS = 10_000;
  * recorded, as typed and then, if it differs, in NFKC form. ASCII is its own
  * NFKC form: never a second try.
  */
-async function verify(work: HashWork, password: string, stored: StoredHash): Promise<boolean> {
+export async function verify(work: HashWork, password: string, stored: StoredHash): Promise<boolean> {
   const normalised = password.normalize("NFKC");
   if (stored.nfkc !== null) return work.verify(stored.nfkc ? normalised : password, stored.hash);
   if (await work.verify(password, stored.hash)) return true;

@@ -10,6 +10,7 @@ import {
   type PasswordHasher,
   type UserRecord,
   type UserStore,
+  verify,
 } from "./change-password.js";
 import { errors, ServiceError } from "./errors.js";
 import type { OutboxMail, ResetMail } from "./mail/mail.js";
@@ -161,7 +162,9 @@ async function changeWithCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: Us
   const work = deps.hasher.admit();
   try {
     const current = user.passwordHash ? { hash: user.passwordHash, nfkc: user.passwordNfkc } : null;
-    await checkHistory(deps, work, user, current, newPassword, policy.historyCount);
+    // ZITADEL's SetPassword refuses the current password as a change does; the history then needs N - 1 more.
+    if (current && (await verify(work, newPassword, current))) throw errors.sameAsOld();
+    await checkHistory(deps, work, user, null, newPassword, policy.historyCount);
     const breached = await breachedRefusal(deps.breached, newPassword, policy);
     if (breached) throw breached;
     const hash = await work.hash(newPassword);

@@ -211,19 +211,22 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     assert.equal((await service.userRow(user.userId)).sequence, 1, "nothing changed");
   });
 
-  it("applies every rule of a change to a reset: the policy, the history, the user's state", async () => {
+  it("applies every rule of a change to a reset: the policy, the same password, the history, the user's state", async () => {
     const user = await userWithEmail(service);
     // Set before any request reads the organisation's policy, which each process keeps for POLICY_CACHE_MS.
     await cliOk(["policy", "set", "--org", user.resourceOwner, "--history-count", "3"], service.env);
     const token = await adminToken(service, user.resourceOwner);
-    const code = (await curl(service, resetPath(user.userId), { returnCode: {} }, token)).json.verificationCode;
-    service.secrets.push(code);
-    const weak = await curl(service, setPath(user.userId), { newPassword: { password: "short" }, verificationCode: code }, token);
-    assert.deepEqual(refusal(weak), [400, 3, "DOMAIN-HuJf6"]);
-    const reused = await curl(service, setPath(user.userId), { newPassword: { password: user.password }, verificationCode: code }, token);
-    assert.deepEqual(refusal(reused), [400, 9, "PWSVC-HIS01"], "the current password is in the history");
-    const set = await curl(service, setPath(user.userId), { newPassword: { password: "Policy-Passw0rd-1!" }, verificationCode: code }, token);
-    assert.equal(set.status, 200, "a refused new password leaves the code usable");
+    const newCode = async () => {
+      const code = (await curl(service, resetPath(user.userId), { returnCode: {} }, token)).json.verificationCode;
+      service.secrets.push(code);
+      return code as string;
+    };
+    const setWith = (code: string, password: string) => curl(service, setPath(user.userId), { newPassword: { password }, verificationCode: code }, token);
+    const first = await newCode();
+    assert.deepEqual(refusal(await setWith(first, "short")), [400, 3, "DOMAIN-HuJf6"]);
+    assert.deepEqual(refusal(await setWith(first, user.password)), [400, 9, "COMMAND-Aesh5"], "the current password, as ZITADEL answers it");
+    assert.equal((await setWith(first, "Policy-Passw0rd-1!")).status, 200, "a refused new password leaves the code usable");
+    assert.deepEqual(refusal(await setWith(await newCode(), user.password)), [400, 9, "PWSVC-HIS01"], "the one before is in the history");
 
     await cliOk(["user", "lock", "--user", user.userId], service.env);
     const locked = await curl(service, resetPath(user.userId), { returnCode: {} }, token);
