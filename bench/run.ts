@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the service against the machine's bcrypt limit.
- * See README.md, "Performance". `--quick` runs every section briefly at a
+ * See docs/performance.md. `--quick` runs every section briefly at a
  * low cost, to prove the benchmark works (npm test does that).
  */
 import { type ChildProcess, spawn } from "node:child_process";

@@ -1,7 +1,7 @@
 import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
 import type { BreachedPasswords } from "./breached.js";
 import type { ChangeNotices, OutboxMail } from "./mail/mail.js";
-import { errors, ServiceError } from "./errors.js";
+import { errors, ID, ServiceError } from "./errors.js";
 import { breachedRefusal, newPasswordViolations, type PasswordPolicy, type PolicySource, passwordToStore } from "./policy.js";
 import type { RevocationMode } from "./revocation.js";
 import { type Sleeper, tarpitDelayMs } from "./tarpit.js";
@@ -181,7 +181,7 @@ export async function changePassword(deps: ChangePasswordDeps, cmd: ChangePasswo
     return await changeFor(deps, cmd, user);
   } catch (err) {
     // A wrong old password is audited with its count, in the count's transaction.
-    if (err instanceof ServiceError && err.id !== "COMMAND-3M0fs") {
+    if (err instanceof ServiceError && err.id !== ID.passwordInvalid) {
       const entry = auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation" });
       // The caller still gets the refusal when the audit cannot be written.
       await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);

@@ -45,97 +45,143 @@ export class ServiceError extends Error {
   }
 }
 
+/**
+ * Every error ID the service answers, by the name of the error that carries
+ * it: code compares an error's ID with these, never with a string.
+ */
+export const ID = {
+  invalidAuthHeader: "AUTH-toLo1",
+  tokenInvalid: "AUTH-7fs1e",
+  issuerKeysUnavailable: "AUTH-JWKS1",
+  permissionDenied: "AUTH-5mWD2",
+  userNotFound: "PWSVC-USR01",
+  orgNotFound: "PWSVC-ORG01",
+  passwordNotFound: "COMMAND-G8dh3",
+  notInitialised: "COMMAND-M9dse",
+  locked: "COMMAND-JLK35",
+  noPassword: "COMMAND-3nJ4t",
+  sameAsOld: "COMMAND-Aesh5",
+  passwordInvalid: "COMMAND-3M0fs",
+  tooShort: "DOMAIN-HuJf6",
+  noLowercase: "DOMAIN-co3Xw",
+  noUppercase: "DOMAIN-VoaRj",
+  noNumber: "DOMAIN-ZBv4H",
+  noSymbol: "DOMAIN-ZDLwA",
+  nulCharacter: "PWSVC-NUL01",
+  tooLong: "PWSVC-LEN01",
+  tooCommon: "PWSVC-BLK01",
+  containsContextWord: "PWSVC-BLK02",
+  breached: "PWSVC-BRE01",
+  breachedCheckUnavailable: "PWSVC-BRE02",
+  usedBefore: "PWSVC-HIS01",
+  concurrentChange: "PWSVC-SEQ01",
+  checkTooSoon: "PWSVC-BUSY3",
+  atCapacity: "PWSVC-BUSY1",
+  validationRateLimited: "PWSVC-RATE1",
+  resetRateLimited: "PWSVC-RATE2",
+  userBusy: "PWSVC-BUSY2",
+  databaseUnavailable: "PWSVC-DB001",
+  internal: "COMMAND-CahN2",
+  codeNotFound: "COMMAND-2M9fs",
+  codeExpired: "CODE-QvUQ4P",
+  codeInvalid: "CODE-woT0xc",
+  smsUnimplemented: "PWSVC-SMS01",
+  mailNotConfigured: "PWSVC-MAIL1",
+  noEmail: "PWSVC-MAIL2",
+  invalidUrlTemplate: "PWSVC-URL01",
+} as const;
+
 export const errors = {
   authHeaderMissing: () => new ServiceError("unauthenticated", undefined, "auth header missing"),
-  invalidAuthHeader: () => new ServiceError("unauthenticated", "AUTH-toLo1", "invalid auth header"),
-  tokenInvalid: () => new ServiceError("unauthenticated", "AUTH-7fs1e", "Token is invalid"),
+  invalidAuthHeader: () => new ServiceError("unauthenticated", ID.invalidAuthHeader, "invalid auth header"),
+  tokenInvalid: () => new ServiceError("unauthenticated", ID.tokenInvalid, "Token is invalid"),
   /** Our own: an external issuer's key set cannot be had, so no token can be checked. */
-  issuerKeysUnavailable: () => new ServiceError("unavailable", "AUTH-JWKS1", "The token issuer's keys cannot be fetched"),
+  issuerKeysUnavailable: () => new ServiceError("unavailable", ID.issuerKeysUnavailable, "The token issuer's keys cannot be fetched"),
   /** ZITADEL's: the token grants nothing on what was asked for (another organisation's settings). */
-  permissionDenied: () => new ServiceError("permission-denied", "AUTH-5mWD2", "No matching permissions found"),
+  permissionDenied: () => new ServiceError("permission-denied", ID.permissionDenied, "No matching permissions found"),
   /** Our own: a policy read for a token whose user is unknown or removed. */
-  userNotFound: () => new ServiceError("not-found", "PWSVC-USR01", "User not found"),
+  userNotFound: () => new ServiceError("not-found", ID.userNotFound, "User not found"),
   /** Our own: settings asked for an organisation that does not exist (by a caller allowed to read it). */
-  orgNotFound: () => new ServiceError("not-found", "PWSVC-ORG01", "Organisation not found"),
-  passwordNotFound: () => new ServiceError("failed-precondition", "COMMAND-G8dh3", "Password not found"),
-  notInitialised: () => new ServiceError("failed-precondition", "COMMAND-M9dse", "User is not yet initialized"),
+  orgNotFound: () => new ServiceError("not-found", ID.orgNotFound, "Organisation not found"),
+  passwordNotFound: () => new ServiceError("failed-precondition", ID.passwordNotFound, "Password not found"),
+  notInitialised: () => new ServiceError("failed-precondition", ID.notInitialised, "User is not yet initialized"),
   locked: (failedAttempts: number) =>
-    new ServiceError("failed-precondition", "COMMAND-JLK35", "User is locked", failedAttempts),
-  noPassword: () => new ServiceError("failed-precondition", "COMMAND-3nJ4t", "User has not set a password"),
+    new ServiceError("failed-precondition", ID.locked, "User is locked", failedAttempts),
+  noPassword: () => new ServiceError("failed-precondition", ID.noPassword, "User has not set a password"),
   sameAsOld: () =>
-    new ServiceError("failed-precondition", "COMMAND-Aesh5", "New password cannot be the same as your current password"),
+    new ServiceError("failed-precondition", ID.sameAsOld, "New password cannot be the same as your current password"),
   passwordInvalid: (failedAttempts: number) =>
-    new ServiceError("invalid-argument", "COMMAND-3M0fs", "Password is invalid", failedAttempts),
-  tooShort: () => new ServiceError("invalid-argument", "DOMAIN-HuJf6", "Password is too short"),
-  noLowercase: () => new ServiceError("invalid-argument", "DOMAIN-co3Xw", "Password must contain lower case"),
-  noUppercase: () => new ServiceError("invalid-argument", "DOMAIN-VoaRj", "Password must contain upper case"),
-  noNumber: () => new ServiceError("invalid-argument", "DOMAIN-ZBv4H", "Password must contain number"),
-  noSymbol: () => new ServiceError("invalid-argument", "DOMAIN-ZDLwA", "Password must contain symbol"),
+    new ServiceError("invalid-argument", ID.passwordInvalid, "Password is invalid", failedAttempts),
+  tooShort: () => new ServiceError("invalid-argument", ID.tooShort, "Password is too short"),
+  noLowercase: () => new ServiceError("invalid-argument", ID.noLowercase, "Password must contain lower case"),
+  noUppercase: () => new ServiceError("invalid-argument", ID.noUppercase, "Password must contain upper case"),
+  noNumber: () => new ServiceError("invalid-argument", ID.noNumber, "Password must contain number"),
+  noSymbol: () => new ServiceError("invalid-argument", ID.noSymbol, "Password must contain symbol"),
   /** Our own: bcrypt stops at a NUL byte, so such a password would be cut short there. */
-  nulCharacter: () => new ServiceError("invalid-argument", "PWSVC-NUL01", "Password must not contain a NUL character"),
+  nulCharacter: () => new ServiceError("invalid-argument", ID.nulCharacter, "Password must not contain a NUL character"),
   /** Our own (nist profile): over 64 code points, or over bcrypt's 72 bytes once normalised. */
-  tooLong: () => new ServiceError("invalid-argument", "PWSVC-LEN01", "Password is too long"),
+  tooLong: () => new ServiceError("invalid-argument", ID.tooLong, "Password is too long"),
   /** Our own: the blocklist of common passwords. */
-  tooCommon: () => new ServiceError("invalid-argument", "PWSVC-BLK01", "Password is too common"),
+  tooCommon: () => new ServiceError("invalid-argument", ID.tooCommon, "Password is too common"),
   /** Our own: the blocklist's context words. */
   containsContextWord: () =>
-    new ServiceError("invalid-argument", "PWSVC-BLK02", "Password must not contain the username or organisation name"),
+    new ServiceError("invalid-argument", ID.containsContextWord, "Password must not contain the username or organisation name"),
   /** Our own: the breached-password check found it. */
-  breached: () => new ServiceError("invalid-argument", "PWSVC-BRE01", "Password has appeared in a data breach"),
+  breached: () => new ServiceError("invalid-argument", ID.breached, "Password has appeared in a data breach"),
   /** Our own: the breached-password check could not answer and the policy fails closed. */
   breachedCheckUnavailable: () =>
-    new ServiceError("unavailable", "PWSVC-BRE02", "The breached-password check is unavailable; try again later"),
+    new ServiceError("unavailable", ID.breachedCheckUnavailable, "The breached-password check is unavailable; try again later"),
   /** Our own: password history. Code 9 like "same as current", which it generalises. */
   usedBefore: () =>
-    new ServiceError("failed-precondition", "PWSVC-HIS01", "New password must not be one of your recent passwords"),
+    new ServiceError("failed-precondition", ID.usedBefore, "New password must not be one of your recent passwords"),
   /** Our own: another change of the same user committed first. */
   concurrentChange: () =>
-    new ServiceError("aborted", "PWSVC-SEQ01", "The password was changed by another request at the same time; try again"),
+    new ServiceError("aborted", ID.concurrentChange, "The password was changed by another request at the same time; try again"),
   /** Our own: a check of this user's password is in flight or the tarpit's time has not come; refused before any hash. */
   checkTooSoon: (retryAfterSeconds: number) =>
     new ServiceError(
       "resource-exhausted",
-      "PWSVC-BUSY3",
+      ID.checkTooSoon,
       "Another password check for this user is under way or too recent; try again later",
       undefined,
       retryAfterSeconds,
     ),
   /** Our own: the service's bcrypt work would wait past its budget; refused at the door. */
   atCapacity: (retryAfterSeconds: number) =>
-    new ServiceError("resource-exhausted", "PWSVC-BUSY1", "The service is at capacity; try again shortly", undefined, retryAfterSeconds),
+    new ServiceError("resource-exhausted", ID.atCapacity, "The service is at capacity; try again shortly", undefined, retryAfterSeconds),
   /** Our own: ValidateMyNewPassword was called more often than one user may. */
   validationRateLimited: (retryAfterSeconds: number) =>
     new ServiceError(
       "resource-exhausted",
-      "PWSVC-RATE1",
+      ID.validationRateLimited,
       "Too many password checks for this user; try again later",
       undefined,
       retryAfterSeconds,
     ),
   /** Our own: more password resets for this user than RESET_BURST and RESET_RATE_PER_HOUR allow (each may send a mail). */
   resetRateLimited: (retryAfterSeconds: number) =>
-    new ServiceError("resource-exhausted", "PWSVC-RATE2", "Too many password resets for this user; try again later", undefined, retryAfterSeconds),
+    new ServiceError("resource-exhausted", ID.resetRateLimited, "Too many password resets for this user; try again later", undefined, retryAfterSeconds),
   /** Our own: this user already has as many requests in flight as one user may; refused at the door. */
   userBusy: () =>
-    new ServiceError("resource-exhausted", "PWSVC-BUSY2", "Too many requests for this user at once; try again shortly", undefined, 1),
+    new ServiceError("resource-exhausted", ID.userBusy, "Too many requests for this user at once; try again shortly", undefined, 1),
   /** Our own: the database cannot be reached (transactions keep it whole); try again. */
-  databaseUnavailable: () => new ServiceError("unavailable", "PWSVC-DB001", "The database is unavailable; try again"),
-  internal: () => new ServiceError("internal", "COMMAND-CahN2", "An internal error occurred"),
+  databaseUnavailable: () => new ServiceError("unavailable", ID.databaseUnavailable, "The database is unavailable; try again"),
+  internal: () => new ServiceError("internal", ID.internal, "An internal error occurred"),
   /** ZITADEL's: SetPassword with a code, but no reset is on record (none asked, used, voided or replaced). */
-  codeNotFound: () => new ServiceError("failed-precondition", "COMMAND-2M9fs", "Code not found"),
+  codeNotFound: () => new ServiceError("failed-precondition", ID.codeNotFound, "Code not found"),
   /** ZITADEL's: the reset code is older than RESET_CODE_TTL. */
-  codeExpired: () => new ServiceError("failed-precondition", "CODE-QvUQ4P", "Code is expired"),
+  codeExpired: () => new ServiceError("failed-precondition", ID.codeExpired, "Code is expired"),
   /** ZITADEL's: the reset code does not match. */
-  codeInvalid: () => new ServiceError("invalid-argument", "CODE-woT0xc", "Code is invalid"),
+  codeInvalid: () => new ServiceError("invalid-argument", ID.codeInvalid, "Code is invalid"),
   /** Our own: a reset by text message; only email is sent here. */
-  smsUnimplemented: () => new ServiceError("unimplemented", "PWSVC-SMS01", "Sending a reset code by SMS is not supported; use email or return_code"),
+  smsUnimplemented: () => new ServiceError("unimplemented", ID.smsUnimplemented, "Sending a reset code by SMS is not supported; use email or return_code"),
   /** Our own: send_link without SMTP_URL configured. */
   mailNotConfigured: () =>
-    new ServiceError("failed-precondition", "PWSVC-MAIL1", "This service sends no mail (no SMTP_URL is configured); ask for return_code instead"),
+    new ServiceError("failed-precondition", ID.mailNotConfigured, "This service sends no mail (no SMTP_URL is configured); ask for return_code instead"),
   /** Our own: send_link for a user with no email address. */
-  noEmail: () => new ServiceError("failed-precondition", "PWSVC-MAIL2", "The user has no email address to send the code to"),
+  noEmail: () => new ServiceError("failed-precondition", ID.noEmail, "The user has no email address to send the code to"),
   /** Our own: a url_template with a placeholder other than ZITADEL's three, or that is not an http(s) URL. */
-  invalidUrlTemplate: (why: string) => new ServiceError("invalid-argument", "PWSVC-URL01", `The URL template is invalid: ${why}`),
+  invalidUrlTemplate: (why: string) => new ServiceError("invalid-argument", ID.invalidUrlTemplate, `The URL template is invalid: ${why}`),
 };
 
 /** Request validation in ZITADEL's protoc-gen-validate wording, without an ID. */

@@ -34,7 +34,7 @@ const ctxParameters = [
 const userErrors = {
   "400": errorResponse("Invalid request or template, a wrong code or current password (code 3), or the user's state or the code refuses it (code 9)."),
   "401": readErrors["401"],
-  "403": errorResponse("The token may not do this for that user (code 7, AUTH-5mWD2): see the README's rules."),
+  "403": errorResponse("The token may not do this for that user (code 7, AUTH-5mWD2): see docs/resets.md."),
   "404": errorResponse("No such user, told only to the instance's administrators (code 5, PWSVC-USR01)."),
   "405": errorResponse("A method other than POST."),
   "409": errorResponse("Another change of the same user committed first (code 10)."),

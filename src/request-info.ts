@@ -1,5 +1,5 @@
 import { createContextKey } from "@connectrpc/connect";
-import type { ServiceError } from "./errors.js";
+import { ID, type ServiceError } from "./errors.js";
 
 export type Protocol = "grpc" | "grpc-web" | "grpc-web-text" | "connect" | "rest" | "http";
 
@@ -36,14 +36,16 @@ export type ChangeOutcome =
 export const requestInfoKey = createContextKey<RequestInfo | undefined>(undefined, { description: "request info" });
 
 /** Our own IDs for a new password the policy refuses (ZITADEL's are DOMAIN-*). */
-const POLICY_REFUSALS = new Set(["PWSVC-NUL01", "PWSVC-LEN01", "PWSVC-BLK01", "PWSVC-BLK02", "PWSVC-BRE01", "PWSVC-HIS01"]);
+const POLICY_REFUSALS = new Set<string>([ID.nulCharacter, ID.tooLong, ID.tooCommon, ID.containsContextWord, ID.breached, ID.usedBefore]);
+/** ZITADEL's own refusals of a new password. */
+const COMPLEXITY_REFUSALS = new Set<string>([ID.tooShort, ID.noLowercase, ID.noUppercase, ID.noNumber, ID.noSymbol]);
 
 /** The outcome of a change attempt, from the error it ended with (undefined: it changed). */
 export function changeOutcome(err: ServiceError | undefined): ChangeOutcome {
   if (!err) return "changed";
-  if (err.id === "COMMAND-3M0fs") return "wrong_old_password";
-  if (err.id === "COMMAND-JLK35") return "locked";
-  if (err.id?.startsWith("DOMAIN-") || POLICY_REFUSALS.has(err.id ?? "")) return "policy_refused";
+  if (err.id === ID.passwordInvalid) return "wrong_old_password";
+  if (err.id === ID.locked) return "locked";
+  if (COMPLEXITY_REFUSALS.has(err.id ?? "") || POLICY_REFUSALS.has(err.id ?? "")) return "policy_refused";
   switch (err.kind) {
     case "resource-exhausted":
       return "overloaded";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import os from "node:os";
+import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { getMetricsFromIterator, type PromMetrics } from "prom2javascript";
 import { bearer, connectJson, grpcJs, grpcWeb, rest } from "./support/clients.js";
@@ -120,21 +120,58 @@ describe("METRICS_HOST", () => {
 });
 
 describe("METRICS_PORT=0", () => {
-  it("turns the metrics listener off", async () => {
-    const service = await Service.start({ METRICS_PORT: "0" });
-    await service.stop();
-    assert.ok(!service.logs.some((l) => l.includes("/metrics")), service.logs.join("\n"));
+  it("turns the metrics listener off: the process listens on the API's port alone", async () => {
+    const metricsPort = await freePort();
+    const on = await Service.start({ METRICS_PORT: String(metricsPort) });
+    const off = await Service.start({ METRICS_PORT: "0" }, on.database);
+    try {
+      // The same count made of a process that has the listener shows that the count can see it.
+      assert.deepEqual(listeningPorts(on.pid).sort(), [on.port, metricsPort].sort());
+      assert.deepEqual(listeningPorts(off.pid), [off.port]);
+      assert.ok(!off.logs.some((l) => l.includes("/metrics")), off.logs.join("\n"));
+    } finally {
+      await off.stop();
+      await on.stop();
+    }
   });
 });
+
+/** The TCP ports a process listens on, from /proc: its sockets' inodes, looked up in the kernel's tables. */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set(
+    fs.readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      const match = /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`));
+      return match ? [match[1]] : [];
+    }),
+  );
+  const ports = new Set<number>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const line of fs.readFileSync(table, "utf8").split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // State 0A is LISTEN; column 9 is the socket's inode.
+      if (cols[3] === "0A" && inodes.has(cols[9])) ports.add(parseInt(cols[1].split(":")[1], 16));
+    }
+  }
+  return [...ports];
+}
+
+function safeReadlink(file: string): string {
+  try {
+    return fs.readlinkSync(file);
+  } catch {
+    return ""; // closed meanwhile
+  }
+}
 
 describe("the hash queue", () => {
   it("shows bcrypt operations running and waiting, and empties", async () => {
     const metricsPort = await freePort();
-    // A real cost, so that four verifies outlast a few scrapes on a two-thread pool.
-    const service = await Service.start({ METRICS_PORT: String(metricsPort), BCRYPT_COST: "12" });
+    // A real cost, so that the verifies outlast a few scrapes; a pool of 4 threads keeps 2 bcrypt
+    // operations running (and one more in flight) whatever the machine's cores, so the test does not depend on them.
+    const service = await Service.start({ METRICS_PORT: String(metricsPort), BCRYPT_COST: "12", UV_THREADPOOL_SIZE: "4" });
     try {
-      // One user's checks run one at a time: more users than the pool has slots (a core each, and one more).
-      const users = await Promise.all(Array.from({ length: os.availableParallelism() + 3 }, () => service.createUser("Old-Passw0rd!")));
+      // One user's checks run one at a time: more users than the pool has slots.
+      const users = await Promise.all(Array.from({ length: 6 }, () => service.createUser("Old-Passw0rd!")));
       const calls = users.map((user) =>
         rest(service.address, { oldPassword: "Wrong-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(user.token) }),
       );

@@ -49,7 +49,7 @@ describe("the nist profile", () => {
     const other = await hashedAsTyped();
     const composed = await change(other, COMPOSED, "Another long passphrase");
     // The hash is of the NFD form; the composed form and its NFKC are both composed: no match.
-    // Trying more forms would cost a bcrypt each on every wrong guess (see README, Profiles).
+    // Trying more forms would cost a bcrypt each on every wrong guess (see docs/policies.md, Profiles).
     assert.equal(composed.ok, false, "an un-normalised hash verifies the form it was made of, and its NFKC");
   });
 

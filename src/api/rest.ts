@@ -14,7 +14,7 @@ import {
   GetLockoutSettingsResponseSchema,
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
-import { errors, ServiceError } from "../errors.js";
+import { errors, ID, ServiceError } from "../errors.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
 import { requestInfo } from "../request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
@@ -228,7 +228,7 @@ function sendError(res: Response, err: ServiceError): void {
   if (err.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(err.retryAfterSeconds));
   if (code === 16) {
     // RFC 6750: an error code only when a bearer token was sent and failed.
-    res.setHeader("www-authenticate", err.id === errors.tokenInvalid().id ? 'Bearer error="invalid_token"' : "Bearer");
+    res.setHeader("www-authenticate", err.id === ID.tokenInvalid ? 'Bearer error="invalid_token"' : "Bearer");
   }
   send(res, HTTP_STATUS[code], JSON.stringify({ code, message: err.wireMessage, details }));
 }

@@ -4,8 +4,11 @@ import { errors, ServiceError } from "../errors.js";
 /**
  * Wraps a dialect so that every driver error a caller may act on leaves the
  * store as the service's own error, the same on both backends: a lost or
- * unreachable database as Unavailable, a lost race for a unique key or a
- * serialisable snapshot as Aborted. Anything else passes through unchanged.
+ * unreachable database as Unavailable, a lost race for a user's next
+ * sequence number or a serialisable snapshot as Aborted. Anything else
+ * passes through unchanged: another unique key that is taken (an ID, a
+ * name) is not a concurrent change of a password, and says so in its own
+ * words to the log.
  */
 export function translatingErrors(dialect: Dialect): Dialect {
   return {
@@ -17,7 +20,7 @@ export function translatingErrors(dialect: Dialect): Dialect {
 }
 
 /** The translated error keeps the driver's own as `cause`, for logs and startup messages. */
-function translate(err: unknown, connecting = false): unknown {
+export function translate(err: unknown, connecting = false): unknown {
   if (err instanceof ServiceError) return err;
   if (connecting || isUnavailable(err)) return withCause(errors.databaseUnavailable(), err);
   if (isConflict(err)) return withCause(errors.concurrentChange(), err);
@@ -55,15 +58,17 @@ function isUnavailable(err: unknown): boolean {
   return err instanceof Error && UNAVAILABLE_MESSAGES.test(err.message);
 }
 
+/** The key of a user's event log: taken, it means another change of the user committed first. */
+const EVENT_KEY = { constraint: "events_user_sequence", sqliteMessage: "UNIQUE constraint failed: events.user_id, events.sequence" };
+
 function isConflict(err: unknown): boolean {
   const code = codeOf(err);
-  return (
-    code === "23505" || // unique_violation: another change took the (user, sequence) first
-    code === "40001" || // serialization_failure
-    code === "40P01" || // deadlock_detected
-    code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
-    code === "SQLITE_CONSTRAINT_UNIQUE"
-  );
+  if (code === "40001" || code === "40P01") return true; // serialization_failure, deadlock_detected
+  if (code === "23505") return (err as { constraint?: unknown }).constraint === EVENT_KEY.constraint; // unique_violation
+  if (code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE") {
+    return err instanceof Error && err.message === EVENT_KEY.sqliteMessage;
+  }
+  return false;
 }
 
 function codeOf(err: unknown): string | undefined {

@@ -13,6 +13,7 @@ import {
 } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../../gen/zitadel/auth_pb.js";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
+import { ID } from "../errors.js";
 import { explain, type PolicyFacts } from "./explanations.js";
 
 interface Settings {
@@ -95,20 +96,20 @@ async function loadPolicy(): Promise<void> {
 /** The rules a change will check, in words, under either profile. */
 function rulesOf(p: NonNullable<typeof policy>): Rule[] {
   const unit = p.lengthUnit === LengthUnit.UTF8_BYTES ? "bytes" : "characters";
-  const list: Rule[] = [{ text: `From ${p.minLength} to ${p.maxLength} ${unit} long`, ids: ["DOMAIN-HuJf6", "PWSVC-LEN01"] }];
+  const list: Rule[] = [{ text: `From ${p.minLength} to ${p.maxLength} ${unit} long`, ids: [ID.tooShort, ID.tooLong] }];
   // Under the nist profile there are no character classes to speak of.
   if (p.profile === Profile.ZITADEL) {
-    if (p.requiresLowercase) list.push({ text: "A lower-case letter (a to z)", ids: ["DOMAIN-co3Xw"] });
-    if (p.requiresUppercase) list.push({ text: "An upper-case letter (A to Z)", ids: ["DOMAIN-VoaRj"] });
-    if (p.requiresNumber) list.push({ text: "A digit (0 to 9)", ids: ["DOMAIN-ZBv4H"] });
-    if (p.requiresSymbol) list.push({ text: "A symbol, such as ! # or -", ids: ["DOMAIN-ZDLwA"] });
+    if (p.requiresLowercase) list.push({ text: "A lower-case letter (a to z)", ids: [ID.noLowercase] });
+    if (p.requiresUppercase) list.push({ text: "An upper-case letter (A to Z)", ids: [ID.noUppercase] });
+    if (p.requiresNumber) list.push({ text: "A digit (0 to 9)", ids: [ID.noNumber] });
+    if (p.requiresSymbol) list.push({ text: "A symbol, such as ! # or -", ids: [ID.noSymbol] });
   }
   if (p.blocklist) {
-    list.push({ text: "Not a common password", ids: ["PWSVC-BLK01"] });
-    list.push({ text: `Without your username or organisation name (${p.contextWords.join(", ")})`, ids: ["PWSVC-BLK02"] });
+    list.push({ text: "Not a common password", ids: [ID.tooCommon] });
+    list.push({ text: `Without your username or organisation name (${p.contextWords.join(", ")})`, ids: [ID.containsContextWord] });
   }
-  if (p.breachedCheck === BreachedCheck.FAIL_OPEN || p.breachedCheck === BreachedCheck.FAIL_CLOSED) list.push({ text: "Not found in a known data breach", ids: ["PWSVC-BRE01", "PWSVC-BRE02"] });
-  if (p.historyCount > 0) list.push({ text: `Not one of your last ${p.historyCount} passwords (checked when you submit)`, ids: ["PWSVC-HIS01"] });
+  if (p.breachedCheck === BreachedCheck.FAIL_OPEN || p.breachedCheck === BreachedCheck.FAIL_CLOSED) list.push({ text: "Not found in a known data breach", ids: [ID.breached, ID.breachedCheckUnavailable] });
+  if (p.historyCount > 0) list.push({ text: `Not one of your last ${p.historyCount} passwords (checked when you submit)`, ids: [ID.usedBefore] });
   return list;
 }
 
@@ -130,7 +131,7 @@ async function validateNow(): Promise<void> {
 function renderRules(violations: string[] | undefined): void {
   $("rules-status").textContent = "";
   const items = rules.map((rule) => {
-    const state = violations === undefined || rule.ids.includes("PWSVC-HIS01") ? "" : rule.ids.some((id) => violations.includes(id)) ? "unmet" : "met";
+    const state = violations === undefined || rule.ids.includes(ID.usedBefore) ? "" : rule.ids.some((id) => violations.includes(id)) ? "unmet" : "met";
     return item(rule.text, state);
   });
   const listed = new Set(rules.flatMap((r) => r.ids));
