@@ -120,9 +120,10 @@ function findCommand(args: string[]): [string, Command] | undefined {
   return undefined;
 }
 
-/** The package's version, as package.json gives it. */
+/** The package's version, as package.json gives it: one folder up from src/, two from dist/src/. */
 function version(): string {
-  return (JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  const up = import.meta.url.endsWith(".js") ? "../../package.json" : "../package.json";
+  return (JSON.parse(fs.readFileSync(new URL(up, import.meta.url), "utf8")) as { version: string }).version;
 }
 
 async function main(args: string[]): Promise<void> {
