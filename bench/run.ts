@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import bcrypt from "bcrypt";
-import { openStore } from "../src/app.js";
+import { openStore } from "../src/store/open-store.js";
 import { loadConfig } from "../src/config.js";
 import { createIssuer } from "../src/tokens.js";
 import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol } from "./shared.js";

@@ -6,12 +6,11 @@ import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
 import { UserEndpoint } from "./api/user-endpoint.js";
-import { type Config, ConfigError, describeDatabase } from "./config.js";
-import { errors, ServiceError } from "./errors.js";
+import type { Config } from "./config.js";
+import { errors } from "./errors.js";
 import { HashPool, UserAdmission } from "./hash-pool.js";
 import { BcryptHasher } from "./hashing.js";
 import { Health } from "./health.js";
-import { IdGenerator } from "./ids.js";
 import { Metrics, serveMetrics, timeBcrypt, watchHashPool } from "./metrics.js";
 import { RangeApiBreachedPasswords } from "./breached.js";
 import { MailComposer } from "./mail/mail.js";
@@ -20,36 +19,11 @@ import { CachedPolicies } from "./policy.js";
 import { PerUserRate } from "./rate-limit.js";
 import { RevocationCheck } from "./revocation.js";
 import { createHandler, listen, type RunningServer } from "./server.js";
-import { exposedFiles, openDatabase } from "./store/open-database.js";
-import { Store } from "./store/store.js";
+import { exposedFiles } from "./store/open-database.js";
+import { openStore } from "./store/open-store.js";
 import { sleep } from "./tarpit.js";
 import { createAuthenticator, createIssuer, IssuerKeys } from "./tokens.js";
 import { WebPage } from "./web/page.js";
-
-/**
- * Opens the store and brings its schema up to date. A database that cannot
- * be reached or logged into stops the start with one line naming it.
- */
-export async function openStore(config: Config, logger?: Logger): Promise<Store> {
-  const connectionLost = (err: Error) => logger?.warn({ err }, "a PostgreSQL connection failed; the pool opens a new one");
-  const store = new Store(openDatabase(config.database, connectionLost), new IdGenerator());
-  try {
-    await store.migrate();
-  } catch (err) {
-    await store.close().catch(() => {});
-    if (err instanceof ServiceError && err.kind === "unavailable") {
-      throw new ConfigError(`cannot open the database ${describeDatabase(config.database)}: ${reason(err.cause)}`);
-    }
-    throw err;
-  }
-  return store;
-}
-
-/** The driver's own words; a refused "localhost" is an AggregateError of one per address, with no message. */
-function reason(err: unknown): string {
-  const first = err instanceof AggregateError ? err.errors[0] : err;
-  return (first as Error | undefined)?.message || String((first as NodeJS.ErrnoException | undefined)?.code ?? first);
-}
 
 /** One hash at start tells the pool how long an operation takes here, before any load. */
 async function createHashPool(config: Config, metrics: Metrics): Promise<HashPool> {

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { openStore } from "./app.js";
 import { type Command, help, isEmail, print, printError, required, UsageError } from "./cli-args.js";
 import type { Config } from "./config.js";
 import { HashRefused, parseHash } from "./crypto/imported-hash.js";
@@ -145,7 +144,7 @@ interface Options {
 async function importLines(input: Input, config: Config, options: Options): Promise<Tally> {
   const tally = new Tally();
   const hasher = new BcryptHasher(config.bcryptCost);
-  const store = options.dryRun ? undefined : await openStore(config);
+  const store = options.dryRun ? undefined : await (await import("./store/open-store.js")).openStore(config);
   let batch: { line: number; user: NewUser; password?: string }[] = [];
   /** Organisations found so far, by ID or name. */
   const orgs = new Map<string, OrgPlan>();

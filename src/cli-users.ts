@@ -1,13 +1,9 @@
 import fs from "node:fs";
-import { openStore } from "./app.js";
 import { cliContext } from "./audit.js";
 import { type Command, help, isEmail, print, required, UsageError } from "./cli-args.js";
 import { importCommand } from "./cli-import.js";
 import type { Config } from "./config.js";
-import { HashRefused, parseHash } from "./crypto/imported-hash.js";
-import { BcryptHasher } from "./hashing.js";
 import { isValidId } from "./ids.js";
-import { newPasswordViolations, passwordToStore } from "./policy.js";
 import type { OrgChoice, UserSummary } from "./store/directory.js";
 import type { Store } from "./store/store.js";
 
@@ -15,6 +11,8 @@ type Values = Record<string, string | boolean | undefined>;
 
 /** Opens the store for one command and closes it however the command ends. */
 export async function withStore<T>(config: Config, run: (store: Store) => Promise<T>): Promise<T> {
+  // Loaded when a command needs it, so that --help and usage mistakes answer at once.
+  const { openStore } = await import("./store/open-store.js");
   const store = await openStore(config);
   try {
     return await run(store);
@@ -140,7 +138,7 @@ export const userCommands: Record<string, Command> = {
       const hash = values["password-hash"] as string | undefined;
       if (password !== undefined && hash !== undefined) throw new UsageError("--password-hash and a password contradict each other: give one");
       if (values.machine && (password !== undefined || hash !== undefined)) throw new UsageError("a machine user has no password: --machine takes none");
-      if (hash !== undefined) checkHash(hash);
+      if (hash !== undefined) await checkHash(hash);
       if (values.email !== undefined && !isEmail(values.email as string)) throw new UsageError(`--email takes an address such as ann@example.com, not "${values.email}"`);
       const created = await withStore(config, async (store) => {
         const stored = password === undefined ? { passwordHash: hash ?? null, passwordNfkc: null } : await hashChecked(store, config, values, choice, username, password);
@@ -196,7 +194,8 @@ function describeUser(u: UserSummary): string {
 }
 
 /** A hash given on the command line: one of the supported encodings, within bounds. */
-function checkHash(hash: string): void {
+async function checkHash(hash: string): Promise<void> {
+  const { HashRefused, parseHash } = await import("./crypto/imported-hash.js");
   try {
     parseHash(hash);
   } catch (err) {
@@ -211,6 +210,7 @@ function checkHash(hash: string): void {
  * profile says: NFKC under nist.
  */
 async function hashChecked(store: Store, config: Config, values: Values, choice: OrgChoice, username: string, password: string) {
+  const [{ newPasswordViolations, passwordToStore }, { BcryptHasher }] = await Promise.all([import("./policy.js"), import("./hashing.js")]);
   const orgId = choice.orgId ?? (choice.orgName === undefined ? await store.directory.defaultOrgId() : undefined);
   const { policy } = orgId !== undefined && (await store.directory.orgExists(orgId)) ? await store.forOrg(orgId) : await store.instancePolicy();
   const stored = passwordToStore(password, policy.profile);

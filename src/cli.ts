@@ -1,15 +1,12 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { startService } from "./app.js";
 import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "./config.js";
 import { ServiceError } from "./errors.js";
 import { type Command, help, print, printError, required, UsageError } from "./cli-args.js";
 import { policyCommands } from "./cli-policy.js";
 import { userCommands, withStore } from "./cli-users.js";
-import { createLogger } from "./logging.js";
-import { CLOSE_GRACE_MS } from "./server.js";
-import { StoreInputError } from "./store/store.js";
-import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE, createIssuer } from "./tokens.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "./roles.js";
+import { StoreInputError } from "./store/input-error.js";
 
 /** Time beyond the server's grace for closing the database. */
 const SHUTDOWN_EXTRA_MS = 5_000;
@@ -20,6 +17,12 @@ const commands: Record<string, Command> = {
     usage: "serve\n\nConfigured by the environment; see README.md.",
     options: { ...help },
     async run(_values, config) {
+      // Loaded here, not above: the other commands and --help start without the server's modules.
+      const [{ createLogger }, { startService }, { CLOSE_GRACE_MS }] = await Promise.all([
+        import("./logging.js"),
+        import("./app.js"),
+        import("./server.js"),
+      ]);
       const logger = createLogger(config);
       const server = await startService(config, logger);
       const stop = (signal: NodeJS.Signals) => {
@@ -76,6 +79,7 @@ const commands: Record<string, Command> = {
       }
       const roles = roleOptions(values);
       const token = await withStore(config, async (store) => {
+        const { createIssuer } = await import("./tokens.js");
         const issuer = await createIssuer(config.auth, store);
         const found = await store.directory.findUser({ id: user });
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
@@ -120,9 +124,10 @@ function findCommand(args: string[]): [string, Command] | undefined {
   return undefined;
 }
 
-/** The package's version, as package.json gives it. */
+/** The package's version, as package.json gives it: one folder up from src/, two from dist/src/. */
 function version(): string {
-  return (JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  const up = import.meta.url.endsWith(".js") ? "../../package.json" : "../package.json";
+  return (JSON.parse(fs.readFileSync(new URL(up, import.meta.url), "utf8")) as { version: string }).version;
 }
 
 async function main(args: string[]): Promise<void> {

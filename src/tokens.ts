@@ -15,6 +15,7 @@ import {
 import { type AuthConfig, durationSeconds, type JwksTiming } from "./config.js";
 import { errors, ServiceError } from "./errors.js";
 import { isValidId } from "./ids.js";
+import type { RoleGrants } from "./roles.js";
 
 const SELF_ALG = "ES256";
 /** Algorithms accepted from an external issuer; never "none", never HMAC. */
@@ -45,22 +46,6 @@ export interface Caller {
   roles: RoleGrants;
 }
 
-/** Role → IDs of the organisations it is granted for, as ZITADEL's project roles claim lists them. */
-export type RoleGrants = ReadonlyMap<string, ReadonlySet<string>>;
-
-/** The role that lets a caller read an organisation's settings and reset its users' passwords. */
-export const ADMIN_ROLE = "password-service:admin";
-/** The same for every organisation: granted for any organisation, it holds for all (as ZITADEL's IAM_OWNER). */
-export const INSTANCE_ADMIN_ROLE = "password-service:instance-admin";
-
-/** Whether the token grants the administrator's role for the organisation, or for the instance. */
-export function administers(caller: Pick<Caller, "roles">, orgId: string): boolean {
-  return isInstanceAdmin(caller) || (caller.roles.get(ADMIN_ROLE)?.has(orgId) ?? false);
-}
-
-export function isInstanceAdmin(caller: Pick<Caller, "roles">): boolean {
-  return (caller.roles.get(INSTANCE_ADMIN_ROLE)?.size ?? 0) > 0;
-}
 
 /**
  * Reads ZITADEL's shape of a roles claim, `{ "role": { "orgId": "org domain" } }`.

@@ -30,7 +30,8 @@ import type { PerUserRate } from "../rate-limit.js";
 import type { RequestInfo } from "../request-info.js";
 import type { RevocationCheck } from "../revocation.js";
 import { TARPIT } from "../tarpit.js";
-import { administers, type Authenticator, type Caller } from "../tokens.js";
+import { administers } from "../roles.js";
+import type { Authenticator, Caller } from "../tokens.js";
 import { caught } from "./caught.js";
 import { CODE_OF } from "./connect-errors.js";
 

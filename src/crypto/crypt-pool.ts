@@ -4,7 +4,8 @@ import type { CryptTask } from "./crypt-worker.js";
 
 /**
  * Starts a worker on the TypeScript sources, as bin/password-service.cjs
- * starts the process: tsx registered first, then the module.
+ * starts the process when they are newer than the build: tsx registered
+ * first, then the module.
  */
 const BOOT = `
 const { workerData } = require("node:worker_threads");
@@ -47,10 +48,13 @@ export class CryptPool {
 
   private start(): Worker {
     this.started++;
-    const worker = new Worker(BOOT, {
-      eval: true,
-      workerData: { tsx: import.meta.resolve("tsx/esm/api"), entry: new URL("./crypt-worker.ts", import.meta.url).href },
-    });
+    // Compiled (dist/), the worker's own compiled module; from the sources, through tsx.
+    const worker = import.meta.url.endsWith(".js")
+      ? new Worker(new URL("./crypt-worker.js", import.meta.url))
+      : new Worker(BOOT, {
+          eval: true,
+          workerData: { tsx: import.meta.resolve("tsx/esm/api"), entry: new URL("./crypt-worker.ts", import.meta.url).href },
+        });
     worker.on("message", (hash: string) => {
       this.busy.get(worker)?.resolve(hash);
       this.busy.delete(worker);

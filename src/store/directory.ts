@@ -1,9 +1,8 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
 import type { IdGenerator } from "../ids.js";
+import { StoreInputError } from "./input-error.js";
 import type { Database, UserKind, UserState } from "./schema.js";
 
-/** A mistake in an administrative command (unknown user, duplicate name): one line, exit code 2. */
-export class StoreInputError extends Error {}
 
 /** How a user names its organisation: by ID (created if `create`), or none for the instance's default. */
 export interface OrgChoice {

@@ -7,7 +7,8 @@ import type { EffectivePolicy, PasswordPolicy, PolicySource } from "../policy.js
 import type { CodeAttempt, ResetCode, ResetStore } from "../reset-password.js";
 import type { CutoffSource, TokenCutoff } from "../revocation.js";
 import { insertAudit } from "./audit-rows.js";
-import { Directory, StoreInputError } from "./directory.js";
+import { Directory } from "./directory.js";
+import { StoreInputError } from "./input-error.js";
 import { MailOutbox, queueMail } from "./mail-outbox.js";
 import { migrateToLatest } from "./migrations.js";
 import { effectiveFromRows, INSTANCE_SCOPE, policyFromRow, policyToRow } from "./policy-rows.js";

@@ -58,7 +58,8 @@ export class WebPage {
 
   private bundle(): Promise<string> {
     this.script ??= build({
-      entryPoints: [path.join(HERE, "app.ts")],
+      // app.ts from the sources, app.js when this module runs compiled (dist/).
+      entryPoints: [path.join(HERE, `app${path.extname(import.meta.filename)}`)],
       bundle: true,
       format: "iife",
       platform: "browser",

@@ -1,0 +1,31 @@
+import type { Logger } from "pino";
+import { type Config, ConfigError, describeDatabase } from "../config.js";
+import { ServiceError } from "../errors.js";
+import { IdGenerator } from "../ids.js";
+import { openDatabase } from "./open-database.js";
+import { Store } from "./store.js";
+
+/**
+ * Opens the store and brings its schema up to date. A database that cannot
+ * be reached or logged into stops the start with one line naming it.
+ */
+export async function openStore(config: Config, logger?: Logger): Promise<Store> {
+  const connectionLost = (err: Error) => logger?.warn({ err }, "a PostgreSQL connection failed; the pool opens a new one");
+  const store = new Store(openDatabase(config.database, connectionLost), new IdGenerator());
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close().catch(() => {});
+    if (err instanceof ServiceError && err.kind === "unavailable") {
+      throw new ConfigError(`cannot open the database ${describeDatabase(config.database)}: ${reason(err.cause)}`);
+    }
+    throw err;
+  }
+  return store;
+}
+
+/** The driver's own words; a refused "localhost" is an AggregateError of one per address, with no message. */
+function reason(err: unknown): string {
+  const first = err instanceof AggregateError ? err.errors[0] : err;
+  return (first as Error | undefined)?.message || String((first as NodeJS.ErrnoException | undefined)?.code ?? first);
+}
