@@ -182,9 +182,7 @@ export async function changePassword(deps: ChangePasswordDeps, cmd: ChangePasswo
   } catch (err) {
     // A wrong old password is audited with its count, in the count's transaction.
     if (err instanceof ServiceError && err.id !== ID.passwordInvalid) {
-      const entry = auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation" });
-      // The caller still gets the refusal when the audit cannot be written.
-      await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
+      await recordRefusal(deps, auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation" }));
     }
     throw err;
   }
@@ -351,6 +349,17 @@ export function contextWords(user: Pick<UserRecord, "username" | "orgName">): st
   return [user.username, user.orgName];
 }
 
-function auditOf(cmd: ChangePasswordCommand, user: UserRecord, type: AuditEntry["type"], payload?: Record<string, unknown>): AuditEntry {
+/** An audit event of the user, from where the command came. */
+export function auditOf(
+  cmd: { context: RequestContext },
+  user: Pick<UserRecord, "id" | "orgId">,
+  type: AuditEntry["type"],
+  payload?: Record<string, unknown>,
+): AuditEntry {
   return { type, userId: user.id, orgId: user.orgId, context: cmd.context, payload };
+}
+
+/** Audits a refusal that has no effect to commit with; the caller still gets the refusal when the audit cannot be written. */
+export async function recordRefusal(deps: Pick<ChangePasswordDeps, "audit" | "now" | "auditFailed">, entry: AuditEntry): Promise<void> {
+  await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
 }

@@ -2,10 +2,12 @@ import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
 import type { BreachedPasswords } from "./breached.js";
 import {
+  auditOf,
   checkHistory,
   checkState,
   contextWords,
   historyLimit,
+  recordRefusal,
   type CommittedChange,
   type PasswordHasher,
   type UserRecord,
@@ -147,8 +149,7 @@ export async function setPasswordWithCode(deps: ResetDeps, cmd: SetWithCodeComma
     return await changeWithCode(deps, cmd, user, hash);
   } catch (err) {
     if (err instanceof ServiceError) {
-      const entry = auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation", by: "reset" });
-      await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
+      await recordRefusal(deps, auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation", by: "reset" }));
     }
     throw err;
   }
@@ -208,8 +209,7 @@ async function checkCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: UserRec
   }
   const voided = attempt.attempts >= MAX_CODE_ATTEMPTS;
   if (voided) await deps.store.voidCode(user.id, attempt.codeHash);
-  const entry = auditOf(cmd, user, "password.reset.code.refused", { attempts: attempt.attempts, voided });
-  await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
+  await recordRefusal(deps, auditOf(cmd, user, "password.reset.code.refused", { attempts: attempt.attempts, voided }));
   throw errors.codeInvalid();
 }
 
@@ -253,13 +253,4 @@ function codeHash(userId: string, code: string): string {
 
 function sameHash(a: string, b: string): boolean {
   return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-}
-
-function auditOf(
-  cmd: { context: RequestContext },
-  user: UserRecord,
-  type: AuditEntry["type"],
-  payload?: Record<string, unknown>,
-): AuditEntry {
-  return { type, userId: user.id, orgId: user.orgId, context: cmd.context, payload };
 }
