@@ -87,27 +87,48 @@ export function restRoutes(
   const get = <T extends DescMessage>(schema: T, read: (req: Request) => Promise<MessageShape<T>>): RestHandler =>
     answering("GET", async (req, res) => send(res, 200, toJsonString(schema, await read(req))));
   const caller = (req: Request) => ({ authorization: req.headers.authorization, info: requestInfo(req) });
-  /** A v2 user route: POST, the body as the rest of the request, the user's ID from the path. */
-  const post = <I extends DescMessage, O extends DescMessage>(input: I, output: O, call: (req: Request, message: MessageShape<I>) => Promise<MessageInitShape<O>>) =>
-    answering("POST", async (req, res) => {
+  /**
+   * A route with a JSON body: proto3 JSON in, the response message or a
+   * google.rpc.Status out. The v2 user routes (POST) take the body as the
+   * rest of the request, so none is the empty message, as grpc-gateway reads
+   * it (curl -X POST with no -d sends nothing); the change's (PUT) is the
+   * whole message.
+   */
+  const withBody = <I extends DescMessage, O extends DescMessage>(
+    method: "PUT" | "POST",
+    input: I,
+    output: O,
+    call: (req: Request, message: MessageShape<I>) => Promise<MessageInitShape<O>>,
+  ) =>
+    answering(method, async (req, res) => {
       checkContentType(req.headers["content-type"]);
       const body = await readBody(req, maxBodyBytes);
-      // curl -X POST with no -d sends nothing: the empty message, as grpc-gateway reads it.
-      const message = parseJsonRequest(input, body.length === 0 ? Buffer.from("{}") : body);
+      const message = parseJsonRequest(input, method === "POST" && body.length === 0 ? Buffer.from("{}") : body);
       send(res, 200, toJsonString(output, create(output, await call(req, message))));
     });
   const userOf = (req: Request) => userIdOfPath((req.url ?? "").split("?")[0]);
   const routes = new Map([
-    [REST_PATH, answering("PUT", changeHandler(endpoint, maxBodyBytes))],
+    // The REST route of ZITADEL's change: unknown fields ignored.
+    [REST_PATH, withBody("PUT", UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema, async (req, message) => {
+      const { details } = await endpoint.handle({
+        requestName: "UpdateMyPasswordRequest",
+        authorization: req.headers.authorization,
+        oldPassword: message.oldPassword,
+        newPassword: message.newPassword,
+        context: contextOf(req),
+        info: requestInfo(req),
+      });
+      return { details };
+    })],
     [POLICY_PATH, get(GetMyPasswordComplexityPolicyResponseSchema, async (req) =>
       create(GetMyPasswordComplexityPolicyResponseSchema, { policy: await policies.complexityPolicy(caller(req)) }),
     )],
     [PASSWORD_SETTINGS_PATH, get(GetPasswordComplexitySettingsResponseSchema, (req) => policies.passwordSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
     [LOCKOUT_SETTINGS_PATH, get(GetLockoutSettingsResponseSchema, (req) => policies.lockoutSettings({ ...caller(req), scope: scopeFromQuery(req) }))],
-    [PASSWORD_RESET_PATH, post(PasswordResetRequestSchema, PasswordResetResponseSchema, (req, message) =>
+    [PASSWORD_RESET_PATH, withBody("POST", PasswordResetRequestSchema, PasswordResetResponseSchema, (req, message) =>
       users.passwordReset({ ...caller(req), userId: userOf(req), medium: mediumOf(message.medium), context: contextOf(req) }),
     )],
-    [SET_PASSWORD_PATH, post(SetPasswordRequestSchema, SetPasswordResponseSchema, (req, message) =>
+    [SET_PASSWORD_PATH, withBody("POST", SetPasswordRequestSchema, SetPasswordResponseSchema, (req, message) =>
       users.setPassword({ ...caller(req), userId: userOf(req), newPassword: message.newPassword, verification: message.verification, context: contextOf(req) }),
     )],
   ]);
@@ -159,28 +180,6 @@ function answering(method: string, handle: RestHandler): RestHandler {
       if (err instanceof HttpError) return send(res, err.status, JSON.stringify({ code: err.code, message: err.message, details: [] }));
       sendError(res, err instanceof ServiceError ? err : errors.internal());
     }
-  };
-}
-
-/**
- * `PUT /auth/v1/users/me/password`: the request message as proto3 JSON,
- * unknown fields ignored; the response or a google.rpc.Status as JSON.
- */
-function changeHandler(endpoint: ChangeEndpoint, maxBodyBytes: number): RestHandler {
-  return async (req, res) => {
-    checkContentType(req.headers["content-type"]);
-    const body = await readBody(req, maxBodyBytes);
-    const message = parseJsonRequest(UpdateMyPasswordRequestSchema, body);
-    const { details } = await endpoint.handle({
-      requestName: "UpdateMyPasswordRequest",
-      authorization: req.headers.authorization,
-      oldPassword: message.oldPassword,
-      newPassword: message.newPassword,
-      context: contextOf(req),
-      info: requestInfo(req),
-    });
-    const json = toJsonString(UpdateMyPasswordResponseSchema, create(UpdateMyPasswordResponseSchema, { details }));
-    send(res, 200, json);
   };
 }
 
