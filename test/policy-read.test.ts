@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { create, type DescMessage, fromBinary, fromJson, type JsonValue, type MessageShape, toBinary, toJson } from "@bufbuild/protobuf";
+import { type DescMessage, fromBinary, fromJson, type JsonValue, toBinary, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { Client as GrpcClient, credentials, Metadata } from "@grpc/grpc-js";
 import { createAuthServiceClient } from "@zitadel/client/v1";
 import { createSettingsServiceClient } from "@zitadel/client/v2";
 import {
@@ -27,7 +26,7 @@ import {
   GetPasswordComplexitySettingsResponseSchema,
   SettingsService,
 } from "../gen/zitadel/settings/v2/settings_service_pb.js";
-import { bearer } from "./support/clients.js";
+import { bearer, grpcJsUnary } from "./support/clients.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
 import { RangeApiStandIn } from "./support/range-api.js";
@@ -59,32 +58,6 @@ function curl(service: Service, path: string, token?: string): Promise<{ status:
   );
 }
 
-/** One unary call with grpc-js, an implementation independent of Connect. */
-function grpcJs<I extends DescMessage, O extends DescMessage>(
-  service: Service,
-  method: string,
-  input: I,
-  output: O,
-  request: Partial<MessageShape<I>>,
-  token: string,
-): Promise<MessageShape<O> | { code: number; details: string }> {
-  return new Promise((resolve) => {
-    const client = new GrpcClient(service.address, credentials.createInsecure());
-    const metadata = new Metadata();
-    metadata.set("authorization", bearer(token));
-    client.makeUnaryRequest(
-      method,
-      (req: Partial<MessageShape<I>>) => Buffer.from(toBinary(input, create(input, req as never))),
-      (bytes: Buffer) => fromBinary(output, bytes),
-      request,
-      metadata,
-      (err, res) => {
-        client.close();
-        resolve(err ? { code: err.code, details: err.details } : (res as MessageShape<O>));
-      },
-    );
-  });
-}
 
 interface Read {
   path: string;
@@ -220,8 +193,7 @@ describe("the policy read APIs", () => {
       assert.deepEqual({ ...policy, $typeName: undefined, details: undefined }, { ...expected, $typeName: undefined, details: undefined }, name);
       assert.equal(policy!.details!.sequence, 0n, `${name}: ZITADEL's built-in default was never set`);
     }
-    const viaGrpcJs = await grpcJs(
-      service,
+    const viaGrpcJs = await grpcJsUnary(service.address,
       "/zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy",
       GetMyPasswordComplexityPolicyRequestSchema,
       GetMyPasswordComplexityPolicyResponseSchema,
@@ -255,7 +227,7 @@ describe("the policy read APIs", () => {
         answers[`connect-node ${name}`] = await viaConnectNode(transport(service.url), read, own.token);
       }
       answers["gRPC-Web text"] = await viaGrpcWebText(service, read, own.token);
-      const js = await grpcJs(service, read.path, read.input, read.output, fromJson(read.input, read.request as JsonValue), own.token);
+      const js = await grpcJsUnary(service.address, read.path, read.input, read.output, fromJson(read.input, read.request as JsonValue), own.token);
       answers["grpc-js"] = toJson(read.output, js as never);
       for (const protocol of ["grpc", "grpcweb", "connect"] as const) {
         answers[`buf curl ${protocol}`] = await viaBufCurl(service, protocol, read, own.token);
@@ -296,8 +268,7 @@ describe("the policy read APIs", () => {
     assert.equal(instance.json.settings.resourceOwnerType, "RESOURCE_OWNER_TYPE_INSTANCE");
     const viaCurl = await curl(service, "/v2/settings/lockout", own.token);
     assert.deepEqual(viaCurl.json.settings, { maxPasswordAttempts: "5", resourceOwnerType: "RESOURCE_OWNER_TYPE_ORG" });
-    const viaGrpcJs = await grpcJs(
-      service,
+    const viaGrpcJs = await grpcJsUnary(service.address,
       "/zitadel.settings.v2.SettingsService/GetLockoutSettings",
       GetLockoutSettingsRequestSchema,
       GetLockoutSettingsResponseSchema,

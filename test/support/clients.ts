@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import http from "node:http";
-import { create, createRegistry, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, createRegistry, type DescMessage, fromBinary, type MessageInitShape, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import { type Client, ConnectError, createClient, type Transport } from "@connectrpc/connect";
@@ -350,3 +350,30 @@ export const PROTOCOLS: Record<string, Caller> = {
   "buf curl grpcweb": bufCurl("grpcweb"),
   "buf curl connect": bufCurl("connect"),
 };
+
+/** One unary call of any method with grpc-js, an implementation independent of Connect: the answer, or its code and text. */
+export function grpcJsUnary<I extends DescMessage, O extends DescMessage>(
+  address: string,
+  method: string,
+  input: I,
+  output: O,
+  request: MessageInitShape<I>,
+  token: string,
+): Promise<MessageShape<O> | { code: number; details: string }> {
+  return new Promise((resolve) => {
+    const client = new GrpcClient(address, credentials.createInsecure());
+    const metadata = new Metadata();
+    metadata.set("authorization", bearer(token));
+    client.makeUnaryRequest(
+      method,
+      (req: MessageInitShape<I>) => Buffer.from(toBinary(input, create(input, req))),
+      (bytes: Buffer) => fromBinary(output, bytes),
+      request,
+      metadata,
+      (err, res) => {
+        client.close();
+        resolve(err ? { code: err.code, details: err.details } : (res as MessageShape<O>));
+      },
+    );
+  });
+}
