@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import bcrypt from "bcrypt";
 import { openStore } from "../src/store/open-store.js";
 import { loadConfig } from "../src/config.js";
-import { createIssuer } from "../src/tokens.js";
+import { createIssuer } from "../src/crypto/tokens.js";
 import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol } from "./shared.js";
 import { importBench, importMarkdown } from "./import.js";
 import { seedUsers } from "./seed-users.js";

@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
-import type { RevocationMode } from "./revocation.js";
-import { checkUrlTemplate } from "./url-template.js";
+import type { RevocationMode } from "./core/revocation.js";
+import { checkUrlTemplate } from "./core/url-template.js";
 
 /** Everything the service reads from its environment, validated once. */
 export interface Config {

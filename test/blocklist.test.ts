@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { blocklistViolations } from "../src/blocklist.js";
+import { blocklistViolations } from "../src/core/blocklist.js";
 import { bearer, PROTOCOLS } from "./support/clients.js";
 import { assertRefusal, createNamedUser, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
 import { Service } from "./support/service.js";

@@ -21,17 +21,17 @@ import {
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
-import { contextWords } from "../change-password.js";
-import { invalidField } from "../errors.js";
-import { BCRYPT_MAX_BYTES } from "../hashing.js";
-import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../policy.js";
-import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../policy-queries.js";
-import type { PerUserRate } from "../rate-limit.js";
-import type { RequestInfo } from "../request-info.js";
-import type { RevocationCheck } from "../revocation.js";
-import { TARPIT } from "../tarpit.js";
-import { administers } from "../roles.js";
-import type { Authenticator, Caller } from "../tokens.js";
+import { contextWords } from "../core/change-password.js";
+import { invalidField } from "../core/errors.js";
+import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../core/policy.js";
+import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../core/policy-queries.js";
+import type { PerUserRate } from "../core/rate-limit.js";
+import type { RequestInfo } from "../ops/request-info.js";
+import type { RevocationCheck } from "../core/revocation.js";
+import { TARPIT } from "../core/tarpit.js";
+import { administers } from "../core/roles.js";
+import type { Authenticator, Caller } from "../crypto/tokens.js";
 import { caught } from "./caught.js";
 import { CODE_OF } from "./connect-errors.js";
 

@@ -14,9 +14,9 @@ import {
   GetLockoutSettingsResponseSchema,
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
-import { errors, ID, ServiceError } from "../errors.js";
-import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
-import { requestInfo } from "../request-info.js";
+import { errors, ID, ServiceError } from "../core/errors.js";
+import type { NodeRequest as Request, NodeResponse as Response } from "../http/http-types.js";
+import { requestInfo } from "../ops/request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";

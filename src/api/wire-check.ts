@@ -1,8 +1,8 @@
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { NodeHandler } from "../http-types.js";
-import { withBody } from "../replaced-body.js";
+import type { NodeHandler } from "../http/http-types.js";
+import { withBody } from "../http/replaced-body.js";
 
 /** Nested messages deeper than this are not looked into (protobuf-es stops at 100). */
 const MAX_DEPTH = 32;

@@ -1,11 +1,11 @@
 import type { Kysely } from "kysely";
-import type { AuditEntry, AuditLog, RequestContext } from "../audit.js";
-import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../change-password.js";
-import type { IdGenerator } from "../ids.js";
+import type { AuditEntry, AuditLog, RequestContext } from "../core/audit.js";
+import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../core/change-password.js";
+import type { IdGenerator } from "../core/ids.js";
 import type { OutboxMail } from "../mail/mail.js";
-import type { EffectivePolicy, PasswordPolicy, PolicySource } from "../policy.js";
-import type { CodeAttempt, ResetCode, ResetStore } from "../reset-password.js";
-import type { CutoffSource, TokenCutoff } from "../revocation.js";
+import type { EffectivePolicy, PasswordPolicy, PolicySource } from "../core/policy.js";
+import type { CodeAttempt, ResetCode, ResetStore } from "../core/reset-password.js";
+import type { CutoffSource, TokenCutoff } from "../core/revocation.js";
 import { insertAudit } from "./audit-rows.js";
 import { Directory } from "./directory.js";
 import { StoreInputError } from "./input-error.js";

@@ -2,10 +2,10 @@ import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import { restRpcOf } from "./api/rest.js";
+import { restRpcOf } from "../api/rest.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
-import type { Metrics } from "./metrics.js";
-import { attachRequestInfo, type Protocol, type RequestInfo, requestInfoKey, requestInfo } from "./request-info.js";
+import type { Metrics } from "../ops/metrics.js";
+import { attachRequestInfo, type Protocol, type RequestInfo, requestInfoKey, requestInfo } from "../ops/request-info.js";
 
 export interface Observed {
   /** `/package.Service/Method` paths served; other paths are labelled "unknown" for bounded metrics. */

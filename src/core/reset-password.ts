@@ -15,7 +15,7 @@ import {
   verify,
 } from "./change-password.js";
 import { errors, ServiceError } from "./errors.js";
-import type { OutboxMail, ResetMail } from "./mail/mail.js";
+import type { OutboxMail, ResetMail } from "../mail/mail.js";
 import { breachedRefusal, newPasswordViolations, type PolicySource, passwordToStore } from "./policy.js";
 import { fillUrlTemplate } from "./url-template.js";
 

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "./config.js";
-import { ServiceError } from "./errors.js";
-import { type Command, help, print, printError, required, UsageError } from "./cli-args.js";
-import { policyCommands } from "./cli-policy.js";
-import { userCommands, withStore } from "./cli-users.js";
-import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "./roles.js";
-import { StoreInputError } from "./store/input-error.js";
+import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "../config.js";
+import { ServiceError } from "../core/errors.js";
+import { type Command, help, print, printError, required, UsageError } from "./args.js";
+import { policyCommands } from "./policy.js";
+import { userCommands, withStore } from "./users.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "../core/roles.js";
+import { StoreInputError } from "../store/input-error.js";
 
 /** Time beyond the server's grace for closing the database. */
 const SHUTDOWN_EXTRA_MS = 5_000;
@@ -19,9 +19,9 @@ const commands: Record<string, Command> = {
     async run(_values, config) {
       // Loaded here, not above: the other commands and --help start without the server's modules.
       const [{ createLogger }, { startService }, { CLOSE_GRACE_MS }] = await Promise.all([
-        import("./logging.js"),
-        import("./app.js"),
-        import("./server.js"),
+        import("../ops/logging.js"),
+        import("../app.js"),
+        import("../http/server.js"),
       ]);
       const logger = createLogger(config);
       const server = await startService(config, logger);
@@ -79,7 +79,7 @@ const commands: Record<string, Command> = {
       }
       const roles = roleOptions(values);
       const token = await withStore(config, async (store) => {
-        const { createIssuer } = await import("./tokens.js");
+        const { createIssuer } = await import("../crypto/tokens.js");
         const issuer = await createIssuer(config.auth, store);
         const found = await store.directory.findUser({ id: user });
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
@@ -124,9 +124,9 @@ function findCommand(args: string[]): [string, Command] | undefined {
   return undefined;
 }
 
-/** The package's version, as package.json gives it: one folder up from src/, two from dist/src/. */
+/** The package's version, as package.json gives it: two folders up from src/cli/, three from dist/src/cli/. */
 function version(): string {
-  const up = import.meta.url.endsWith(".js") ? "../../package.json" : "../package.json";
+  const up = import.meta.url.endsWith(".js") ? "../../../package.json" : "../../package.json";
   return (JSON.parse(fs.readFileSync(new URL(up, import.meta.url), "utf8")) as { version: string }).version;
 }
 

@@ -1,7 +1,7 @@
-import type { Store } from "./store/store.js";
-import { cliContext } from "./audit.js";
-import { type Command, help, print, UsageError } from "./cli-args.js";
-import { idOption, withStore } from "./cli-users.js";
+import type { Store } from "../store/store.js";
+import { cliContext } from "../core/audit.js";
+import { type Command, help, print, UsageError } from "./args.js";
+import { idOption, withStore } from "./users.js";
 import {
   applyProfile,
   BREACHED_CHECKS,
@@ -11,7 +11,7 @@ import {
   type Profile,
   PROFILES,
   policyProblem,
-} from "./policy.js";
+} from "../core/policy.js";
 
 type Values = Record<string, string | boolean | undefined>;
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { NodeRequest } from "./http-types.js";
-import { attachRequestInfo, requestInfo } from "./request-info.js";
+import { attachRequestInfo, requestInfo } from "../ops/request-info.js";
 
 /**
  * The request as connect-node reads it (headers, then the body as an async

@@ -1,5 +1,5 @@
 import { createContextKey } from "@connectrpc/connect";
-import { ID, type ServiceError } from "./errors.js";
+import { ID, type ServiceError } from "../core/errors.js";
 
 export type Protocol = "grpc" | "grpc-web" | "grpc-web-text" | "connect" | "rest" | "http";
 

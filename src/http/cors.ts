@@ -1,5 +1,5 @@
 import { cors as connectCors } from "@connectrpc/connect";
-import type { Config } from "./config.js";
+import type { Config } from "../config.js";
 import type { NodeHandler, NodeRequest } from "./http-types.js";
 
 /** Methods of every protocol served: Connect's POST and GET, REST's PUT. */
