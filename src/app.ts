@@ -4,6 +4,7 @@ import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
+import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
 import { UserEndpoint } from "./api/user-endpoint.js";
 import type { Config } from "./config.js";
@@ -18,7 +19,8 @@ import { OutboxSender, smtpDeliver } from "./mail/sender.js";
 import { CachedPolicies } from "./core/policy.js";
 import { PerUserRate } from "./core/rate-limit.js";
 import { RevocationCheck } from "./core/revocation.js";
-import { createHandler, listen, type RunningServer } from "./http/server.js";
+import { createHandler } from "./http/pipeline.js";
+import { listen, type RunningServer } from "./http/server.js";
 import { exposedFiles } from "./store/open-database.js";
 import { openStore } from "./store/open-store.js";
 import { sleep } from "./core/tarpit.js";
@@ -70,11 +72,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   };
   // One admission for every API: a user's limit holds whichever call the requests come by.
   const admission = new UserAdmission(config.userConcurrency);
+  const gate = new Gate(authenticator, revocation, logger);
   const endpoint = new ChangeEndpoint(
-    authenticator,
+    gate,
     changes,
-    logger,
-    revocation,
     admission,
     config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
   );
@@ -82,8 +83,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   // Each reset may mail its user: no caller can flood a mailbox.
   const resetRate = new PerUserRate(reset.rate.perHour / 60, reset.rate.burst, Date.now, errors.resetRateLimited);
   const users = new UserEndpoint(
-    authenticator,
-    revocation,
+    gate,
     changes,
     {
       ...changes,
@@ -92,14 +92,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       limitResets: (userId) => resetRate.take(userId),
     },
     admission,
-    logger,
   );
   const policyReads = new PolicyEndpoint(
-    authenticator,
-    revocation,
+    gate,
     { store, policies, breached, instancePolicy: () => store.instancePolicy() },
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
-    logger,
   );
   const served = [AuthService, SettingsService, UserService, PasswordService].map((s) => s.typeName);
   const health = new Health(store, served, logger, config.healthWatchLimit, issuerKeys);

@@ -1,27 +1,24 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { NodeHandler, NodeResponse } from "./http-types.js";
-import { withBody } from "./replaced-body.js";
 
 const TEXT = "application/grpc-web-text";
 
 /**
  * gRPC-Web's text mode (`application/grpc-web-text`), which Google's
- * grpc-web runtime sends by default: the same frames as binary gRPC-Web,
- * base64-encoded both ways. connect-node serves only the binary form, so the
- * request body is decoded into it here and the response encoded back.
+ * grpc-web runtime sends by default, is the same frames as binary gRPC-Web,
+ * base64-encoded both ways. connect-es serves only the binary form: the
+ * transport decodes the request body into it and encodes the response back.
  */
-export function withGrpcWebText(handler: NodeHandler, maxBodyBytes: number): NodeHandler {
-  // The text of the largest body allowed, with room for line breaks.
-  const maxTextBytes = Math.ceil(maxBodyBytes / 3) * 4 + 1024;
-  return (req, res) => {
-    const type = String(req.headers["content-type"] ?? "");
-    if (!type.toLowerCase().startsWith(TEXT)) return handler(req, res);
-    const binaryType = `application/grpc-web${type.slice(TEXT.length)}`;
-    encodeResponse(res, binaryType);
-    const headers = { ...req.headers, "content-type": binaryType };
-    delete headers["content-length"];
-    handler(withBody(req, decodeBase64Stream(req, maxTextBytes), headers), res);
-  };
+export function isGrpcWebText(contentType: string): boolean {
+  return contentType.toLowerCase().startsWith(TEXT);
+}
+
+/** `application/grpc-web-text+proto` ⇄ `application/grpc-web+proto`, parameters kept. */
+export function binaryTypeOf(textType: string): string {
+  return `application/grpc-web${textType.slice(TEXT.length)}`;
+}
+
+export function textTypeOf(binaryType: string): string {
+  return binaryType.replace(/^application\/grpc-web/i, TEXT);
 }
 
 /**
@@ -64,46 +61,17 @@ function notBase64(why: string): ConnectError {
 }
 
 /**
- * Encodes what the handler writes: whole 3-byte groups as they come, the
- * last 0-2 bytes with padding at the end, so the body is one valid base64
- * text however the writes were cut.
+ * Encodes a response body: whole 3-byte groups as they come, the last 0-2
+ * bytes with padding at the end, so that the body is one valid base64 text
+ * however its chunks were cut.
  */
-function encodeResponse(res: NodeResponse, binaryType: string): void {
-  const textType = binaryType.replace("application/grpc-web", TEXT);
+export async function* encodeBase64Stream(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   let carry = Buffer.alloc(0);
-  const encode = (chunk: unknown, final: boolean): string => {
-    const bytes = chunk === undefined || chunk === null ? Buffer.alloc(0) : Buffer.from(chunk as Uint8Array);
-    const all = Buffer.concat([carry, bytes]);
-    const whole = final ? all.length : all.length - (all.length % 3);
+  for await (const chunk of body) {
+    const all = Buffer.concat([carry, chunk]);
+    const whole = all.length - (all.length % 3);
     carry = all.subarray(whole);
-    return all.subarray(0, whole).toString("base64");
-  };
-  const { writeHead, write, end } = res;
-  res.writeHead = ((status: number, ...rest: unknown[]) => {
-    const headers = rest.find((r) => typeof r === "object" && r !== null) as Record<string, unknown> | undefined;
-    fixContentType(res, headers, textType);
-    return (writeHead as (...args: unknown[]) => NodeResponse).call(res, status, ...rest);
-  }) as typeof res.writeHead;
-  res.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (!res.headersSent) fixContentType(res, undefined, textType);
-    return (write as (...args: unknown[]) => boolean).call(res, encode(chunk, false), ...rest.filter((r) => typeof r === "function"));
-  }) as typeof res.write;
-  res.end = ((...args: unknown[]) => {
-    if (!res.headersSent) fixContentType(res, undefined, textType);
-    const chunk = typeof args[0] === "function" ? undefined : args[0];
-    const callback = args.find((a) => typeof a === "function");
-    const text = encode(chunk, true);
-    return (end as (...a: unknown[]) => NodeResponse).call(res, ...(text ? [text] : []), ...(callback ? [callback] : []));
-  }) as typeof res.end;
-}
-
-function fixContentType(res: NodeResponse, headers: Record<string, unknown> | undefined, textType: string): void {
-  if (headers) {
-    for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === "content-type") headers[key] = textType;
-      if (key.toLowerCase() === "content-length") delete headers[key];
-    }
+    if (whole > 0) yield Buffer.from(all.subarray(0, whole).toString("base64"));
   }
-  if (res.getHeader("content-type") !== undefined) res.setHeader("content-type", textType);
-  res.removeHeader("content-length");
+  if (carry.length > 0) yield Buffer.from(carry.toString("base64"));
 }

@@ -1,11 +1,11 @@
 import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
-import { ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
+import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { restRpcOf } from "../api/rest.js";
-import type { NodeHandler, NodeRequest, NodeResponse } from "./http-types.js";
+import type { NodeRequest, NodeResponse } from "./http-types.js";
 import type { Metrics } from "../ops/metrics.js";
-import { attachRequestInfo, type Protocol, type RequestInfo, requestInfoKey, requestInfo } from "../ops/request-info.js";
+import { currentRequest, type Protocol, type RequestInfo } from "../ops/request-info.js";
 
 export interface Observed {
   /** `/package.Service/Method` paths served; other paths are labelled "unknown" for bounded metrics. */
@@ -20,47 +20,49 @@ export interface Observed {
 const QUIET = new Set(["/healthz", "/readyz", "grpc.health.v1.Health/Check"]);
 
 /**
- * Gives each request an ID (the caller's `x-request-id` when it is a sane
- * one), and when its response is done writes one log line and counts it.
+ * Gives a request its info, with an ID (the caller's `x-request-id` when it
+ * is a sane one), and when its response is done writes its one log line and
+ * counts it. Its code is what the RPC or the REST route recorded, else the
+ * response's HTTP status read as grpc-gateway maps them; a response cut off
+ * before its end is 1, cancelled, whatever it had said so far.
  */
-export function observeRequests(handler: NodeHandler, observed: Observed): NodeHandler {
-  return (req, res) => {
-    const started = process.hrtime.bigint();
-    const path = (req.url ?? "").split("?")[0];
-    const restRpc = restRpcOf(path);
-    const protocol = restRpc ? "rest" : protocolOf(req);
-    const info: RequestInfo = { id: requestId(req.headers["x-request-id"]), protocol, rpc: restRpc ?? rpcOf(path, protocol, observed) };
-    attachRequestInfo(req, info);
-    res.setHeader("x-request-id", info.id);
-    const grpcStatus = captureGrpcStatus(res);
-    res.once("close", () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      // A response cut off before its end was cancelled, whatever it had said
-      // so far: the client reset the stream or closed the connection.
-      const cancelled = wasCancelled(req, res);
-      const code = cancelled ? 1 : (info.code ?? grpcStatus() ?? codeOfHttpStatus(res.statusCode));
-      const labels = { rpc: info.rpc, protocol: info.protocol };
-      observed.metrics.requests.inc({ ...labels, code: String(code) });
-      observed.metrics.requestDuration.observe(labels, seconds);
-      if (info.outcome) observed.metrics.passwordChanges.inc({ outcome: info.outcome });
-      const level = QUIET.has(info.rpc) && code === 0 ? "debug" : "info";
-      observed.logger[level](
-        {
-          requestId: info.id,
-          method: req.method,
-          rpc: info.rpc,
-          protocol: info.protocol,
-          code,
-          httpStatus: cancelled ? CLIENT_CLOSED_REQUEST : res.statusCode,
-          durationMs: Math.round(seconds * 1e4) / 10,
-          userId: info.userId,
-          outcome: info.outcome,
-        },
-        "request",
-      );
-    });
-    handler(req, res);
+export function observe(req: NodeRequest, res: NodeResponse, observed: Observed): RequestInfo {
+  const started = process.hrtime.bigint();
+  const path = (req.url ?? "").split("?")[0];
+  const restRpc = restRpcOf(path);
+  const protocol = restRpc ? "rest" : protocolOf(req);
+  const info: RequestInfo = {
+    id: requestId(req.headers["x-request-id"]),
+    protocol,
+    rpc: restRpc ?? rpcOf(path, protocol, observed),
+    remoteAddress: req.socket?.remoteAddress,
   };
+  res.setHeader("x-request-id", info.id);
+  res.once("close", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cancelled = wasCancelled(req, res);
+    const code = cancelled ? 1 : (info.code ?? codeOfHttpStatus(res.statusCode));
+    const labels = { rpc: info.rpc, protocol: info.protocol };
+    observed.metrics.requests.inc({ ...labels, code: String(code) });
+    observed.metrics.requestDuration.observe(labels, seconds);
+    if (info.outcome) observed.metrics.passwordChanges.inc({ outcome: info.outcome });
+    const level = QUIET.has(info.rpc) && code === 0 ? "debug" : "info";
+    observed.logger[level](
+      {
+        requestId: info.id,
+        method: req.method,
+        rpc: info.rpc,
+        protocol: info.protocol,
+        code,
+        httpStatus: cancelled ? CLIENT_CLOSED_REQUEST : res.statusCode,
+        durationMs: Math.round(seconds * 1e4) / 10,
+        userId: info.userId,
+        outcome: info.outcome,
+      },
+      "request",
+    );
+  });
+  return info;
 }
 
 /** nginx's and grpc-gateway's status for a request the client gave up on. */
@@ -78,9 +80,13 @@ function wasCancelled(req: NodeRequest, res: NodeResponse): boolean {
   return reset || !res.writableEnded;
 }
 
-/** Records the status code of every Connect route (health and reflection too), whatever the protocol's framing. */
+/**
+ * Records the outcome of every RPC (health and reflection too) for its log
+ * line and metrics, whatever the protocol's framing: a unary call's code
+ * here, a stream's once it ends (rpc.ts reads it from the trailers).
+ */
 export const recordCode: Interceptor = (next) => async (req) => {
-  const info = req.contextValues.get(requestInfoKey);
+  const info = currentRequest();
   try {
     const res = await next(req);
     if (info && info.code === undefined && !res.stream) info.code = 0;
@@ -90,11 +96,6 @@ export const recordCode: Interceptor = (next) => async (req) => {
     throw err;
   }
 };
-
-/** Hands the request's info to Connect handlers and interceptors. */
-export function contextValuesOf(req: NodeRequest) {
-  return createContextValues().set(requestInfoKey, requestInfo(req));
-}
 
 const REQUEST_ID = /^[A-Za-z0-9._:\/+=@-]{1,128}$/;
 
@@ -117,25 +118,6 @@ function rpcOf(path: string, protocol: Protocol, observed: Observed): string {
   if (observed.rpcPaths.has(path)) return path.slice(1);
   if (protocol === "http" && observed.httpPaths.has(path)) return path;
   return "unknown";
-}
-
-/** The grpc-status a response sent in its headers or trailers, if any. */
-function captureGrpcStatus(res: NodeResponse): () => number | undefined {
-  let status: unknown;
-  const { writeHead, addTrailers } = res;
-  res.writeHead = ((code: number, ...rest: unknown[]) => {
-    const headers = rest.find((r) => typeof r === "object" && r !== null) as Record<string, unknown> | undefined;
-    status = headers?.["grpc-status"] ?? status;
-    return (writeHead as (...args: unknown[]) => NodeResponse).call(res, code, ...rest);
-  }) as typeof res.writeHead;
-  res.addTrailers = ((trailers: Record<string, unknown>) => {
-    status = trailers["grpc-status"] ?? status;
-    return addTrailers.call(res, trailers as never);
-  }) as typeof res.addTrailers;
-  return () => {
-    const value = status ?? res.getHeader("grpc-status");
-    return value === undefined ? undefined : Number(value);
-  };
 }
 
 /** For responses that named no gRPC code: the inverse of grpc-gateway's table. */
