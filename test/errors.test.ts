@@ -42,8 +42,8 @@ describe("the contract's error table on every protocol", () => {
     service = await Service.start();
     [active, machine, initial, noPassword, locked, removed] = await Promise.all([
       service.createUser("Current-Passw0rd!"),
-      service.createUser("", ["--machine"]),
-      service.createUser("Current-Passw0rd!", ["--initial"]),
+      service.createUser("", { machine: true }),
+      service.createUser("Current-Passw0rd!", { initial: true }),
       service.createUser(""),
       service.createUser("Current-Passw0rd!"),
       service.createUser("Current-Passw0rd!"),

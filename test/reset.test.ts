@@ -63,7 +63,7 @@ function codeIn(text: string): string {
 /** A user with an email address, in an organisation of its own. */
 async function userWithEmail(service: Service, password = "Initial-Passw0rd!"): Promise<TestUser & { email: string }> {
   const email = `u${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const user = await service.createUser(password, ["--email", email]);
+  const user = await service.createUser(password, { email });
   return { ...user, email };
 }
 

@@ -3,6 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { importJWK, SignJWT } from "jose";
+import { loadConfig } from "../../src/config.js";
+import { passwordToStore } from "../../src/core/policy.js";
+import { BcryptHasher } from "../../src/crypto/hashing.js";
+import { createIssuer, type TokenIssuer } from "../../src/crypto/tokens.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
 import { TestDatabase } from "./database.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
 
@@ -50,14 +56,34 @@ export async function cliOk(args: string[], env: Record<string, string>): Promis
   return result.stdout.trim();
 }
 
+export interface FixtureOptions {
+  username?: string;
+  /** An existing organisation; without it, a new one named `orgName` (or made up). */
+  orgId?: string;
+  orgName?: string;
+  email?: string;
+  /** A hash to store as it is, in place of the password's. */
+  passwordHash?: string;
+  machine?: boolean;
+  /** The state of a user who has not logged in yet. */
+  initial?: boolean;
+}
+
+interface Fixtures {
+  store: Store;
+  /** Undefined under JWKS_URL. */
+  issuer?: TokenIssuer;
+  bcryptCost: number;
+}
+
 /**
- * A test user is a fixture: in an organisation of its own (so that a test's
- * policy touches no other test's users) unless one is named, and with its
- * password whatever the policy says.
+ * The password as `user create` stores it: hashed as the organisation's
+ * profile says (NFKC under nist), or a given hash; none for an empty password.
  */
-export function fixtureArgs(extraArgs: string[]): string[] {
-  const named = extraArgs.includes("--org") || extraArgs.includes("--org-name");
-  return [...extraArgs, ...(named ? [] : ["--org-name", `org-${Math.random().toString(36).slice(2, 10)}`]), "--skip-policy"];
+async function storedPassword(store: Store, cost: number, orgId: string | undefined, password: string, hash?: string) {
+  if (hash !== undefined || password === "") return { passwordHash: hash ?? null, passwordNfkc: null };
+  const { policy } = orgId !== undefined ? await store.forOrg(orgId) : await store.instancePolicy();
+  return { passwordHash: await new BcryptHasher(cost).hash(passwordToStore(password, policy.profile)), passwordNfkc: policy.profile === "nist" };
 }
 
 export interface TestUser {
@@ -74,6 +100,7 @@ export interface TestUser {
 export class Service {
   /** Passwords and tokens this test handed the server: none may leak (checked on stop). */
   readonly secrets: string[] = [];
+  private opened?: Promise<Fixtures>;
 
   private constructor(
     readonly process: ChildProcess,
@@ -115,15 +142,41 @@ export class Service {
     return `127.0.0.1:${this.port}`;
   }
 
-  async createUser(password = "Initial-Passw0rd!", extraArgs: string[] = []): Promise<TestUser> {
-    const username = `user-${Math.random().toString(36).slice(2, 10)}`;
-    const args = ["user", "create", "--username", username, "--json", ...fixtureArgs(extraArgs)];
-    const out = await cliOk(password ? [...args, "--password", password] : args, this.env);
-    const created = JSON.parse(out) as { userId: string; resourceOwner: string };
-    this.secrets.push(password);
-    // `token issue` refuses machine users; a test that needs one's token signs it itself.
-    const token = extraArgs.includes("--machine") ? await this.signedToken(created.userId) : await this.token(created.userId);
-    return { ...created, password, token };
+  /**
+   * A user made straight through the store, as `user create --skip-policy`
+   * makes one but without a process of its own, and a token for it as
+   * `token issue` signs one. A machine user's token (which `token issue`
+   * refuses) is signed with the same key; under JWKS_URL the service issues
+   * none, and the test signs its own. The CLI has tests of its own.
+   */
+  async createUser(password = "Initial-Passw0rd!", options: FixtureOptions = {}): Promise<TestUser> {
+    const { store, issuer, bcryptCost } = await this.fixtures();
+    // An organisation of its own unless one is named, so that a test's policy touches no other test's users.
+    const orgName = options.orgId === undefined ? (options.orgName ?? `org-${Math.random().toString(36).slice(2, 10)}`) : undefined;
+    const created = await store.directory.createUser({
+      username: options.username ?? `user-${Math.random().toString(36).slice(2, 10)}`,
+      orgId: options.orgId,
+      orgName,
+      email: options.email,
+      ...(await storedPassword(store, bcryptCost, options.orgId, password, options.passwordHash)),
+      kind: options.machine ? "machine" : "human",
+      state: options.initial ? "initial" : "active",
+    });
+    if (password) this.secrets.push(password);
+    const token = options.machine ? await this.signedToken(created.userId) : ((await issuer?.issue(created.userId, "15m")) ?? "");
+    if (token) this.secrets.push(token);
+    return { userId: created.userId, resourceOwner: created.resourceOwner, password, token };
+  }
+
+  /** The store and the token issuer, opened once, on the service's own configuration. */
+  private fixtures(): Promise<Fixtures> {
+    this.opened ??= (async () => {
+      const { config } = loadConfig(this.env);
+      const store = await openStore(config);
+      const issuer = config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined;
+      return { store, issuer, bcryptCost: config.bcryptCost };
+    })();
+    return this.opened;
   }
 
   async token(userId: string, ttl = "15m"): Promise<string> {
@@ -168,6 +221,7 @@ export class Service {
    */
   async stop(): Promise<void> {
     const wasRunning = this.process.exitCode === null && this.process.signalCode === null;
+    await (await this.opened)?.store.close();
     await this.terminate("SIGTERM");
     try {
       if (wasRunning) await assertNoSecretsLeaked(this.database, this.logs, this.secrets);
