@@ -76,8 +76,8 @@ async function seed(count: number): Promise<Seeded> {
   const hash = await bcrypt.hash(passwordFor(0), cost);
   const userIds = await seedUsers(store.db, "bench", count, hash);
   const lockedIds = await seedUsers(store.db, "locked", 200, hash);
-  for (const id of lockedIds) await store.setUserState(id, "locked", { userAgent: "password-service-bench" });
-  const issuer = await createIssuer(config.auth, store);
+  for (const id of lockedIds) await store.users.setUserState(id, "locked", { userAgent: "password-service-bench" });
+  const issuer = await createIssuer(config.auth, store.signingKeys);
   await store.close();
   const withTokens = async (ids: string[]): Promise<BenchUser[]> =>
     Promise.all(ids.map(async (userId) => ({ userId, token: await issuer.issue(userId, "2h"), generation: 0 })));

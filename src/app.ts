@@ -46,9 +46,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
   const issuerKeys = config.auth.mode === "jwks" ? new IssuerKeys(config.auth.jwksUrl, config.auth.jwks, logger) : undefined;
-  const authenticator = await createAuthenticator(config.auth, store, issuerKeys);
-  const revocation = new RevocationCheck(store);
-  const policies = new CachedPolicies(store, config.policyCacheMs);
+  const authenticator = await createAuthenticator(config.auth, store.signingKeys, issuerKeys);
+  const revocation = new RevocationCheck(store.users);
+  const policies = new CachedPolicies(store.policies, config.policyCacheMs);
   const breached = new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs);
   const sender = config.mail ? new OutboxSender(store.outbox, smtpDeliver(config.mail.smtpUrl), config.mail, logger) : undefined;
   const mail = new MailComposer(config.mail !== undefined, {
@@ -58,8 +58,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const auditFailed = (err: unknown) => logger.warn({ err }, "an audit event of a refused change could not be written");
   const changes = {
-    store,
-    audit: store,
+    store: store.users,
+    audit: store.audit,
     hasher,
     policies,
     breached,
@@ -77,7 +77,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     gate,
     changes,
     admission,
-    config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
+    config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store.signingKeys) : undefined,
   );
   const { reset } = config;
   // Each reset may mail its user: no caller can flood a mailbox.
@@ -87,6 +87,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     changes,
     {
       ...changes,
+      resetCodes: store.resetCodes,
       mail,
       codes: { ttlMs: reset.codeTtlSeconds * 1000, length: reset.codeLength, urlTemplate: reset.urlTemplate },
       limitResets: (userId) => resetRate.take(userId),
@@ -95,11 +96,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   );
   const policyReads = new PolicyEndpoint(
     gate,
-    { store, policies, breached, instancePolicy: () => store.instancePolicy() },
+    { users: store.users, orgs: store.directory, policies, breached, instancePolicy: () => store.policies.instancePolicy() },
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
   );
   const served = [AuthService, SettingsService, UserService, PasswordService].map((s) => s.typeName);
-  const health = new Health(store, served, logger, config.healthWatchLimit, issuerKeys);
+  const health = new Health(store.users, served, logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;

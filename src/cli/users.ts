@@ -212,7 +212,7 @@ async function checkHash(hash: string): Promise<void> {
 async function hashChecked(store: Store, config: Config, values: Values, choice: OrgChoice, username: string, password: string) {
   const [{ newPasswordViolations, passwordToStore }, { BcryptHasher }] = await Promise.all([import("../core/policy.js"), import("../crypto/hashing.js")]);
   const orgId = choice.orgId ?? (choice.orgName === undefined ? await store.directory.defaultOrgId() : undefined);
-  const { policy } = orgId !== undefined && (await store.directory.orgExists(orgId)) ? await store.forOrg(orgId) : await store.instancePolicy();
+  const { policy } = orgId !== undefined && (await store.directory.orgExists(orgId)) ? await store.policies.forOrg(orgId) : await store.policies.instancePolicy();
   const stored = passwordToStore(password, policy.profile);
   if (!values["skip-policy"]) {
     const violations = newPasswordViolations(stored, policy, [username, choice.orgName ?? ""]);
@@ -233,7 +233,7 @@ function stateCommand(summary: string, state: "active" | "locked" | "deleted"): 
     async run(values, config) {
       const user = idOption(values, "user");
       if (user === undefined) throw new UsageError("--user is required");
-      const { sequence, changed } = await withStore(config, (store) => store.setUserState(user, state, cliContext()));
+      const { sequence, changed } = await withStore(config, (store) => store.users.setUserState(user, state, cliContext()));
       print(changed ? `user ${user} ${done} (sequence ${sequence})` : `user ${user} is ${done} already: nothing changed`);
     },
   };

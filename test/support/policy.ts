@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AuditRecord } from "../../src/store/store.js";
+import type { AuditRecord } from "../../src/store/audit.js";
 import { type Caller, type Outcome, PROTOCOLS } from "./clients.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
 import { cli, cliOk, type Service } from "./service.js";

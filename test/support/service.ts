@@ -82,7 +82,7 @@ interface Fixtures {
  */
 async function storedPassword(store: Store, cost: number, orgId: string | undefined, password: string, hash?: string) {
   if (hash !== undefined || password === "") return { passwordHash: hash ?? null, passwordNfkc: null };
-  const { policy } = orgId !== undefined ? await store.forOrg(orgId) : await store.instancePolicy();
+  const { policy } = orgId !== undefined ? await store.policies.forOrg(orgId) : await store.policies.instancePolicy();
   return { passwordHash: await new BcryptHasher(cost).hash(passwordToStore(password, policy.profile)), passwordNfkc: policy.profile === "nist" };
 }
 
@@ -173,7 +173,7 @@ export class Service {
     this.opened ??= (async () => {
       const { config } = loadConfig(this.env);
       const store = await openStore(config);
-      const issuer = config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined;
+      const issuer = config.auth.mode === "self" ? await createIssuer(config.auth, store.signingKeys) : undefined;
       return { store, issuer, bcryptCost: config.bcryptCost };
     })();
     return this.opened;
