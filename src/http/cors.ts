@@ -29,6 +29,8 @@ export function corsLayer(allowed: Config["corsAllowedOrigins"]): (req: NodeRequ
   return (req, res) => {
     // Every answer depends on the Origin, whether it names one or not, for caches in between.
     res.setHeader("vary", "Origin");
+    // No Origin: not a browser's cross-origin request, and nothing for the package to do.
+    if (req.headers.origin === undefined) return false;
     let passed = false;
     // The package decides synchronously: its options and origin check are plain values and functions.
     middleware(req as never, res as never, () => (passed = true));

@@ -41,7 +41,7 @@ export function observe(req: NodeRequest, res: NodeResponse, observed: Observed)
   res.once("close", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cancelled = wasCancelled(req, res);
-    const code = cancelled ? 1 : (info.code ?? codeOfHttpStatus(res.statusCode));
+    const code = cancelled ? 1 : (info.code ?? info.statusOf?.() ?? codeOfHttpStatus(res.statusCode));
     const labels = { rpc: info.rpc, protocol: info.protocol };
     observed.metrics.requests.inc({ ...labels, code: String(code) });
     observed.metrics.requestDuration.observe(labels, seconds);
@@ -83,7 +83,8 @@ function wasCancelled(req: NodeRequest, res: NodeResponse): boolean {
 /**
  * Records the outcome of every RPC (health and reflection too) for its log
  * line and metrics, whatever the protocol's framing: a unary call's code
- * here, a stream's once it ends (rpc.ts reads it from the trailers).
+ * here; a stream's, or a call refused before it reached this, is read from
+ * the response when it closes (rpc.ts sets RequestInfo.statusOf).
  */
 export const recordCode: Interceptor = (next) => async (req) => {
   const info = currentRequest();

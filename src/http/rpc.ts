@@ -66,13 +66,13 @@ async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeRespo
   if (req.method === "POST") body = checkedBody(body, handler.method.input, request.header.get("content-type") ?? "", options.maxBodyBytes);
   const response = await handler({ ...request, body });
   if (text) encodeAsText(response);
-  const grpc = isGrpc(contentType);
-  if (grpc) encodeGrpcMessageAsSpecified(response.header);
-  // Trailers are complete only once the body has been read.
-  afterBody(response, () => {
-    if (grpc) encodeGrpcMessageAsSpecified(response.trailer);
-    info.code ??= grpcStatusOf(response);
-  });
+  if (isGrpc(contentType)) {
+    encodeGrpcMessageAsSpecified(response.header);
+    // Trailers are complete only once the body has been read.
+    afterBody(response, () => encodeGrpcMessageAsSpecified(response.trailer));
+  }
+  // For a call the interceptor did not see end (a stream, a body refused before it was parsed).
+  info.statusOf = () => grpcStatusOf(response);
   await universalResponseToNodeResponse(response, res);
 }
 

@@ -16,6 +16,8 @@ export interface RequestInfo {
   rpc: string;
   /** The gRPC status code, once an adapter knows it. */
   code?: number;
+  /** Where the code is, when the response tells it (gRPC's status in its trailers or headers). */
+  statusOf?: () => number | undefined;
   userId?: string;
   /** Set for password change attempts only. */
   outcome?: ChangeOutcome;
