@@ -99,10 +99,14 @@ describe("the contract's error table on every protocol", () => {
       () => expected(3, "COMMAND-3M0fs", "Password is invalid", ++activeFailures)],
   ];
   let activeFailures = 0;
+  /** No detail; a field's validation; an ErrorDetail; a CredentialsCheckError with its count. */
+  const BUF_CURL_CASES = new Set(["no Authorization header", "an empty old password", "too short", "a locked user"]);
 
   for (const [name, protocolCall] of Object.entries(PROTOCOLS)) {
     describe(name, () => {
-      for (const [label, call, want] of cases) {
+      // buf curl, a process a call, gets one case of each shape; the clients in this process get them all.
+      const sample = name.startsWith("buf curl") ? BUF_CURL_CASES : undefined;
+      for (const [label, call, want] of cases.filter(([label]) => !sample || sample.has(label))) {
         it(label, async () => {
           const before = (await service.userRow(active.userId)).sequence;
           const request = call();

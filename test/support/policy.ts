@@ -21,10 +21,9 @@ export async function showPolicy(service: Service, org?: string): Promise<Record
 /** As `events --json` prints them: the store's own records. */
 export type AuditEvent = AuditRecord;
 
-/** `password-service events --user ID --json`, parsed. */
+/** A user's audit events, as `events --user ID --json` prints them (the CLI's own tests run that). */
 export async function auditEvents(service: Service, userId: string): Promise<AuditEvent[]> {
-  const out = await cliOk(["events", "--user", userId, "--json"], service.env);
-  return out === "" ? [] : out.split("\n").map((line) => JSON.parse(line));
+  return (await service.store()).audit.list({ userId });
 }
 
 /** Asserts that none of these secrets, nor any stored hash, appears in the server's log lines or its events. */

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -108,26 +109,55 @@ export class Service {
     readonly env: Record<string, string>,
     /** Every line the server wrote, stdout and stderr, as it goes. */
     readonly logs: string[],
+    /** Emits "line" for each line as it is added to `logs`. */
+    private readonly lines: EventEmitter,
     readonly database: TestDatabase,
     private readonly ownsDatabase: boolean,
   ) {}
+
+  /**
+   * The first log entry, written already or to come, that `match` accepts;
+   * undefined if none came within `timeoutMs`. A request's line is written
+   * once its response is done, which the client may see first.
+   */
+  logEntry(match: (entry: Record<string, any>) => boolean, timeoutMs = 5000): Promise<Record<string, any> | undefined> {
+    const found = this.logs.map(safeJson).find((entry) => entry && match(entry));
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const onLine = (line: string) => {
+        const entry = safeJson(line);
+        if (entry && match(entry)) finish(entry);
+      };
+      const finish = (entry: Record<string, any> | undefined) => {
+        clearTimeout(timer);
+        this.lines.off("line", onLine);
+        resolve(entry);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      this.lines.on("line", onLine);
+    });
+  }
 
   static async start(extraEnv: Record<string, string> = {}, shared?: TestDatabase): Promise<Service> {
     const database = shared ?? (await TestDatabase.create());
     const env = testEnv(database, { PORT: "0", ...extraEnv });
     const child = spawn(process.execPath, [BIN, "serve"], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     const logs: string[] = [];
-    createInterface({ input: child.stderr! }).on("line", (line) => logs.push(line));
+    const lines = new EventEmitter();
+    const add = (line: string) => {
+      logs.push(line);
+      lines.emit("line", line);
+    };
+    createInterface({ input: child.stderr! }).on("line", add);
+    createInterface({ input: child.stdout! }).on("line", add);
     const port = await new Promise<number>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
-      lines.on("line", (line) => {
-        logs.push(line);
+      lines.on("line", (line: string) => {
         const entry = safeJson(line);
         if (entry?.msg?.startsWith("listening on")) resolve(entry.port);
       });
       child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${logs.join("\n")}`)));
     });
-    return new Service(child, port, env, logs, database, !shared);
+    return new Service(child, port, env, logs, lines, database, !shared);
   }
 
   get dataDir(): string {
@@ -166,6 +196,11 @@ export class Service {
     const token = options.machine ? await this.signedToken(created.userId) : ((await issuer?.issue(created.userId, "15m")) ?? "");
     if (token) this.secrets.push(token);
     return { userId: created.userId, resourceOwner: created.resourceOwner, password, token };
+  }
+
+  /** The service's store, opened in the test's own process: for fixtures, and to read what the service wrote. */
+  async store(): Promise<Store> {
+    return (await this.fixtures()).store;
   }
 
   /** The store and the token issuer, opened once, on the service's own configuration. */
