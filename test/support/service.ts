@@ -30,6 +30,8 @@ export function testEnv(database: Pick<TestDatabase, "env">, extra: Record<strin
     HOST: "127.0.0.1",
     // Off unless a test asks: services started side by side would all want port 9464.
     METRICS_PORT: "0",
+    // Under the test runner's coverage, the processes a test starts report theirs too.
+    ...(process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {}),
     ...database.env,
     ...extra,
   };
