@@ -160,6 +160,9 @@ describe("an unexpected failure", () => {
       assert.equal((await service.userRow(user.userId)).sequence, 1, "the user row did not move without its event");
       const logs = service.logs.join("\n");
       assert.match(logs, /unexpected error/);
+      // The error's own line names the request it happened in.
+      const failure = await service.logEntry((l) => /^unexpected error/.test(l.msg));
+      assert.ok(failure?.requestId && (await service.logEntry((l) => l.msg === "request" && l.requestId === failure.requestId)), "the error's line carries its request's ID");
       for (const secret of ["Current-Passw0rd!", "New-Passw0rd!", user.token]) assert.ok(!logs.includes(secret));
     } finally {
       await service.stop();

@@ -54,5 +54,11 @@ describe("the page's explanations", () => {
       "Fill in both your current and your new password.",
     ]);
     assert.match(explain(undefined, 16, "auth header missing", { failedAttempts: 0 }).join(" "), /token was not accepted/);
+    const plain = (code: number, message = "") => explain(undefined, code, message, { failedAttempts: 0 }).join(" ");
+    assert.match(plain(3, "invalid UpdateMyPasswordRequest.NewPassword: value length must be at most 72 bytes"), /too long: at most 72 bytes/);
+    assert.match(plain(3, "invalid UpdateMyPasswordRequest: unknown field"), /not understood/);
+    for (const code of [14, 2]) assert.match(plain(code), /could not be reached/, `code ${code}`);
+    assert.match(plain(8), /busy right now/);
+    assert.match(plain(13), /on the service's side/);
   });
 });
