@@ -9,8 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import bcrypt from "bcrypt";
-
-const ROOT = path.resolve(import.meta.dirname, "..");
+import { ROOT } from "./shared.js";
 
 export interface ImportRun {
   backend: "sqlite" | "postgres";

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { IdGenerator } from "../src/ids.js";
+import { IdGenerator } from "../src/core/ids.js";
 import type { Database } from "../src/store/schema.js";
 
 /**

@@ -1,4 +1,10 @@
 /** What the benchmark's orchestrator and its load generator agree on. */
+import path from "node:path";
+
+/** Whether this runs as `npm run build` compiled it (dist/bench/), not through tsx. */
+export const COMPILED = import.meta.filename.endsWith(".js");
+/** The repository's root, from bench/ or from dist/bench/. */
+export const ROOT = path.resolve(import.meta.dirname, COMPILED ? "../.." : "..");
 
 export type Protocol = "grpc" | "grpcweb" | "connect" | "rest";
 export type Request = "change" | "bad-token" | "invalid-body" | "locked";

@@ -43,7 +43,7 @@ const path = require("node:path");
 
 const ROOT = path.join(__dirname, "..");
 /** What `npm run build` makes from src/ and gen/ (npm ci runs it, as `prepare`). */
-const COMPILED = path.join(ROOT, "dist/src/cli.js");
+const COMPILED = path.join(ROOT, "dist/src/cli/main.js");
 
 /** The newest modification time of any file under a folder. */
 function newest(dir) {
@@ -73,7 +73,7 @@ function start() {
   if (compiledIsCurrent()) return import(COMPILED);
   return import("tsx/esm/api").then(({ register }) => {
     register();
-    return import("../src/cli.ts");
+    return import("../src/cli/main.ts");
   });
 }
 

@@ -4,25 +4,27 @@ import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
+import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
 import { UserEndpoint } from "./api/user-endpoint.js";
 import type { Config } from "./config.js";
-import { errors } from "./errors.js";
-import { HashPool, UserAdmission } from "./hash-pool.js";
-import { BcryptHasher } from "./hashing.js";
-import { Health } from "./health.js";
-import { Metrics, serveMetrics, timeBcrypt, watchHashPool } from "./metrics.js";
-import { RangeApiBreachedPasswords } from "./breached.js";
+import { errors } from "./core/errors.js";
+import { HashPool, UserAdmission } from "./crypto/hash-pool.js";
+import { BcryptHasher } from "./crypto/hashing.js";
+import { Health } from "./api/health.js";
+import { Metrics, serveMetrics, timeBcrypt, watchHashPool } from "./ops/metrics.js";
+import { RangeApiBreachedPasswords } from "./core/breached.js";
 import { MailComposer } from "./mail/mail.js";
 import { OutboxSender, smtpDeliver } from "./mail/sender.js";
-import { CachedPolicies } from "./policy.js";
-import { PerUserRate } from "./rate-limit.js";
-import { RevocationCheck } from "./revocation.js";
-import { createHandler, listen, type RunningServer } from "./server.js";
+import { CachedPolicies } from "./core/policy.js";
+import { PerUserRate } from "./core/rate-limit.js";
+import { RevocationCheck } from "./core/revocation.js";
+import { createHandler } from "./http/pipeline.js";
+import { listen, type RunningServer } from "./http/server.js";
 import { exposedFiles } from "./store/open-database.js";
 import { openStore } from "./store/open-store.js";
-import { sleep } from "./tarpit.js";
-import { createAuthenticator, createIssuer, IssuerKeys } from "./tokens.js";
+import { sleep } from "./core/tarpit.js";
+import { createAuthenticator, createIssuer, IssuerKeys } from "./crypto/tokens.js";
 import { WebPage } from "./web/page.js";
 
 /** One hash at start tells the pool how long an operation takes here, before any load. */
@@ -44,9 +46,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
   const issuerKeys = config.auth.mode === "jwks" ? new IssuerKeys(config.auth.jwksUrl, config.auth.jwks, logger) : undefined;
-  const authenticator = await createAuthenticator(config.auth, store, issuerKeys);
-  const revocation = new RevocationCheck(store);
-  const policies = new CachedPolicies(store, config.policyCacheMs);
+  const authenticator = await createAuthenticator(config.auth, store.signingKeys, issuerKeys);
+  const revocation = new RevocationCheck(store.users);
+  const policies = new CachedPolicies(store.policies, config.policyCacheMs);
   const breached = new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs);
   const sender = config.mail ? new OutboxSender(store.outbox, smtpDeliver(config.mail.smtpUrl), config.mail, logger) : undefined;
   const mail = new MailComposer(config.mail !== undefined, {
@@ -56,8 +58,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   });
   const auditFailed = (err: unknown) => logger.warn({ err }, "an audit event of a refused change could not be written");
   const changes = {
-    store,
-    audit: store,
+    store: store.users,
+    audit: store.audit,
     hasher,
     policies,
     breached,
@@ -70,39 +72,35 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   };
   // One admission for every API: a user's limit holds whichever call the requests come by.
   const admission = new UserAdmission(config.userConcurrency);
+  const gate = new Gate(authenticator, revocation, logger);
   const endpoint = new ChangeEndpoint(
-    authenticator,
+    gate,
     changes,
-    logger,
-    revocation,
     admission,
-    config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store) : undefined,
+    config.tokenRevocation === "all" && config.auth.mode === "self" ? await createIssuer(config.auth, store.signingKeys) : undefined,
   );
   const { reset } = config;
   // Each reset may mail its user: no caller can flood a mailbox.
   const resetRate = new PerUserRate(reset.rate.perHour / 60, reset.rate.burst, Date.now, errors.resetRateLimited);
   const users = new UserEndpoint(
-    authenticator,
-    revocation,
+    gate,
     changes,
     {
       ...changes,
+      resetCodes: store.resetCodes,
       mail,
       codes: { ttlMs: reset.codeTtlSeconds * 1000, length: reset.codeLength, urlTemplate: reset.urlTemplate },
       limitResets: (userId) => resetRate.take(userId),
     },
     admission,
-    logger,
   );
   const policyReads = new PolicyEndpoint(
-    authenticator,
-    revocation,
-    { store, policies, breached, instancePolicy: () => store.instancePolicy() },
+    gate,
+    { users: store.users, orgs: store.directory, policies, breached, instancePolicy: () => store.policies.instancePolicy() },
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
-    logger,
   );
   const served = [AuthService, SettingsService, UserService, PasswordService].map((s) => s.typeName);
-  const health = new Health(store, served, logger, config.healthWatchLimit, issuerKeys);
+  const health = new Health(store.users, served, logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;

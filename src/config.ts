@@ -1,7 +1,6 @@
-import os from "node:os";
 import path from "node:path";
-import type { RevocationMode } from "./revocation.js";
-import { checkUrlTemplate } from "./url-template.js";
+import type { RevocationMode } from "./core/revocation.js";
+import { checkUrlTemplate } from "./core/url-template.js";
 
 /** Everything the service reads from its environment, validated once. */
 export interface Config {
@@ -31,7 +30,7 @@ export interface Config {
   tokenMaxTtlSeconds: number;
   /** ValidateMyNewPassword calls per user and process: a burst, refilled at a rate per minute; more are refused with 8. */
   validateRate: { perMinute: number; burst: number };
-  /** libuv's thread pool, where bcrypt runs; bin/password-service.cjs sizes it. */
+  /** libuv's thread pool, where bcrypt runs, as UV_THREADPOOL_SIZE sizes it (bin/password-service.cjs sets it: cores + 2). */
   threadPoolSize: number;
   /**
    * Cores bcrypt keeps busy: the pool's threads but two. The hash pool keeps
@@ -138,14 +137,18 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
+/** libuv's thread pool size when UV_THREADPOOL_SIZE is unset. */
+const LIBUV_POOL_SIZE = 4;
+
 /** `isTerminal`: whether stdout is a terminal, which picks the default log format. */
 export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   const warnings: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const bcryptCost = intVar(env, "BCRYPT_COST", 12, 4, 16);
-  // bin/password-service.cjs sets it before libuv starts; the same default
-  // here, for code that reads the configuration without it.
-  const threadPoolSize = intVar(env, "UV_THREADPOOL_SIZE", os.availableParallelism() + 2, 1, 1024);
+  // The service's default (cores + 2) is set by bin/password-service.cjs,
+  // the only place that can set it before libuv starts its pool. A process
+  // started another way has the pool libuv gives it: 4 threads when unset.
+  const threadPoolSize = intVar(env, "UV_THREADPOOL_SIZE", LIBUV_POOL_SIZE, 1, 1024);
   if (bcryptCost < 10) {
     warnings.push(`BCRYPT_COST=${bcryptCost} is below 10: for tests only, never in production`);
   }

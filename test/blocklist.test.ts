@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { blocklistViolations } from "../src/blocklist.js";
+import { blocklistViolations } from "../src/core/blocklist.js";
 import { bearer, PROTOCOLS } from "./support/clients.js";
-import { assertRefusal, createNamedUser, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
+import { assertRefusal, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
 import { Service } from "./support/service.js";
 
 const checkBlocklist = (password: string, words: string[]) => blocklistViolations(password, words)[0];
@@ -36,7 +36,7 @@ describe("the blocklist over the wire", () => {
   });
 
   it("on under the zitadel profile: common passwords, the username and the organisation name, on every protocol", async () => {
-    const user = await createNamedUser(service, "marguerite", "Current-Passw0rd!", ["--org-name", "Acme"]);
+    const user = await service.createUser("Current-Passw0rd!", { username: "marguerite", orgName: "Acme" });
     await setPolicy(service, ["--org", user.resourceOwner, "--blocklist", "true"]);
     const cases: [string, [number, string, string]][] = [
       ["P@ssw0rd", TOO_COMMON],

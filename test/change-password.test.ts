@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { changePassword, type ChangePasswordDeps } from "../src/change-password.js";
-import { ServiceError } from "../src/errors.js";
-import { DEFAULT_POLICY } from "../src/policy.js";
+import { changePassword, type ChangePasswordDeps } from "../src/core/change-password.js";
+import { ServiceError } from "../src/core/errors.js";
+import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { FakeHasher, FakeStore, fakeDeps, TEST_USER } from "./support/fake-store.js";
 
 const RIGHT = "Right-Passw0rd!";

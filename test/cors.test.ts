@@ -23,9 +23,9 @@ describe("CORS with CORS_ALLOWED_ORIGINS", () => {
     const res = await preflight(service, APP);
     assert.equal(res.status, 204);
     assert.equal(res.headers.get("access-control-allow-origin"), APP);
-    const methods = res.headers.get("access-control-allow-methods")!.split(", ");
+    const methods = res.headers.get("access-control-allow-methods")!.split(/,\s*/);
     assert.deepEqual(methods.sort(), ["GET", "POST", "PUT"]);
-    const allowed = res.headers.get("access-control-allow-headers")!.toLowerCase().split(", ");
+    const allowed = res.headers.get("access-control-allow-headers")!.toLowerCase().split(/,\s*/);
     for (const header of ["content-type", "x-grpc-web", "x-user-agent", "grpc-timeout", "connect-protocol-version", "connect-timeout-ms", "authorization", "x-request-id"]) {
       assert.ok(allowed.includes(header), header);
     }
@@ -39,7 +39,7 @@ describe("CORS with CORS_ALLOWED_ORIGINS", () => {
       body: new Uint8Array([0, 0, 0, 0, 0]),
     });
     assert.equal(res.headers.get("access-control-allow-origin"), APP);
-    const exposed = res.headers.get("access-control-expose-headers")!.toLowerCase().split(", ");
+    const exposed = res.headers.get("access-control-expose-headers")!.toLowerCase().split(/,\s*/);
     for (const header of ["grpc-status", "grpc-message", "grpc-status-details-bin", "x-request-id"]) assert.ok(exposed.includes(header), header);
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ServiceError } from "../src/errors.js";
+import { ServiceError } from "../src/core/errors.js";
 import { translate } from "../src/store/driver-errors.js";
 
 /** A driver's error as pg and better-sqlite3 throw them: a message, a code, and (pg) the constraint. */

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { errors, type ServiceError } from "../src/errors.js";
+import { errors, type ServiceError } from "../src/core/errors.js";
 import { EXPLANATIONS, explain } from "../src/web/explanations.js";
 import { ROOT } from "./support/service.js";
 
-/** Every error ID in the catalogue (src/errors.ts), each factory called with sample arguments. */
+/** Every error ID in the catalogue (src/core/errors.ts), each factory called with sample arguments. */
 const catalogue = Object.values(errors).map((make) => (make as (...args: number[]) => ServiceError)(1, 1).id!).filter(Boolean);
 
 /** Every string in src/ shaped like an error ID, wherever it is written. */
@@ -39,7 +39,7 @@ describe("the page's explanations", () => {
     assert.deepEqual(Object.keys(EXPLANATIONS).filter((id) => !catalogue.includes(id)), [], "explained but never answered");
     const inSource = idsInSource();
     assert.ok(catalogue.every((id) => inSource.has(id)), "the scan finds the catalogue itself");
-    assert.deepEqual([...inSource].filter((id) => !catalogue.includes(id)), [], "IDs written outside src/errors.ts's catalogue");
+    assert.deepEqual([...inSource].filter((id) => !catalogue.includes(id)), [], "IDs written outside src/core/errors.ts's catalogue");
   });
 
   it("uses the policy's numbers and units when it has them", () => {
@@ -54,5 +54,11 @@ describe("the page's explanations", () => {
       "Fill in both your current and your new password.",
     ]);
     assert.match(explain(undefined, 16, "auth header missing", { failedAttempts: 0 }).join(" "), /token was not accepted/);
+    const plain = (code: number, message = "") => explain(undefined, code, message, { failedAttempts: 0 }).join(" ");
+    assert.match(plain(3, "invalid UpdateMyPasswordRequest.NewPassword: value length must be at most 72 bytes"), /too long: at most 72 bytes/);
+    assert.match(plain(3, "invalid UpdateMyPasswordRequest: unknown field"), /not understood/);
+    for (const code of [14, 2]) assert.match(plain(code), /could not be reached/, `code ${code}`);
+    assert.match(plain(8), /busy right now/);
+    assert.match(plain(13), /on the service's side/);
   });
 });

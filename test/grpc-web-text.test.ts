@@ -3,7 +3,7 @@ import http from "node:http";
 import { after, before, describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
-import { decodeBase64Stream } from "../src/grpc-web-text.js";
+import { decodeBase64Stream } from "../src/http/grpc-web-text.js";
 import { Service } from "./support/service.js";
 
 const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";

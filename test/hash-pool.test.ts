@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ServiceError } from "../src/errors.js";
-import { HashPool, UserAdmission } from "../src/hash-pool.js";
+import { ServiceError } from "../src/core/errors.js";
+import { HashPool, UserAdmission } from "../src/crypto/hash-pool.js";
 
 /** bcrypt stand-in whose operations finish when the test says so, in a log it can read. */
 class ManualOps {

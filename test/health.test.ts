@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pino from "pino";
-import { Health } from "../src/health.js";
+import { Health } from "../src/api/health.js";
 import { Service } from "./support/service.js";
 import { bufCurlGrpc, spawnBuf } from "./support/tools.js";
 

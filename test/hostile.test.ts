@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import http from "node:http";
 import http2 from "node:http2";
 import { after, afterEach, before, describe, it } from "node:test";
@@ -20,7 +19,7 @@ import {
   rest,
   restRequest,
 } from "./support/clients.js";
-import { cliOk, fixtureArgs, Service, type TestUser } from "./support/service.js";
+import { Service, type TestUser } from "./support/service.js";
 
 // connect-node's HTTP/1.1 transports use Node's global agent, whose kept-alive
 // connections race the server's 5 s idle timeout when the machine is loaded
@@ -29,13 +28,6 @@ http.globalAgent = new http.Agent({ keepAlive: false });
 
 const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
 const MAX_BODY_BYTES = 64 * 1024;
-
-/** Creates a user with the CLI and signs its token here with the service's own key (one process less). */
-async function createUser(service: Service, password: string): Promise<TestUser> {
-  const args = ["user", "create", "--username", `hostile-${randomUUID().slice(0, 8)}`, "--password", password, "--json", ...fixtureArgs([])];
-  const { userId, resourceOwner } = JSON.parse(await cliOk(args, service.env)) as { userId: string; resourceOwner: string };
-  return { userId, resourceOwner, password, token: await service.signedToken(userId) };
-}
 
 /** A password of exactly `bytes` UTF-8 bytes that meets the default complexity policy. */
 function passwordOf(bytes: number, filler = "x"): string {
@@ -176,7 +168,7 @@ describe("hostile input", () => {
       ["non-ascii", NON_ASCII],
       ...LONG_OLD.map((n): [string, string] => [`old-${n}`, passwordOf(n)]),
     ];
-    const created = await Promise.all(wanted.map(([, pw]) => createUser(service, pw)));
+    const created = await Promise.all(wanted.map(([, pw]) => service.createUser(pw)));
     wanted.forEach(([name], i) => users.set(name, created[i]));
     victim = users.get("victim")!;
     before_ = await service.userRow(victim.userId);

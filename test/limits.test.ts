@@ -7,7 +7,7 @@ import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ON_POSTGRES } from "./support/database.js";
 import { Service, tempDir } from "./support/service.js";
-import { logEntries, requestLine, requestLines } from "./support/tools.js";
+import { logEntries, requestLines } from "./support/tools.js";
 
 const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
 const grpcHeaders = { ":method": "POST", ":path": PATH, "content-type": "application/grpc", te: "trailers" };
@@ -111,7 +111,7 @@ describe("connection and request limits", () => {
     await closed(stream);
     session.destroy();
     // The line is written when the server sees the stream close.
-    const line = await requestLine(service.logs, (l) => l.rpc === PATH.slice(1) && l.protocol === "grpc" && l.code === 1);
+    const line = await service.logEntry((l) => l.msg === "request" && l.rpc === PATH.slice(1) && l.protocol === "grpc" && l.code === 1);
     assert.ok(line, "a line with code 1");
     assert.equal(line.httpStatus, 499);
     assert.equal(requestLines(service.logs).filter((l) => l.rpc === PATH.slice(1) && l.code === 0).length, 0, "nothing counted as a success");

@@ -45,7 +45,7 @@ describe("lockout", () => {
   });
 
   it("checks no more wrong passwords than the maximum when guesses and the right password race, and the right one is not told apart", async () => {
-    const user = await service.createUser("Right-Passw0rd!", ["--org-name", "race"]);
+    const user = await service.createUser("Right-Passw0rd!", { orgName: "race" });
     await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "3"]);
     const guesses = [...Array.from({ length: 11 }, (_, i) => `Wrong-Passw0rd-${i}!`), "Right-Passw0rd!"];
     const outcomes = await Promise.all(
@@ -87,7 +87,7 @@ describe("lockout", () => {
   });
 
   it("locks at the maximum under concurrency, not later; then User is locked on every protocol; unlock clears it", async () => {
-    const user = await service.createUser("Right-Passw0rd!", ["--org-name", "lockout"]);
+    const user = await service.createUser("Right-Passw0rd!", { orgName: "lockout" });
     await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "3"]);
     const outcomes = (await Promise.all(
       Array.from({ length: 8 }, (_, i) => PROTOCOLS.REST(i % 2 ? service.address : second.address, wrong(user))),

@@ -20,7 +20,7 @@ describe("the nist profile", () => {
   after(() => service.stop());
 
   async function nistUser(): Promise<TestUser> {
-    return service.createUser("Current-Passw0rd!", ["--org", org]);
+    return service.createUser("Current-Passw0rd!", { orgId: org });
   }
 
   function change(user: TestUser, oldPassword: string, newPassword: string) {
@@ -43,7 +43,7 @@ describe("the nist profile", () => {
 
   it("still verifies a decomposed password hashed as typed, before normalisation (by ZITADEL or the zitadel profile)", async () => {
     // A hash of the NFD form as typed, brought from elsewhere (the CLI hashes the NFKC form under nist).
-    const hashedAsTyped = () => service.createUser("", ["--org", org, "--password-hash", bcrypt.hashSync(DECOMPOSED, 4)]);
+    const hashedAsTyped = () => service.createUser("", { orgId: org, passwordHash: bcrypt.hashSync(DECOMPOSED, 4) });
     const user = await hashedAsTyped();
     assert.equal((await change(user, DECOMPOSED, "Another long passphrase")).ok, true, "as typed");
     const other = await hashedAsTyped();

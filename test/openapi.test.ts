@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { OPENAPI_DOCUMENT } from "../src/openapi.js";
+import { OPENAPI_DOCUMENT } from "../src/api/openapi.js";
 import { bearer, rest } from "./support/clients.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { Service } from "./support/service.js";

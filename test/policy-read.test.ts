@@ -31,7 +31,7 @@ import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
 import { RangeApiStandIn } from "./support/range-api.js";
 import { cliOk, ROOT, Service, type TestUser } from "./support/service.js";
-import { bufCurlGrpc, requestLine } from "./support/tools.js";
+import { bufCurlGrpc } from "./support/tools.js";
 
 const BREACHED = "Breached-Passw0rd-1!";
 
@@ -214,7 +214,7 @@ describe("the policy read APIs", () => {
     const viaCurl = await curl(service, "/auth/v1/policies/passwords/complexity", user.token);
     assert.equal(viaCurl.status, 200);
     assert.deepEqual(viaCurl.json, JSON.parse(viaBuf.stdout), "REST answers grpc-gateway's JSON, uint64 as a string");
-    const line = await requestLine(service.logs, (l) => l.userId === user.userId && l.protocol === "rest");
+    const line = await service.logEntry((l) => l.msg === "request" && l.userId === user.userId && l.protocol === "rest");
     assert.equal(line?.rpc, "zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy");
   });
 

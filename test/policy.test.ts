@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bearer } from "./support/clients.js";
-import { assertNoSecrets, assertRefusal, auditEvents, cli, createNamedUser, MOST_PROTOCOLS, setPolicy, showPolicy } from "./support/policy.js";
+import { assertNoSecrets, assertRefusal, auditEvents, cli, MOST_PROTOCOLS, setPolicy, showPolicy } from "./support/policy.js";
 import { Service, type TestUser } from "./support/service.js";
 
 describe("policy show and set", () => {
@@ -82,8 +82,8 @@ describe("policy rules on every protocol", () => {
   before(async () => {
     // No policy cache: each `policy set` applies to the very next request.
     service = await Service.start({ POLICY_CACHE_MS: "0" });
-    zitadel = await service.createUser("Current-Passw0rd!", ["--org-name", "Zitadel Org"]);
-    nist = await createNamedUser(service, "Marguerite", "Current-Passw0rd!", ["--org-name", "Contoso"]);
+    zitadel = await service.createUser("Current-Passw0rd!", { orgName: "Zitadel Org" });
+    nist = await service.createUser("Current-Passw0rd!", { username: "Marguerite", orgName: "Contoso" });
     await setPolicy(service, ["--org", nist.resourceOwner, "--profile", "nist"]);
     secrets.push(zitadel.token, nist.token);
   });

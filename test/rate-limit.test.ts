@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ServiceError } from "../src/errors.js";
-import { PerUserRate } from "../src/rate-limit.js";
+import type { ServiceError } from "../src/core/errors.js";
+import { PerUserRate } from "../src/core/rate-limit.js";
 
 describe("the per-user rate of validations", () => {
   it("lets a burst through, refills at the rate, and says when to come back", () => {

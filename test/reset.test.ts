@@ -63,7 +63,7 @@ function codeIn(text: string): string {
 /** A user with an email address, in an organisation of its own. */
 async function userWithEmail(service: Service, password = "Initial-Passw0rd!"): Promise<TestUser & { email: string }> {
   const email = `u${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const user = await service.createUser(password, ["--email", email]);
+  const user = await service.createUser(password, { email });
   return { ...user, email };
 }
 
@@ -126,6 +126,11 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     assert.equal(fresh.ok, true, "the new password is the one to prove");
 
     const notices = await mail.waitFor(user.email, 3);
+    // The catcher has the mails once the server's SMTP client is told so; the outbox and the audit a moment later.
+    for (const { messageId } of notices) {
+      const mailId = /^<(\d+)@password-service>$/.exec(messageId)?.[1];
+      assert.ok(await service.logEntry((l) => l.msg === "mail sent" && l.mailId === mailId), `mail ${messageId} marked sent`);
+    }
     const [afterReset, afterChange] = notices.slice(1);
     assert.equal(afterReset.subject, "Your password was changed");
     assert.match(afterReset.text, /with a password reset code/);

@@ -4,7 +4,7 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { decodeJwt } from "jose";
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
-import { issuedBefore } from "../src/revocation.js";
+import { issuedBefore } from "../src/core/revocation.js";
 import { bearer, type Outcome, PROTOCOLS } from "./support/clients.js";
 import { assertNoSecrets, MOST_PROTOCOLS } from "./support/policy.js";
 import { Service } from "./support/service.js";

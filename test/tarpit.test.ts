@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { changePassword, type ChangePasswordDeps } from "../src/change-password.js";
-import { ServiceError } from "../src/errors.js";
-import { DEFAULT_POLICY, type PasswordPolicy } from "../src/policy.js";
-import { tarpitDelayMs } from "../src/tarpit.js";
+import { changePassword, type ChangePasswordDeps } from "../src/core/change-password.js";
+import { ServiceError } from "../src/core/errors.js";
+import { DEFAULT_POLICY, type PasswordPolicy } from "../src/core/policy.js";
+import { tarpitDelayMs } from "../src/core/tarpit.js";
 import { FakeStore, fakeDeps, TEST_USER as user } from "./support/fake-store.js";
 
 function deps(store: FakeStore, sleeps: number[], policy: PasswordPolicy = DEFAULT_POLICY): ChangePasswordDeps {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http2 from "node:http2";
 import https from "node:https";
@@ -17,7 +16,7 @@ import {
   UpdateMyPasswordRequestSchema,
   UpdateMyPasswordResponseSchema,
 } from "../gen/zitadel/auth_pb.js";
-import { cli, fixtureArgs, ROOT, Service, tempDir, testEnv } from "./support/service.js";
+import { ROOT, Service, tempDir, testEnv } from "./support/service.js";
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -35,23 +34,6 @@ async function selfSigned(dir: string, name: string, cn = "localhost"): Promise<
     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
   ]);
   return { cert, key };
-}
-
-/**
- * `user create`, tried again when SQLite reports the database locked (the
- * store's deferred transaction can fail with SQLITE_BUSY_SNAPSHOT when CLI
- * processes write at the same time; not what this file tests).
- */
-async function createUser(service: Service, password: string): Promise<{ userId: string; token: string }> {
-  for (let attempt = 1; ; attempt++) {
-    const args = ["user", "create", "--username", `tls-${randomUUID().slice(0, 8)}`, "--password", password, "--json", ...fixtureArgs([])];
-    const result = await cli(args, service.env);
-    if (result.code === 0) {
-      const { userId } = JSON.parse(result.stdout) as { userId: string };
-      return { userId, token: await service.token(userId) };
-    }
-    if (attempt === 5 || !/database is locked/.test(result.stderr)) throw new Error(`user create failed: ${result.stderr}`);
-  }
 }
 
 interface Change {
@@ -174,7 +156,7 @@ describe("TLS on the one port", () => {
     const { cert, key } = await selfSigned(dir, "server");
     ca = fs.readFileSync(cert);
     service = await Service.start({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
-    users = await Promise.all([1, 2, 3].map(() => createUser(service, "Passw0rd-1!")));
+    users = await Promise.all([1, 2, 3].map(() => service.createUser("Passw0rd-1!")));
   });
 
   after(() => service.stop());

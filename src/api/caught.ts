@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { errors, ServiceError } from "../errors.js";
+import { errors, ServiceError } from "../core/errors.js";
 
 /**
  * What an endpoint answers for an error it caught: a ServiceError as it is

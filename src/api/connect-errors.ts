@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
-import type { ErrorKind, ServiceError } from "../errors.js";
+import type { ErrorKind, ServiceError } from "../core/errors.js";
 
 export const CODE_OF: Record<ErrorKind, Code> = {
   "invalid-argument": Code.InvalidArgument,

@@ -1,10 +1,9 @@
 import type { DescMessage, JsonReadOptions } from "@bufbuild/protobuf";
-import { type ConnectRouter, createContextKey, createContextValues, type HandlerContext } from "@connectrpc/connect";
+import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { ChangeMyPasswordRequestSchema, PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService, UpdateMyPasswordRequestSchema } from "../../gen/zitadel/auth_pb.js";
-import type { ServiceError } from "../errors.js";
-import type { NodeRequest } from "../http-types.js";
-import { requestInfoKey } from "../request-info.js";
+import type { ServiceError } from "../core/errors.js";
+import { currentRequest } from "../ops/request-info.js";
 import type { RequestContext } from "../../gen/zitadel/object/v2/object_pb.js";
 import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { PasswordResetRequestSchema, SetPasswordRequestSchema, UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
@@ -32,19 +31,19 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
         oldPassword: req.oldPassword,
         newPassword: req.newPassword,
         context: context(ctx),
-        info: ctx.values.get(requestInfoKey),
+        info: currentRequest(),
       });
     } catch (err) {
       throw toConnectError(err as ServiceError); // handle() only ever throws ServiceError
     }
   };
   const read = <T>(ctx: HandlerContext, call: (req: PolicyRequest) => Promise<T>) =>
-    call({ authorization: ctx.requestHeader.get("authorization"), info: ctx.values.get(requestInfoKey) }).catch((err) => {
+    call({ authorization: ctx.requestHeader.get("authorization"), info: currentRequest() }).catch((err) => {
       throw toConnectError(err as ServiceError); // the endpoint only ever throws ServiceError
     });
   const context = (ctx: HandlerContext) => ({
     userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
-    remoteAddress: ctx.values.get(remoteAddressKey),
+    remoteAddress: currentRequest()?.remoteAddress,
   });
   return (router: ConnectRouter) => {
     router.service(
@@ -124,11 +123,4 @@ function scopeOf(ctx: RequestContext | undefined): SettingsRequest["scope"] {
     default:
       return undefined;
   }
-}
-
-const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: "remote address" });
-
-/** For connectNodeAdapter's contextValues: the socket's peer address, for the audit trail. */
-export function requestContextValues(req: NodeRequest, values = createContextValues()) {
-  return values.set(remoteAddressKey, req.socket?.remoteAddress);
 }

@@ -1,5 +1,5 @@
 import { type DescMessage, fromJson, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
-import { ServiceError } from "../errors.js";
+import { ServiceError } from "../core/errors.js";
 
 /** UTF-8 that refuses invalid bytes instead of replacing them. */
 export const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

@@ -1,6 +1,5 @@
 import { create } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { Logger } from "pino";
 import {
   BreachedCheck,
   type GetMyPasswordPolicyResponse,
@@ -21,25 +20,19 @@ import {
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
-import { contextWords } from "../change-password.js";
-import { invalidField } from "../errors.js";
-import { BCRYPT_MAX_BYTES } from "../hashing.js";
-import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../policy.js";
-import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../policy-queries.js";
-import type { PerUserRate } from "../rate-limit.js";
-import type { RequestInfo } from "../request-info.js";
-import type { RevocationCheck } from "../revocation.js";
-import { TARPIT } from "../tarpit.js";
-import { administers } from "../roles.js";
-import type { Authenticator, Caller } from "../tokens.js";
-import { caught } from "./caught.js";
-import { CODE_OF } from "./connect-errors.js";
+import { contextWords } from "../core/change-password.js";
+import { invalidField } from "../core/errors.js";
+import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../core/policy.js";
+import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../core/policy-queries.js";
+import type { PerUserRate } from "../core/rate-limit.js";
+import { TARPIT } from "../core/tarpit.js";
+import { administers } from "../core/roles.js";
+import type { Caller } from "../crypto/tokens.js";
+import type { CallerRequest, Gate } from "./gate.js";
 
 /** What every protocol adapter passes in for a policy read. */
-export interface PolicyRequest {
-  authorization: string | null | undefined;
-  info?: RequestInfo;
-}
+export type PolicyRequest = CallerRequest;
 
 /** A v2 settings read: the organisation named in its `ctx`, or the instance; neither: the caller's own. */
 export interface SettingsRequest extends PolicyRequest {
@@ -57,11 +50,9 @@ const INSTANCE_OWNER = "";
  */
 export class PolicyEndpoint {
   constructor(
-    private readonly authenticator: Authenticator,
-    private readonly revocation: RevocationCheck,
+    private readonly gate: Gate,
     private readonly deps: PolicyQueryDeps & { instancePolicy(): Promise<EffectivePolicy> },
     private readonly validations: PerUserRate,
-    private readonly logger: Logger,
   ) {}
 
   /** zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy. */
@@ -179,20 +170,8 @@ export class PolicyEndpoint {
     return { owner: effective.source === "org" ? orgId : INSTANCE_OWNER, effective };
   }
 
-  /** Authenticates, runs the read, and records the caller and the code for the request's log line. */
-  private async answer<T>(req: PolicyRequest, read: (caller: Caller) => Promise<T>): Promise<T> {
-    try {
-      const caller = await this.authenticator.authenticate(req.authorization);
-      if (req.info) req.info.userId = caller.userId;
-      await this.revocation.check(caller);
-      const result = await read(caller);
-      if (req.info) req.info.code = 0;
-      return result;
-    } catch (err) {
-      const error = caught(err, this.logger, "a policy read");
-      if (req.info) req.info.code = CODE_OF[error.kind];
-      throw error;
-    }
+  private answer<T>(req: PolicyRequest, read: (caller: Caller) => Promise<T>): Promise<T> {
+    return this.gate.answer(req, { what: "a policy read", run: read });
   }
 }
 

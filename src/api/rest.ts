@@ -14,9 +14,9 @@ import {
   GetLockoutSettingsResponseSchema,
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
-import { errors, ID, ServiceError } from "../errors.js";
-import type { NodeRequest as Request, NodeResponse as Response } from "../http-types.js";
-import { requestInfo } from "../request-info.js";
+import { errors, ID, ServiceError } from "../core/errors.js";
+import type { NodeRequest as Request, NodeResponse as Response } from "../http/http-types.js";
+import { currentRequest } from "../ops/request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";
@@ -86,7 +86,7 @@ export function restRoutes(
 ): (path: string) => RestHandler | undefined {
   const get = <T extends DescMessage>(schema: T, read: (req: Request) => Promise<MessageShape<T>>): RestHandler =>
     answering("GET", async (req, res) => send(res, 200, toJsonString(schema, await read(req))));
-  const caller = (req: Request) => ({ authorization: req.headers.authorization, info: requestInfo(req) });
+  const caller = (req: Request) => ({ authorization: req.headers.authorization, info: currentRequest() });
   /**
    * A route with a JSON body: proto3 JSON in, the response message or a
    * google.rpc.Status out. The v2 user routes (POST) take the body as the
@@ -116,7 +116,7 @@ export function restRoutes(
         oldPassword: message.oldPassword,
         newPassword: message.newPassword,
         context: contextOf(req),
-        info: requestInfo(req),
+        info: currentRequest(),
       });
       return { details };
     })],

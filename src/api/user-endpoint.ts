@@ -1,33 +1,27 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { Logger } from "pino";
 import { type Details, DetailsSchema } from "../../gen/zitadel/object/v2/object_pb.js";
 import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
 import type { PasswordResetRequest as PasswordResetMessage } from "../../gen/zitadel/user/v2/user_service_pb.js";
-import type { RequestContext } from "../audit.js";
-import { changePassword, type ChangePasswordDeps, type CommittedChange } from "../change-password.js";
-import { errors, invalidField } from "../errors.js";
-import type { UserAdmission } from "../hash-pool.js";
-import { BCRYPT_MAX_BYTES } from "../hashing.js";
-import { requestPasswordReset, type ResetDeps, type ResetMedium, setPasswordWithCode } from "../reset-password.js";
-import type { RequestInfo } from "../request-info.js";
-import type { RevocationCheck } from "../revocation.js";
-import { administers, isInstanceAdmin } from "../roles.js";
-import type { Authenticator, Caller } from "../tokens.js";
-import { URL_TEMPLATE_MAX_LENGTH } from "../url-template.js";
-import { caught } from "./caught.js";
-import { checkLength, OLD_PASSWORD_MAX_BYTES, record } from "./change-endpoint.js";
-import { CODE_OF } from "./connect-errors.js";
+import type { RequestContext } from "../core/audit.js";
+import { changePassword, type ChangePasswordDeps, type CommittedChange } from "../core/change-password.js";
+import { errors, invalidField } from "../core/errors.js";
+import type { UserAdmission } from "../crypto/hash-pool.js";
+import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { requestPasswordReset, type ResetDeps, type ResetMedium, setPasswordWithCode } from "../core/reset-password.js";
+import { administers, isInstanceAdmin } from "../core/roles.js";
+import type { Caller } from "../crypto/tokens.js";
+import { URL_TEMPLATE_MAX_LENGTH } from "../core/url-template.js";
+import { checkLength, OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
+import type { CallerRequest, Gate } from "./gate.js";
 
 /** ZITADEL's validation of user_id and verification_code. */
 const USER_ID_MAX = 200;
 const CODE_MAX = 20;
 
-interface UserRequest {
-  authorization: string | null | undefined;
+interface UserRequest extends CallerRequest {
   userId: string;
   context: RequestContext;
-  info?: RequestInfo;
 }
 
 export interface PasswordResetRequest extends UserRequest {
@@ -47,12 +41,10 @@ export interface SetPasswordRequest extends UserRequest {
  */
 export class UserEndpoint {
   constructor(
-    private readonly authenticator: Authenticator,
-    private readonly revocation: RevocationCheck,
+    private readonly gate: Gate,
     private readonly changes: ChangePasswordDeps,
     private readonly resets: ResetDeps,
     private readonly users: UserAdmission,
-    private readonly logger: Logger,
   ) {}
 
   /** zitadel.user.v2.UserService/PasswordReset. */
@@ -112,28 +104,18 @@ export class UserEndpoint {
     }
   }
 
-  /**
-   * Authenticates, checks the user ID, runs the call, and records the caller
-   * and the code (and for a change, its outcome) for the request's log line.
-   */
-  private async answer<T>(req: UserRequest, requestName: string, run: (caller: Caller) => Promise<T>, isChange = false): Promise<T> {
-    try {
-      const caller = await this.authenticator.authenticate(req.authorization);
-      if (req.info) req.info.userId = caller.userId;
-      await this.revocation.check(caller);
-      if (req.userId.length === 0 || req.userId.length > USER_ID_MAX) {
-        throw invalidField(requestName, "UserId", `value length must be between 1 and ${USER_ID_MAX} runes, inclusive`);
-      }
-      const result = await run(caller);
-      if (isChange) record(req.info, undefined);
-      else if (req.info) req.info.code = 0;
-      return result;
-    } catch (err) {
-      const error = caught(err, this.logger, requestName);
-      if (isChange) record(req.info, error);
-      else if (req.info) req.info.code = CODE_OF[error.kind];
-      throw error;
-    }
+  /** Checks the user ID once the caller is known, then runs the call through the gate. */
+  private answer<T>(req: UserRequest, requestName: string, run: (caller: Caller) => Promise<T>, isChange = false): Promise<T> {
+    return this.gate.answer(req, {
+      what: requestName,
+      isChange,
+      run: (caller) => {
+        if (req.userId.length === 0 || req.userId.length > USER_ID_MAX) {
+          throw invalidField(requestName, "UserId", `value length must be between 1 and ${USER_ID_MAX} runes, inclusive`);
+        }
+        return run(caller);
+      },
+    });
   }
 }
 

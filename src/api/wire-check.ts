@@ -1,8 +1,6 @@
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { NodeHandler } from "../http-types.js";
-import { withBody } from "../replaced-body.js";
 
 /** Nested messages deeper than this are not looked into (protobuf-es stops at 100). */
 const MAX_DEPTH = 32;
@@ -86,22 +84,27 @@ function scalarWireType(scalar: ScalarType): WireType {
 }
 
 /**
- * Checks every binary request message of the RPCs in `inputs` (path to input
- * message) before connect-node parses it: gRPC, gRPC-Web and Connect
- * streaming frames one by one as they complete, a Connect unary body whole.
+ * The body of a request to an RPC whose input is `schema`, each binary
+ * message in it checked before connect-es parses it: gRPC, gRPC-Web and
+ * Connect streaming frames one by one as they complete, a Connect unary body whole.
  * A message with a field of the wrong wire type fails the call with 3.
  * JSON bodies are checked by parseJsonRequest; compressed frames are left to
  * connect-node, as this service accepts no request compression.
  */
-export function withWireCheck(handler: NodeHandler, inputs: Map<string, DescMessage>, maxBodyBytes: number): NodeHandler {
-  return (req, res) => {
-    const schema = inputs.get((req.url ?? "").split("?")[0]);
-    const type = String(req.headers["content-type"] ?? "").toLowerCase();
-    const framing = schema && req.method === "POST" ? framingOf(type) : undefined;
-    if (!framing) return handler(req, res);
-    const body = framing === "enveloped" ? checkFrames(req, schema!, maxBodyBytes) : checkWhole(req, schema!, maxBodyBytes);
-    handler(withBody(req, body), res);
-  };
+export function checkedBody(
+  body: AsyncIterable<Buffer>,
+  schema: DescMessage,
+  contentType: string,
+  maxBodyBytes: number,
+): AsyncIterable<Buffer> {
+  switch (framingOf(contentType.toLowerCase())) {
+    case "enveloped":
+      return checkFrames(body, schema, maxBodyBytes);
+    case "whole":
+      return checkWhole(body, schema, maxBodyBytes);
+    default:
+      return body;
+  }
 }
 
 function framingOf(type: string): "enveloped" | "whole" | undefined {

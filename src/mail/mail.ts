@@ -1,4 +1,4 @@
-import type { RequestContext } from "../audit.js";
+import type { RequestContext } from "../core/audit.js";
 import { inWords, TEXTS } from "./texts.js";
 
 export type MailKind = "password.reset" | "password.notice";

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { AuditEntry } from "../audit.js";
-import type { IdGenerator } from "../ids.js";
+import type { AuditEntry } from "../core/audit.js";
+import type { IdGenerator } from "../core/ids.js";
 import type { Database } from "./schema.js";
 
 /** Writes one audit event, in whatever transaction `db` is. */

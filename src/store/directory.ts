@@ -1,5 +1,5 @@
 import { type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
-import type { IdGenerator } from "../ids.js";
+import type { IdGenerator } from "../core/ids.js";
 import { StoreInputError } from "./input-error.js";
 import type { Database, UserKind, UserState } from "./schema.js";
 

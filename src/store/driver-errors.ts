@@ -1,5 +1,5 @@
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from "kysely";
-import { errors, ServiceError } from "../errors.js";
+import { errors, ServiceError } from "../core/errors.js";
 
 /**
  * Wraps a dialect so that every driver error a caller may act on leaves the

@@ -1,5 +1,5 @@
 import { type Kysely, SqliteAdapter } from "kysely";
-import type { IdGenerator } from "../ids.js";
+import type { IdGenerator } from "../core/ids.js";
 import type { MailKind, OutboxMail } from "../mail/mail.js";
 import { insertAudit } from "./audit-rows.js";
 import type { Database } from "./schema.js";

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { type Config, ConfigError, describeDatabase } from "../config.js";
-import { ServiceError } from "../errors.js";
-import { IdGenerator } from "../ids.js";
+import { ServiceError } from "../core/errors.js";
+import { IdGenerator } from "../core/ids.js";
 import { openDatabase } from "./open-database.js";
 import { Store } from "./store.js";
 

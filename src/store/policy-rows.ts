@@ -1,5 +1,5 @@
 import type { Insertable, Selectable } from "kysely";
-import { type BreachedCheck, DEFAULT_POLICY, type EffectivePolicy, type PasswordPolicy, type Profile } from "../policy.js";
+import { type BreachedCheck, DEFAULT_POLICY, type EffectivePolicy, type PasswordPolicy, type Profile } from "../core/policy.js";
 import type { PolicyTable } from "./schema.js";
 
 /** The scope of the instance default policy; every other scope is an organisation ID. */

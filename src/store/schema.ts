@@ -64,7 +64,7 @@ export interface EventTable {
 /** Signing keys every process must share: the self-issuer's, stored on first use. */
 export interface SigningKeyTable {
   name: string;
-  /** JSON of the key pair, as src/tokens.ts stores it. */
+  /** JSON of the key pair, as src/crypto/tokens.ts stores it. */
   value: string;
   created_at: number;
 }

@@ -13,7 +13,7 @@ import {
 } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { AuthService } from "../../gen/zitadel/auth_pb.js";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
-import { ID } from "../errors.js";
+import { ID } from "../core/errors.js";
 import { explain, type PolicyFacts } from "./explanations.js";
 
 interface Settings {

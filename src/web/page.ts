@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import type { Logger } from "pino";
-import type { NodeResponse } from "../http-types.js";
+import type { NodeResponse } from "../http/http-types.js";
 
 const HERE = import.meta.dirname;
 

@@ -1,4 +1,4 @@
-import type { AuditEntry } from "../../src/audit.js";
+import type { AuditEntry } from "../../src/core/audit.js";
 import type {
   ChangeExtras,
   ChangePasswordDeps,
@@ -8,8 +8,8 @@ import type {
   StoredHash,
   UserRecord,
   UserStore,
-} from "../../src/change-password.js";
-import { DEFAULT_POLICY, type PasswordPolicy } from "../../src/policy.js";
+} from "../../src/core/change-password.js";
+import { DEFAULT_POLICY, type PasswordPolicy } from "../../src/core/policy.js";
 
 /** A store in memory with the real one's rules: the check slot, the count, the tarpit's time, the sequence. */
 export class FakeStore implements UserStore {

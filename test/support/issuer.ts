@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type net from "node:net";
@@ -17,12 +18,14 @@ export async function issuerKey(alg: string): Promise<IssuerKey> {
   return { alg, kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use: "sig" } };
 }
 
-/** A JWKS endpoint on loopback whose keys and behaviour the test changes. */
-export class JwksServer {
+/** A JWKS endpoint on loopback whose keys and behaviour the test changes; emits "request" for each request. */
+export class JwksServer extends EventEmitter {
   keys: JWK[] = [];
   mode: "ok" | "503" | "html" | "not-a-set" | "hang-up" = "ok";
   requests = 0;
-  private constructor(private readonly server: http.Server) {}
+  private constructor(private readonly server: http.Server) {
+    super();
+  }
 
   static async start(): Promise<JwksServer> {
     let self!: JwksServer;
@@ -38,6 +41,7 @@ export class JwksServer {
 
   private answer(_req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests += 1;
+    this.emit("request");
     switch (this.mode) {
       case "ok":
         return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: this.keys }));

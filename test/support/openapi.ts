@@ -1,6 +1,6 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
-import { OPENAPI_DOCUMENT } from "../../src/openapi.js";
+import { OPENAPI_DOCUMENT } from "../../src/api/openapi.js";
 
 // ajv-formats is CommonJS: its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { AuditRecord } from "../../src/store/store.js";
+import type { AuditRecord } from "../../src/store/audit.js";
 import { type Caller, type Outcome, PROTOCOLS } from "./clients.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
-import { cli, cliOk, fixtureArgs, type Service, type TestUser } from "./service.js";
+import { cli, cliOk, type Service } from "./service.js";
 
 /** Every protocol but two of the three `buf curl` callers, which are slow; one stays. */
 export const MOST_PROTOCOLS: Record<string, Caller> = Object.fromEntries(
@@ -21,10 +21,9 @@ export async function showPolicy(service: Service, org?: string): Promise<Record
 /** As `events --json` prints them: the store's own records. */
 export type AuditEvent = AuditRecord;
 
-/** `password-service events --user ID --json`, parsed. */
+/** A user's audit events, as `events --user ID --json` prints them (the CLI's own tests run that). */
 export async function auditEvents(service: Service, userId: string): Promise<AuditEvent[]> {
-  const out = await cliOk(["events", "--user", userId, "--json"], service.env);
-  return out === "" ? [] : out.split("\n").map((line) => JSON.parse(line));
+  return (await service.store()).audit.list({ userId });
 }
 
 /** Asserts that none of these secrets, nor any stored hash, appears in the server's log lines or its events. */
@@ -33,13 +32,6 @@ export function assertNoSecrets(service: Service, secrets: string[]): Promise<vo
 }
 
 export { cli };
-
-/** A user with a chosen username (Service.createUser picks a random one). */
-export async function createNamedUser(service: Service, username: string, password: string, extraArgs: string[] = []): Promise<TestUser> {
-  const out = await cliOk(["user", "create", "--username", username, "--password", password, "--json", ...fixtureArgs(extraArgs)], service.env);
-  const created = JSON.parse(out) as { userId: string; resourceOwner: string };
-  return { ...created, password, token: await service.token(created.userId) };
-}
 
 /** Asserts one of the service's refusals with an ErrorDetail: code, `<message> (<id>)`, and the detail. */
 export function assertRefusal(outcome: Outcome, code: number, id: string, message: string, where: string): void {

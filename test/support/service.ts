@@ -1,8 +1,15 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { importJWK, SignJWT } from "jose";
+import { loadConfig } from "../../src/config.js";
+import { passwordToStore } from "../../src/core/policy.js";
+import { BcryptHasher } from "../../src/crypto/hashing.js";
+import { createIssuer, type TokenIssuer } from "../../src/crypto/tokens.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
 import { TestDatabase } from "./database.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
 
@@ -23,6 +30,8 @@ export function testEnv(database: Pick<TestDatabase, "env">, extra: Record<strin
     HOST: "127.0.0.1",
     // Off unless a test asks: services started side by side would all want port 9464.
     METRICS_PORT: "0",
+    // Under the test runner's coverage, the processes a test starts report theirs too.
+    ...(process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {}),
     ...database.env,
     ...extra,
   };
@@ -50,14 +59,34 @@ export async function cliOk(args: string[], env: Record<string, string>): Promis
   return result.stdout.trim();
 }
 
+export interface FixtureOptions {
+  username?: string;
+  /** An existing organisation; without it, a new one named `orgName` (or made up). */
+  orgId?: string;
+  orgName?: string;
+  email?: string;
+  /** A hash to store as it is, in place of the password's. */
+  passwordHash?: string;
+  machine?: boolean;
+  /** The state of a user who has not logged in yet. */
+  initial?: boolean;
+}
+
+interface Fixtures {
+  store: Store;
+  /** Undefined under JWKS_URL. */
+  issuer?: TokenIssuer;
+  bcryptCost: number;
+}
+
 /**
- * A test user is a fixture: in an organisation of its own (so that a test's
- * policy touches no other test's users) unless one is named, and with its
- * password whatever the policy says.
+ * The password as `user create` stores it: hashed as the organisation's
+ * profile says (NFKC under nist), or a given hash; none for an empty password.
  */
-export function fixtureArgs(extraArgs: string[]): string[] {
-  const named = extraArgs.includes("--org") || extraArgs.includes("--org-name");
-  return [...extraArgs, ...(named ? [] : ["--org-name", `org-${Math.random().toString(36).slice(2, 10)}`]), "--skip-policy"];
+async function storedPassword(store: Store, cost: number, orgId: string | undefined, password: string, hash?: string) {
+  if (hash !== undefined || password === "") return { passwordHash: hash ?? null, passwordNfkc: null };
+  const { policy } = orgId !== undefined ? await store.policies.forOrg(orgId) : await store.policies.instancePolicy();
+  return { passwordHash: await new BcryptHasher(cost).hash(passwordToStore(password, policy.profile)), passwordNfkc: policy.profile === "nist" };
 }
 
 export interface TestUser {
@@ -74,6 +103,7 @@ export interface TestUser {
 export class Service {
   /** Passwords and tokens this test handed the server: none may leak (checked on stop). */
   readonly secrets: string[] = [];
+  private opened?: Promise<Fixtures>;
 
   private constructor(
     readonly process: ChildProcess,
@@ -81,26 +111,55 @@ export class Service {
     readonly env: Record<string, string>,
     /** Every line the server wrote, stdout and stderr, as it goes. */
     readonly logs: string[],
+    /** Emits "line" for each line as it is added to `logs`. */
+    private readonly lines: EventEmitter,
     readonly database: TestDatabase,
     private readonly ownsDatabase: boolean,
   ) {}
+
+  /**
+   * The first log entry, written already or to come, that `match` accepts;
+   * undefined if none came within `timeoutMs`. A request's line is written
+   * once its response is done, which the client may see first.
+   */
+  logEntry(match: (entry: Record<string, any>) => boolean, timeoutMs = 5000): Promise<Record<string, any> | undefined> {
+    const found = this.logs.map(safeJson).find((entry) => entry && match(entry));
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => {
+      const onLine = (line: string) => {
+        const entry = safeJson(line);
+        if (entry && match(entry)) finish(entry);
+      };
+      const finish = (entry: Record<string, any> | undefined) => {
+        clearTimeout(timer);
+        this.lines.off("line", onLine);
+        resolve(entry);
+      };
+      const timer = setTimeout(() => finish(undefined), timeoutMs);
+      this.lines.on("line", onLine);
+    });
+  }
 
   static async start(extraEnv: Record<string, string> = {}, shared?: TestDatabase): Promise<Service> {
     const database = shared ?? (await TestDatabase.create());
     const env = testEnv(database, { PORT: "0", ...extraEnv });
     const child = spawn(process.execPath, [BIN, "serve"], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     const logs: string[] = [];
-    createInterface({ input: child.stderr! }).on("line", (line) => logs.push(line));
+    const lines = new EventEmitter();
+    const add = (line: string) => {
+      logs.push(line);
+      lines.emit("line", line);
+    };
+    createInterface({ input: child.stderr! }).on("line", add);
+    createInterface({ input: child.stdout! }).on("line", add);
     const port = await new Promise<number>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
-      lines.on("line", (line) => {
-        logs.push(line);
+      lines.on("line", (line: string) => {
         const entry = safeJson(line);
         if (entry?.msg?.startsWith("listening on")) resolve(entry.port);
       });
       child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${logs.join("\n")}`)));
     });
-    return new Service(child, port, env, logs, database, !shared);
+    return new Service(child, port, env, logs, lines, database, !shared);
   }
 
   get dataDir(): string {
@@ -115,15 +174,46 @@ export class Service {
     return `127.0.0.1:${this.port}`;
   }
 
-  async createUser(password = "Initial-Passw0rd!", extraArgs: string[] = []): Promise<TestUser> {
-    const username = `user-${Math.random().toString(36).slice(2, 10)}`;
-    const args = ["user", "create", "--username", username, "--json", ...fixtureArgs(extraArgs)];
-    const out = await cliOk(password ? [...args, "--password", password] : args, this.env);
-    const created = JSON.parse(out) as { userId: string; resourceOwner: string };
-    this.secrets.push(password);
-    // `token issue` refuses machine users; a test that needs one's token signs it itself.
-    const token = extraArgs.includes("--machine") ? await this.signedToken(created.userId) : await this.token(created.userId);
-    return { ...created, password, token };
+  /**
+   * A user made straight through the store, as `user create --skip-policy`
+   * makes one but without a process of its own, and a token for it as
+   * `token issue` signs one. A machine user's token (which `token issue`
+   * refuses) is signed with the same key; under JWKS_URL the service issues
+   * none, and the test signs its own. The CLI has tests of its own.
+   */
+  async createUser(password = "Initial-Passw0rd!", options: FixtureOptions = {}): Promise<TestUser> {
+    const { store, issuer, bcryptCost } = await this.fixtures();
+    // An organisation of its own unless one is named, so that a test's policy touches no other test's users.
+    const orgName = options.orgId === undefined ? (options.orgName ?? `org-${Math.random().toString(36).slice(2, 10)}`) : undefined;
+    const created = await store.directory.createUser({
+      username: options.username ?? `user-${Math.random().toString(36).slice(2, 10)}`,
+      orgId: options.orgId,
+      orgName,
+      email: options.email,
+      ...(await storedPassword(store, bcryptCost, options.orgId, password, options.passwordHash)),
+      kind: options.machine ? "machine" : "human",
+      state: options.initial ? "initial" : "active",
+    });
+    if (password) this.secrets.push(password);
+    const token = options.machine ? await this.signedToken(created.userId) : ((await issuer?.issue(created.userId, "15m")) ?? "");
+    if (token) this.secrets.push(token);
+    return { userId: created.userId, resourceOwner: created.resourceOwner, password, token };
+  }
+
+  /** The service's store, opened in the test's own process: for fixtures, and to read what the service wrote. */
+  async store(): Promise<Store> {
+    return (await this.fixtures()).store;
+  }
+
+  /** The store and the token issuer, opened once, on the service's own configuration. */
+  private fixtures(): Promise<Fixtures> {
+    this.opened ??= (async () => {
+      const { config } = loadConfig(this.env);
+      const store = await openStore(config);
+      const issuer = config.auth.mode === "self" ? await createIssuer(config.auth, store.signingKeys) : undefined;
+      return { store, issuer, bcryptCost: config.bcryptCost };
+    })();
+    return this.opened;
   }
 
   async token(userId: string, ttl = "15m"): Promise<string> {
@@ -168,6 +258,7 @@ export class Service {
    */
   async stop(): Promise<void> {
     const wasRunning = this.process.exitCode === null && this.process.signalCode === null;
+    await (await this.opened)?.store.close();
     await this.terminate("SIGTERM");
     try {
       if (wasRunning) await assertNoSecretsLeaked(this.database, this.logs, this.secrets);

@@ -69,17 +69,3 @@ export function logEntries(logs: string[]): Record<string, any>[] {
 export function requestLines(logs: string[]): Record<string, any>[] {
   return logEntries(logs).filter((entry) => entry.msg === "request");
 }
-
-/**
- * The first request line that `match` accepts, waiting up to `timeoutMs` for
- * it: a line is written once its response is done, which the client may see
- * first. Undefined if none came.
- */
-export async function requestLine(logs: string[], match: (line: Record<string, any>) => boolean, timeoutMs = 5000): Promise<Record<string, any> | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const line = requestLines(logs).find(match);
-    if (line || Date.now() > deadline) return line;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

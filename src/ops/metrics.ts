@@ -2,7 +2,7 @@ import http from "node:http";
 import type net from "node:net";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { HashOps } from "./hash-pool.js";
+import type { HashOps } from "../crypto/hash-pool.js";
 
 /** Every metric the service exports, on a registry of its own. */
 export class Metrics {

@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
-import type { Config } from "./config.js";
+import type { Config } from "../config.js";
 
 /** A mistake in how a command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}

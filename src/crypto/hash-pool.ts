@@ -1,5 +1,5 @@
-import { errors } from "./errors.js";
-import type { HashWork, PasswordHasher } from "./change-password.js";
+import { errors } from "../core/errors.js";
+import type { HashWork, PasswordHasher } from "../core/change-password.js";
 
 /** The raw bcrypt operations, each already off the event loop. */
 export interface HashOps {

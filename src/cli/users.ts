@@ -1,18 +1,18 @@
 import fs from "node:fs";
-import { cliContext } from "./audit.js";
-import { type Command, help, isEmail, print, required, UsageError } from "./cli-args.js";
-import { importCommand } from "./cli-import.js";
-import type { Config } from "./config.js";
-import { isValidId } from "./ids.js";
-import type { OrgChoice, UserSummary } from "./store/directory.js";
-import type { Store } from "./store/store.js";
+import { cliContext } from "../core/audit.js";
+import { type Command, help, isEmail, print, required, UsageError } from "./args.js";
+import { importCommand } from "./import.js";
+import type { Config } from "../config.js";
+import { isValidId } from "../core/ids.js";
+import type { OrgChoice, UserSummary } from "../store/directory.js";
+import type { Store } from "../store/store.js";
 
 type Values = Record<string, string | boolean | undefined>;
 
 /** Opens the store for one command and closes it however the command ends. */
 export async function withStore<T>(config: Config, run: (store: Store) => Promise<T>): Promise<T> {
   // Loaded when a command needs it, so that --help and usage mistakes answer at once.
-  const { openStore } = await import("./store/open-store.js");
+  const { openStore } = await import("../store/open-store.js");
   const store = await openStore(config);
   try {
     return await run(store);
@@ -195,7 +195,7 @@ function describeUser(u: UserSummary): string {
 
 /** A hash given on the command line: one of the supported encodings, within bounds. */
 async function checkHash(hash: string): Promise<void> {
-  const { HashRefused, parseHash } = await import("./crypto/imported-hash.js");
+  const { HashRefused, parseHash } = await import("../crypto/imported-hash.js");
   try {
     parseHash(hash);
   } catch (err) {
@@ -210,9 +210,9 @@ async function checkHash(hash: string): Promise<void> {
  * profile says: NFKC under nist.
  */
 async function hashChecked(store: Store, config: Config, values: Values, choice: OrgChoice, username: string, password: string) {
-  const [{ newPasswordViolations, passwordToStore }, { BcryptHasher }] = await Promise.all([import("./policy.js"), import("./hashing.js")]);
+  const [{ newPasswordViolations, passwordToStore }, { BcryptHasher }] = await Promise.all([import("../core/policy.js"), import("../crypto/hashing.js")]);
   const orgId = choice.orgId ?? (choice.orgName === undefined ? await store.directory.defaultOrgId() : undefined);
-  const { policy } = orgId !== undefined && (await store.directory.orgExists(orgId)) ? await store.forOrg(orgId) : await store.instancePolicy();
+  const { policy } = orgId !== undefined && (await store.directory.orgExists(orgId)) ? await store.policies.forOrg(orgId) : await store.policies.instancePolicy();
   const stored = passwordToStore(password, policy.profile);
   if (!values["skip-policy"]) {
     const violations = newPasswordViolations(stored, policy, [username, choice.orgName ?? ""]);
@@ -233,7 +233,7 @@ function stateCommand(summary: string, state: "active" | "locked" | "deleted"): 
     async run(values, config) {
       const user = idOption(values, "user");
       if (user === undefined) throw new UsageError("--user is required");
-      const { sequence, changed } = await withStore(config, (store) => store.setUserState(user, state, cliContext()));
+      const { sequence, changed } = await withStore(config, (store) => store.users.setUserState(user, state, cliContext()));
       print(changed ? `user ${user} ${done} (sequence ${sequence})` : `user ${user} is ${done} already: nothing changed`);
     },
   };

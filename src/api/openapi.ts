@@ -1,4 +1,4 @@
-import { LOCKOUT_SETTINGS_PATH, PASSWORD_RESET_PATH, PASSWORD_SETTINGS_PATH, POLICY_PATH, REST_PATH, SET_PASSWORD_PATH } from "./api/rest.js";
+import { LOCKOUT_SETTINGS_PATH, PASSWORD_RESET_PATH, PASSWORD_SETTINGS_PATH, POLICY_PATH, REST_PATH, SET_PASSWORD_PATH } from "./rest.js";
 
 const errorResponse = (description: string) => ({
   description,

@@ -12,10 +12,10 @@ import {
   type CryptoKey,
   SignJWT,
 } from "jose";
-import { type AuthConfig, durationSeconds, type JwksTiming } from "./config.js";
-import { errors, ServiceError } from "./errors.js";
-import { isValidId } from "./ids.js";
-import type { RoleGrants } from "./roles.js";
+import { type AuthConfig, durationSeconds, type JwksTiming } from "../config.js";
+import { errors, ServiceError } from "../core/errors.js";
+import { isValidId } from "../core/ids.js";
+import type { RoleGrants } from "../core/roles.js";
 
 const SELF_ALG = "ES256";
 /** Algorithms accepted from an external issuer; never "none", never HMAC. */

@@ -1,6 +1,7 @@
 import { pino, type Logger } from "pino";
 import pretty from "pino-pretty";
-import type { Config } from "./config.js";
+import type { Config } from "../config.js";
+import { currentRequest } from "./request-info.js";
 
 /**
  * The service's logger: JSON lines for pipelines, or pino-pretty's coloured
@@ -10,6 +11,11 @@ import type { Config } from "./config.js";
 export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Logger {
   const options = {
     level: config.logLevel,
+    // A line written while a request is handled names it, wherever in the code it is written.
+    mixin: () => {
+      const request = currentRequest();
+      return request ? { requestId: request.id } : {};
+    },
     // Defence in depth: no code logs these, and if some ever does, they are masked.
     redact: {
       paths: ["password", "oldPassword", "newPassword", "passwordHash", "token", "authorization", "*.authorization", "headers.authorization"],

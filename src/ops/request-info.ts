@@ -1,5 +1,5 @@
-import { createContextKey } from "@connectrpc/connect";
-import { ID, type ServiceError } from "./errors.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { ID, type ServiceError } from "../core/errors.js";
 
 export type Protocol = "grpc" | "grpc-web" | "grpc-web-text" | "connect" | "rest" | "http";
 
@@ -10,10 +10,14 @@ export type Protocol = "grpc" | "grpc-web" | "grpc-web-text" | "connect" | "rest
 export interface RequestInfo {
   id: string;
   protocol: Protocol;
+  /** The peer's address, for the audit trail. */
+  remoteAddress: string | undefined;
   /** `package.Service/Method`, the HTTP route, or "unknown". */
   rpc: string;
   /** The gRPC status code, once an adapter knows it. */
   code?: number;
+  /** Where the code is, when the response tells it (gRPC's status in its trailers or headers). */
+  statusOf?: () => number | undefined;
   userId?: string;
   /** Set for password change attempts only. */
   outcome?: ChangeOutcome;
@@ -31,9 +35,6 @@ export type ChangeOutcome =
   | "refused"
   | "conflict"
   | "internal_error";
-
-/** How a Connect handler finds its request's info. */
-export const requestInfoKey = createContextKey<RequestInfo | undefined>(undefined, { description: "request info" });
 
 /** Our own IDs for a new password the policy refuses (ZITADEL's are DOMAIN-*). */
 const POLICY_REFUSALS = new Set<string>([ID.nulCharacter, ID.tooLong, ID.tooCommon, ID.containsContextWord, ID.breached, ID.usedBefore]);
@@ -64,14 +65,14 @@ export function changeOutcome(err: ServiceError | undefined): ChangeOutcome {
   }
 }
 
-const infos = new WeakMap<object, RequestInfo>();
+const scope = new AsyncLocalStorage<RequestInfo>();
 
-/** Attaches the info to its request (the transport does this on arrival). */
-export function attachRequestInfo(req: object, info: RequestInfo): void {
-  infos.set(req, info);
+/** Runs the handling of one request with its info as the current one (the transport does this on arrival). */
+export function inRequest<T>(info: RequestInfo, handle: () => T): T {
+  return scope.run(info, handle);
 }
 
-/** The info the transport attached to this request. */
-export function requestInfo(req: object): RequestInfo | undefined {
-  return infos.get(req);
+/** The info of the request being handled, wherever the code is; undefined outside one. */
+export function currentRequest(): RequestInfo | undefined {
+  return scope.getStore();
 }

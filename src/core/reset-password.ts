@@ -15,7 +15,7 @@ import {
   verify,
 } from "./change-password.js";
 import { errors, ServiceError } from "./errors.js";
-import type { OutboxMail, ResetMail } from "./mail/mail.js";
+import type { OutboxMail, ResetMail } from "../mail/mail.js";
 import { breachedRefusal, newPasswordViolations, type PolicySource, passwordToStore } from "./policy.js";
 import { fillUrlTemplate } from "./url-template.js";
 
@@ -41,8 +41,8 @@ export interface CodeAttempt {
   attempts: number;
 }
 
-/** The store as the reset use case sees it. */
-export interface ResetStore extends Pick<UserStore, "findUser" | "commitPasswordChange" | "passwordHistory"> {
+/** The reset codes, as the reset use cases see them. */
+export interface ResetCodeStore {
   /** Replaces the user's reset code, with its audit and its mail, in one transaction. */
   saveResetCode(code: ResetCode, audit: AuditEntry, mail: OutboxMail | undefined): Promise<void>;
   /**
@@ -59,7 +59,8 @@ export interface ResetStore extends Pick<UserStore, "findUser" | "commitPassword
 }
 
 export interface ResetDeps {
-  store: ResetStore;
+  store: Pick<UserStore, "findUser" | "commitPasswordChange" | "passwordHistory">;
+  resetCodes: ResetCodeStore;
   audit: AuditLog;
   hasher: PasswordHasher;
   policies: PolicySource;
@@ -121,7 +122,7 @@ export async function requestPasswordReset(deps: ResetDeps, cmd: RequestResetCom
   const medium = cmd.medium.kind === "email" ? "email" : "return_code";
   const audit = auditOf(cmd, user, "password.reset.requested", { medium, by: cmd.caller.userId });
   const expiresAt = new Date(at.getTime() + deps.codes.ttlMs);
-  await deps.store.saveResetCode({ userId: user.id, codeHash: codeHash(user.id, code), createdAt: at, expiresAt }, audit, mail);
+  await deps.resetCodes.saveResetCode({ userId: user.id, codeHash: codeHash(user.id, code), createdAt: at, expiresAt }, audit, mail);
   if (mail) deps.mail.queued();
   return { sequence: user.sequence, at, resourceOwner: user.orgId, code: mail ? undefined : code };
 }
@@ -183,7 +184,7 @@ async function changeWithCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: Us
     });
     if (!committed) {
       // Another request used the code first, or changed the password meanwhile.
-      throw (await deps.store.resetCodeExists(user.id, codeHashed)) ? errors.concurrentChange() : errors.codeNotFound();
+      throw (await deps.resetCodes.resetCodeExists(user.id, codeHashed)) ? errors.concurrentChange() : errors.codeNotFound();
     }
     if (notice) deps.mail.queued();
     return committed;
@@ -198,17 +199,17 @@ async function changeWithCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: Us
  * wrong ones void the reset. Returns the code's hash.
  */
 async function checkCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: UserRecord): Promise<string> {
-  const attempt = await deps.store.takeCodeAttempt(user.id, MAX_CODE_ATTEMPTS);
+  const attempt = await deps.resetCodes.takeCodeAttempt(user.id, MAX_CODE_ATTEMPTS);
   if (!attempt) throw errors.codeNotFound();
   if (attempt.expiresAtMs <= deps.now().getTime()) throw errors.codeExpired();
   // Codes are upper case; one typed in lower case is the same code.
   const given = codeHash(user.id, cmd.code.toUpperCase());
   if (sameHash(given, attempt.codeHash)) {
-    await deps.store.giveCodeAttemptBack(user.id, attempt.codeHash);
+    await deps.resetCodes.giveCodeAttemptBack(user.id, attempt.codeHash);
     return attempt.codeHash;
   }
   const voided = attempt.attempts >= MAX_CODE_ATTEMPTS;
-  if (voided) await deps.store.voidCode(user.id, attempt.codeHash);
+  if (voided) await deps.resetCodes.voidCode(user.id, attempt.codeHash);
   await recordRefusal(deps, auditOf(cmd, user, "password.reset.code.refused", { attempts: attempt.attempts, voided }));
   throw errors.codeInvalid();
 }

@@ -1,19 +1,20 @@
 import type { BreachedPasswords } from "./breached.js";
 import { contextWords, type UserRecord, type UserStore } from "./change-password.js";
 import { errors, type ServiceError } from "./errors.js";
-import { BCRYPT_MAX_BYTES } from "./hashing.js";
+import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
 import { type EffectivePolicy, newPasswordViolations, type PolicySource, passwordToStore, breachedRefusal } from "./policy.js";
 
 /** What the policy reads need: users, organisations and policies, and the breached check. */
 export interface PolicyQueryDeps {
-  store: Pick<UserStore, "findUser"> & { orgExists(orgId: string): Promise<boolean> };
+  users: Pick<UserStore, "findUser">;
+  orgs: { orgExists(orgId: string): Promise<boolean> };
   policies: PolicySource;
   breached: BreachedPasswords;
 }
 
 /** The caller's user and the policy of its organisation. */
 export async function myPolicy(deps: PolicyQueryDeps, userId: string): Promise<{ user: UserRecord; effective: EffectivePolicy }> {
-  const user = await deps.store.findUser(userId);
+  const user = await deps.users.findUser(userId);
   if (!user || user.state === "deleted") throw errors.userNotFound();
   return { user, effective: await deps.policies.forOrg(user.orgId) };
 }
@@ -34,10 +35,10 @@ export async function orgSettings(
     const { user, effective } = await myPolicy(deps, userId);
     return { orgId: user.orgId, effective };
   }
-  const user = await deps.store.findUser(userId);
+  const user = await deps.users.findUser(userId);
   if (!user || user.state === "deleted") throw errors.userNotFound();
   if (orgId !== user.orgId && !mayRead(orgId)) throw errors.permissionDenied();
-  if (!(await deps.store.orgExists(orgId))) throw errors.orgNotFound();
+  if (!(await deps.orgs.orgExists(orgId))) throw errors.orgNotFound();
   return { orgId, effective: await deps.policies.forOrg(orgId) };
 }
 
@@ -48,7 +49,7 @@ export async function orgSettings(
  * breached-password API.
  */
 export async function validateNewPassword(deps: PolicyQueryDeps, userId: string, newPassword: string): Promise<ServiceError[]> {
-  const user = await deps.store.findUser(userId);
+  const user = await deps.users.findUser(userId);
   // As a change would answer: only a human user's password can be set.
   if (!user || user.state === "deleted" || user.kind !== "human") throw errors.passwordNotFound();
   const { policy } = await deps.policies.forOrg(user.orgId);

@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "./config.js";
-import { ServiceError } from "./errors.js";
-import { type Command, help, print, printError, required, UsageError } from "./cli-args.js";
-import { policyCommands } from "./cli-policy.js";
-import { userCommands, withStore } from "./cli-users.js";
-import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "./roles.js";
-import { StoreInputError } from "./store/input-error.js";
+import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "../config.js";
+import { ServiceError } from "../core/errors.js";
+import { type Command, help, print, printError, required, UsageError } from "./args.js";
+import { environmentHelp } from "./environment.js";
+import { policyCommands } from "./policy.js";
+import { userCommands, withStore } from "./users.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "../core/roles.js";
+import { StoreInputError } from "../store/input-error.js";
 
 /** Time beyond the server's grace for closing the database. */
 const SHUTDOWN_EXTRA_MS = 5_000;
@@ -14,14 +15,14 @@ const SHUTDOWN_EXTRA_MS = 5_000;
 const commands: Record<string, Command> = {
   serve: {
     summary: "serve the API (what `npm start` runs)",
-    usage: "serve\n\nConfigured by the environment; see README.md.",
+    usage: `serve\n\nServes every protocol on one port. Configured by the environment (README.md says more):\n\n${environmentHelp()}`,
     options: { ...help },
     async run(_values, config) {
       // Loaded here, not above: the other commands and --help start without the server's modules.
       const [{ createLogger }, { startService }, { CLOSE_GRACE_MS }] = await Promise.all([
-        import("./logging.js"),
-        import("./app.js"),
-        import("./server.js"),
+        import("../ops/logging.js"),
+        import("../app.js"),
+        import("../http/server.js"),
       ]);
       const logger = createLogger(config);
       const server = await startService(config, logger);
@@ -79,8 +80,8 @@ const commands: Record<string, Command> = {
       }
       const roles = roleOptions(values);
       const token = await withStore(config, async (store) => {
-        const { createIssuer } = await import("./tokens.js");
-        const issuer = await createIssuer(config.auth, store);
+        const { createIssuer } = await import("../crypto/tokens.js");
+        const issuer = await createIssuer(config.auth, store.signingKeys);
         const found = await store.directory.findUser({ id: user });
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
         if (found.kind === "machine") throw new UsageError(`user ${user} is a machine user: it changes no password here`);
@@ -124,9 +125,9 @@ function findCommand(args: string[]): [string, Command] | undefined {
   return undefined;
 }
 
-/** The package's version, as package.json gives it: one folder up from src/, two from dist/src/. */
+/** The package's version, as package.json gives it: two folders up from src/cli/, three from dist/src/cli/. */
 function version(): string {
-  const up = import.meta.url.endsWith(".js") ? "../../package.json" : "../package.json";
+  const up = import.meta.url.endsWith(".js") ? "../../../package.json" : "../../package.json";
   return (JSON.parse(fs.readFileSync(new URL(up, import.meta.url), "utf8")) as { version: string }).version;
 }
 

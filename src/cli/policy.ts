@@ -1,7 +1,7 @@
-import type { Store } from "./store/store.js";
-import { cliContext } from "./audit.js";
-import { type Command, help, print, UsageError } from "./cli-args.js";
-import { idOption, withStore } from "./cli-users.js";
+import type { Store } from "../store/store.js";
+import { cliContext } from "../core/audit.js";
+import { type Command, help, print, UsageError } from "./args.js";
+import { idOption, withStore } from "./users.js";
 import {
   applyProfile,
   BREACHED_CHECKS,
@@ -11,7 +11,7 @@ import {
   type Profile,
   PROFILES,
   policyProblem,
-} from "./policy.js";
+} from "../core/policy.js";
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -31,7 +31,7 @@ export const policyCommands: Record<string, Command> = {
       const org = orgOption(values);
       await withStore(config, async (store) => {
         if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
-        const own = org === undefined ? undefined : await store.storedPolicy(org);
+        const own = org === undefined ? undefined : await store.policies.storedPolicy(org);
         const policy = own ?? (await effectivePolicy(store, undefined));
         const source = org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)";
         print(values.json ? JSON.stringify({ source, ...policyJson(policy) }) : describe(source, policy));
@@ -64,7 +64,7 @@ export const policyCommands: Record<string, Command> = {
         const problem = policyProblem(after);
         if (problem) throw new UsageError(problem);
         const audit = { type: "policy.changed" as const, orgId: org, context: cliContext(), payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) } };
-        await store.setPolicy(org, after, audit);
+        await store.policies.setPolicy(org, after, audit);
         print(describe(org === undefined ? "instance" : `organisation ${org}`, after));
       });
     },
@@ -82,7 +82,7 @@ export const policyCommands: Record<string, Command> = {
       await withStore(config, async (store) => {
         if (user !== undefined && !(await store.directory.userExists(user))) throw new UsageError(`no user ${user}`);
         if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
-        for (const e of await store.listAudit(user !== undefined ? { userId: user } : { orgId: org! })) {
+        for (const e of await store.audit.list(user !== undefined ? { userId: user } : { orgId: org! })) {
           if (values.json) print(JSON.stringify(e));
           else {
             const repeats = e.count > 1 ? `  (${e.count} times, the last at ${e.lastAt})` : "";
@@ -96,7 +96,7 @@ export const policyCommands: Record<string, Command> = {
 
 /** The policy that applies to an organisation, or the instance default. */
 async function effectivePolicy(store: Store, org: string | undefined): Promise<PasswordPolicy> {
-  return (await (org !== undefined ? store.forOrg(org) : store.instancePolicy())).policy;
+  return (await (org !== undefined ? store.policies.forOrg(org) : store.policies.instancePolicy())).policy;
 }
 
 function orgOption(values: Values): string | undefined {

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { type Command, help, isEmail, print, printError, required, UsageError } from "./cli-args.js";
-import type { Config } from "./config.js";
-import { HashRefused, parseHash } from "./crypto/imported-hash.js";
-import { BcryptHasher } from "./hashing.js";
-import { isValidId } from "./ids.js";
-import type { ImportOutcome, ImportRow, NewUser, OnConflict, OrgPlan } from "./store/directory.js";
+import { type Command, help, isEmail, print, printError, required, UsageError } from "./args.js";
+import type { Config } from "../config.js";
+import { HashRefused, parseHash } from "../crypto/imported-hash.js";
+import { BcryptHasher } from "../crypto/hashing.js";
+import { isValidId } from "../core/ids.js";
+import type { ImportOutcome, ImportRow, NewUser, OnConflict, OrgPlan } from "../store/directory.js";
 
 /** Rows committed together: a crash loses at most these, and a new run skips what committed. */
 const DEFAULT_BATCH = 1000;
@@ -144,7 +144,7 @@ interface Options {
 async function importLines(input: Input, config: Config, options: Options): Promise<Tally> {
   const tally = new Tally();
   const hasher = new BcryptHasher(config.bcryptCost);
-  const store = options.dryRun ? undefined : await (await import("./store/open-store.js")).openStore(config);
+  const store = options.dryRun ? undefined : await (await import("../store/open-store.js")).openStore(config);
   let batch: { line: number; user: NewUser; password?: string }[] = [];
   /** Organisations found so far, by ID or name. */
   const orgs = new Map<string, OrgPlan>();

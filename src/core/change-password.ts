@@ -1,6 +1,6 @@
 import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
 import type { BreachedPasswords } from "./breached.js";
-import type { ChangeNotices, OutboxMail } from "./mail/mail.js";
+import type { ChangeNotices, OutboxMail } from "../mail/mail.js";
 import { errors, ID, ServiceError } from "./errors.js";
 import { breachedRefusal, newPasswordViolations, type PasswordPolicy, type PolicySource, passwordToStore } from "./policy.js";
 import type { RevocationMode } from "./revocation.js";

@@ -1,5 +1,5 @@
 import bcrypt from "bcrypt";
-import { parseHash } from "./crypto/imported-hash.js";
+import { parseHash } from "./imported-hash.js";
 
 /**
  * bcrypt through its async API: every hash and compare runs on libuv's

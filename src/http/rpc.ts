@@ -1,0 +1,124 @@
+import { Code, ConnectError, type ConnectRouter, createConnectRouter, type Interceptor } from "@connectrpc/connect";
+import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
+import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import { checkedBody } from "../api/wire-check.js";
+import type { RequestInfo } from "../ops/request-info.js";
+import { binaryTypeOf, decodeBase64Stream, encodeBase64Stream, isGrpcWebText, textTypeOf } from "./grpc-web-text.js";
+import type { NodeRequest, NodeResponse } from "./http-types.js";
+
+export interface RpcOptions {
+  routes: (router: ConnectRouter) => void;
+  interceptors: Interceptor[];
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+/** Serves one RPC request; false when no RPC has the request's path. */
+export type RpcHandler = (req: NodeRequest, res: NodeResponse, info: RequestInfo) => boolean;
+
+/**
+ * gRPC, gRPC-Web (binary and text) and Connect through connect-es's
+ * universal handlers, as connectNodeAdapter serves them, but with the
+ * request body and the response in hand: the body is decoded from
+ * gRPC-Web's text and checked for wire types before connect-es parses it,
+ * and the response's headers and trailers are put right here, in one place,
+ * before they are written.
+ */
+export function rpcHandler(options: RpcOptions): RpcHandler {
+  const router = createConnectRouter({
+    interceptors: options.interceptors,
+    readMaxBytes: options.maxBodyBytes,
+    // No request compression: every binary message is checked before it is
+    // parsed (checkedBody), which a compressed one would slip past.
+    acceptCompression: [],
+  });
+  options.routes(router);
+  const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
+  // The text as sent counts against the limit: the largest body allowed, in base64 with room for line breaks.
+  const maxTextBytes = Math.ceil(options.maxBodyBytes / 3) * 4 + 1024;
+  return (req, res, info) => {
+    const handler = handlers.get((req.url ?? "").split("?")[0]);
+    if (!handler) return false;
+    serve(handler, req, res, info, maxTextBytes, options).catch((err) => {
+      // Aborted: the client went away while the response was written.
+      if (ConnectError.from(err).code !== Code.Aborted) options.logger.warn({ err, rpc: info.rpc }, "an RPC could not be served");
+      // A request connect-es cannot read (an HTTP/2 one without :authority) gets a bare 400.
+      if (!res.headersSent) {
+        res.statusCode = 400;
+        res.end();
+      }
+    });
+    return true;
+  };
+}
+
+async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse, info: RequestInfo, maxTextBytes: number, options: RpcOptions) {
+  const request = universalRequestFromNodeRequest(req, res, undefined, undefined);
+  const contentType = request.header.get("content-type") ?? "";
+  const text = isGrpcWebText(contentType);
+  let body: AsyncIterable<Buffer> = req;
+  if (text) {
+    body = decodeBase64Stream(req, maxTextBytes);
+    request.header.set("content-type", binaryTypeOf(contentType));
+    request.header.delete("content-length");
+  }
+  if (req.method === "POST") body = checkedBody(body, handler.method.input, request.header.get("content-type") ?? "", options.maxBodyBytes);
+  const response = await handler({ ...request, body });
+  if (text) encodeAsText(response);
+  if (isGrpc(contentType)) {
+    encodeGrpcMessageAsSpecified(response.header);
+    // Trailers are complete only once the body has been read.
+    afterBody(response, () => encodeGrpcMessageAsSpecified(response.trailer));
+  }
+  // For a call the interceptor did not see end (a stream, a body refused before it was parsed).
+  info.statusOf = () => grpcStatusOf(response);
+  await universalResponseToNodeResponse(response, res);
+}
+
+/** Runs `then` once the response's body has all been read, before its trailers are written. */
+function afterBody(response: UniversalServerResponse, then: () => void): void {
+  const { body } = response;
+  if (!body) return then();
+  response.body = (async function* () {
+    yield* body;
+    then();
+  })();
+}
+
+function isGrpc(contentType: string): boolean {
+  return /^application\/grpc(\+|;|$)/i.test(contentType);
+}
+
+function encodeAsText(response: UniversalServerResponse): void {
+  const type = response.header?.get("content-type");
+  if (type) response.header!.set("content-type", textTypeOf(type));
+  response.header?.delete("content-length");
+  if (response.body) response.body = encodeBase64Stream(response.body);
+}
+
+/**
+ * connect-es percent-encodes grpc-message with encodeURIComponent, so ":"
+ * travels as "%3A". The gRPC spec encodes only "%" and bytes outside
+ * 0x20..0x7E, and grpc-js decodes with decodeURI, which leaves "%3A" as it
+ * is: its users would read "OldPassword%3A value length ...". Re-encoding as
+ * the spec says gives every client ZITADEL's exact message.
+ */
+function encodeGrpcMessageAsSpecified(headers: Headers | undefined): void {
+  const value = headers?.get("grpc-message");
+  if (value !== null && value !== undefined) headers!.set("grpc-message", specEncode(decodeURIComponent(value)));
+}
+
+function specEncode(text: string): string {
+  let out = "";
+  for (const byte of Buffer.from(text, "utf8")) {
+    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+/** The grpc-status a response sent in its trailers or headers, if any (gRPC-Web's trailers travel in its body). */
+function grpcStatusOf(response: UniversalServerResponse): number | undefined {
+  const status = response.trailer?.get("grpc-status") ?? response.header?.get("grpc-status");
+  return status === null || status === undefined ? undefined : Number(status);
+}

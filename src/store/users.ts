@@ -1,0 +1,287 @@
+import type { Kysely } from "kysely";
+import type { AuditEntry, RequestContext } from "../core/audit.js";
+import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../core/change-password.js";
+import type { IdGenerator } from "../core/ids.js";
+import type { CutoffSource, TokenCutoff } from "../core/revocation.js";
+import { insertAudit } from "./audit-rows.js";
+import { StoreInputError } from "./input-error.js";
+import { queueMail } from "./mail-outbox.js";
+import type { Database, UserRow, UserState } from "./schema.js";
+
+/**
+ * The user as the change sees it: its password, its check slot and failed
+ * attempts, its history of hashes, its token cutoff and its state. A change
+ * commits with its event, history, audit, notice and the reset code it used,
+ * in one transaction.
+ */
+export class UserRepository implements UserStore, CutoffSource {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async findUser(userId: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom("users")
+      .innerJoin("orgs", "orgs.id", "users.org_id")
+      .selectAll("users")
+      .select("orgs.name as org_name")
+      .where("users.id", "=", userId)
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async beginPasswordCheck(userId: string, maxAttempts: number, nowMs: number, leaseUntilMs: number): Promise<CheckSlot> {
+    // One statement: of requests racing on any number of processes, one takes it.
+    let take = this.db
+      .updateTable("users")
+      .set({ check_lease_until: leaseUntilMs })
+      .where("id", "=", userId)
+      .where("state", "=", "active")
+      .where("check_lease_until", "<=", nowMs)
+      .where("check_not_before", "<=", nowMs);
+    if (maxAttempts > 0) take = take.where("failed_attempts", "<", maxAttempts);
+    const taken = await take.returning(["password_hash", "password_nfkc", "sequence", "failed_attempts"]).executeTakeFirst();
+    if (taken) {
+      return {
+        taken: true,
+        user: {
+          passwordHash: taken.password_hash,
+          passwordNfkc: nfkcOf(taken.password_nfkc),
+          sequence: Number(taken.sequence),
+          failedAttempts: taken.failed_attempts,
+        },
+      };
+    }
+    const row = await this.db
+      .selectFrom("users")
+      .select(["state", "failed_attempts", "check_lease_until", "check_not_before"])
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (!row) return { taken: false, state: "deleted", failedAttempts: 0, inFlight: false, notBeforeMs: 0 };
+    return {
+      taken: false,
+      state: row.state,
+      failedAttempts: row.failed_attempts,
+      inFlight: Number(row.check_lease_until) > nowMs,
+      notBeforeMs: Number(row.check_not_before),
+    };
+  }
+
+  async endPasswordCheck(userId: string): Promise<void> {
+    await this.db.updateTable("users").set({ check_lease_until: 0 }).where("id", "=", userId).execute();
+  }
+
+  async recordFailedAttempt(
+    userId: string,
+    maxAttempts: number,
+    audit: AuditEntry,
+    at: Date,
+    delayMs: (failedAttempts: number) => number,
+  ): Promise<FailedAttempt> {
+    return this.db.transaction().execute(async (tx) => {
+      // One statement, so concurrent failures each count exactly once; only
+      // an active user counts, so the user locks at the maximum, not later.
+      const row = await tx
+        .updateTable("users")
+        .set((eb) => ({
+          failed_attempts: eb("failed_attempts", "+", 1),
+          state:
+            maxAttempts > 0
+              ? eb
+                  .case()
+                  .when(eb("failed_attempts", "+", 1), ">=", maxAttempts)
+                  .then("locked" as UserState)
+                  .else(eb.ref("state"))
+                  .end()
+              : eb.ref("state"),
+          check_lease_until: 0,
+        }))
+        .where("id", "=", userId)
+        .where("state", "=", "active")
+        .returning(["failed_attempts", "state"])
+        .executeTakeFirst();
+      if (!row) {
+        // An administrator locked or removed the user since the check began.
+        await tx.updateTable("users").set({ check_lease_until: 0 }).where("id", "=", userId).execute();
+        const now = await tx.selectFrom("users").select(["failed_attempts", "state"]).where("id", "=", userId).executeTakeFirstOrThrow();
+        return { failedAttempts: now.failed_attempts, locked: now.state === "locked", counted: false };
+      }
+      await tx
+        .updateTable("users")
+        .set({ check_not_before: at.getTime() + delayMs(row.failed_attempts) })
+        .where("id", "=", userId)
+        .execute();
+      const locked = row.state === "locked";
+      await insertAudit(tx, this.ids, { ...audit, payload: { failedAttempts: row.failed_attempts } }, at);
+      if (locked) await insertAudit(tx, this.ids, { ...audit, type: "user.locked", payload: { reason: "max_password_attempts", failedAttempts: row.failed_attempts } }, at);
+      return { failedAttempts: row.failed_attempts, locked, counted: true };
+    });
+  }
+
+  async commitPasswordChange(
+    userId: string,
+    expectedSequence: number,
+    passwordHash: string,
+    at: Date,
+    extras: ChangeExtras,
+  ): Promise<CommittedChange | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      // The user row moves only from the sequence the caller read: a
+      // concurrent change that committed first makes this update miss.
+      const tokens = extras.revokeTokens
+        ? { tokens_valid_after: at.getTime(), token_exempt: extras.revokeTokens.exempt }
+        : {};
+      if (extras.resetCode) {
+        // Used once: of requests racing with one code, one deletes it.
+        const used = await tx
+          .deleteFrom("password_reset_codes")
+          .where("user_id", "=", userId)
+          .where("code_hash", "=", extras.resetCode.codeHash)
+          .executeTakeFirst();
+        if (used.numDeletedRows === 0n) return undefined;
+      }
+      const updated = await tx
+        .updateTable("users")
+        .set({
+          password_hash: passwordHash,
+          password_nfkc: extras.nfkc ? 1 : 0,
+          password_change_required: extras.changeRequired ? 1 : 0,
+          sequence: expectedSequence + 1,
+          failed_attempts: 0,
+          check_lease_until: 0,
+          changed_at: at.getTime(),
+          ...tokens,
+        })
+        .where("id", "=", userId)
+        .where("sequence", "=", expectedSequence)
+        .where("state", "=", "active")
+        .returning(["org_id"])
+        .executeTakeFirst();
+      if (!updated) throw new RolledBack(); // undoes the code's use
+      const sequence = expectedSequence + 1;
+      await tx
+        .insertInto("events")
+        .values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" })
+        .execute();
+      await this.keepHistory(tx, userId, sequence, extras, at);
+      await insertAudit(tx, this.ids, { ...extras.audit, payload: { ...extras.audit.payload, sequence } }, at);
+      if (extras.resetCode) await insertAudit(tx, this.ids, extras.resetCode.audit, at);
+      if (extras.notice) await queueMail(tx, this.ids, extras.notice, at);
+      return { sequence, changedAt: at, resourceOwner: updated.org_id };
+    }).catch((err) => {
+      if (err instanceof RolledBack) return undefined;
+      throw err;
+    });
+  }
+
+  /** Keeps the replaced hash and at most `historyLimit` old hashes in all; none are kept that no policy asks for. */
+  private async keepHistory(tx: Kysely<Database>, userId: string, sequence: number, extras: ChangeExtras, at: Date) {
+    if (extras.historyLimit > 0 && extras.replacedHash) {
+      await tx
+        .insertInto("password_history")
+        .values({
+          user_id: userId,
+          sequence,
+          password_hash: extras.replacedHash.hash,
+          password_nfkc: extras.replacedHash.nfkc === null ? null : Number(extras.replacedHash.nfkc),
+          created_at: at.getTime(),
+        })
+        .execute();
+    }
+    const kept = await tx
+      .selectFrom("password_history")
+      .select("sequence")
+      .where("user_id", "=", userId)
+      .orderBy("sequence", "desc")
+      .limit(extras.historyLimit)
+      .execute();
+    let prune = tx.deleteFrom("password_history").where("user_id", "=", userId);
+    if (kept.length > 0) prune = prune.where("sequence", "not in", kept.map((k) => k.sequence));
+    await prune.execute();
+  }
+
+  /** The user's last `count` replaced hashes, newest first. */
+  async passwordHistory(userId: string, count: number): Promise<StoredHash[]> {
+    if (count <= 0) return [];
+    const rows = await this.db
+      .selectFrom("password_history")
+      .select(["password_hash", "password_nfkc"])
+      .where("user_id", "=", userId)
+      .orderBy("sequence", "desc")
+      .limit(count)
+      .execute();
+    return rows.map((r) => ({ hash: r.password_hash, nfkc: nfkcOf(r.password_nfkc) }));
+  }
+
+  async tokenCutoff(userId: string): Promise<TokenCutoff | undefined> {
+    const row = await this.db
+      .selectFrom("users")
+      .select(["tokens_valid_after", "token_exempt"])
+      .where("id", "=", userId)
+      .executeTakeFirst();
+    if (!row || row.tokens_valid_after === null) return undefined;
+    return { validAfterMs: Number(row.tokens_valid_after), exempt: row.token_exempt };
+  }
+
+  /**
+   * An administrator's change of a user's state, with its event. Unlocking
+   * also clears the failed-attempt count, so the user starts afresh. A user
+   * already in that state is left as it is: `changed` is false and no event
+   * is written, so that running a command again is safe.
+   */
+  async setUserState(
+    userId: string,
+    state: "active" | "locked" | "deleted",
+    context: RequestContext,
+    at = new Date(),
+  ): Promise<{ sequence: number; changed: boolean }> {
+    const from: Record<typeof state, UserState[]> = { active: ["locked"], locked: ["active"], deleted: ["initial", "active", "locked"] };
+    return this.db.transaction().execute(async (tx) => {
+      const updated = await tx
+        .updateTable("users")
+        .set((eb) => ({ state, sequence: eb("sequence", "+", 1), changed_at: at.getTime() }))
+        .where("id", "=", userId)
+        .where("state", "in", from[state])
+        .returning(["sequence", "org_id", "failed_attempts"])
+        .executeTakeFirst();
+      if (!updated) {
+        const user = await tx.selectFrom("users").select(["state", "sequence"]).where("id", "=", userId).executeTakeFirst();
+        if (!user || (user.state === "deleted" && state !== "deleted")) throw new StoreInputError(`no user ${userId}`);
+        if (user.state === state) return { sequence: Number(user.sequence), changed: false };
+        throw new StoreInputError(`user ${userId} is ${user.state}; cannot make it ${state}`);
+      }
+      const sequence = Number(updated.sequence);
+      // Unlocking clears the count and the tarpit; the update above returned the count for the audit event.
+      if (state === "active") await tx.updateTable("users").set({ failed_attempts: 0, check_not_before: 0 }).where("id", "=", userId).execute();
+      const type = { active: "user.unlocked", locked: "user.locked", deleted: "user.removed" }[state];
+      await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
+      const payload = { sequence, ...(state === "active" ? { clearedFailedAttempts: updated.failed_attempts } : {}) };
+      await insertAudit(tx, this.ids, { type: type as AuditEntry["type"], context, userId, orgId: updated.org_id, payload }, at);
+      return { sequence, changed: true };
+    });
+  }
+}
+
+function toRecord(row: UserRow & { org_name: string }): UserRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    username: row.username,
+    orgName: row.org_name,
+    kind: row.kind,
+    state: row.state,
+    passwordHash: row.password_hash,
+    passwordNfkc: nfkcOf(row.password_nfkc),
+    sequence: Number(row.sequence),
+    failedAttempts: row.failed_attempts,
+    email: row.email,
+  };
+}
+
+/** Thrown inside a transaction to undo it when a change cannot commit after all. */
+class RolledBack extends Error {}
+
+function nfkcOf(column: number | null): boolean | null {
+  return column === null ? null : column === 1;
+}
