@@ -23,6 +23,7 @@ const { values: opts } = parseArgs({
     seconds: { type: "string" },
     out: { type: "string" },
     "large-users": { type: "string" },
+    runs: { type: "string" },
     only: { type: "string" },
   },
 });
@@ -33,6 +34,8 @@ const outDir = path.resolve(opts.out ?? (quick ? fs.mkdtempSync(path.join(os.tmp
 const cores = os.availableParallelism();
 const smallUsers = 1000;
 const largeUsers = Number(opts["large-users"] ?? (quick ? 20_000 : 1_000_000));
+/** Each section runs this many times; the report gives each figure's median and range. */
+const runs = Number(opts.runs ?? (quick ? 1 : 3));
 const PROTOCOLS: Protocol[] = ["grpc", "grpcweb", "connect", "rest"];
 const SECTIONS = ["throughput", "idle", "cheap", "responsiveness", "overload", "size"] as const;
 /** `--only idle,cheap`: some sections, for tuning one thing; the log shows them, nothing is written. `--only import` is the import's own. */
@@ -145,6 +148,8 @@ function usage(pid: number): { cpuSeconds: number; rssMb: number } {
 interface Bound {
   pairsPerSecond: number;
   opMs: number;
+  /** CPU (every thread) of one verify-plus-hash pair. */
+  pairCpuMs: number;
 }
 
 /**
@@ -163,11 +168,12 @@ async function measureBound(): Promise<Bound> {
 }
 
 /** Runs `measure` between the last bound and a new one; returns the mean of the two with its result. */
-async function bracketed<T>(measure: () => Promise<T>): Promise<{ result: T; boundPerSecond: number; opMs: number }> {
+async function bracketed<T>(measure: () => Promise<T>): Promise<{ result: T; boundPerSecond: number; opMs: number; pairCpuMs: number }> {
   const before = bounds.at(-1)!;
   const result = await measure();
   const after = await measureBound();
-  return { result, boundPerSecond: (before.pairsPerSecond + after.pairsPerSecond) / 2, opMs: (before.opMs + after.opMs) / 2 };
+  const mean = (key: keyof Bound) => (before[key] + after[key]) / 2;
+  return { result, boundPerSecond: mean("pairsPerSecond"), opMs: mean("opMs"), pairCpuMs: mean("pairCpuMs") };
 }
 
 /** A server on a seeded database, as most sections use it. */
@@ -176,20 +182,34 @@ interface Context {
   server: Server;
 }
 
+interface Throughput extends LoadResult {
+  ratio: number;
+  boundPerSecond: number;
+  /** The server's CPU (every thread, from /proc) per change, and as a multiple of one pair's. */
+  serverCpuMsPerChange: number;
+  cpuRatio: number;
+}
+
 async function throughput({ small, server }: Context) {
-  const results: Record<string, LoadResult & { ratio: number; boundPerSecond: number }> = {};
+  const results: Record<string, Throughput> = {};
   for (const protocol of PROTOCOLS) {
-    const { result: runs, boundPerSecond } = await bracketed(async () => {
-      const runs: [number, LoadResult][] = [];
+    const { result: runs, boundPerSecond, pairCpuMs } = await bracketed(async () => {
+      const runs: [number, LoadResult, number][] = [];
       for (const concurrency of CONCURRENCY) {
-        runs.push([concurrency, await load({ baseUrl: server.baseUrl, protocol, request: "change", concurrency }, small.usersFile)]);
+        const before = usage(server.pid).cpuSeconds;
+        const r = await load({ baseUrl: server.baseUrl, protocol, request: "change", concurrency }, small.usersFile);
+        runs.push([concurrency, r, ((usage(server.pid).cpuSeconds - before) * 1000) / Math.max(1, r.ok)]);
       }
       return runs;
     });
-    for (const [concurrency, r] of runs) {
+    for (const [concurrency, r, serverCpuMsPerChange] of runs) {
       const ratio = r.okPerSecond / boundPerSecond;
-      results[`${protocol}@${concurrency}`] = { ...r, ratio, boundPerSecond };
-      log(`${protocol} c=${concurrency}: ${r.okPerSecond.toFixed(1)}/s (${ratio.toFixed(2)} of bound), p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms`);
+      const cpuRatio = serverCpuMsPerChange / pairCpuMs;
+      results[`${protocol}@${concurrency}`] = { ...r, ratio, boundPerSecond, serverCpuMsPerChange, cpuRatio };
+      log(
+        `${protocol} c=${concurrency}: ${r.okPerSecond.toFixed(1)}/s (${ratio.toFixed(2)} of bound), p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ` +
+          `server CPU ${serverCpuMsPerChange.toFixed(1)} ms a change (${cpuRatio.toFixed(3)} x a pair's ${pairCpuMs.toFixed(1)} ms)`,
+      );
     }
   }
   return results;
@@ -278,6 +298,24 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/**
+ * One result shaped as each run's, each number in it the runs' numbers
+ * taken together by `combine` (the median, the lowest, the highest); what is
+ * not a number is the first run's.
+ */
+function across<T>(rounds: T[], combine: (values: number[]) => number): T {
+  const [first] = rounds;
+  if (typeof first === "number") return combine(rounds as number[]) as T;
+  if (first === null || typeof first !== "object" || Array.isArray(first)) return first;
+  const keys = new Set(rounds.flatMap((r) => Object.keys(r as object)));
+  return Object.fromEntries(
+    [...keys].map((key) => {
+      const values = rounds.map((r) => (r as Record<string, unknown>)[key]).filter((v) => v !== undefined);
+      return [key, across(values, combine)];
+    }),
+  ) as T;
+}
+
 async function main(): Promise<void> {
   log(`bench: cost ${cost}, ${seconds}s a run, ${cores} cores${quick ? ", quick" : ""}`);
   if (only?.includes("import")) return importOnly();
@@ -287,13 +325,19 @@ async function main(): Promise<void> {
   await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 2 * cores, seconds: quick ? 0.5 : 2 }, small.usersFile);
   const context = { small, server };
   const date = new Date().toISOString();
-  const sections = {
-    throughput: wanted("throughput") ? await throughput(context) : undefined,
-    idleLatency: wanted("idle") ? await idleLatency(context) : undefined,
-    cheap: wanted("cheap") ? await cheapRefusals(context) : undefined,
-    responsiveness: wanted("responsiveness") ? await responsiveness(context) : undefined,
-    overload: wanted("overload") ? await overload(context) : undefined,
-  };
+  // Every section, `runs` times over: the figures are each one's median, with the range beside it.
+  const rounds = [];
+  for (let round = 1; round <= runs; round++) {
+    if (runs > 1) log(`== run ${round} of ${runs}`);
+    rounds.push({
+      throughput: wanted("throughput") ? await throughput(context) : undefined,
+      idleLatency: wanted("idle") ? await idleLatency(context) : undefined,
+      cheap: wanted("cheap") ? await cheapRefusals(context) : undefined,
+      responsiveness: wanted("responsiveness") ? await responsiveness(context) : undefined,
+      overload: wanted("overload") ? await overload(context) : undefined,
+    });
+  }
+  const sections = across(rounds, median);
   await server.stop();
   fs.rmSync(small.dataDir, { recursive: true, force: true });
   const sizeResult = wanted("size") ? await size() : undefined;
@@ -303,8 +347,18 @@ async function main(): Promise<void> {
     command: `npm run bench${quick ? " -- --quick" : ""}`,
     cost,
     secondsPerRun: seconds,
-    bound: { pairsPerSecond: median(bounds.map((b) => b.pairsPerSecond)), opMs: median(bounds.map((b) => b.opMs)), measurements: bounds },
+    runs,
+    bound: {
+      pairsPerSecond: median(bounds.map((b) => b.pairsPerSecond)),
+      opMs: median(bounds.map((b) => b.opMs)),
+      pairCpuMs: median(bounds.map((b) => b.pairCpuMs)),
+      measurements: bounds,
+    },
     ...sections,
+    /** Each figure's lowest and highest over the runs. */
+    low: across(rounds, (values) => Math.min(...values)),
+    high: across(rounds, (values) => Math.max(...values)),
+    rounds,
     size: sizeResult,
   };
   if (only) return log("--only: nothing written");
@@ -334,24 +388,34 @@ function boundRange(measurements: Bound[]): string {
 
 function markdown(r: any): string {
   const n = (x: number, d = 1) => x.toFixed(d);
+  /** A figure's median, and with several runs its lowest and highest: `0.95 (0.94–0.96)`. */
+  const m = (path: (x: any) => number, d = 1) => {
+    const median = n(path(r), d);
+    return r.runs > 1 ? `${median} (${n(path(r.low), d)}–${n(path(r.high), d)})` : median;
+  };
+  const runs = r.runs > 1 ? `the median of ${r.runs} runs of each, with the lowest and highest in brackets` : "one run of each";
   const lines = [
-    `Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}) with \`${r.command}\`, bcrypt cost ${r.cost}, ${r.secondsPerRun} s a run.`,
+    `Measured ${r.date.slice(0, 10)} on ${r.machine.cpu} (${r.machine.cores} cores, ${r.machine.memoryGb} GiB, Node ${r.machine.node}) with \`${r.command}\`, bcrypt cost ${r.cost}, ${r.secondsPerRun} s a run; ${runs}.`,
     "",
-    `Bound: ${n(r.bound.pairsPerSecond)} verify-plus-hash pairs per second with every core busy (median of ${r.bound.measurements.length} measurements taken in turns with the runs, ${boundRange(r.bound.measurements)}); one bcrypt operation ${n(r.bound.opMs)} ms. Each ratio is to the mean of the bound measured just before and just after its runs.`,
+    `Bound: ${n(r.bound.pairsPerSecond)} verify-plus-hash pairs per second with every core busy (median of ${r.bound.measurements.length} measurements taken in turns with the runs, ${boundRange(r.bound.measurements)}); one bcrypt operation ${n(r.bound.opMs)} ms; one pair costs ${n(r.bound.pairCpuMs)} ms of CPU. Each ratio is to the mean of the bound measured just before and just after its runs. Server CPU is every thread of the server process, from /proc, per change that succeeded, as a multiple of one pair's CPU.`,
     "",
-    "| protocol | concurrency | changes/s | of bound | p50 ms | p99 ms | errors | generator CPU |",
-    "|---|---|---|---|---|---|---|---|",
-    ...Object.entries(r.throughput).map(([key, t]: [string, any]) => {
+    "| protocol | concurrency | changes/s | of bound | server CPU per change, × one pair | p50 ms | p99 ms | errors | generator CPU |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...Object.keys(r.throughput).map((key) => {
       const [protocol, concurrency] = key.split("@");
-      return `| ${protocol} | ${concurrency} | ${n(t.okPerSecond)} | ${n(t.ratio, 2)} | ${n(t.p50Ms, 0)} | ${n(t.p99Ms, 0)} | ${t.requests - t.ok} | ${n(t.generatorCpu, 2)} |`;
+      const t = (x: any) => x.throughput[key];
+      return `| ${protocol} | ${concurrency} | ${m((x) => t(x).okPerSecond)} | ${m((x) => t(x).ratio, 2)} | ${m((x) => t(x).cpuRatio, 3)} | ${m((x) => t(x).p50Ms, 0)} | ${m((x) => t(x).p99Ms, 0)} | ${t(r).requests - t(r).ok} | ${n(t(r).generatorCpu, 2)} |`;
     }),
     "",
     "| measure | result |",
     "|---|---|",
-    `| idle latency | ${n(r.idleLatency.p50Ms)} ms = ${n(r.idleLatency.ratio, 2)} × one bcrypt operation (${n(r.idleLatency.opMs)} ms, measured before and after) |`,
-    ...Object.entries(r.cheap).map(([key, c]: [string, any]) => `| cheap refusal, ${key.replace("/", " over ")} (concurrency 32) | ${n(c.perSecond, 0)}/s, server CPU ${n(c.serverCpuMsPerRequest, 2)} ms each, generator CPU ${n(c.generatorCpu, 2)} |`),
-    `| hash-free request (a locked user's, over REST) while saturated | p50 ${n(r.responsiveness.probeP50Ms)} ms, p99 ${n(r.responsiveness.probeP99Ms)} ms (changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
-    `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound) | ${n(r.overload.okPerSecond)}/s accepted = ${n(r.overload.ratio, 2)} of bound; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB |`,
+    `| idle latency, × one bcrypt operation | ${m((x) => x.idleLatency.ratio, 2)} (${n(r.idleLatency.p50Ms)} ms; the operation ${n(r.idleLatency.opMs)} ms, measured before and after) |`,
+    ...Object.keys(r.cheap).map((key) => {
+      const c = (x: any) => x.cheap[key];
+      return `| cheap refusal, ${key.replace("/", " over ")} (concurrency 32), per second | ${m((x) => c(x).perSecond, 0)}; server CPU ${m((x) => c(x).serverCpuMsPerRequest, 2)} ms each; generator CPU ${n(c(r).generatorCpu, 2)} |`;
+    }),
+    `| hash-free request (a locked user's, over REST) while saturated, p99 ms | ${m((x) => x.responsiveness.probeP99Ms)} (p50 ${n(r.responsiveness.probeP50Ms)} ms; changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
+    `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound), share of the bound accepted | ${m((x) => x.overload.ratio, 2)} (${n(r.overload.okPerSecond)}/s; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB) |`,
     `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} (median of ${r.size.rounds} runs each, in turns) | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${r.size.cost >= 0 ? `${n(r.size.cost * 100)} % lower` : `${n(-r.size.cost * 100)} % higher`}) |`,
     "",
   ];

@@ -13,7 +13,7 @@ import { ROOT, tempDir } from "./support/service.js";
 it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () => {
   const out = tempDir("bench-out-");
   // As npm run bench runs it: compiled (npm test builds first), so that its many processes start fast.
-  const args = ["dist/bench/run.js", "--quick", "--seconds", "0.25", "--large-users", "3000", "--out", out];
+  const args = ["dist/bench/run.js", "--quick", "--runs", "2", "--seconds", "0.25", "--large-users", "3000", "--out", out];
   await new Promise<void>((resolve, reject) =>
     execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 }, (err, _stdout, stderr) =>
       err ? reject(new Error(stderr)) : resolve(),
@@ -21,13 +21,25 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   );
   const results = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8"));
   assert.ok(results.bound.pairsPerSecond > 0 && results.bound.opMs > 0);
-  // Once at the start, then after each protocol's runs, the idle run and the overload.
-  assert.equal(results.bound.measurements.length, 7, "the bound is measured in turns with the runs");
+  // Once at the start, then in each of the two runs after each protocol's runs, the idle run and the overload.
+  assert.equal(results.bound.measurements.length, 13, "the bound is measured in turns with the runs");
+  assert.ok(results.bound.pairCpuMs > 0, "the CPU of one pair");
+  assert.equal(results.rounds.length, 2);
   assert.deepEqual(Object.keys(results.throughput).sort(), ["connect@1", "connect@4", "grpc@1", "grpc@4", "grpcweb@1", "grpcweb@4", "rest@1", "rest@4"].map((k) => k.replace("4", String(2 * results.machine.cores))).sort());
   for (const [key, run] of Object.entries<any>(results.throughput)) {
     assert.ok(run.ok > 0, `${key} changed passwords`);
-    assert.ok(run.boundPerSecond > 0 && run.ratio === run.okPerSecond / run.boundPerSecond, `${key} has its ratio to the bound around it`);
     assert.deepEqual(Object.keys(run.codes), ["OK"], `${key}: every change succeeded`);
+    for (const figure of ["okPerSecond", "ratio", "cpuRatio", "p99Ms"]) {
+      const each = results.rounds.map((round: any) => round.throughput[key][figure]);
+      assert.equal(results.low.throughput[key][figure], Math.min(...each), `${key} ${figure}: the lowest of the runs`);
+      assert.equal(results.high.throughput[key][figure], Math.max(...each), `${key} ${figure}: the highest of the runs`);
+      assert.ok(each.includes(run[figure]), `${key} ${figure}: the median is one run's (of two, the higher)`);
+    }
+    for (const round of results.rounds) {
+      const own = round.throughput[key];
+      assert.ok(own.boundPerSecond > 0 && own.ratio === own.okPerSecond / own.boundPerSecond, `${key} has its ratio to the bound around it`);
+      assert.ok(own.serverCpuMsPerChange > 0 && own.cpuRatio > 0, `${key} has its server CPU per change`);
+    }
   }
   const expectedRefusal: Record<string, string> = { "bad-token": "Unauthenticated", "invalid-body": "InvalidArgument", locked: "FailedPrecondition" };
   for (const [key, run] of Object.entries<any>(results.cheap)) {
