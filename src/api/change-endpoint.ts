@@ -49,15 +49,11 @@ export class ChangeEndpoint {
       // token check, no database. Refusals that cost little leave the cores
       // to the changes already admitted.
       first: () => this.deps.hasher.refuseIfBusy(),
-      run: async (caller) => {
-        // One user's flood is refused here, before it can fill the queue every user shares.
-        const leave = this.users.enter(caller.userId);
-        try {
-          validate(req);
-          return await this.change(caller, req);
-        } finally {
-          leave();
-        }
+      // One user's flood is refused here, before any database read, and before it can fill the queue every user shares.
+      admit: (caller) => this.users.enter(caller.userId),
+      run: (caller) => {
+        validate(req);
+        return this.change(caller, req);
       },
     });
   }

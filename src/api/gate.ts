@@ -21,6 +21,11 @@ export interface Call<T> {
   isChange?: boolean;
   /** A refusal that costs nothing, made before the token is checked. */
   first?: () => void;
+  /**
+   * Lets the caller in once the token names them, before any database read,
+   * or throws; the function it returns is called when the call ends.
+   */
+  admit?: (caller: Caller) => () => void;
 }
 
 /**
@@ -36,10 +41,12 @@ export class Gate {
   ) {}
 
   async answer<T>(req: CallerRequest, call: Call<T>): Promise<T> {
+    let leave: (() => void) | undefined;
     try {
       call.first?.();
       const caller = await this.authenticator.authenticate(req.authorization);
       if (req.info) req.info.userId = caller.userId;
+      leave = call.admit?.(caller);
       await this.revocation.check(caller);
       const result = await call.run(caller);
       record(req.info, undefined, call.isChange);
@@ -48,6 +55,8 @@ export class Gate {
       const error = caught(err, this.logger, call.what);
       record(req.info, error, call.isChange);
       throw error;
+    } finally {
+      leave?.();
     }
   }
 }
