@@ -16,11 +16,12 @@ interface Compiled {
 /**
  * A statement that Kysely builds and compiles once for each database it runs
  * on, with its parameters left open: a run fills them in and sends the SQL
- * that was compiled. Kysely builds every query anew, which costs more than
- * SQLite takes to run a short one; the statements every request runs (the
- * token's cutoff, the user, a refusal's audit) are built once a process.
- * Inside a transaction (a new Kysely each time) a statement is built anew, as
- * any other.
+ * that was compiled. Kysely builds and compiles every query anew, on the
+ * event loop, with an object for every node; the statements every request
+ * runs (the token's cutoff, the user, a refusal's audit) are built once a
+ * process instead. Inside a transaction (a new Kysely each time) a statement
+ * is built anew, as any other. The builder names each parameter where its
+ * value goes (`p.userId`); `p` has no keys to spread.
  */
 export class Prepared<P extends object, R> {
   private readonly compiled = new WeakMap<Kysely<Database>, Compiled>();
