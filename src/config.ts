@@ -111,6 +111,8 @@ export type AuthConfig = (
   subjectClaim: string;
   /** The claim that carries the caller's roles, in ZITADEL's shape: `{ role: { orgId: … } }`. */
   rolesClaim: string;
+  /** How many checked tokens a process keeps, so that a token's signature is checked once, not on every request (0: none). */
+  tokenCacheSize: number;
 };
 
 /** ZITADEL's claim of a user's project roles. */
@@ -296,7 +298,11 @@ export function describeDatabase(database: DatabaseConfig): string {
 }
 
 function authConfig(env: Env): AuthConfig {
-  const claims = { rolesClaim: env.JWT_ROLES_CLAIM || DEFAULT_ROLES_CLAIM, subjectClaim: env.JWT_SUBJECT_CLAIM || "sub" };
+  const claims = {
+    rolesClaim: env.JWT_ROLES_CLAIM || DEFAULT_ROLES_CLAIM,
+    subjectClaim: env.JWT_SUBJECT_CLAIM || "sub",
+    tokenCacheSize: intVar(env, "TOKEN_CACHE_SIZE", 10_000, 0, 1_000_000),
+  };
   if (!env.JWKS_URL) {
     return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE, ...claims };
   }

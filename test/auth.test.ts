@@ -5,7 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import bcrypt from "bcrypt";
-import { type CryptoKey, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
+import { type CryptoKey, generateKeyPair, importJWK, type JWK, type JWTPayload, type JWTVerifyGetKey, SignJWT } from "jose";
+import { Authenticator } from "../src/crypto/tokens.js";
+import { VerifiedTokens } from "../src/crypto/verified-tokens.js";
 import {
   bearer,
   type Caller,
@@ -431,5 +433,84 @@ describe("an external issuer whose JWKS cannot be had", () => {
     jwks.mode = "ok";
     const outcome = await grpcJs(flaky.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization });
     assert.equal(outcome.ok && outcome.sequence, "2", JSON.stringify(outcome));
+  });
+});
+
+describe("checked tokens kept in memory (TOKEN_CACHE_SIZE)", () => {
+  /** An Authenticator whose key lookup counts the signature checks. */
+  async function counting(size: number) {
+    const { privateKey, publicKey } = await generateKeyPair("ES256");
+    let checks = 0;
+    let keySet = {};
+    const getKey: JWTVerifyGetKey = async () => {
+      checks++;
+      return publicKey;
+    };
+    const claims = { subjectClaim: "sub", rolesClaim: "roles" };
+    const auth = new Authenticator(getKey, { issuer: SELF, audience: SELF, algorithms: ["ES256"] }, claims, new VerifiedTokens(size), () => keySet);
+    return {
+      header: async (sub: string) => bearer(await sign(privateKey, { alg: "ES256", claims: { sub } })),
+      check: (header: string) => auth.authenticate(header),
+      checks: () => checks,
+      rotate: () => (keySet = {}),
+    };
+  }
+
+  it("checks a token's signature once, and again under a new key set", async () => {
+    const t = await counting(10);
+    const header = await t.header("111");
+    for (let i = 0; i < 3; i++) assert.equal((await t.check(header)).userId, "111");
+    assert.equal(t.checks(), 1);
+    t.rotate();
+    await t.check(header);
+    assert.equal(t.checks(), 2, "checked again under the new key set");
+  });
+
+  it("keeps at most its size, the least recently used going first; size 0 keeps none", async () => {
+    const t = await counting(2);
+    const [a, b, c] = await Promise.all(["1", "2", "3"].map(t.header));
+    await t.check(a);
+    await t.check(b);
+    await t.check(a); // now b is the least recently used
+    await t.check(c); // b goes
+    assert.equal(t.checks(), 3);
+    await t.check(a);
+    await t.check(c);
+    assert.equal(t.checks(), 3, "a and c were kept");
+    await t.check(b);
+    assert.equal(t.checks(), 4, "b was not");
+
+    const none = await counting(0);
+    const header = await none.header("1");
+    await none.check(header);
+    await none.check(header);
+    assert.equal(none.checks(), 2);
+  });
+
+  it("never keeps a refused token, and refuses one that is not a compact JWS before checking it", async () => {
+    const t = await counting(10);
+    const wrongAudience = bearer(await sign((await generateKeyPair("ES256")).privateKey, { alg: "ES256", claims: { sub: "1", aud: "other" } }));
+    for (let i = 0; i < 2; i++) await assert.rejects(t.check(wrongAudience), /Token is invalid/);
+    assert.equal(t.checks(), 2);
+    for (const token of ["not-a-token", "a.b", "a.b.c.d", "a.b!.c"]) await assert.rejects(t.check(`Bearer ${token}`), /Token is invalid/);
+    assert.equal(t.checks(), 2);
+  });
+
+  it("refuses a kept token once it has expired, as jose would", async () => {
+    const service = await Service.start();
+    try {
+      const user = await service.createUser("Initial-Passw0rd!");
+      const key = (await importJWK((await service.database.signingKey()).privateJwk, "ES256")) as CryptoKey;
+      // Expired 8 s ago: within the 10 s clock tolerance for the rest of this second and the next.
+      const issuedAt = now();
+      const authorization = bearer(await sign(key, { alg: "ES256", claims: { sub: user.userId, iat: issuedAt - 60, exp: issuedAt - 8 } }));
+      const call = () => restWithHeader(service.address, { oldPassword: "Initial-Passw0rd!", newPassword: "", authorization });
+      const accepted = await call();
+      assert.equal(!accepted.ok && accepted.code, 3, "accepted: the empty new password is refused");
+      await new Promise((resolve) => setTimeout(resolve, (issuedAt + 2) * 1000 - Date.now() + 50));
+      assertOutcome(await call(), expected.token, "expired since it was kept");
+    } finally {
+      await service.stop();
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { ResetDeps } from "../src/core/reset-password.js";
 import { RevocationCheck, type TokenCutoff } from "../src/core/revocation.js";
 import { UserAdmission } from "../src/crypto/hash-pool.js";
 import { Authenticator, TokenIssuer } from "../src/crypto/tokens.js";
+import { VerifiedTokens } from "../src/crypto/verified-tokens.js";
 import type { RequestInfo } from "../src/ops/request-info.js";
 import { FakeHasher, FakeStore, fakeDeps, TEST_USER } from "./support/fake-store.js";
 
@@ -23,7 +24,7 @@ const ISSUER = "test-issuer";
 const CLAIMS = { rolesClaim: "roles", subjectClaim: "sub" };
 const { privateKey, publicKey } = await generateKeyPair("ES256");
 const issuer = new TokenIssuer(privateKey, "k1", ISSUER, ISSUER, CLAIMS);
-const authenticator = new Authenticator(publicKey, { issuer: ISSUER, audience: ISSUER, algorithms: ["ES256"] }, CLAIMS);
+const authenticator = new Authenticator(publicKey, { issuer: ISSUER, audience: ISSUER, algorithms: ["ES256"] }, CLAIMS, new VerifiedTokens(100), () => publicKey);
 
 interface Setup {
   store: FakeStore;

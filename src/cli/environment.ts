@@ -16,6 +16,7 @@ export const ENVIRONMENT: [name: string, fallback: string, meaning: string][] = 
   ["JWT_SUBJECT_CLAIM", "sub", "the claim that carries the user ID"],
   ["TOKEN_MAX_TTL", "24h", "the longest --ttl that token issue gives"],
   ["JWT_ROLES_CLAIM", "urn:zitadel:iam:org:project:roles", "the claim that carries the caller's roles"],
+  ["TOKEN_CACHE_SIZE", "10000", "checked tokens a process keeps, so that a token's signature is checked once; 0: every request"],
   ["VALIDATE_RATE_PER_MINUTE", "60", "ValidateMyNewPassword calls per user and process, refilled at this rate"],
   ["VALIDATE_BURST", "20", "… and at most this many at once"],
   ["TLS_CERT_FILE", "unset", "with TLS_KEY_FILE: the port speaks TLS (h2 and http/1.1 by ALPN)"],

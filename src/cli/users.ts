@@ -4,6 +4,7 @@ import { type Command, help, isEmail, print, required, UsageError } from "./args
 import { importCommand } from "./import.js";
 import type { Config } from "../config.js";
 import { isValidId } from "../core/ids.js";
+import type { PasswordPolicy } from "../core/policy.js";
 import type { OrgChoice, UserSummary } from "../store/directory.js";
 import type { Store } from "../store/store.js";
 
@@ -204,24 +205,38 @@ async function checkHash(hash: string): Promise<void> {
   }
 }
 
-/**
- * The password checked against the policy of the organisation it goes into
- * (the instance's for a new one), unless --skip-policy, and hashed as the
- * profile says: NFKC under nist.
- */
+/** The password checked against the policy of the organisation it goes into, unless --skip-policy, and hashed. */
 async function hashChecked(store: Store, config: Config, values: Values, choice: OrgChoice, username: string, password: string) {
-  const [{ newPasswordViolations, passwordToStore }, { BcryptHasher }] = await Promise.all([import("../core/policy.js"), import("../crypto/hashing.js")]);
+  const { newPasswordViolations } = await import("../core/policy.js");
   const orgId = choice.orgId ?? (choice.orgName === undefined ? await store.directory.defaultOrgId() : undefined);
-  const { policy } = orgId !== undefined && (await store.directory.orgExists(orgId)) ? await store.policies.forOrg(orgId) : await store.policies.instancePolicy();
-  const stored = passwordToStore(password, policy.profile);
-  if (!values["skip-policy"]) {
+  return storedPassword(store, config.bcryptCost, orgId, password, (stored, policy) => {
+    if (values["skip-policy"]) return;
     const violations = newPasswordViolations(stored, policy, [username, choice.orgName ?? ""]);
     if (violations.length > 0) {
       const reasons = violations.map((v) => `${v.message} (${v.id})`).join("; ");
       throw new UsageError(`the password does not meet the organisation's policy: ${reasons}; --skip-policy overrides it`);
     }
-  }
-  return { passwordHash: await new BcryptHasher(config.bcryptCost).hash(stored), passwordNfkc: policy.profile === "nist" };
+  });
+}
+
+/**
+ * A new user's password as the store keeps it: under the policy of the
+ * organisation it goes into (the instance's for one not made yet), hashed
+ * as the profile says, NFKC under nist. `check` sees the form that is hashed
+ * first, and may refuse it by throwing.
+ */
+export async function storedPassword(
+  store: Store,
+  cost: number,
+  orgId: string | undefined,
+  password: string,
+  check?: (stored: string, policy: PasswordPolicy) => void,
+): Promise<{ passwordHash: string; passwordNfkc: boolean }> {
+  const [{ passwordToStore }, { BcryptHasher }] = await Promise.all([import("../core/policy.js"), import("../crypto/hashing.js")]);
+  const { policy } = orgId !== undefined ? await store.policies.forOrg(orgId) : await store.policies.instancePolicy();
+  const stored = passwordToStore(password, policy.profile);
+  check?.(stored, policy);
+  return { passwordHash: await new BcryptHasher(cost).hash(stored), passwordNfkc: policy.profile === "nist" };
 }
 
 function stateCommand(summary: string, state: "active" | "locked" | "deleted"): Command {

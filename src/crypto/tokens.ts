@@ -16,6 +16,7 @@ import { type AuthConfig, durationSeconds, type JwksTiming } from "../config.js"
 import { errors, ServiceError } from "../core/errors.js";
 import { isValidId } from "../core/ids.js";
 import type { RoleGrants } from "../core/roles.js";
+import { VerifiedTokens } from "./verified-tokens.js";
 
 const SELF_ALG = "ES256";
 /** Algorithms accepted from an external issuer; never "none", never HMAC. */
@@ -74,20 +75,38 @@ export function tokenFingerprint(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** A JWS in compact form: three base64url parts. Anything else is refused before jose builds an error for it. */
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
 /** Checks `Authorization: Bearer <JWT>` and names the caller. */
 export class Authenticator {
   constructor(
     private readonly key: CryptoKey | JWTVerifyGetKey,
     private readonly options: { issuer: string; audience: string; algorithms: string[] },
     private readonly claims: { rolesClaim: string; subjectClaim: string },
+    private readonly verified: VerifiedTokens,
+    /** The key set tokens are checked with now; undefined while it is due for a refresh (nothing is taken from the cache then). */
+    private readonly currentKeys: () => object | undefined,
   ) {}
 
   async authenticate(header: string | null | undefined): Promise<Caller> {
     if (!header) throw errors.authHeaderMissing();
     const match = /^Bearer +([^\s]+)$/i.exec(header);
     if (!match) throw errors.invalidAuthHeader();
+    const token = match[1];
+    if (!COMPACT_JWS.test(token)) throw errors.tokenInvalid();
+    const fingerprint = tokenFingerprint(token);
+    const keys = this.currentKeys();
+    const known = keys && this.verified.get(fingerprint, keys, Date.now());
+    if (known) return known;
+    const caller = await this.verify(token, fingerprint);
+    if (keys) this.verified.add(caller, keys, (caller.expiresAt + CLOCK_TOLERANCE_S) * 1000);
+    return caller;
+  }
+
+  private async verify(token: string, fingerprint: string): Promise<Caller> {
     try {
-      const { payload } = await jwtVerify(match[1], this.key as JWTVerifyGetKey, {
+      const { payload } = await jwtVerify(token, this.key as JWTVerifyGetKey, {
         ...this.options,
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: [this.claims.subjectClaim, "exp", "iat"],
@@ -103,7 +122,7 @@ export class Authenticator {
         userId,
         issuedAt: payload.iat!,
         expiresAt: payload.exp!,
-        fingerprint: tokenFingerprint(match[1]),
+        fingerprint,
         roles: rolesOf(payload[this.claims.rolesClaim]),
       };
     } catch (err) {
@@ -149,6 +168,11 @@ export class IssuerKeys {
       return (await this.current())(header, token);
     }
   };
+
+  /** The key set at hand while it is not due for a refresh: a new one (a rotation) has every token checked again. */
+  freshKeys(): object | undefined {
+    return this.keys && Date.now() - this.keys.fetchedAt < this.timing.refreshMs ? this.keys : undefined;
+  }
 
   /** Whether a key set usable now is at hand (fetching one if one is due): for readiness. */
   async usable(): Promise<boolean> {
@@ -285,13 +309,14 @@ export async function createAuthenticator(
   issuerKeys?: IssuerKeys,
 ): Promise<Authenticator> {
   const { issuer, audience } = auth;
+  const verified = new VerifiedTokens(auth.tokenCacheSize);
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
-    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth);
+    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys());
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;
-  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth);
+  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth, verified, () => publicKey);
 }
 
 export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Promise<TokenIssuer> {

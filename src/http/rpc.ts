@@ -57,13 +57,15 @@ async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeRespo
   const request = universalRequestFromNodeRequest(req, res, undefined, undefined);
   const contentType = request.header.get("content-type") ?? "";
   const text = isGrpcWebText(contentType);
+  // What connect-es reads: gRPC-Web's text is decoded here, into its binary form.
+  const readAs = text ? binaryTypeOf(contentType) : contentType;
   let body: AsyncIterable<Buffer> = req;
   if (text) {
     body = decodeBase64Stream(req, maxTextBytes);
-    request.header.set("content-type", binaryTypeOf(contentType));
+    request.header.set("content-type", readAs);
     request.header.delete("content-length");
   }
-  if (req.method === "POST") body = checkedBody(body, handler.method.input, request.header.get("content-type") ?? "", options.maxBodyBytes);
+  if (req.method === "POST") body = checkedBody(body, handler.method.input, readAs, options.maxBodyBytes);
   const response = await handler({ ...request, body });
   if (text) encodeAsText(response);
   if (isGrpc(contentType)) {

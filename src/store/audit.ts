@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { AuditEntry, AuditLog } from "../core/audit.js";
 import type { IdGenerator } from "../core/ids.js";
 import { insertAudit } from "./audit-rows.js";
+import { Prepared } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 /** Refusals repeated within this window of the first share its audit row. */
@@ -21,15 +22,14 @@ export class AuditRepository implements AuditLog {
    */
   async record(entry: AuditEntry, at: Date): Promise<void> {
     if (entry.userId) {
-      const repeated = await this.db
-        .updateTable("audit_events")
-        .set((eb) => ({ repeat_count: eb("repeat_count", "+", 1), last_at: at.getTime() }))
-        .where("user_id", "=", entry.userId)
-        .where("created_at", ">", at.getTime() - AUDIT_COALESCE_MS)
-        .where("type", "=", entry.type)
-        .where("payload", "=", JSON.stringify(entry.payload ?? {}))
-        .executeTakeFirst();
-      if (repeated.numUpdatedRows > 0n) return;
+      const repeated = await countRepeat.run(this.db, {
+        userId: entry.userId,
+        type: entry.type,
+        payload: JSON.stringify(entry.payload ?? {}),
+        atMs: at.getTime(),
+        sinceMs: at.getTime() - AUDIT_COALESCE_MS,
+      });
+      if (repeated.numAffectedRows! > 0n) return;
     }
     await insertAudit(this.db, this.ids, entry, at);
   }
@@ -51,6 +51,16 @@ export class AuditRepository implements AuditLog {
     }));
   }
 }
+
+const countRepeat = new Prepared((db, p: { userId: string; type: string; payload: string; atMs: number; sinceMs: number }) =>
+  db
+    .updateTable("audit_events")
+    .set((eb) => ({ repeat_count: eb("repeat_count", "+", 1), last_at: p.atMs }))
+    .where("user_id", "=", p.userId)
+    .where("created_at", ">", p.sinceMs)
+    .where("type", "=", p.type)
+    .where("payload", "=", p.payload),
+);
 
 export interface AuditRecord {
   id: string;

@@ -6,6 +6,7 @@ import type { CutoffSource, TokenCutoff } from "../core/revocation.js";
 import { insertAudit } from "./audit-rows.js";
 import { StoreInputError } from "./input-error.js";
 import { queueMail } from "./mail-outbox.js";
+import { Prepared } from "./prepared.js";
 import type { Database, UserRow, UserState } from "./schema.js";
 
 /**
@@ -21,27 +22,13 @@ export class UserRepository implements UserStore, CutoffSource {
   ) {}
 
   async findUser(userId: string): Promise<UserRecord | undefined> {
-    const row = await this.db
-      .selectFrom("users")
-      .innerJoin("orgs", "orgs.id", "users.org_id")
-      .selectAll("users")
-      .select("orgs.name as org_name")
-      .where("users.id", "=", userId)
-      .executeTakeFirst();
+    const row = await findUser.first(this.db, { userId });
     return row && toRecord(row);
   }
 
   async beginPasswordCheck(userId: string, maxAttempts: number, nowMs: number, leaseUntilMs: number): Promise<CheckSlot> {
-    // One statement: of requests racing on any number of processes, one takes it.
-    let take = this.db
-      .updateTable("users")
-      .set({ check_lease_until: leaseUntilMs })
-      .where("id", "=", userId)
-      .where("state", "=", "active")
-      .where("check_lease_until", "<=", nowMs)
-      .where("check_not_before", "<=", nowMs);
-    if (maxAttempts > 0) take = take.where("failed_attempts", "<", maxAttempts);
-    const taken = await take.returning(["password_hash", "password_nfkc", "sequence", "failed_attempts"]).executeTakeFirst();
+    const attemptsBelow = maxAttempts > 0 ? maxAttempts : NO_LIMIT;
+    const taken = await takeCheckSlot.first(this.db, { userId, nowMs, leaseUntilMs, attemptsBelow });
     if (taken) {
       return {
         taken: true,
@@ -53,11 +40,7 @@ export class UserRepository implements UserStore, CutoffSource {
         },
       };
     }
-    const row = await this.db
-      .selectFrom("users")
-      .select(["state", "failed_attempts", "check_lease_until", "check_not_before"])
-      .where("id", "=", userId)
-      .executeTakeFirst();
+    const row = await checkSlotState.first(this.db, { userId });
     if (!row) return { taken: false, state: "deleted", failedAttempts: 0, inFlight: false, notBeforeMs: 0 };
     return {
       taken: false,
@@ -69,7 +52,7 @@ export class UserRepository implements UserStore, CutoffSource {
   }
 
   async endPasswordCheck(userId: string): Promise<void> {
-    await this.db.updateTable("users").set({ check_lease_until: 0 }).where("id", "=", userId).execute();
+    await endCheck.run(this.db, { userId });
   }
 
   async recordFailedAttempt(
@@ -103,7 +86,7 @@ export class UserRepository implements UserStore, CutoffSource {
         .executeTakeFirst();
       if (!row) {
         // An administrator locked or removed the user since the check began.
-        await tx.updateTable("users").set({ check_lease_until: 0 }).where("id", "=", userId).execute();
+        await endCheck.run(tx, { userId });
         const now = await tx.selectFrom("users").select(["failed_attempts", "state"]).where("id", "=", userId).executeTakeFirstOrThrow();
         return { failedAttempts: now.failed_attempts, locked: now.state === "locked", counted: false };
       }
@@ -189,16 +172,17 @@ export class UserRepository implements UserStore, CutoffSource {
         })
         .execute();
     }
-    const kept = await tx
-      .selectFrom("password_history")
-      .select("sequence")
+    await tx
+      .deleteFrom("password_history")
       .where("user_id", "=", userId)
-      .orderBy("sequence", "desc")
-      .limit(extras.historyLimit)
+      .where((eb) =>
+        eb(
+          "sequence",
+          "not in",
+          eb.selectFrom("password_history").select("sequence").where("user_id", "=", userId).orderBy("sequence", "desc").limit(extras.historyLimit),
+        ),
+      )
       .execute();
-    let prune = tx.deleteFrom("password_history").where("user_id", "=", userId);
-    if (kept.length > 0) prune = prune.where("sequence", "not in", kept.map((k) => k.sequence));
-    await prune.execute();
   }
 
   /** The user's last `count` replaced hashes, newest first. */
@@ -215,11 +199,7 @@ export class UserRepository implements UserStore, CutoffSource {
   }
 
   async tokenCutoff(userId: string): Promise<TokenCutoff | undefined> {
-    const row = await this.db
-      .selectFrom("users")
-      .select(["tokens_valid_after", "token_exempt"])
-      .where("id", "=", userId)
-      .executeTakeFirst();
+    const row = await tokenCutoff.first(this.db, { userId });
     if (!row || row.tokens_valid_after === null) return undefined;
     return { validAfterMs: Number(row.tokens_valid_after), exempt: row.token_exempt };
   }
@@ -262,6 +242,36 @@ export class UserRepository implements UserStore, CutoffSource {
     });
   }
 }
+
+/** Stands for "no maximum" of failed attempts: above any count, and an integer to PostgreSQL. */
+const NO_LIMIT = 2 ** 31 - 1;
+
+const findUser = new Prepared((db, p: { userId: string }) =>
+  db.selectFrom("users").innerJoin("orgs", "orgs.id", "users.org_id").selectAll("users").select("orgs.name as org_name").where("users.id", "=", p.userId),
+);
+
+/** One statement: of requests racing on any number of processes, one takes the slot. */
+const takeCheckSlot = new Prepared((db, p: { userId: string; nowMs: number; leaseUntilMs: number; attemptsBelow: number }) =>
+  db
+    .updateTable("users")
+    .set({ check_lease_until: p.leaseUntilMs })
+    .where("id", "=", p.userId)
+    .where("state", "=", "active")
+    .where("check_lease_until", "<=", p.nowMs)
+    .where("check_not_before", "<=", p.nowMs)
+    .where("failed_attempts", "<", p.attemptsBelow)
+    .returning(["password_hash", "password_nfkc", "sequence", "failed_attempts"]),
+);
+
+const checkSlotState = new Prepared((db, p: { userId: string }) =>
+  db.selectFrom("users").select(["state", "failed_attempts", "check_lease_until", "check_not_before"]).where("id", "=", p.userId),
+);
+
+const endCheck = new Prepared((db, p: { userId: string }) => db.updateTable("users").set({ check_lease_until: 0 }).where("id", "=", p.userId));
+
+const tokenCutoff = new Prepared((db, p: { userId: string }) =>
+  db.selectFrom("users").select(["tokens_valid_after", "token_exempt"]).where("id", "=", p.userId),
+);
 
 function toRecord(row: UserRow & { org_name: string }): UserRecord {
   return {

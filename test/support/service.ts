@@ -5,8 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { importJWK, SignJWT } from "jose";
 import { loadConfig } from "../../src/config.js";
-import { passwordToStore } from "../../src/core/policy.js";
-import { BcryptHasher } from "../../src/crypto/hashing.js";
+import { storedPassword } from "../../src/cli/users.js";
 import { createIssuer, type TokenIssuer } from "../../src/crypto/tokens.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -83,10 +82,9 @@ interface Fixtures {
  * The password as `user create` stores it: hashed as the organisation's
  * profile says (NFKC under nist), or a given hash; none for an empty password.
  */
-async function storedPassword(store: Store, cost: number, orgId: string | undefined, password: string, hash?: string) {
+async function passwordColumns(store: Store, cost: number, orgId: string | undefined, password: string, hash?: string) {
   if (hash !== undefined || password === "") return { passwordHash: hash ?? null, passwordNfkc: null };
-  const { policy } = orgId !== undefined ? await store.policies.forOrg(orgId) : await store.policies.instancePolicy();
-  return { passwordHash: await new BcryptHasher(cost).hash(passwordToStore(password, policy.profile)), passwordNfkc: policy.profile === "nist" };
+  return storedPassword(store, cost, orgId, password);
 }
 
 export interface TestUser {
@@ -190,7 +188,7 @@ export class Service {
       orgId: options.orgId,
       orgName,
       email: options.email,
-      ...(await storedPassword(store, bcryptCost, options.orgId, password, options.passwordHash)),
+      ...(await passwordColumns(store, bcryptCost, options.orgId, password, options.passwordHash)),
       kind: options.machine ? "machine" : "human",
       state: options.initial ? "initial" : "active",
     });
