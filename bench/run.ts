@@ -3,18 +3,13 @@
  * See docs/performance.md. `--quick` runs every section briefly at a
  * low cost, to prove the benchmark works (npm test does that).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import bcrypt from "bcrypt";
-import { openStore } from "../src/store/open-store.js";
-import { loadConfig } from "../src/config.js";
-import { createIssuer } from "../src/crypto/tokens.js";
-import { type BenchUser, COMPILED, type Job, type LoadResult, passwordFor, type Protocol, ROOT } from "./shared.js";
+import { type Job, type LoadResult, type Protocol, ROOT } from "./shared.js";
 import { importBench, importMarkdown } from "./import.js";
-import { seedUsers } from "./seed-users.js";
+import { runNode, type Seeded, type Server, seed, startServer } from "./servers.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -47,92 +42,9 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-/** Runs a file of this folder as its own Node process and returns the JSON it prints. */
-function runNode<T>(file: string, args: string[], env: Record<string, string> = {}): Promise<T> {
-  return new Promise((resolve, reject) => {
-    // As this process runs: compiled (a tenth of a second to start), or through tsx.
-    const script = path.join(import.meta.dirname, COMPILED ? file.replace(/\.ts$/, ".js") : file);
-    const child = spawn(process.execPath, [...(COMPILED ? [] : ["--import", "tsx"]), script, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${file} exited ${code}`))));
-  });
-}
-
 const load = (job: Omit<Job, "seconds" | "usersFile"> & Partial<Job>, usersFile: string) =>
   runNode<LoadResult>("load.ts", [JSON.stringify({ seconds, usersFile, ...job })]);
 
-interface Seeded {
-  dataDir: string;
-  usersFile: string;
-  lockedFile: string;
-}
-
-/** A database of `count` users (and 200 locked ones), with tokens for those the load uses. */
-async function seed(count: number): Promise<Seeded> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-data-"));
-  const { config } = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: String(cost) });
-  const store = await openStore(config);
-  const hash = await bcrypt.hash(passwordFor(0), cost);
-  const userIds = await seedUsers(store.db, "bench", count, hash);
-  const lockedIds = await seedUsers(store.db, "locked", 200, hash);
-  for (const id of lockedIds) await store.users.setUserState(id, "locked", { userAgent: "password-service-bench" });
-  const issuer = await createIssuer(config.auth, store.signingKeys);
-  await store.close();
-  const withTokens = async (ids: string[]): Promise<BenchUser[]> =>
-    Promise.all(ids.map(async (userId) => ({ userId, token: await issuer.issue(userId, "2h"), generation: 0 })));
-  // The load only ever needs as many users as it has requests in flight.
-  const usersFile = path.join(dataDir, "users.json");
-  const lockedFile = path.join(dataDir, "locked.json");
-  fs.writeFileSync(usersFile, JSON.stringify(await withTokens(userIds.slice(0, 2000))));
-  fs.writeFileSync(lockedFile, JSON.stringify(await withTokens(lockedIds)));
-  return { dataDir, usersFile, lockedFile };
-}
-
-interface Server {
-  pid: number;
-  baseUrl: string;
-  stop(): Promise<void>;
-}
-
-/** Servers still running, stopped with this process whatever ends it. */
-const running = new Set<ChildProcess>();
-process.on("exit", () => running.forEach((child) => child.kill("SIGKILL")));
-
-/**
- * The server writes its log to a file in its data folder: read through a
- * pipe, each line would cost this process CPU that the server and the load
- * generator need. No metrics listener, so that two servers can run at once.
- */
-async function startServer(dataDir: string): Promise<Server> {
-  const logFile = path.join(dataDir, `server-${Date.now()}.log`);
-  const out = fs.openSync(logFile, "w");
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "serve"], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1", METRICS_PORT: "0" },
-    stdio: ["ignore", out, "inherit"],
-  });
-  fs.closeSync(out);
-  running.add(child);
-  let exited = false;
-  child.once("exit", () => ((exited = true), running.delete(child)));
-  for (;;) {
-    const port = /"port":(\d+).*listening/.exec(fs.readFileSync(logFile, "utf8"))?.[1];
-    if (port) {
-      return {
-        pid: child.pid!,
-        baseUrl: `http://127.0.0.1:${port}`,
-        stop: () => new Promise((done) => (child.once("exit", () => done()), child.kill("SIGTERM"))),
-      };
-    }
-    if (exited) throw new Error(`server exited ${child.exitCode}; see ${logFile}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** CPU seconds and resident memory of a process, from /proc. */
 function usage(pid: number): { cpuSeconds: number; rssMb: number } {
@@ -276,8 +188,8 @@ async function size() {
   const sides = [];
   for (const users of [smallUsers, largeUsers]) {
     log(`seeding ${users} users ...`);
-    const seeded = await seed(users);
-    sides.push({ seeded, server: await startServer(seeded.dataDir), runs: [] as number[] });
+    const seeded = await seed(users, cost);
+    sides.push({ seeded, server: await startServer(seeded.dataDir, cost), runs: [] as number[] });
   }
   const job = (server: Server) => ({ baseUrl: server.baseUrl, protocol: "grpc" as const, request: "change" as const, concurrency: 2 * cores });
   for (const side of sides) await load({ ...job(side.server), seconds: quick ? 0.5 : 2 }, side.seeded.usersFile);
@@ -320,8 +232,8 @@ async function main(): Promise<void> {
   log(`bench: cost ${cost}, ${seconds}s a run, ${cores} cores${quick ? ", quick" : ""}`);
   if (only?.includes("import")) return importOnly();
   await measureBound();
-  const small = await seed(smallUsers);
-  const server = await startServer(small.dataDir);
+  const small = await seed(smallUsers, cost);
+  const server = await startServer(small.dataDir, cost);
   await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 2 * cores, seconds: quick ? 0.5 : 2 }, small.usersFile);
   const context = { small, server };
   const date = new Date().toISOString();

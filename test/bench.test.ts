@@ -67,3 +67,16 @@ it("runs the import benchmark's quick mode end to end", { timeout: 600_000 }, as
   assert.ok(results.plain.rowsPerSecond > 0 && results.plain.boundPerSecond > 0);
   assert.match(fs.readFileSync(path.join(out, "import.md"), "utf8"), /\| backend \| rows \(pre-hashed\) \|/);
 });
+
+it("profiles a server under one kind of load", { timeout: 120_000 }, async () => {
+  const args = ["dist/bench/profile.js", "--request", "locked", "--protocol", "grpc", "--seconds", "1", "--cost", "4", "--top", "40"];
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 }, (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout))),
+  );
+  const [header] = out.split("\n");
+  // Every request was a locked user's, refused as one.
+  assert.match(header, /^\d+ locked requests over grpc in 1 s \(FailedPrecondition \d+\); \d+ ms of the main thread sampled, [\d.]+ µs a request$/);
+  const packages = out.slice(out.indexOf("by package:"), out.indexOf("by function:"));
+  // The gRPC path through connect-es and a statement through Kysely, and the service's own code, all sampled.
+  for (const name of ["@connectrpc/connect", "kysely", "src"]) assert.match(packages, new RegExp(`%  ${name}\\n`), name);
+});

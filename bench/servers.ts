@@ -1,0 +1,96 @@
+/** The benchmark's seeded databases, its server processes and its helper processes: shared by run.ts and profile.ts. */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import bcrypt from "bcrypt";
+import { loadConfig } from "../src/config.js";
+import { createIssuer } from "../src/crypto/tokens.js";
+import { openStore } from "../src/store/open-store.js";
+import { seedUsers } from "./seed-users.js";
+import { type BenchUser, COMPILED, passwordFor, ROOT } from "./shared.js";
+
+/** Runs a file of this folder as its own Node process and returns the JSON it prints. */
+export function runNode<T>(file: string, args: string[], env: Record<string, string> = {}): Promise<T> {
+  return new Promise((resolve, reject) => {
+    // As this process runs: compiled (a tenth of a second to start), or through tsx.
+    const script = path.join(import.meta.dirname, COMPILED ? file.replace(/\.ts$/, ".js") : file);
+    const child = spawn(process.execPath, [...(COMPILED ? [] : ["--import", "tsx"]), script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${file} exited ${code}`))));
+  });
+}
+
+export interface Seeded {
+  dataDir: string;
+  usersFile: string;
+  lockedFile: string;
+}
+
+/** A database of `count` users (and 200 locked ones), with tokens for those the load uses. */
+export async function seed(count: number, cost: number): Promise<Seeded> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-data-"));
+  const { config } = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: String(cost) });
+  const store = await openStore(config);
+  const hash = await bcrypt.hash(passwordFor(0), cost);
+  const userIds = await seedUsers(store.db, "bench", count, hash);
+  const lockedIds = await seedUsers(store.db, "locked", 200, hash);
+  for (const id of lockedIds) await store.users.setUserState(id, "locked", { userAgent: "password-service-bench" });
+  const issuer = await createIssuer(config.auth, store.signingKeys);
+  await store.close();
+  const withTokens = async (ids: string[]): Promise<BenchUser[]> =>
+    Promise.all(ids.map(async (userId) => ({ userId, token: await issuer.issue(userId, "2h"), generation: 0 })));
+  // The load only ever needs as many users as it has requests in flight.
+  const usersFile = path.join(dataDir, "users.json");
+  const lockedFile = path.join(dataDir, "locked.json");
+  fs.writeFileSync(usersFile, JSON.stringify(await withTokens(userIds.slice(0, 2000))));
+  fs.writeFileSync(lockedFile, JSON.stringify(await withTokens(lockedIds)));
+  return { dataDir, usersFile, lockedFile };
+}
+
+export interface Server {
+  pid: number;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Servers still running, stopped with this process whatever ends it. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+
+/**
+ * The server writes its log to a file in its data folder: read through a
+ * pipe, each line would cost this process CPU that the server and the load
+ * generator need. No metrics listener, so that two servers can run at once.
+ * `nodeOptions` go to Node before the script (a profiler's, say).
+ */
+export async function startServer(dataDir: string, cost: number, nodeOptions: string[] = []): Promise<Server> {
+  const logFile = path.join(dataDir, `server-${Date.now()}.log`);
+  const out = fs.openSync(logFile, "w");
+  const child = spawn(process.execPath, [...nodeOptions, path.join(ROOT, "bin/password-service.cjs"), "serve"], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1", METRICS_PORT: "0" },
+    stdio: ["ignore", out, "inherit"],
+  });
+  fs.closeSync(out);
+  running.add(child);
+  let exited = false;
+  child.once("exit", () => ((exited = true), running.delete(child)));
+  for (;;) {
+    const port = /"port":(\d+).*listening/.exec(fs.readFileSync(logFile, "utf8"))?.[1];
+    if (port) {
+      return {
+        pid: child.pid!,
+        baseUrl: `http://127.0.0.1:${port}`,
+        stop: () => new Promise((done) => (child.once("exit", () => done()), child.kill("SIGTERM"))),
+      };
+    }
+    if (exited) throw new Error(`server exited ${child.exitCode}; see ${logFile}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
