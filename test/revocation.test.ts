@@ -49,6 +49,16 @@ describe("TOKEN_REVOCATION=others (the default)", () => {
     const user = await service.createUser("Current-Passw0rd!");
     const older = await service.token(user.userId);
     const bystander = await service.createUser("Current-Passw0rd!");
+    // Both processes check `older` on every protocol before the change, and keep it (TOKEN_CACHE_SIZE):
+    // the revocation below must reach a kept token too. An empty new password changes nothing.
+    await Promise.all(
+      [service, other].map(async (server) => {
+        for (const [name, call] of Object.entries(MOST_PROTOCOLS)) {
+          const outcome = await call(server.address, { oldPassword: "Current-Passw0rd!", newPassword: "", authorization: bearer(older) });
+          assert.equal(!outcome.ok && outcome.code, 3, `${name} on process ${server.port} accepts the token before the change`);
+        }
+      }),
+    );
 
     const changed = await PROTOCOLS.REST(service.address, { oldPassword: "Current-Passw0rd!", newPassword: "Second-Passw0rd!", authorization: bearer(user.token) });
     assert.equal(changed.ok, true, JSON.stringify(changed));
