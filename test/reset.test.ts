@@ -336,10 +336,10 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
       const token = await adminToken(first, user.resourceOwner);
       const requested = await curl(first, resetPath(user.userId), { sendLink: {} }, token);
       assert.equal(requested.status, 200, "committed with its mail, whether or not the mail server answers");
-      const outbox = () => database.db.selectFrom("mail_outbox").select(["attempts", "state"]).where("user_id", "=", user.userId).executeTakeFirstOrThrow();
+      const outbox = () => database.db.selectFrom("mail_outbox").select(["attempts", "state", "last_error"]).where("user_id", "=", user.userId).executeTakeFirstOrThrow();
       for (let i = 0; i < 100 && (await outbox()).attempts < 2; i++) await new Promise((r) => setTimeout(r, 100));
       const kept = await outbox();
-      assert.deepEqual([kept.attempts >= 2, kept.state], [true, "pending"], "tried, and kept for later");
+      assert.deepEqual([kept.attempts >= 2, kept.state], [true, "pending"], `tried, and kept for later (${kept.attempts} tries, the last: ${kept.last_error})`);
       await first.stop();
 
       mail = await MailCatcher.start(port);

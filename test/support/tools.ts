@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import { createInterface } from "node:readline";
 import { ROOT } from "./service.js";
@@ -42,15 +43,30 @@ export function spawnBuf(args: string[]): { child: ChildProcess; lines: string[]
   };
 }
 
-/** A loopback port free at the time of asking. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A loopback port free at the time of asking, and one that nothing else is
+ * handed meanwhile: it is drawn at random from below the kernel's ephemeral
+ * range, which every listener on port 0 (the tests' servers, PostgreSQL's
+ * clients) and every outgoing connection takes its ports from. A port from
+ * that range could be taken by another test's server before it is used, or
+ * a connection to it could meet itself (TCP's simultaneous open), and a
+ * client then waits for a greeting that never comes instead of being refused.
+ */
+export async function freePort(): Promise<number> {
+  const [ephemeralLow] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+  const low = 10_000;
+  if (!(ephemeralLow > low + 1000)) throw new Error(`the ephemeral port range starts at ${ephemeralLow}: no room below it for the tests' ports`);
+  for (;;) {
+    const port = low + Math.floor(Math.random() * (ephemeralLow - low));
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
