@@ -44,7 +44,7 @@ describe("lockout", () => {
     assert.equal(failed.length, checked.length, "one audit event per failure");
   });
 
-  it("checks no more wrong passwords than the maximum when guesses and the right password race, and the right one is not told apart", async () => {
+  it("checks no more wrong passwords in a row than the maximum when guesses and the right password race, and the right one is not told apart", async () => {
     const user = await service.createUser("Right-Passw0rd!", { orgName: "race" });
     await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "3"]);
     const guesses = [...Array.from({ length: 11 }, (_, i) => `Wrong-Passw0rd-${i}!`), "Right-Passw0rd!"];
