@@ -46,11 +46,12 @@ export function spawnBuf(args: string[]): { child: ChildProcess; lines: string[]
 /**
  * A loopback port free at the time of asking, and one that nothing else is
  * handed meanwhile: it is drawn at random from below the kernel's ephemeral
- * range, which every listener on port 0 (the tests' servers, PostgreSQL's
- * clients) and every outgoing connection takes its ports from. A port from
- * that range could be taken by another test's server before it is used, or
- * a connection to it could meet itself (TCP's simultaneous open), and a
- * client then waits for a greeting that never comes instead of being refused.
+ * range, which every listener on port 0 (the tests' servers) and every
+ * outgoing connection (PostgreSQL's clients among them) takes its ports
+ * from. A port from that range could be taken by another test's server
+ * before it is used, or a connection to it could meet itself (TCP's
+ * simultaneous open), and a client then waits for a greeting that never
+ * comes instead of being refused.
  */
 export async function freePort(): Promise<number> {
   const [ephemeralLow] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
