@@ -24,6 +24,7 @@ import { listen, type RunningServer } from "./http/server.js";
 import { exposedFiles } from "./store/open-database.js";
 import { openStore } from "./store/open-store.js";
 import { sleep } from "./core/tarpit.js";
+import { CheckLine } from "./core/check-line.js";
 import { createAuthenticator, createIssuer, IssuerKeys } from "./crypto/tokens.js";
 import { WebPage } from "./web/page.js";
 
@@ -67,11 +68,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     now: () => new Date(),
     sleep,
     checkWaitMs: config.hashQueueBudgetMs,
+    checkLeaseMs: config.checkLeaseMs,
+    checkLine: new CheckLine(),
     auditFailed,
     notices: mail,
   };
   // One admission for every API: a user's limit holds whichever call the requests come by.
-  const admission = new UserAdmission(config.userConcurrency);
+  const admission = new UserAdmission(config.userConcurrency, config.tokenConcurrency);
   const gate = new Gate(authenticator, revocation, logger);
   const endpoint = new ChangeEndpoint(
     gate,

@@ -26,6 +26,10 @@ export interface Config {
   hashQueueBudgetMs: number;
   /** Requests of one user that may hold or wait for bcrypt work at once, per process; more are refused with 8. */
   userConcurrency: number;
+  /** Of those, the requests of one token: one token may not take all of its user's admission. */
+  tokenConcurrency: number;
+  /** The password-check slot's lease, renewed while its check runs: how long a process that died holding it delays its user. */
+  checkLeaseMs: number;
   /** The longest lifetime `token issue` gives a token. */
   tokenMaxTtlSeconds: number;
   /** ValidateMyNewPassword calls per user and process: a burst, refilled at a rate per minute; more are refused with 8. */
@@ -179,6 +183,8 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
     hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
     userConcurrency: intVar(env, "USER_CONCURRENCY_LIMIT", 3, 1, 1000),
+    tokenConcurrency: intVar(env, "TOKEN_CONCURRENCY_LIMIT", 1, 1, 1000),
+    checkLeaseMs: intVar(env, "CHECK_LEASE_MS", 10_000, 1000, 600_000),
     tokenMaxTtlSeconds: durationVar(env, "TOKEN_MAX_TTL", "24h"),
     validateRate: {
       perMinute: intVar(env, "VALIDATE_RATE_PER_MINUTE", 60, 1, 100_000),

@@ -7,8 +7,8 @@ import { FakeHasher, FakeStore, fakeDeps, TEST_USER } from "./support/fake-store
 
 const RIGHT = "Right-Passw0rd!";
 
-function attempt(deps: ChangePasswordDeps, oldPassword: string, newPassword = "New-Passw0rd!") {
-  return changePassword(deps, { userId: "1", oldPassword, newPassword, tokenFingerprint: "f", context: {} }).then(
+function attempt(deps: ChangePasswordDeps, oldPassword: string, newPassword = "New-Passw0rd!", token = { fingerprint: "f", issuedAt: 0 }) {
+  return changePassword(deps, { userId: "1", oldPassword, newPassword, token, context: {} }).then(
     () => "changed",
     (err: ServiceError) => err,
   );
@@ -39,6 +39,35 @@ describe("the change-password use case under parallel guessing", () => {
     const right = outcomes[11];
     assert.ok(right === "changed" || idOf(right) === "COMMAND-JLK35" || idOf(right) === "PWSVC-BUSY3", String(idOf(right)));
     assert.equal(outcomes.filter((o) => idOf(o) === "COMMAND-3M0fs").length, checkedWrong.length);
+  });
+
+  it("refuses, uncounted and unchecked, a guess whose token a change revoked while it waited for the check slot", async () => {
+    const hasher = new FakeHasher();
+    const store = new FakeStore({ ...TEST_USER });
+    const { deps } = fakeDeps(store, { hasher });
+    store.leaseUntil = Number.MAX_SAFE_INTEGER; // the owner's change holds the slot
+    const guess = attempt(deps, "Wrong-1!", "New-Passw0rd!", { fingerprint: "stolen", issuedAt: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The owner's change commits: a new hash, and tokens from before it revoked but for the owner's.
+    Object.assign(store.user, { passwordHash: "hash:Owners-New-1!", sequence: store.user.sequence + 1 });
+    store.cutoff = { validAfterMs: 5000, exempt: "owners" };
+    store.leaseUntil = 0;
+    assert.equal(idOf(await guess), "AUTH-7fs1e");
+    assert.deepEqual(hasher.verified, [], "never checked against the new password");
+    assert.equal(store.user.failedAttempts, 0);
+    assert.equal(store.leaseUntil, 0, "the slot was given back");
+  });
+
+  it("gives a user's check slot to the requests of one process in the order they came, not to whichever asks first when it frees", async () => {
+    const hasher = new FakeHasher();
+    const store = new FakeStore({ ...TEST_USER });
+    const { deps } = fakeDeps(store, { hasher });
+    store.leaseUntil = Number.MAX_SAFE_INTEGER; // a check in flight
+    const waiting = attempt(deps, "Wrong-waiting!");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    store.leaseUntil = 0; // it ends, and a new request comes at that moment
+    await Promise.all([waiting, attempt(deps, "Wrong-newcomer!")]);
+    assert.deepEqual(hasher.verified, ["Wrong-waiting!", "Wrong-newcomer!"]);
   });
 
   it("answers as a locked user does while the last allowed attempt is in flight", async () => {

@@ -42,7 +42,7 @@ function setup(overrides: Partial<Setup> = {}) {
   const revocation = new RevocationCheck({ tokenCutoff: async () => s.cutoff });
   const gate = new Gate(authenticator, revocation, logger);
   const { deps } = fakeDeps(store, { hasher });
-  const admission = new UserAdmission(s.perUser ?? 3);
+  const admission = new UserAdmission(s.perUser ?? 3, s.perUser ?? 3);
   return {
     s,
     change: new ChangeEndpoint(gate, deps, admission),

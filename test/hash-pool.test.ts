@@ -91,14 +91,24 @@ describe("the hash pool", () => {
   });
 
   it("lets in at most N requests of one user at once, whatever other users do", () => {
-    const users = new UserAdmission(2);
-    const leaveA = users.enter("a");
-    users.enter("a");
-    assert.throws(() => users.enter("a"), (err: ServiceError) => err.id === "PWSVC-BUSY2" && err.retryAfterSeconds === 1);
-    users.enter("b");
+    const users = new UserAdmission(2, 2);
+    const leaveA = users.enter("a", "a1");
+    users.enter("a", "a2");
+    assert.throws(() => users.enter("a", "a3"), (err: ServiceError) => err.id === "PWSVC-BUSY2" && err.retryAfterSeconds === 1);
+    users.enter("b", "b1");
     leaveA();
     leaveA(); // leaving twice frees one place, not two
-    users.enter("a");
-    assert.throws(() => users.enter("a"), ServiceError);
+    users.enter("a", "a3");
+    assert.throws(() => users.enter("a", "a4"), ServiceError);
+  });
+
+  it("lets in at most M requests of one token, leaving the rest of its user's places to the user's other tokens", () => {
+    const users = new UserAdmission(3, 1);
+    const leaveFlood = users.enter("a", "stolen");
+    assert.throws(() => users.enter("a", "stolen"), (err: ServiceError) => err.id === "PWSVC-BUSY2");
+    assert.throws(() => users.enter("a", "stolen"), ServiceError, "a refused request takes no place");
+    users.enter("a", "owner");
+    leaveFlood();
+    users.enter("a", "stolen");
   });
 });

@@ -219,6 +219,20 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     assert.equal((await service.userRow(user.userId)).sequence, 1, "nothing changed");
   });
 
+  it("voids an open reset code when the user changes the password themself, in the change's transaction", async () => {
+    const user = await userWithEmail(service);
+    const token = await adminToken(service, user.resourceOwner);
+    const code = (await curl(service, resetPath(user.userId), { returnCode: {} }, token)).json.verificationCode as string;
+    service.secrets.push(code, "Own-Passw0rd-1!");
+    const own = await rest(service.address, { oldPassword: user.password, newPassword: "Own-Passw0rd-1!", authorization: bearer(user.token) });
+    assert.ok(own.ok, JSON.stringify(own));
+    const set = await curl(service, setPath(user.userId), { newPassword: { password: "Holders-Passw0rd-1!" }, verificationCode: code }, token);
+    assert.deepEqual(refusal(set), [400, 9, "COMMAND-2M9fs"], "the code died with the change");
+    assert.equal((await service.userRow(user.userId)).sequence, 2, "only the user's own change");
+    const changed = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.changed");
+    assert.deepEqual(changed.map((e) => e.payload?.resetCodeVoided), [true]);
+  });
+
   it("applies every rule of a change to a reset: the policy, the same password, the history, the user's state", async () => {
     const user = await userWithEmail(service);
     // Set before any request reads the organisation's policy, which each process keeps for POLICY_CACHE_MS.

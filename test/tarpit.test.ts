@@ -14,7 +14,7 @@ function deps(store: FakeStore, sleeps: number[], policy: PasswordPolicy = DEFAU
 
 async function wrongPassword(d: ChangePasswordDeps): Promise<ServiceError> {
   try {
-    await changePassword(d, { userId: "1", oldPassword: "Wrong-1!", newPassword: "New-Passw0rd!", tokenFingerprint: "f", context: {} });
+    await changePassword(d, { userId: "1", oldPassword: "Wrong-1!", newPassword: "New-Passw0rd!", token: { fingerprint: "f", issuedAt: 0 }, context: {} });
   } catch (err) {
     return err as ServiceError;
   }

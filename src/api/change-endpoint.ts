@@ -50,7 +50,7 @@ export class ChangeEndpoint {
       // to the changes already admitted.
       first: () => this.deps.hasher.refuseIfBusy(),
       // One user's flood is refused here, before any database read, and before it can fill the queue every user shares.
-      admit: (caller) => this.users.enter(caller.userId),
+      admit: (caller) => this.users.enter(caller.userId, caller.fingerprint),
       run: (caller) => {
         validate(req);
         return this.change(caller, req);
@@ -63,7 +63,7 @@ export class ChangeEndpoint {
       userId: caller.userId,
       oldPassword: req.oldPassword,
       newPassword: req.newPassword,
-      tokenFingerprint: caller.fingerprint,
+      token: caller,
       context: req.context,
     });
     const details = create(ObjectDetailsSchema, {

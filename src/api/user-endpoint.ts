@@ -77,27 +77,30 @@ export class UserEndpoint {
     else checkLength("SetPasswordRequest", "VerificationCode", verification.value, CODE_MAX);
     // Only the user themself proves the current password.
     if (self && req.userId !== caller.userId) throw errors.permissionDenied();
-    // Past capacity, refuse before anything is spent; one user's flood is refused before it fills the queue all share.
+    // Past capacity, refuse before anything is spent.
     this.changes.hasher.refuseIfBusy();
-    const leave = this.users.enter(req.userId);
-    try {
-      if (self) {
-        return await changePassword(this.changes, {
-          userId: caller.userId,
-          oldPassword: verification.value,
-          newPassword: req.newPassword.password,
-          tokenFingerprint: caller.fingerprint,
-          context: req.context,
-          changeRequired: req.newPassword.changeRequired,
-        });
-      }
-      return await setPasswordWithCode(this.resets, {
+    if (!self) {
+      // A recovery is never refused because of its user's own token traffic:
+      // a code's tries are counted instead, and an administrator is not the user.
+      return setPasswordWithCode(this.resets, {
         userId: req.userId,
         code: verification.value,
         newPassword: req.newPassword.password,
         changeRequired: req.newPassword.changeRequired,
         caller: authority(caller),
         context: req.context,
+      });
+    }
+    // One user's (and one token's) flood is refused before it fills the queue all share.
+    const leave = this.users.enter(req.userId, caller.fingerprint);
+    try {
+      return await changePassword(this.changes, {
+        userId: caller.userId,
+        oldPassword: verification.value,
+        newPassword: req.newPassword.password,
+        token: caller,
+        context: req.context,
+        changeRequired: req.newPassword.changeRequired,
       });
     } finally {
       leave();

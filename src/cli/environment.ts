@@ -35,6 +35,8 @@ export const ENVIRONMENT: [name: string, fallback: string, meaning: string][] = 
   ["UV_THREADPOOL_SIZE", "CPU count + 2", "libuv's threads: bcrypt keeps all but two busy, one is kept for everything else"],
   ["HASH_QUEUE_BUDGET_MS", "3000", "longest a password check may wait for bcrypt; past it, refused with 8 at once"],
   ["USER_CONCURRENCY_LIMIT", "3", "requests of one user that may hold or wait for bcrypt at once, per process"],
+  ["TOKEN_CONCURRENCY_LIMIT", "1", "… of which one token's at most (a recovery by code or by an administrator is never counted)"],
+  ["CHECK_LEASE_MS", "10000", "a password check's hold on its user, renewed while it runs; frees a dead process's after this"],
   ["MAX_CONNECTIONS", "1000", "open connections at most"],
   ["MAX_CONNECTIONS_PER_CLIENT", "100", "open connections from one address at most"],
   ["H2_MAX_CONCURRENT_STREAMS", "100", "HTTP/2 streams in flight per connection"],

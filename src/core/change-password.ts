@@ -3,7 +3,8 @@ import type { BreachedPasswords } from "./breached.js";
 import type { ChangeNotices, OutboxMail } from "../mail/mail.js";
 import { errors, ID, ServiceError } from "./errors.js";
 import { breachedRefusal, newPasswordViolations, type PasswordPolicy, type PolicySource, passwordToStore } from "./policy.js";
-import type { RevocationMode } from "./revocation.js";
+import { type RevocationMode, revokes, type TokenCutoff, type TokenRef } from "./revocation.js";
+import { type CheckLine, keepLease } from "./check-line.js";
 import { type Sleeper, tarpitDelayMs } from "./tarpit.js";
 
 /** What the use case needs to know of a user. */
@@ -35,7 +36,12 @@ export interface StoredHash {
  * Not taken: why, so the caller can wait, refuse, or answer "locked".
  */
 export type CheckSlot =
-  | { taken: true; user: Pick<UserRecord, "passwordHash" | "passwordNfkc" | "sequence" | "failedAttempts"> }
+  | {
+      taken: true;
+      user: Pick<UserRecord, "passwordHash" | "passwordNfkc" | "sequence" | "failedAttempts">;
+      /** The user's token cutoff as it stands now: a change may have revoked the caller's token since it was let in. */
+      cutoff: TokenCutoff | undefined;
+    }
   | {
       taken: false;
       state: UserRecord["state"];
@@ -89,6 +95,8 @@ export interface UserStore {
   beginPasswordCheck(userId: string, maxAttempts: number, nowMs: number, leaseUntilMs: number): Promise<CheckSlot>;
   /** Gives the slot back after a check that passed, when no change commits (which gives it back itself). */
   endPasswordCheck(userId: string): Promise<void>;
+  /** Extends the lease of a slot still held (not given back) to `leaseUntilMs`. */
+  renewPasswordCheck(userId: string, nowMs: number, leaseUntilMs: number): Promise<void>;
   /**
    * Counts one failed attempt atomically, with its audit, locks at
    * `maxAttempts` (0: never), gives the check slot back, and sets the time
@@ -151,6 +159,10 @@ export interface ChangePasswordDeps {
   sleep: Sleeper;
   /** Longest a request waits for its user's check slot (a check in flight, or the tarpit) before it is refused with 8. */
   checkWaitMs: number;
+  /** The check slot's lease, renewed while its check runs: how long a process that died holding it delays its user. */
+  checkLeaseMs: number;
+  /** This process's line of each user's requests for the check slot. */
+  checkLine: CheckLine;
   /** Told of an audit write that failed while refusing a request: the refusal still reaches the caller. */
   auditFailed: (err: unknown) => void;
   /** The mail a change sends its user. */
@@ -161,8 +173,8 @@ export interface ChangePasswordCommand {
   userId: string;
   oldPassword: string;
   newPassword: string;
-  /** Fingerprint of the caller's token, which stays valid under revocation "others". */
-  tokenFingerprint: string;
+  /** The caller's token: it stays valid under revocation "others", and must still be valid when its check's turn comes. */
+  token: TokenRef;
   context: RequestContext;
   /** ZITADEL v2 SetPassword's change_required. */
   changeRequired?: boolean;
@@ -216,8 +228,9 @@ async function checkAndCommit(
   refusal: ServiceError | undefined,
   work: HashWork,
 ): Promise<CommittedChange> {
-  const user = await takeCheckSlot(deps, read, policy.lockout.maxPasswordAttempts);
+  const user = await takeCheckSlot(deps, cmd, read, policy.lockout.maxPasswordAttempts);
   let slotHeld = true;
+  const stopRenewing = keepLease((now, until) => deps.store.renewPasswordCheck(user.id, now, until), deps.checkLeaseMs, deps.now);
   try {
     if (!user.passwordHash) throw errors.noPassword();
     // With a core idle, hash the new password while the old one is checked:
@@ -229,6 +242,7 @@ async function checkAndCommit(
     const current = { hash: user.passwordHash, nfkc: user.passwordNfkc };
     if (!(await verify(work, cmd.oldPassword, current))) {
       slotHeld = false; // recordFailedAttempt gives it back
+      stopRenewing();
       await failedAttempt(deps, cmd, user, policy);
     }
     if (refusal) throw refusal;
@@ -243,7 +257,7 @@ async function checkAndCommit(
       replacedHash: current,
       nfkc: policy.profile === "nist",
       historyLimit: historyLimit(policy),
-      revokeTokens: deps.revocation === "none" ? undefined : { exempt: deps.revocation === "others" ? cmd.tokenFingerprint : null },
+      revokeTokens: deps.revocation === "none" ? undefined : { exempt: deps.revocation === "others" ? cmd.token.fingerprint : null },
       audit: auditOf(cmd, user, "password.changed"),
       changeRequired: cmd.changeRequired,
       notice,
@@ -253,6 +267,7 @@ async function checkAndCommit(
     if (notice) deps.notices.queued();
     return committed;
   } finally {
+    stopRenewing();
     if (slotHeld) await deps.store.endPasswordCheck(user.id);
   }
 }
@@ -268,39 +283,49 @@ export function checkState(state: UserRecord["state"], failedAttempts: number): 
   if (state === "locked") throw errors.locked(failedAttempts);
 }
 
-/** How often a request waiting for a check in flight asks whether it is over. */
+/** How often a request waiting for a check in flight, or for its turn in line, asks whether it is over. */
 const SLOT_POLL_MS = 25;
 
 /**
  * Waits for the user's one password-check slot: at most one check of a user
  * runs at a time, on any process, and not before the tarpit's time. That is
- * what makes lockout exact and the tarpit hold against parallel guesses. A
- * request that would wait past `checkWaitMs` is refused with 8 before any
- * hash; one that comes while the last allowed attempt is in flight answers
- * as a locked user does.
+ * what makes lockout exact and the tarpit hold against parallel guesses.
+ * Within a process, a user's requests take turns in the order they came
+ * (CheckLine). A request that would wait past `checkWaitMs` is refused with 8
+ * before any hash; one that comes while the last allowed attempt is in
+ * flight answers as a locked user does. A request whose token a change
+ * revoked while it waited is refused as its token now is, uncounted: it
+ * would otherwise be checked against the new password.
  */
-async function takeCheckSlot(deps: ChangePasswordDeps, user: UserRecord, maxAttempts: number): Promise<UserRecord> {
+async function takeCheckSlot(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, user: UserRecord, maxAttempts: number): Promise<UserRecord> {
   const deadline = deps.now().getTime() + deps.checkWaitMs;
-  // Long enough for any check the hash pool admits; a process that dies holding it delays its user by this much at most.
-  const leaseMs = deps.checkWaitMs + CHECK_LEASE_MARGIN_MS;
-  for (;;) {
-    const now = deps.now().getTime();
-    const slot = await deps.store.beginPasswordCheck(user.id, maxAttempts, now, now + leaseMs);
-    if (slot.taken) return { ...user, ...slot.user };
-    checkState(slot.state, slot.failedAttempts);
-    if (maxAttempts > 0 && slot.failedAttempts + (slot.inFlight ? 1 : 0) >= maxAttempts) {
-      throw errors.locked(Math.max(maxAttempts, slot.failedAttempts));
+  const turn = deps.checkLine.join(user.id);
+  try {
+    for (;;) {
+      const now = deps.now().getTime();
+      const slot = turn.first() ? await deps.store.beginPasswordCheck(user.id, maxAttempts, now, now + deps.checkLeaseMs) : undefined;
+      if (slot?.taken) {
+        if (!revokes(slot.cutoff, cmd.token)) return { ...user, ...slot.user };
+        await deps.store.endPasswordCheck(user.id);
+        throw errors.tokenInvalid();
+      }
+      if (slot) refuseIfLocked(slot, maxAttempts);
+      const busyUntil = slot && !slot.inFlight ? slot.notBeforeMs : now;
+      const readyAt = slot && !slot.inFlight ? slot.notBeforeMs : now + SLOT_POLL_MS;
+      if (readyAt > deadline) throw errors.checkTooSoon(Math.max(1, Math.ceil((busyUntil - now) / 1000)));
+      await deps.sleep(readyAt - now);
     }
-    const readyAt = slot.inFlight ? now + SLOT_POLL_MS : slot.notBeforeMs;
-    if (readyAt > deadline) {
-      throw errors.checkTooSoon(Math.max(1, Math.ceil(((slot.inFlight ? now : slot.notBeforeMs) - now) / 1000)));
-    }
-    await deps.sleep(readyAt - now);
+  } finally {
+    turn.leave();
   }
 }
 
-/** Added to the wait budget for the slot's lease: a bcrypt operation at cost 16 takes about 4 s here. */
-const CHECK_LEASE_MARGIN_MS = 10_000;
+function refuseIfLocked(slot: Extract<CheckSlot, { taken: false }>, maxAttempts: number): void {
+  checkState(slot.state, slot.failedAttempts);
+  if (maxAttempts > 0 && slot.failedAttempts + (slot.inFlight ? 1 : 0) >= maxAttempts) {
+    throw errors.locked(Math.max(maxAttempts, slot.failedAttempts));
+  }
+}
 
 /**
  * Verifies a password against a hash with the form it was made of: the NFKC

@@ -30,10 +30,21 @@ export function issuedBefore(iatSeconds: number, cutoffMs: number): boolean {
 export class RevocationCheck {
   constructor(private readonly source: CutoffSource) {}
 
-  async check(caller: { userId: string; issuedAt: number; fingerprint: string }): Promise<void> {
+  async check(caller: TokenRef & { userId: string }): Promise<void> {
     // Read on every request, no cache: a change revokes at once on every process.
-    const cutoff = await this.source.tokenCutoff(caller.userId);
-    if (!cutoff || caller.fingerprint === cutoff.exempt) return;
-    if (issuedBefore(caller.issuedAt, cutoff.validAfterMs)) throw errors.tokenInvalid();
+    if (revokes(await this.source.tokenCutoff(caller.userId), caller)) throw errors.tokenInvalid();
   }
+}
+
+/** A token, as the revocation cutoff judges it. */
+export interface TokenRef {
+  /** The token's iat, in seconds. */
+  issuedAt: number;
+  fingerprint: string;
+}
+
+/** Whether the cutoff a change left refuses this token. */
+export function revokes(cutoff: TokenCutoff | undefined, token: TokenRef): boolean {
+  if (!cutoff || token.fingerprint === cutoff.exempt) return false;
+  return issuedBefore(token.issuedAt, cutoff.validAfterMs);
 }

@@ -134,26 +134,50 @@ export class HashPool implements PasswordHasher {
 
 /**
  * Caps the requests of one user that may hold or wait for bcrypt work at
- * once, in this process. Past the cap that user's requests are refused at
- * the door, so one token holder cannot fill the queue that every user shares.
+ * once, in this process, and of those the requests of one token. Past a cap
+ * the request is refused at the door, so one token holder cannot fill the
+ * queue that every user shares, nor take all of its user's admission: a
+ * stolen token's flood leaves room for the user's other tokens.
  */
 export class UserAdmission {
-  private readonly inFlight = new Map<string, number>();
+  private readonly users = new Counts();
+  private readonly tokens = new Counts();
 
-  constructor(private readonly perUser: number) {}
+  constructor(
+    private readonly perUser: number,
+    private readonly perToken: number,
+  ) {}
 
-  /** Lets one request of `userId` in, or throws ResourceExhausted; call the returned function when it is done. */
-  enter(userId: string): () => void {
-    const count = this.inFlight.get(userId) ?? 0;
-    if (count >= this.perUser) throw errors.userBusy();
-    this.inFlight.set(userId, count + 1);
+  /** Lets one request of `userId`, made with the token of fingerprint `token`, in, or throws ResourceExhausted; call the returned function when it is done. */
+  enter(userId: string, token: string): () => void {
+    if (this.users.of(userId) >= this.perUser || this.tokens.of(token) >= this.perToken) throw errors.userBusy();
+    const leaveUser = this.users.add(userId);
+    const leaveToken = this.tokens.add(token);
+    return () => {
+      leaveUser();
+      leaveToken();
+    };
+  }
+}
+
+/** Counts in flight by key, keeping no entry at zero. */
+class Counts {
+  private readonly counts = new Map<string, number>();
+
+  of(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  /** Counts one more; the returned function uncounts it, once however often it is called. */
+  add(key: string): () => void {
+    this.counts.set(key, this.of(key) + 1);
     let left = false;
     return () => {
       if (left) return;
       left = true;
-      const now = this.inFlight.get(userId)! - 1;
-      if (now === 0) this.inFlight.delete(userId);
-      else this.inFlight.set(userId, now);
+      const now = this.of(key) - 1;
+      if (now === 0) this.counts.delete(key);
+      else this.counts.set(key, now);
     };
   }
 }

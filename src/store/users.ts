@@ -38,6 +38,7 @@ export class UserRepository implements UserStore, CutoffSource {
           sequence: Number(taken.sequence),
           failedAttempts: taken.failed_attempts,
         },
+        cutoff: cutoffOf(taken),
       };
     }
     const row = await checkSlotState.first(this.db, { userId });
@@ -53,6 +54,10 @@ export class UserRepository implements UserStore, CutoffSource {
 
   async endPasswordCheck(userId: string): Promise<void> {
     await endCheck.run(this.db, { userId });
+  }
+
+  async renewPasswordCheck(userId: string, nowMs: number, leaseUntilMs: number): Promise<void> {
+    await renewCheck.run(this.db, { userId, nowMs, leaseUntilMs });
   }
 
   async recordFailedAttempt(
@@ -115,15 +120,10 @@ export class UserRepository implements UserStore, CutoffSource {
       const tokens = extras.revokeTokens
         ? { tokens_valid_after: at.getTime(), token_exempt: extras.revokeTokens.exempt }
         : {};
-      if (extras.resetCode) {
-        // Used once: of requests racing with one code, one deletes it.
-        const used = await tx
-          .deleteFrom("password_reset_codes")
-          .where("user_id", "=", userId)
-          .where("code_hash", "=", extras.resetCode.codeHash)
-          .executeTakeFirst();
-        if (used.numDeletedRows === 0n) return undefined;
-      }
+      // Every change voids the user's open reset code, as ZITADEL empties it.
+      // A change by that code uses it up: of requests racing with one code, one deletes it.
+      const voided = await tx.deleteFrom("password_reset_codes").where("user_id", "=", userId).returning("code_hash").executeTakeFirst();
+      if (extras.resetCode && voided?.code_hash !== extras.resetCode.codeHash) throw new RolledBack();
       const updated = await tx
         .updateTable("users")
         .set({
@@ -148,7 +148,8 @@ export class UserRepository implements UserStore, CutoffSource {
         .values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" })
         .execute();
       await this.keepHistory(tx, userId, sequence, extras, at);
-      await insertAudit(tx, this.ids, { ...extras.audit, payload: { ...extras.audit.payload, sequence } }, at);
+      const voidedCode = voided !== undefined && !extras.resetCode ? { resetCodeVoided: true } : {};
+      await insertAudit(tx, this.ids, { ...extras.audit, payload: { ...extras.audit.payload, sequence, ...voidedCode } }, at);
       if (extras.resetCode) await insertAudit(tx, this.ids, extras.resetCode.audit, at);
       if (extras.notice) await queueMail(tx, this.ids, extras.notice, at);
       return { sequence, changedAt: at, resourceOwner: updated.org_id };
@@ -200,8 +201,7 @@ export class UserRepository implements UserStore, CutoffSource {
 
   async tokenCutoff(userId: string): Promise<TokenCutoff | undefined> {
     const row = await tokenCutoff.first(this.db, { userId });
-    if (!row || row.tokens_valid_after === null) return undefined;
-    return { validAfterMs: Number(row.tokens_valid_after), exempt: row.token_exempt };
+    return row && cutoffOf(row);
   }
 
   /**
@@ -260,7 +260,12 @@ const takeCheckSlot = new Prepared((db, p: { userId: string; nowMs: number; leas
     .where("check_lease_until", "<=", p.nowMs)
     .where("check_not_before", "<=", p.nowMs)
     .where("failed_attempts", "<", p.attemptsBelow)
-    .returning(["password_hash", "password_nfkc", "sequence", "failed_attempts"]),
+    .returning(["password_hash", "password_nfkc", "sequence", "failed_attempts", "tokens_valid_after", "token_exempt"]),
+);
+
+/** Extends a slot still held (a check that outlasts its lease); one already given back stays free. */
+const renewCheck = new Prepared((db, p: { userId: string; nowMs: number; leaseUntilMs: number }) =>
+  db.updateTable("users").set({ check_lease_until: p.leaseUntilMs }).where("id", "=", p.userId).where("check_lease_until", ">", p.nowMs),
 );
 
 const checkSlotState = new Prepared((db, p: { userId: string }) =>
@@ -291,6 +296,10 @@ function toRecord(row: UserRow & { org_name: string }): UserRecord {
 
 /** Thrown inside a transaction to undo it when a change cannot commit after all. */
 class RolledBack extends Error {}
+
+function cutoffOf(row: Pick<UserRow, "tokens_valid_after" | "token_exempt">): TokenCutoff | undefined {
+  return row.tokens_valid_after === null ? undefined : { validAfterMs: Number(row.tokens_valid_after), exempt: row.token_exempt };
+}
 
 function nfkcOf(column: number | null): boolean | null {
   return column === null ? null : column === 1;

@@ -10,6 +10,8 @@ import type {
   UserStore,
 } from "../../src/core/change-password.js";
 import { DEFAULT_POLICY, type PasswordPolicy } from "../../src/core/policy.js";
+import { CheckLine } from "../../src/core/check-line.js";
+import type { TokenCutoff } from "../../src/core/revocation.js";
 
 /** A store in memory with the real one's rules: the check slot, the count, the tarpit's time, the sequence. */
 export class FakeStore implements UserStore {
@@ -17,6 +19,7 @@ export class FakeStore implements UserStore {
   history: StoredHash[] = [];
   leaseUntil = 0;
   notBefore = 0;
+  cutoff: TokenCutoff | undefined;
 
   constructor(readonly user: UserRecord) {}
 
@@ -31,11 +34,19 @@ export class FakeStore implements UserStore {
       return { taken: false, state: u.state, failedAttempts: u.failedAttempts, inFlight: this.leaseUntil > now, notBeforeMs: this.notBefore };
     }
     this.leaseUntil = leaseUntil;
-    return { taken: true, user: { passwordHash: u.passwordHash, passwordNfkc: u.passwordNfkc, sequence: u.sequence, failedAttempts: u.failedAttempts } };
+    return {
+      taken: true,
+      user: { passwordHash: u.passwordHash, passwordNfkc: u.passwordNfkc, sequence: u.sequence, failedAttempts: u.failedAttempts },
+      cutoff: this.cutoff,
+    };
   }
 
   async endPasswordCheck() {
     this.leaseUntil = 0;
+  }
+
+  async renewPasswordCheck(_id: string, now: number, leaseUntil: number) {
+    if (this.leaseUntil > now) this.leaseUntil = leaseUntil;
   }
 
   async recordFailedAttempt(_id: string, max: number, audit: AuditEntry, at: Date, delayMs: (n: number) => number) {
@@ -126,6 +137,8 @@ export function fakeDeps(store: FakeStore, options: { policy?: PasswordPolicy; c
     now: () => new Date(clock.ms),
     sleep: (ms) => clock.sleep(ms),
     checkWaitMs: options.checkWaitMs ?? 3000,
+    checkLeaseMs: 10_000,
+    checkLine: new CheckLine(),
     auditFailed: () => {},
     notices: { changed: () => undefined, queued: () => {} },
   };

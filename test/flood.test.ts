@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import bcrypt from "bcrypt";
+import { bearer, type Outcome, PROTOCOLS } from "./support/clients.js";
+import { auditEvents, setPolicy } from "./support/policy.js";
+import { cliOk, Service, type TestUser } from "./support/service.js";
+
+const RIGHT = "Right-Passw0rd!";
+const grpc = PROTOCOLS["grpc-js (h2c)"];
+const rest = PROTOCOLS.REST;
+
+function change(token: string, oldPassword: string, newPassword = `New-Passw0rd-${Math.random().toString(36).slice(2, 8)}!`) {
+  return { oldPassword, newPassword, authorization: bearer(token) };
+}
+
+/**
+ * A stolen token's flood: `width` wrong guesses in flight at once over
+ * HTTP/2, each sent again as soon as it is answered, until `stop()` (or at
+ * most `maxRequests`). Resolves to every answer's error ID.
+ */
+function flood(address: string, token: string, width: number, maxRequests = 3000) {
+  let stopped = false;
+  let sent = 0;
+  const ids: string[] = [];
+  const worker = async () => {
+    while (!stopped && sent < maxRequests) {
+      sent++;
+      const o = await grpc(address, change(token, "Wrong-Passw0rd!"));
+      ids.push(o.ok ? "changed" : (o.detail?.id ?? `code ${o.code}`));
+    }
+  };
+  const done = Promise.all(Array.from({ length: width }, worker));
+  return {
+    stop: async () => {
+      stopped = true;
+      await done;
+      return ids;
+    },
+    /** Waits until `n` of the flood's guesses were checked and failed: from the 5th on, the tarpit holds each one let in. */
+    checked: async (n: number) => {
+      while (ids.filter((id) => id === "COMMAND-3M0fs").length < n && sent < maxRequests) await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+  };
+}
+
+async function adminToken(service: Service, orgId: string): Promise<string> {
+  const admin = await service.createUser();
+  const token = await cliOk(["token", "issue", "--user", admin.userId, "--role", "admin", "--org", orgId], service.env);
+  service.secrets.push(token);
+  return token;
+}
+
+async function post(service: Service, path: string, body: unknown, token: string) {
+  const res = await fetch(`${service.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: bearer(token) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+
+function failure(o: Outcome): string {
+  return o.ok ? "changed" : (o.detail?.id ?? `code ${o.code}`);
+}
+
+describe("a stolen token's flood and the ways out", () => {
+  let service: Service;
+
+  before(async () => {
+    service = await Service.start({ POLICY_CACHE_MS: "0" });
+  });
+  after(async () => {
+    await service.stop();
+  });
+
+  it("lets the owner's change with another token through while one token floods, and the change revokes the flood's token", async () => {
+    const user = await service.createUser(RIGHT);
+    const owners = await service.token(user.userId);
+    const thief = flood(service.address, user.token, 20);
+    await thief.checked(6);
+    const changed = await rest(service.address, change(owners, RIGHT));
+    const ids = await thief.stop();
+    assert.ok(changed.ok, `the owner's change: ${JSON.stringify(changed)}`);
+    assert.ok(ids.includes("PWSVC-BUSY2"), "the flood met its token's admission");
+    assert.ok(ids.includes("COMMAND-3M0fs"), "the flood's guesses were checked, one at a time");
+    const after = await grpc(service.address, change(user.token, "Wrong-Passw0rd!"));
+    assert.equal(failure(after), "AUTH-7fs1e", "the change revoked the flood's token");
+  });
+
+  it("lets an administrator's reset and the set with its code through while the user's token floods", async () => {
+    const user = await service.createUser(RIGHT);
+    const admin = await adminToken(service, user.resourceOwner);
+    const thief = flood(service.address, user.token, 20);
+    await thief.checked(6);
+    const reset = await post(service, `/v2/users/${user.userId}/password_reset`, { returnCode: {} }, admin);
+    const set = await post(service, `/v2/users/${user.userId}/password`, { newPassword: { password: "Reset-Passw0rd-1!" }, verificationCode: reset.json.verificationCode }, admin);
+    const ids = await thief.stop();
+    service.secrets.push(reset.json.verificationCode, "Reset-Passw0rd-1!");
+    assert.equal(reset.status, 200, JSON.stringify(reset.json));
+    assert.equal(set.status, 200, JSON.stringify(set.json));
+    assert.ok(ids.includes("PWSVC-BUSY2"), "the flood met its token's admission");
+    const after = await grpc(service.address, change(user.token, "Reset-Passw0rd-1!"));
+    assert.equal(failure(after), "AUTH-7fs1e", "the reset revoked every token of the user");
+  });
+});
+
+describe("guesses let in before a change", () => {
+  let service: Service;
+  let second: Service;
+
+  before(async () => {
+    service = await Service.start({ POLICY_CACHE_MS: "0" });
+    // A second process on the same database: a guess waiting there meets the change made here.
+    second = await Service.start({ POLICY_CACHE_MS: "0" }, service.database);
+  });
+  after(async () => {
+    await second.stop();
+    await service.stop();
+  });
+
+  it("refuses a guess that waited for the check slot through the owner's change as its token now is, uncounted, on either process", async () => {
+    // A hash that takes a while to verify holds the owner's check long enough for the guesses to be let in and wait behind it.
+    const user: TestUser = await service.createUser(RIGHT, { passwordHash: await bcrypt.hash(RIGHT, 12) });
+    const [owners, stolen] = [await service.token(user.userId), await service.token(user.userId)];
+    const changing = rest(service.address, change(owners, RIGHT));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const guesses = await Promise.all([
+      grpc(service.address, change(user.token, "Wrong-Passw0rd!")),
+      rest(second.address, change(stolen, "Wrong-Passw0rd!")),
+    ]);
+    assert.ok((await changing).ok, "the owner's change");
+    // AUTH-7fs1e is "Token is invalid": the guesses' tokens were valid when let in and revoked by the change they waited behind.
+    assert.deepEqual(guesses.map(failure), ["AUTH-7fs1e", "AUTH-7fs1e"], "each guess was refused, not checked against the new password");
+    const row = await service.userRow(user.userId);
+    assert.equal(row.failed_attempts, 0, "nothing counted toward lockout");
+    const failed = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.check.failed");
+    assert.deepEqual(failed, [], "no check of the new password failed");
+  });
+});
+
+describe("a check that outlasts its slot's lease", () => {
+  let service: Service;
+
+  before(async () => {
+    // A lease shorter than one verify of the user's hash, and a wait long enough that the second request waits rather than being refused.
+    service = await Service.start({ POLICY_CACHE_MS: "0", CHECK_LEASE_MS: "1000", HASH_QUEUE_BUDGET_MS: "20000" });
+  });
+  after(async () => {
+    await service.stop();
+  });
+
+  it("keeps the slot while a slow verify runs: the right password sent during a wrong guess's check meets the lock it caused, not a race", async () => {
+    const user = await service.createUser(RIGHT, { passwordHash: await bcrypt.hash(RIGHT, 15) });
+    await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "1"]);
+    const owners = await service.token(user.userId);
+    const guess = grpc(service.address, change(user.token, "Wrong-Passw0rd!"));
+    // Past the lease, while the guess is still being verified.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const right = await rest(service.address, change(owners, RIGHT));
+    assert.equal(failure(await guess), "COMMAND-3M0fs");
+    // Without the slot held, the right password would be verified beside the guess and then fail to commit on the locked user: 409 PWSVC-SEQ01, an oracle.
+    assert.equal(failure(right), "COMMAND-JLK35", "the right password meets the lock the guess caused");
+    const row = await service.userRow(user.userId);
+    assert.equal(row.state, "locked");
+    assert.equal(row.failed_attempts, 1);
+  });
+});
