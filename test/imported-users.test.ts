@@ -163,6 +163,28 @@ describe("user import", () => {
     assert.equal(changed.ok && changed.sequence, "2", "the first change after the import is sequence 2");
   });
 
+  it("refuses each row whose hash is past a bound or could never be verified, naming the parameter, and imports one at a bound", async () => {
+    const salt = "U29kaXVtQ2hsb3JpZGU";
+    const scrypt = (ln: number, r: number) => `$scrypt$ln=${ln},r=${r},p=1$${salt}$cCO9yzr9c0hGHAbNgf046/2o+7qQT44+qbVD9lRdofI`;
+    const file = write("bounds.jsonl", [
+      { id: "bound-1", username: "at-bound", passwordHash: scrypt(20, 2) },
+      { id: "bound-2", username: "never", passwordHash: scrypt(16, 1) },
+      { id: "bound-3", username: "argon", passwordHash: `$argon2id$v=19$m=262144,t=5,p=1$${salt}$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc` },
+      { id: "bound-4", username: "sha", passwordHash: `$6$rounds=700001$${salt.slice(0, 16)}$${"a".repeat(86)}` },
+      { id: "bound-5", username: "pbkdf2", passwordHash: `$pbkdf2-sha1$1000001$${salt}$${"a".repeat(54)}` },
+    ]);
+    const run = await cli(["user", "import", "--file", file], service.env);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /^imported 1, skipped 0, updated 0, rejected 4 \(5 lines\)$/m);
+    assert.match(run.stdout, /line 2: passwordHash: scrypt cost \(ln\) must be below 16·r, 16 with r=1, not 16/);
+    assert.match(run.stdout, /line 3: passwordHash: argon2 memory × time \(m·t, KiB\) must be at most 1048576, not 1310720/);
+    assert.match(run.stdout, /line 4: passwordHash: sha-crypt rounds must be from 1000 to 700000, not 700001/);
+    assert.match(run.stdout, /line 5: passwordHash: pbkdf2 rounds × blocks \(the hash's length over the digest's\) must be at most 2000000, not 2000002/);
+    assert.doesNotMatch(run.stdout + run.stderr, new RegExp(salt.slice(0, 12)), "no hash in the report");
+    assert.equal(JSON.parse(await cliOk(["user", "show", "--user", "bound-1", "--json"], service.env)).passwordFamily, "scrypt");
+    assert.equal(await service.database.userRow("bound-2").catch(() => undefined), undefined, "a refused row writes nothing");
+  });
+
   it("checks a file without writing under --dry-run, and stops past --max-errors", async () => {
     const file = write("dry.jsonl", [{ id: "dry-1", username: "dry" }, { id: "dry-2" }, { id: "dry-3", username: "dry3" }]);
     const dry = await cli(["user", "import", "--file", file, "--dry-run"], service.env);

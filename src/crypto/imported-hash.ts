@@ -22,31 +22,50 @@ export interface ParsedHash {
   verify(password: string): Promise<boolean>;
 }
 
-/** ZITADEL's bounds on imported parameters, and ours where it gives none. */
+/**
+ * Bounds on imported parameters that keep one verify, at its worst, to about
+ * two seconds of one core here; bcrypt and sha-crypt go further, for the
+ * reasons given at their bounds.
+ * `npm run bench:hash-bounds` measures each bound; docs/importing-users.md
+ * has the table. Where a family's cost is a product of parameters, the
+ * product is bounded as well as each factor.
+ */
 export interface HashBounds {
   bcryptCost: readonly [number, number];
   argon2Time: readonly [number, number];
   argon2MemoryKiB: readonly [number, number];
+  /** m·t in KiB: argon2 fills m KiB t times. */
+  argon2Work: number;
   argon2Threads: readonly [number, number];
   scryptLn: readonly [number, number];
-  scryptMemoryBytes: number;
   scryptParallel: readonly [number, number];
-  pbkdf2Rounds: readonly [number, number];
+  /** N·r·p: scrypt mixes 128·r bytes 2·N times, p times over. */
+  scryptWork: number;
+  /** Rounds times the blocks of the digest the hash is long: PBKDF2 runs every round for each block. */
+  pbkdf2Work: number;
   shaCryptRounds: readonly [number, number];
 }
 
 export const HASH_BOUNDS: HashBounds = {
+  /** BCRYPT_COST's range: the service writes hashes of cost 16 itself when told to (ZITADEL's default is 14). */
   bcryptCost: [4, 16],
   argon2Time: [1, 10],
-  argon2MemoryKiB: [1, 512 * 1024],
+  /** 256 MiB: four times RFC 9106's second choice (64 MiB, t 3, p 4), Django's 100 MiB twice over. */
+  argon2MemoryKiB: [8, 256 * 1024],
+  /** 1 GiB: 256 MiB four times, or Django's 100 MiB ten times. */
+  argon2Work: 1024 * 1024,
   argon2Threads: [1, 16],
   scryptLn: [14, 20],
-  /** 128·N·r bytes at most: 1 GiB (ln 20 with r 8). */
-  scryptMemoryBytes: 1024 ** 3,
   scryptParallel: [1, 16],
-  /** About a second of one core here for SHA-512; OWASP asks for 210,000 to 1,300,000. */
-  pbkdf2Rounds: [1, 2_000_000],
-  shaCryptRounds: [1000, 1_000_000],
+  /** 2^21: twice OWASP's N 2^17, r 8, p 1, four times passlib's default (ln 16); at most 256 MiB of memory. */
+  scryptWork: 2 ** 21,
+  /** OWASP's 1,300,000 for SHA-1 and 600,000 for SHA-256 inside; SHA-512, the slowest, is the worst case. */
+  pbkdf2Work: 2_000_000,
+  /**
+   * passlib's defaults (535,000 for $5$, 656,000 for $6$) inside; Linux's shadow uses 5000. At the bound a
+   * $6$ verify of the longest old password a request carries takes about 4 s here: every round hashes the password.
+   */
+  shaCryptRounds: [1000, 700_000],
 };
 
 const crypts = new CryptPool();
@@ -66,6 +85,11 @@ export function parseHash(hash: string, bounds: HashBounds = HASH_BOUNDS): Parse
 function within(name: string, value: number, [min, max]: readonly [number, number]): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new HashRefused(`${name} must be from ${min} to ${max}, not ${value}`);
   return value;
+}
+
+/** A product of parameters, the work a verify does. */
+function atMost(name: string, value: number, max: number): void {
+  if (value > max) throw new HashRefused(`${name} must be at most ${max}, not ${value}`);
 }
 
 function parseBcrypt(hash: string, bounds: HashBounds): ParsedHash {
@@ -103,7 +127,12 @@ function parseArgon2(hash: string, bounds: HashBounds): ParsedHash {
   within("argon2 time (t)", t, bounds.argon2Time);
   within("argon2 memory (m, KiB)", m, bounds.argon2MemoryKiB);
   within("argon2 threads (p)", p, bounds.argon2Threads);
-  if (!B64.test(parts[4]) || !B64.test(parts[5]) || parts[5].length === 0) throw new HashRefused("the argon2 salt and hash must be base64 without padding");
+  atMost("argon2 memory × time (m·t, KiB)", m * t, bounds.argon2Work);
+  // Below argon2's own minimums every verify would throw: refused here instead.
+  if (m < 8 * p) throw new HashRefused(`argon2 memory (m, KiB) must be at least 8 a thread, ${8 * p} with p=${p}, not ${m}`);
+  if (!B64.test(parts[4]) || !B64.test(parts[5])) throw new HashRefused("the argon2 salt and hash must be base64 without padding");
+  if (Buffer.from(parts[4], "base64").length < 8) throw new HashRefused("the argon2 salt must be at least 8 bytes");
+  if (Buffer.from(parts[5], "base64").length < 4) throw new HashRefused("the argon2 hash must be at least 4 bytes");
   // Native, on libuv's thread pool.
   return { family: "argon2", verify: (password) => argon2.verify(hash, password) };
 }
@@ -132,10 +161,10 @@ function parseScrypt7(hash: string, bounds: HashBounds): ParsedHash {
 function scryptVerifier(bounds: HashBounds, ln: number, r: number, p: number, salt: Buffer, matches: (derived: Buffer) => boolean, length: number): ParsedHash {
   within("scrypt cost (ln)", ln, bounds.scryptLn);
   within("scrypt parallelism (p)", p, bounds.scryptParallel);
-  const memory = 128 * 2 ** ln * r;
-  if (r < 1 || memory > bounds.scryptMemoryBytes) {
-    throw new HashRefused(`scrypt block size (r) must be at least 1, and 128·N·r at most ${bounds.scryptMemoryBytes} bytes`);
-  }
+  if (r < 1) throw new HashRefused("scrypt block size (r) must be at least 1");
+  // OpenSSL refuses N ≥ 2^(16·r) (scrypt's own bound, N < 2^(128·r/8)): such a hash could never be verified.
+  if (ln >= 16 * r) throw new HashRefused(`scrypt cost (ln) must be below 16·r, ${16 * r} with r=${r}, not ${ln}`);
+  atMost("scrypt N·r·p", 2 ** ln * r * p, bounds.scryptWork);
   return {
     family: "scrypt",
     verify: (password) =>
@@ -165,6 +194,7 @@ function encode64(bytes: Buffer): string {
 }
 
 const PBKDF2_DIGESTS: Record<string, string> = { "": "sha1", "-sha1": "sha1", "-sha224": "sha224", "-sha256": "sha256", "-sha384": "sha384", "-sha512": "sha512" };
+const DIGEST_BYTES: Record<string, number> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
 const AB64 = /^[A-Za-z0-9./]*$/;
 
 /** passlib's `$pbkdf2[-shaNNN]$rounds$salt$hash`, salt and hash in its adapted base 64 ("." for "+"). */
@@ -174,10 +204,12 @@ function parsePbkdf2(hash: string, bounds: HashBounds): ParsedHash {
   if (parts.length !== 5 || !parts[1].startsWith("pbkdf2") || !digest || !/^\d{1,10}$/.test(parts[2]) || !AB64.test(parts[3]) || !AB64.test(parts[4])) {
     throw new HashRefused("a pbkdf2 hash is $pbkdf2$ or $pbkdf2-sha224/256/384/512$, rounds$salt$hash in passlib's base 64");
   }
-  const rounds = within("pbkdf2 rounds", Number(parts[2]), bounds.pbkdf2Rounds);
+  const rounds = within("pbkdf2 rounds", Number(parts[2]), [1, bounds.pbkdf2Work]);
   const salt = Buffer.from(parts[3].replaceAll(".", "+"), "base64");
   const expected = Buffer.from(parts[4].replaceAll(".", "+"), "base64");
   if (expected.length === 0) throw new HashRefused("the pbkdf2 hash is empty");
+  // A hash longer than one digest costs every round again for each further block.
+  atMost("pbkdf2 rounds × blocks (the hash's length over the digest's)", rounds * Math.ceil(expected.length / DIGEST_BYTES[digest]), bounds.pbkdf2Work);
   return {
     family: "pbkdf2",
     verify: (password) =>
