@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import argon2 from "argon2";
+import { BcryptHasher } from "../src/crypto/hashing.js";
 import { HASH_BOUNDS, type HashBounds, HashRefused, parseHash } from "../src/crypto/imported-hash.js";
 import { ROOT } from "./support/service.js";
 
@@ -86,6 +87,14 @@ describe("imported hashes", () => {
 
   it("accepts each bound at it", () => {
     for (const [hash, family] of AT) assert.equal(parseHash(hash).family, family, hash);
+  });
+
+  it("still verifies a stored hash that an earlier import admitted past today's bounds", async () => {
+    const stored = await argon2.hash("Imported-Passw0rd!", { type: argon2.argon2id, memoryCost: 300 * 1024, timeCost: 1, parallelism: 1 });
+    assert.throws(() => parseHash(stored), HashRefused, "a new import refuses it");
+    const hasher = new BcryptHasher(4);
+    assert.equal(await hasher.verify("Imported-Passw0rd!", stored), true);
+    assert.equal(await hasher.verify("Wrong-Passw0rd!", stored), false);
   });
 
   it("refuses hashes in no supported encoding", () => {

@@ -1,5 +1,5 @@
 import bcrypt from "bcrypt";
-import { parseHash } from "./imported-hash.js";
+import { parseHash, STORED_HASH_BOUNDS } from "./imported-hash.js";
 
 /**
  * bcrypt through its async API: every hash and compare runs on libuv's
@@ -22,7 +22,7 @@ export class BcryptHasher {
    * its own algorithm, off the event loop too.
    */
   verify(password: string, hash: string): Promise<boolean> {
-    if (!hash.startsWith("$2")) return parseHash(hash).verify(password);
+    if (!hash.startsWith("$2")) return parseHash(hash, STORED_HASH_BOUNDS).verify(password);
     const normalised = hash.startsWith("$2y$") ? `$2b$${hash.slice(4)}` : hash;
     return bcrypt.compare(password, normalised);
   }

@@ -68,6 +68,21 @@ export const HASH_BOUNDS: HashBounds = {
   shaCryptRounds: [1000, 700_000],
 };
 
+/**
+ * The bounds a stored hash is verified under: those of the import that
+ * admitted it, before they were tightened. A hash imported then stays
+ * verifiable; its user's check holds the check slot for as long as it
+ * takes. Only new imports meet HASH_BOUNDS.
+ */
+export const STORED_HASH_BOUNDS: HashBounds = {
+  ...HASH_BOUNDS,
+  argon2MemoryKiB: [1, 512 * 1024],
+  argon2Work: 512 * 1024 * 10,
+  scryptWork: 2 ** 27,
+  pbkdf2Work: Number.MAX_SAFE_INTEGER,
+  shaCryptRounds: [1000, 1_000_000],
+};
+
 const crypts = new CryptPool();
 
 /** Parses a hash in any supported encoding within the bounds, or throws HashRefused. */
