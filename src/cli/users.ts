@@ -10,11 +10,15 @@ import type { Store } from "../store/store.js";
 
 type Values = Record<string, string | boolean | undefined>;
 
-/** Opens the store for one command and closes it however the command ends. */
-export async function withStore<T>(config: Config, run: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * Opens the store for one command and closes it however the command ends.
+ * Only commands that make something (`create`) make a database that is not
+ * there: any other would find an empty one, and say nothing of the mistake.
+ */
+export async function withStore<T>(config: Config, run: (store: Store) => Promise<T>, { create = false } = {}): Promise<T> {
   // Loaded when a command needs it, so that --help and usage mistakes answer at once.
   const { openStore } = await import("../store/open-store.js");
-  const store = await openStore(config);
+  const store = await openStore(config, undefined, { create });
   try {
     return await run(store);
   } finally {
@@ -94,7 +98,7 @@ export const userCommands: Record<string, Command> = {
     async run(values, config) {
       const name = required(values, "name");
       const id = idOption(values, "id");
-      const orgId = await withStore(config, (store) => store.directory.createOrg({ id, name }));
+      const orgId = await withStore(config, (store) => store.directory.createOrg({ id, name }), { create: true });
       print(values.json ? JSON.stringify({ orgId, name }) : `created organisation ${orgId}`);
     },
   },
@@ -153,7 +157,7 @@ export const userCommands: Record<string, Command> = {
           kind: values.machine ? "machine" : "human",
           state: values.initial ? "initial" : "active",
         });
-      });
+      }, { create: true });
       const out = { userId: created.userId, resourceOwner: created.resourceOwner, sequence: String(created.sequence) };
       print(values.json ? JSON.stringify(out) : `created user ${out.userId} in organisation ${out.resourceOwner}`);
     },
