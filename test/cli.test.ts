@@ -168,7 +168,7 @@ describe("the command line", () => {
       url.pathname = "/ps_no_such_database";
       const missing = await cli(["user", "list"], { ...env, DATABASE_URL: url.toString() });
       assert.equal(missing.code, 2, missing.stderr);
-      assert.match(missing.stderr, /^password-service: cannot open the database .*ps_no_such_database: database "ps_no_such_database" does not exist\n$/);
+      assert.match(missing.stderr, /^password-service: cannot open the database .*ps_no_such_database: database "ps_no_such_database" does not exist$/m);
     }
   });
 
