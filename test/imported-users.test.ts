@@ -228,6 +228,7 @@ describe("user import", () => {
       refused.stdout,
     );
     assert.deepEqual(await service.userRow(victim.userId), untouched, "the user is as it was");
+    assert.doesNotMatch(await cliOk(["org", "list"], service.env), /attacker-org/, "the row's organisation was not made");
     assert.equal((await rest(service.address, { oldPassword: "x", newPassword: "Victim-Passw0rd-9!", authorization: bearer(victim.token) })).ok, false);
 
     const { code, token: adminToken } = await resetCode(victim.userId);

@@ -227,7 +227,9 @@ export class Directory {
     const planned: { row: ImportRow; plan: OrgPlan }[] = [];
     for (const row of rows) {
       try {
-        planned.push({ row, plan: await this.importOrgPlan(row.user, orgs) });
+        const plan = await this.importOrgPlan(row.user, orgs);
+        if (onConflict === "update") await this.refuseMove(row.user, plan);
+        planned.push({ row, plan });
       } catch (err) {
         if (!(err instanceof StoreInputError)) throw err;
         outcomes.push({ line: row.line, result: "rejected", reason: err.message });
@@ -291,6 +293,17 @@ export class Directory {
       orgs.set(key, plan);
     }
     return plan;
+  }
+
+  /**
+   * Refuses, before its organisation is made, a row that would update a user
+   * of another organisation; importConflict checks again in the transaction.
+   */
+  private async refuseMove(user: NewUser, plan: OrgPlan): Promise<void> {
+    if (user.id === undefined || plan === "default") return;
+    const found = await this.db.selectFrom("users").select("org_id").where("id", "=", user.id).executeTakeFirst();
+    const target = "orgId" in plan ? plan.orgId : plan.create.id;
+    if (found && found.org_id !== target) throw new StoreInputError(moveRefusal(user.id, found.org_id, target));
   }
 
   /** A row that was not inserted: its ID or its username exists. */
@@ -367,11 +380,15 @@ function updateRefusal(existing: CurrentUser, row: ImportRow, rowOrgId: string):
   if (existing.state === "deleted") return `user ${existing.id} was removed`;
   // A row that names no organisation leaves the user in its own.
   if (existing.org_id !== rowOrgId && (user.orgId !== undefined || user.orgName !== undefined)) {
-    return `user ${existing.id} is in organisation ${existing.org_id}, not ${rowOrgId}: an import does not move users`;
+    return moveRefusal(existing.id, existing.org_id, rowOrgId);
   }
   if (stated.has("kind") && user.kind !== existing.kind) return `user ${existing.id} is a ${existing.kind} user: an import does not change its kind`;
   if (stated.has("password") && existing.kind === "machine") return `user ${existing.id} is a machine user: it has no password`;
   return undefined;
+}
+
+function moveRefusal(userId: string, orgId: string, rowOrgId: string): string {
+  return `user ${userId} is in organisation ${orgId}, not ${rowOrgId}: an import does not move users`;
 }
 
 /** The columns a row changes, and the names of the fields it changes, for the audit trail. */
