@@ -1,11 +1,13 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
 import { ENVIRONMENT } from "../src/cli/environment.js";
 import { bearer, rest } from "./support/clients.js";
 import { TEST_DATABASE_URL } from "./support/database.js";
-import { cli, Service, TestDatabase, testEnv } from "./support/service.js";
+import { cli, type CliResult, cliOk, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
 
 describe("the command line", () => {
   let database: TestDatabase;
@@ -143,12 +145,61 @@ describe("the command line", () => {
     }
   });
 
+  it("refuses a database that is not there to the commands that make nothing, in one line naming it", async () => {
+    const dir = path.join(tempDir("ps-missing-"), "mistyped");
+    // SQLite, whatever the suite runs on: a file that is not there.
+    const sqlite = testEnv({ env: { DATA_DIR: dir } });
+    const readers = [
+      ["user", "list"], ["user", "show", "--user", "1"], ["events", "--user", "1"], ["policy", "show"], ["org", "list"],
+      ["token", "issue", "--user", "1"], ["policy", "set", "--min-length", "9"], ["user", "lock", "--user", "1"],
+    ];
+    for (const args of readers) {
+      const result = await cli(args, sqlite);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.deepEqual(result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST")), [
+        `password-service: no database at ${dir}/password-service.db: check DATA_DIR or DATABASE_URL, or run \`password-service migrate\` to make one`,
+      ]);
+      assert.equal(fs.existsSync(dir), false, `${args.join(" ")} made nothing`);
+    }
+    assert.equal((await cli(["user", "create", "--username", "first"], sqlite)).code, 0, "a command that creates makes the database");
+    assert.match(await cliOk(["user", "list"], sqlite), /first/);
+    if (TEST_DATABASE_URL) {
+      const url = new URL(TEST_DATABASE_URL);
+      url.pathname = "/ps_no_such_database";
+      const missing = await cli(["user", "list"], { ...env, DATABASE_URL: url.toString() });
+      assert.equal(missing.code, 2, missing.stderr);
+      assert.match(missing.stderr, /^password-service: cannot open the database .*ps_no_such_database: database "ps_no_such_database" does not exist$/m);
+    }
+  });
+
+  it("stops with one line naming DATA_DIR when its folder cannot be made, instead of spinning", async () => {
+    // Node's recursive mkdir loops forever under /proc: the test bounds its own time.
+    const unmakeable = testEnv({ env: { DATA_DIR: "/proc/x/data" } }, { PORT: "0" });
+    for (const args of [["migrate"], ["user", "create", "--username", "x"], ["serve"]]) {
+      const result = await cliWithin(args, unmakeable, 30_000);
+      assert.equal(result.killed, false, `${args.join(" ")} ended by itself`);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.deepEqual(result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST")), [
+        "password-service: cannot make the folder /proc/x for the database (ENOENT): DATA_DIR or DATABASE_URL names a place where folders cannot be made",
+      ]);
+    }
+  });
+
   it("warns about a bcrypt cost for tests", async () => {
     const result = await cli(["migrate"], { ...env, BCRYPT_COST: "4" });
     assert.equal(result.code, 0);
     assert.match(result.stderr, /BCRYPT_COST=4 is below 10/);
   });
 });
+
+/** `password-service ARGS`, killed if it runs longer than `timeoutMs`. */
+function cliWithin(args: string[], env: Record<string, string>, timeoutMs: number): Promise<CliResult & { killed: boolean }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), ...args], { env, cwd: ROOT, timeout: timeoutMs, killSignal: "SIGKILL" }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr, killed: Boolean(err?.killed) }),
+    );
+  });
+}
 
 /** The suite's PostgreSQL with a wrong password: refused at start, in one line. */
 function misconfiguredPostgres(): [string[], Record<string, string>, RegExp] {

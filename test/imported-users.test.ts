@@ -212,6 +212,119 @@ describe("user import", () => {
     assert.equal(changed.ok && changed.sequence, "3");
   });
 
+  /** The user's audit events, as `password-service events --json` lists them. */
+  const auditOf = async (userId: string) =>
+    (await cliOk(["events", "--user", userId, "--json"], service.env)).split("\n").map((line) => JSON.parse(line));
+
+  /** An open reset code of the user, asked for by an instance administrator, and that administrator's token. */
+  const resetCode = async (userId: string) => {
+    const admin = await service.createUser();
+    const token = await cliOk(["token", "issue", "--user", admin.userId, "--role", "admin"], service.env);
+    service.secrets.push(token);
+    const asked = await v2(`/v2/users/${encodeURIComponent(userId)}/password_reset`, { returnCode: {} }, token);
+    assert.equal(asked.status, 200, JSON.stringify(asked.json));
+    service.secrets.push(asked.json.verificationCode);
+    return { code: asked.json.verificationCode as string, token };
+  };
+  const v2 = async (route: string, body: unknown, token: string) => {
+    const res = await fetch(`${service.url}${route}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  };
+  const resetCodes = async (userId: string) =>
+    (await service.database.db.selectFrom("password_reset_codes").select("user_id").where("user_id", "=", userId).execute()).length;
+
+  it("refuses an update that would take a user of another organisation, and a new hash revokes the user's tokens and voids its reset code", async () => {
+    const victim = await service.createUser("Victim-Passw0rd-1!", { username: "victim", orgName: "Victim's" });
+    const untouched = await service.userRow(victim.userId);
+    service.secrets.push("Attacker-Passw0rd-1!", "Victim-Passw0rd-2!", "Victim-Passw0rd-3!");
+    const across = write("across.jsonl", [{ id: victim.userId, username: "victim", orgId: "attacker-org", password: "Attacker-Passw0rd-1!" }]);
+    const refused = await cli(["user", "import", "--file", across, "--on-conflict", "update"], service.env);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stdout, /updated 0, rejected 1/);
+    assert.ok(
+      refused.stdout.includes(`line 1: user ${victim.userId} is in organisation ${victim.resourceOwner}, not attacker-org: an import does not move users`),
+      refused.stdout,
+    );
+    assert.deepEqual(await service.userRow(victim.userId), untouched, "the user is as it was");
+    assert.doesNotMatch(await cliOk(["org", "list"], service.env), /attacker-org/, "the row's organisation was not made");
+    assert.equal((await rest(service.address, { oldPassword: "x", newPassword: "Victim-Passw0rd-9!", authorization: bearer(victim.token) })).ok, false);
+
+    const { code, token: adminToken } = await resetCode(victim.userId);
+    const own = write("own-org.jsonl", [{ id: victim.userId, username: "victim", orgId: victim.resourceOwner, password: "Victim-Passw0rd-2!" }]);
+    assert.match(await cliOk(["user", "import", "--file", own, "--on-conflict", "update"], service.env), /updated 1, rejected 0/);
+    const stale = await rest(service.address, { oldPassword: "Victim-Passw0rd-2!", newPassword: "Victim-Passw0rd-3!", authorization: bearer(victim.token) });
+    assert.equal(!stale.ok && stale.code, 16, "a token from before the imported hash is revoked");
+    assert.equal(await resetCodes(victim.userId), 0, "the open reset code is void");
+    const withCode = await v2(`/v2/users/${encodeURIComponent(victim.userId)}/password`, { newPassword: { password: "Victim-Passw0rd-3!" }, verificationCode: code }, adminToken);
+    assert.notEqual(withCode.status, 200, "the code sets no password");
+    const fresh = await rest(service.address, { oldPassword: "Victim-Passw0rd-2!", newPassword: "Victim-Passw0rd-3!", authorization: bearer(await service.token(victim.userId)) });
+    assert.equal(fresh.ok, true, "a new token and the imported password work");
+    const updated = (await auditOf(victim.userId)).filter((e) => e.type === "user.updated");
+    assert.deepEqual(updated.map((e) => [e.payload.changed, e.payload.tokensRevoked, e.payload.resetCodeVoided]), [[["password"], true, true]]);
+  });
+
+  it("keeps what an update row leaves out, and writes each change to the user's events", async () => {
+    const user = await service.createUser("Kept-Passw0rd-1!", { username: "kept", email: "kept@example.com" });
+    service.secrets.push("Kept-Passw0rd-2!");
+    await cliOk(["user", "lock", "--user", user.userId], service.env);
+    const before = await service.userRow(user.userId);
+    const renamed = write("partial.jsonl", [{ id: user.userId, username: "kept-renamed" }]);
+    assert.match(await cliOk(["user", "import", "--file", renamed, "--on-conflict", "update"], service.env), /imported 0, skipped 0, updated 1, rejected 0/);
+    const shown = JSON.parse(await cliOk(["user", "show", "--user", user.userId, "--json"], service.env));
+    assert.deepEqual(
+      [shown.username, shown.email, shown.state, shown.passwordFamily, shown.orgId],
+      ["kept-renamed", "kept@example.com", "locked", "bcrypt", user.resourceOwner],
+      "only the name changed",
+    );
+    assert.equal((await service.userRow(user.userId)).password_hash, before.password_hash, "the password is the one it was");
+    let audit = await auditOf(user.userId);
+    assert.deepEqual(audit.at(-1).payload, { sequence: before.sequence + 1, changed: ["username"], state: "locked" });
+
+    const unlocked = write("unlock.jsonl", [{ id: user.userId, username: "kept-renamed", state: "active", password: "Kept-Passw0rd-2!" }]);
+    assert.match(await cliOk(["user", "import", "--file", unlocked, "--on-conflict", "update"], service.env), /updated 1/);
+    audit = await auditOf(user.userId);
+    assert.deepEqual(
+      [audit.at(-1).type, audit.at(-1).payload.changed, audit.at(-1).payload.state, audit.at(-1).userAgent],
+      ["user.updated", ["password", "state"], "active", "password-service-cli"],
+    );
+    const changed = await rest(service.address, { oldPassword: "Kept-Passw0rd-2!", newPassword: "Kept-Passw0rd-3!", authorization: bearer(await service.token(user.userId)) });
+    assert.equal(changed.ok, true, JSON.stringify(changed));
+
+    const same = write("same.jsonl", [{ id: user.userId, username: "kept-renamed", state: "active", email: "kept@example.com" }]);
+    const sequence = (await service.userRow(user.userId)).sequence;
+    assert.match(await cliOk(["user", "import", "--file", same, "--on-conflict", "update"], service.env), /skipped 1, updated 0/);
+    assert.equal((await service.userRow(user.userId)).sequence, sequence, "a row that changes nothing writes nothing");
+    const machine = await service.createUser("", { machine: true });
+    const refusals = write("kinds.jsonl", [
+      { id: user.userId, username: "kept-renamed", kind: "machine" },
+      { id: machine.userId, username: "robot", password: "Kept-Passw0rd-2!" },
+    ]);
+    const refused = await cli(["user", "import", "--file", refusals, "--on-conflict", "update"], service.env);
+    assert.match(refused.stdout, new RegExp(`line 1: user ${user.userId} is a human user: an import does not change its kind`));
+    assert.match(refused.stdout, new RegExp(`line 2: user ${machine.userId} is a machine user: it has no password`));
+  });
+
+  it("refuses an email address with a name or angle brackets, and a username with a control character", async () => {
+    const file = write("hostile.jsonl", [
+      { id: "hostile-1", username: "victim-1", email: '"Victim"<attacker@evil.test>' },
+      { id: "hostile-2", username: "victim-2", email: "Victim<attacker@evil.test>" },
+      { id: "hostile-3", username: "victim-3", email: "victim@corp.example(attacker@evil.test)" },
+      { id: "hostile-4", username: "line\r\nInjected: yes" },
+      { id: "hostile-5", username: "nul\u0000byte" },
+      { id: "hostile-6", username: "c1\u0085next" },
+      { id: "hostile-7", username: "jörg", email: "jörg.o'brien+tag@müller.example" },
+    ]);
+    const run = await cli(["user", "import", "--file", file], service.env);
+    assert.match(run.stdout, /imported 1, skipped 0, updated 0, rejected 6/);
+    for (const line of [1, 2, 3]) assert.match(run.stdout, new RegExp(`line ${line}: email is not a bare address such as ann@example.com`));
+    for (const line of [4, 5, 6]) assert.match(run.stdout, new RegExp(`line ${line}: username contains a control character`));
+    for (const id of ["hostile-1", "hostile-4", "hostile-5", "hostile-6"]) assert.equal((await cli(["user", "show", "--user", id], service.env)).code, 2, id);
+  });
+
   it("shows a progress line on a terminal, with rows a second and the time left", async () => {
     const file = write("tty.jsonl", Array.from({ length: 50 }, (_, i) => ({ id: `tty-${i}`, username: `tty-${i}` })));
     // script(1) gives the command a terminal of its own; its output is what the terminal showed.

@@ -101,13 +101,32 @@ describe("organisations and users from the command line", () => {
       [["--machine", "--password", "Some-Passw0rd!"], /a machine user has no password/],
       [["--password", "Some-Passw0rd!", "--password-stdin"], /give the password one way/],
       [["--password", "Some-Passw0rd!", "--password-hash", "$1$dXc3I7Rw$ctlgjDdWJLMT.qwHsWhXR1"], /contradict each other/],
-      [["--email", "ann at example.com"], /--email takes an address such as ann@example.com, not "ann at example.com"/],
+      [["--email", "ann at example.com"], /--email takes a bare address such as ann@example.com \(no name, no <>\), not "ann at example.com"/],
     ];
     for (const [args, message] of contradictions) {
       const result = await cli(["user", "create", "--username", "contrary", ...args], env);
       assert.equal(result.code, 2, args.join(" "));
       assert.match(result.stderr, message);
     }
+  });
+
+  it("refuses an email address with a name or angle brackets, and a username with a control character", async () => {
+    const cases: [string[], RegExp][] = [
+      [["--username", "mallory", "--email", '"Victim"<attacker@evil.test>'], /--email takes a bare address such as ann@example.com \(no name, no <>\)/],
+      [["--username", "mallory", "--email", "Victim<attacker@evil.test>"], /--email takes a bare address/],
+      [["--username", "mallory", "--email", "victim@corp.example,attacker@evil.test"], /--email takes a bare address/],
+      [["--username", "line\r\nInjected: yes"], /--username takes no control characters/],
+      [["--username", "escape\u001b[2J"], /--username takes no control characters/],
+      [["--username", "c1\u0085next"], /--username takes no control characters/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(["user", "create", ...args, "--password", "Some-Passw0rd!"], env);
+      assert.equal(result.code, 2, JSON.stringify(args));
+      assert.match(result.stderr, message);
+    }
+    for (const [args] of cases) assert.equal((await cli(["user", "show", "--username", args[1]], env)).code, 2, `${JSON.stringify(args[1])} was not created`);
+    const bare = await json(["user", "create", "--username", "jörg", "--email", "jörg.o'brien+tag@müller.example"]);
+    assert.equal((await json(["user", "show", "--user", bare.userId])).email, "jörg.o'brien+tag@müller.example", "a bare address, international too");
   });
 
   it("locks and unlocks idempotently, and says so", async () => {

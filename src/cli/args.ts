@@ -19,9 +19,26 @@ export function required(values: Record<string, unknown>, name: string): string 
   return value;
 }
 
-/** An email address as the service takes one: something@somewhere, no spaces or controls, at most 320 characters. */
+/** A non-ASCII letter, mark or digit: an internationalised address's (SMTPUTF8); no space, control, punctuation or symbol. */
+const INTL = String.raw`[^\u0000-\u007f\s\p{C}\p{P}\p{S}]`;
+/** RFC 5322's atext (\x60 is the backquote): the characters of a local part's atoms. */
+const ATEXT = String.raw`(?:[A-Za-z0-9!#$%&'*+/=?^_{|}~\x60-]|${INTL})`;
+const LABEL = String.raw`(?:[A-Za-z0-9-]|${INTL})`;
+const BARE_ADDRESS = new RegExp(String.raw`^${ATEXT}+(?:\.${ATEXT}+)*@${LABEL}+(?:\.${LABEL}+)*$`, "u");
+
+/**
+ * An email address as the service takes one: bare, `local@domain`, at most
+ * 320 characters. No display name, angle brackets, quotes, comments, groups,
+ * whitespace or controls: a mailer parses `"Victim" <attacker@evil.test>` as
+ * the attacker's address, so such a value must never be stored.
+ */
 export function isEmail(text: string): boolean {
-  return text.length <= 320 && /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+$/.test(text);
+  return text.length <= 320 && BARE_ADDRESS.test(text);
+}
+
+/** Whether the text holds a control character: C0 (NUL, CR, LF among them), DEL or C1. */
+export function hasControl(text: string): boolean {
+  return /[\u0000-\u001f\u007f-\u009f]/.test(text);
 }
 
 /**

@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { type Command, help, isEmail, print, printError, required, UsageError } from "./args.js";
+import { type Command, hasControl, help, isEmail, print, printError, required, UsageError } from "./args.js";
+import { cliContext } from "../core/audit.js";
 import type { Config } from "../config.js";
 import { HashRefused, parseHash } from "../crypto/imported-hash.js";
 import { BcryptHasher } from "../crypto/hashing.js";
 import { isValidId } from "../core/ids.js";
-import type { ImportOutcome, ImportRow, NewUser, OnConflict, OrgPlan } from "../store/directory.js";
+import type { ImportField, ImportOutcome, ImportRow, NewUser, OnConflict, OrgPlan } from "../store/directory.js";
 
 /** Rows committed together: a crash loses at most these, and a new run skips what committed. */
 const DEFAULT_BATCH = 1000;
@@ -20,7 +21,7 @@ const FIELDS = new Set(["id", "username", "orgId", "orgName", "email", "password
 class LineRefused extends Error {}
 
 /** Parses one JSON Lines row into a user, or throws LineRefused. Plain passwords are hashed later, in parallel. */
-function parseLine(text: string): { user: NewUser; password?: string } {
+function parseLine(text: string): { user: NewUser; password?: string; stated: Set<ImportField> } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -42,8 +43,9 @@ function parseLine(text: string): { user: NewUser; password?: string } {
   if (orgId !== undefined && !isValidId(orgId)) throw new LineRefused("orgId must be 1 to 200 printable ASCII characters without spaces");
   const username = field("username", 200);
   if (username === undefined) throw new LineRefused("username is required");
+  if (hasControl(username)) throw new LineRefused("username contains a control character");
   const email = field("email", 320);
-  if (email !== undefined && !isEmail(email)) throw new LineRefused("email is not an address");
+  if (email !== undefined && !isEmail(email)) throw new LineRefused("email is not a bare address such as ann@example.com");
   const state = field("state", 10) ?? "active";
   if (state !== "active" && state !== "initial" && state !== "locked") throw new LineRefused("state must be active, initial or locked");
   const kind = field("kind", 10) ?? "human";
@@ -62,7 +64,9 @@ function parseLine(text: string): { user: NewUser; password?: string } {
     }
   }
   const user: NewUser = { id, username, orgId, orgName: field("orgName", 200), email, passwordHash: passwordHash ?? null, passwordNfkc: null, kind, state };
-  return { user, password };
+  // What the row leaves out keeps the user's value on --on-conflict update.
+  const given: [ImportField, unknown][] = [["email", email], ["password", password ?? passwordHash], ["state", row.state], ["kind", row.kind]];
+  return { user, password, stated: new Set(given.filter(([, value]) => value !== undefined && value !== null).map(([name]) => name)) };
 }
 
 /** What the run has done so far, for the progress line and the report. */
@@ -145,7 +149,7 @@ async function importLines(input: Input, config: Config, options: Options): Prom
   const tally = new Tally();
   const hasher = new BcryptHasher(config.bcryptCost);
   const store = options.dryRun ? undefined : await (await import("../store/open-store.js")).openStore(config);
-  let batch: { line: number; user: NewUser; password?: string }[] = [];
+  let batch: { line: number; user: NewUser; password?: string; stated: Set<ImportField> }[] = [];
   /** Organisations found so far, by ID or name. */
   const orgs = new Map<string, OrgPlan>();
   const flush = async () => {
@@ -157,12 +161,12 @@ async function importLines(input: Input, config: Config, options: Options): Prom
       return;
     }
     const rows: ImportRow[] = await Promise.all(
-      batch.map(async ({ line, user, password }) =>
-        password === undefined ? { line, user } : { line, user: { ...user, passwordHash: await hasher.hash(password), passwordNfkc: false } },
+      batch.map(async ({ line, user, password, stated }) =>
+        password === undefined ? { line, user, stated } : { line, user: { ...user, passwordHash: await hasher.hash(password), passwordNfkc: false }, stated },
       ),
     );
     batch = [];
-    for (const outcome of await store.directory.importBatch(rows, options.onConflict, orgs)) tally.add(outcome);
+    for (const outcome of await store.directory.importBatch(rows, options.onConflict, orgs, cliContext())) tally.add(outcome);
   };
   // Read from here on, and only here: a "data" listener attached while the
   // database was still being opened would take the file past the reader.

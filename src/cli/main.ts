@@ -53,7 +53,7 @@ const commands: Record<string, Command> = {
     usage: "migrate",
     options: { ...help },
     async run(_values, config) {
-      await withStore(config, async () => {}); // opening the store brings its schema up to date
+      await withStore(config, async () => {}, { create: true }); // opening the store brings its schema up to date
       print(`database at ${describeDatabase(config.database)} is up to date`);
     },
   },

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { cliContext } from "../core/audit.js";
-import { type Command, help, isEmail, print, required, UsageError } from "./args.js";
+import { type Command, hasControl, help, isEmail, print, required, UsageError } from "./args.js";
 import { importCommand } from "./import.js";
 import type { Config } from "../config.js";
 import { isValidId } from "../core/ids.js";
@@ -10,11 +10,15 @@ import type { Store } from "../store/store.js";
 
 type Values = Record<string, string | boolean | undefined>;
 
-/** Opens the store for one command and closes it however the command ends. */
-export async function withStore<T>(config: Config, run: (store: Store) => Promise<T>): Promise<T> {
+/**
+ * Opens the store for one command and closes it however the command ends.
+ * Only commands that make something (`create`) make a database that is not
+ * there: any other would find an empty one, and say nothing of the mistake.
+ */
+export async function withStore<T>(config: Config, run: (store: Store) => Promise<T>, { create = false } = {}): Promise<T> {
   // Loaded when a command needs it, so that --help and usage mistakes answer at once.
   const { openStore } = await import("../store/open-store.js");
-  const store = await openStore(config);
+  const store = await openStore(config, undefined, { create });
   try {
     return await run(store);
   } finally {
@@ -94,7 +98,7 @@ export const userCommands: Record<string, Command> = {
     async run(values, config) {
       const name = required(values, "name");
       const id = idOption(values, "id");
-      const orgId = await withStore(config, (store) => store.directory.createOrg({ id, name }));
+      const orgId = await withStore(config, (store) => store.directory.createOrg({ id, name }), { create: true });
       print(values.json ? JSON.stringify({ orgId, name }) : `created organisation ${orgId}`);
     },
   },
@@ -132,6 +136,7 @@ export const userCommands: Record<string, Command> = {
     async run(values, config) {
       const username = required(values, "username");
       if (username.length > 200) throw new UsageError("--username takes at most 200 characters");
+      if (hasControl(username)) throw new UsageError("--username takes no control characters (CR, LF, NUL and the like)");
       const id = idOption(values, "id");
       const choice: OrgChoice = { orgId: idOption(values, "org"), orgName: values["org-name"] as string | undefined, create: Boolean(values["create-org"]) };
       if (choice.create && choice.orgId === undefined) throw new UsageError("--create-org needs --org ORG_ID");
@@ -140,7 +145,7 @@ export const userCommands: Record<string, Command> = {
       if (password !== undefined && hash !== undefined) throw new UsageError("--password-hash and a password contradict each other: give one");
       if (values.machine && (password !== undefined || hash !== undefined)) throw new UsageError("a machine user has no password: --machine takes none");
       if (hash !== undefined) await checkHash(hash);
-      if (values.email !== undefined && !isEmail(values.email as string)) throw new UsageError(`--email takes an address such as ann@example.com, not "${values.email}"`);
+      if (values.email !== undefined && !isEmail(values.email as string)) throw new UsageError(`--email takes a bare address such as ann@example.com (no name, no <>), not "${values.email}"`);
       const created = await withStore(config, async (store) => {
         const stored = password === undefined ? { passwordHash: hash ?? null, passwordNfkc: null } : await hashChecked(store, config, values, choice, username, password);
         return store.directory.createUser({
@@ -152,7 +157,7 @@ export const userCommands: Record<string, Command> = {
           kind: values.machine ? "machine" : "human",
           state: values.initial ? "initial" : "active",
         });
-      });
+      }, { create: true });
       const out = { userId: created.userId, resourceOwner: created.resourceOwner, sequence: String(created.sequence) };
       print(values.json ? JSON.stringify(out) : `created user ${out.userId} in organisation ${out.resourceOwner}`);
     },

@@ -11,6 +11,7 @@ export type AuditType =
   | "user.locked"
   | "user.unlocked"
   | "user.removed"
+  | "user.updated"
   | "policy.changed"
   | "password.reset.requested"
   | "password.reset.code.refused"

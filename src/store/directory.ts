@@ -1,5 +1,7 @@
-import { type ExpressionBuilder, type Kysely, sql, type Transaction } from "kysely";
+import { type ExpressionBuilder, type Kysely, sql, type Transaction, type UpdateObject } from "kysely";
+import type { RequestContext } from "../core/audit.js";
 import type { IdGenerator } from "../core/ids.js";
+import { insertAudit } from "./audit-rows.js";
 import { StoreInputError } from "./input-error.js";
 import type { Database, UserKind, UserState } from "./schema.js";
 
@@ -56,9 +58,14 @@ export interface UserSummary {
 /** What happened to one row of an import batch. */
 export type ImportOutcome = { line: number; result: "imported" | "skipped" | "updated" } | { line: number; result: "rejected"; reason: string };
 
+/** The fields of a user an import row may leave out: an update keeps the user's own. */
+export type ImportField = "email" | "password" | "state" | "kind";
+
 export interface ImportRow {
   line: number;
   user: NewUser;
+  /** The fields the row states; the user's defaults stand in for the others. */
+  stated: ReadonlySet<ImportField>;
 }
 
 export type OnConflict = "skip" | "fail" | "update";
@@ -209,12 +216,20 @@ export class Directory {
    * organisation (an import run again). Each new user gets its
    * `user.imported` event, sequence 1.
    */
-  async importBatch(rows: ImportRow[], onConflict: OnConflict, orgs: Map<string, OrgPlan>, at = new Date()): Promise<ImportOutcome[]> {
+  async importBatch(
+    rows: ImportRow[],
+    onConflict: OnConflict,
+    orgs: Map<string, OrgPlan>,
+    context: RequestContext,
+    at = new Date(),
+  ): Promise<ImportOutcome[]> {
     const outcomes: ImportOutcome[] = [];
     const planned: { row: ImportRow; plan: OrgPlan }[] = [];
     for (const row of rows) {
       try {
-        planned.push({ row, plan: await this.importOrgPlan(row.user, orgs) });
+        const plan = await this.importOrgPlan(row.user, orgs);
+        if (onConflict === "update") await this.refuseMove(row.user, plan);
+        planned.push({ row, plan });
       } catch (err) {
         if (!(err instanceof StoreInputError)) throw err;
         outcomes.push({ line: row.line, result: "rejected", reason: err.message });
@@ -245,7 +260,7 @@ export class Directory {
       }
       for (const p of prepared) {
         if (inserted.has(p.userId)) outcomes.push({ line: p.row.line, result: "imported" });
-        else outcomes.push(await this.importConflict(tx, p, onConflict, at));
+        else outcomes.push(await this.importConflict(tx, p, onConflict, context, at));
       }
       return outcomes.sort((a, b) => a.line - b.line);
     });
@@ -280,57 +295,133 @@ export class Directory {
     return plan;
   }
 
+  /**
+   * Refuses, before its organisation is made, a row that would update a user
+   * of another organisation; importConflict checks again in the transaction.
+   */
+  private async refuseMove(user: NewUser, plan: OrgPlan): Promise<void> {
+    if (user.id === undefined || plan === "default") return;
+    const found = await this.db.selectFrom("users").select("org_id").where("id", "=", user.id).executeTakeFirst();
+    const target = "orgId" in plan ? plan.orgId : plan.create.id;
+    if (found && found.org_id !== target) throw new StoreInputError(moveRefusal(user.id, found.org_id, target));
+  }
+
   /** A row that was not inserted: its ID or its username exists. */
   private async importConflict(
     tx: Transaction<Database>,
     p: { row: ImportRow; userId: string; orgId: string },
     onConflict: OnConflict,
+    context: RequestContext,
     at: Date,
   ): Promise<ImportOutcome> {
     const { user, line } = p.row;
-    const byId = user.id !== undefined ? await tx.selectFrom("users").select(["id", "state"]).where("id", "=", user.id).executeTakeFirst() : undefined;
-    const byName = await tx
-      .selectFrom("users")
-      .select(["id", "state"])
-      .where("org_id", "=", p.orgId)
+    const byId = user.id !== undefined ? await currentUser(tx).where("id", "=", user.id).executeTakeFirst() : undefined;
+    // A user found by ID stays in its organisation: a name clashes there.
+    const orgId = byId?.org_id ?? p.orgId;
+    const byName = await currentUser(tx)
+      .where("org_id", "=", orgId)
       .where((eb) => sameName(eb, user.username))
       .where("state", "<>", "deleted")
       .executeTakeFirst();
     // With an ID, the user is that ID; a name taken by another user is a clash, never the same user.
     const existing = user.id !== undefined ? byId : byName;
     if (!existing || (user.id !== undefined && byName && byName.id !== user.id)) {
-      return { line, result: "rejected", reason: `username "${user.username}" is taken in organisation ${p.orgId}` };
+      return { line, result: "rejected", reason: `username "${user.username}" is taken in organisation ${orgId}` };
     }
     if (onConflict === "skip") return { line, result: "skipped" };
     if (onConflict === "fail") return { line, result: "rejected", reason: `a user ${existing.id} exists already` };
-    if (existing.state === "deleted") return { line, result: "rejected", reason: `user ${existing.id} was removed` };
-    await this.updateImported(tx, existing.id, user, at);
-    return { line, result: "updated" };
+    const refusal = updateRefusal(existing, p.row, p.orgId);
+    if (refusal) return { line, result: "rejected", reason: refusal };
+    return this.updateImported(tx, existing, p.row, context, at);
   }
 
-  /** `--on-conflict update`: the row's fields replace the user's, as one more event of the user. */
-  private async updateImported(tx: Transaction<Database>, userId: string, user: NewUser, at: Date): Promise<void> {
+  /**
+   * `--on-conflict update`: the fields the row states replace the user's;
+   * the ones it leaves out stay. A change is one more event of the user and
+   * an audit event; a new password also revokes the user's tokens and voids
+   * its open reset code, as a change does. A row that changes nothing is
+   * skipped, so that an import run again writes nothing.
+   */
+  private async updateImported(tx: Transaction<Database>, existing: CurrentUser, row: ImportRow, context: RequestContext, at: Date): Promise<ImportOutcome> {
+    const update = importedChanges(existing, row, at);
+    if (update.changed.length === 0) return { line: row.line, result: "skipped" };
     const updated = await tx
       .updateTable("users")
-      .set((eb) => ({
-        username: user.username,
-        email: user.email ?? null,
-        state: user.state,
-        password_hash: user.passwordHash,
-        password_nfkc: user.passwordNfkc === null ? null : Number(user.passwordNfkc),
-        failed_attempts: 0,
-        sequence: eb("sequence", "+", 1),
-        changed_at: at.getTime(),
-      }))
-      .where("id", "=", userId)
-      .returning("sequence")
+      .set((eb) => ({ ...update.set, sequence: eb("sequence", "+", 1), changed_at: at.getTime() }))
+      .where("id", "=", existing.id)
+      .returning(["sequence", "username", "state", "password_hash"])
       .executeTakeFirstOrThrow();
-    const payload = JSON.stringify({ username: user.username, kind: user.kind, state: user.state, password: user.passwordHash !== null });
+    const sequence = Number(updated.sequence);
+    const payload = { username: updated.username, kind: existing.kind, state: updated.state, password: updated.password_hash !== null };
     await tx
       .insertInto("events")
-      .values({ user_id: userId, sequence: Number(updated.sequence), type: "user.updated", created_at: at.getTime(), payload })
+      .values({ user_id: existing.id, sequence, type: "user.updated", created_at: at.getTime(), payload: JSON.stringify(payload) })
       .execute();
+    const audit: Record<string, unknown> = { sequence, changed: update.changed, state: updated.state };
+    if (update.changed.includes("password")) {
+      const voided = await tx.deleteFrom("password_reset_codes").where("user_id", "=", existing.id).executeTakeFirst();
+      Object.assign(audit, { tokensRevoked: true, resetCodeVoided: voided.numDeletedRows > 0n });
+    }
+    await insertAudit(tx, this.ids, { type: "user.updated", userId: existing.id, orgId: existing.org_id, context, payload: audit }, at);
+    return { line: row.line, result: "updated" };
   }
+}
+
+/** The user as an import row meets it, to compare the row with. */
+function currentUser(db: Kysely<Database>) {
+  return db.selectFrom("users").select(["id", "org_id", "username", "email", "kind", "state", "password_hash"]);
+}
+
+type CurrentUser = Omit<SummaryRow, "sequence" | "failed_attempts" | "created_at">;
+
+/** Why a row may not update the user it met, if it may not. */
+function updateRefusal(existing: CurrentUser, row: ImportRow, rowOrgId: string): string | undefined {
+  const { user, stated } = row;
+  if (existing.state === "deleted") return `user ${existing.id} was removed`;
+  // A row that names no organisation leaves the user in its own.
+  if (existing.org_id !== rowOrgId && (user.orgId !== undefined || user.orgName !== undefined)) {
+    return moveRefusal(existing.id, existing.org_id, rowOrgId);
+  }
+  if (stated.has("kind") && user.kind !== existing.kind) return `user ${existing.id} is a ${existing.kind} user: an import does not change its kind`;
+  if (stated.has("password") && existing.kind === "machine") return `user ${existing.id} is a machine user: it has no password`;
+  return undefined;
+}
+
+function moveRefusal(userId: string, orgId: string, rowOrgId: string): string {
+  return `user ${userId} is in organisation ${orgId}, not ${rowOrgId}: an import does not move users`;
+}
+
+/** The columns a row changes, and the names of the fields it changes, for the audit trail. */
+function importedChanges(existing: CurrentUser, row: ImportRow, at: Date) {
+  const { user, stated } = row;
+  const set: UpdateObject<Database, "users"> = {};
+  const changed: string[] = [];
+  if (user.username !== existing.username) {
+    set.username = user.username;
+    changed.push("username");
+  }
+  if (stated.has("email") && (user.email ?? null) !== existing.email) {
+    set.email = user.email ?? null;
+    changed.push("email");
+  }
+  if (stated.has("password") && user.passwordHash !== existing.password_hash) {
+    // A new credential: the count starts again, and every token issued before it is refused ("all").
+    Object.assign(set, {
+      password_hash: user.passwordHash,
+      password_nfkc: user.passwordNfkc === null ? null : Number(user.passwordNfkc),
+      failed_attempts: 0,
+      tokens_valid_after: at.getTime(),
+      token_exempt: null,
+    });
+    changed.push("password");
+  }
+  if (stated.has("state") && user.state !== existing.state) {
+    set.state = user.state;
+    // Out of a lock as `user unlock` does it: the count and the tarpit start again.
+    if (existing.state === "locked") Object.assign(set, { failed_attempts: 0, check_not_before: 0 });
+    changed.push("state");
+  }
+  return { set, changed };
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   SqliteDriver,
 } from "kysely";
 import pg from "pg";
-import type { DatabaseConfig } from "../config.js";
+import { ConfigError, type DatabaseConfig } from "../config.js";
 import { translatingErrors } from "./driver-errors.js";
 import type { Database } from "./schema.js";
 
@@ -40,7 +40,7 @@ export function openDatabase(database: DatabaseConfig, connectionLost: (err: Err
  * 0600, and SQLite gives its -wal and -shm files the database file's mode.
  */
 function sqliteDialect(file: string): Dialect {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makeFolders(path.dirname(file));
   fs.closeSync(fs.openSync(file, "a", 0o600));
   const database = new SQLite(file);
   database.pragma("journal_mode = WAL");
@@ -53,6 +53,23 @@ function sqliteDialect(file: string): Dialect {
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   return new ImmediateSqliteDialect({ database: cachingStatements(database) });
+}
+
+/**
+ * Makes a folder and its missing parents, 0700, one level at a time: Node's
+ * recursive mkdir loops forever, at full CPU, under a parent where no folder
+ * can be made (/proc/x), where each level here fails with its own code.
+ */
+function makeFolders(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  makeFolders(path.dirname(dir)); // ends at the root, which exists
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return; // another process made it meanwhile
+    throw new ConfigError(`cannot make the folder ${dir} for the database (${code}): DATA_DIR or DATABASE_URL names a place where folders cannot be made`);
+  }
 }
 
 /**
