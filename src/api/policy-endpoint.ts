@@ -21,13 +21,13 @@ import {
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
 import { contextWords } from "../core/change-password.js";
-import { invalidField } from "../core/errors.js";
+import { errors, invalidField } from "../core/errors.js";
 import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
 import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../core/policy.js";
 import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../core/policy-queries.js";
 import type { PerUserRate } from "../core/rate-limit.js";
 import { TARPIT } from "../core/tarpit.js";
-import { administers } from "../core/roles.js";
+import { readsSettings, readsSettingsOf } from "../core/roles.js";
 import type { Caller } from "../crypto/tokens.js";
 import type { CallerRequest, Gate } from "./gate.js";
 
@@ -163,9 +163,10 @@ export class PolicyEndpoint {
   }
 
   private async settings(caller: Caller, scope: SettingsRequest["scope"]): Promise<{ owner: string; effective: EffectivePolicy }> {
-    // The instance's defaults are what every organisation without its own inherits: readable by anyone.
+    // ZITADEL's settings service asks `policy.read` at the door, of every read.
+    if (!readsSettings(caller)) throw errors.permissionDenied();
     if (scope && "instance" in scope) return { owner: INSTANCE_OWNER, effective: await this.deps.instancePolicy() };
-    const mayRead = (orgId: string) => administers(caller, orgId);
+    const mayRead = (orgId: string) => readsSettingsOf(caller, orgId);
     const { orgId, effective } = await orgSettings(this.deps, caller.userId, scope?.orgId, mayRead);
     return { owner: effective.source === "org" ? orgId : INSTANCE_OWNER, effective };
   }
