@@ -398,6 +398,26 @@ describe("ZITADEL's password tests, on the wire", () => {
     });
   });
 
+  // UpdateHumanUser is not served; its password cases are SetPassword's, so they run through it.
+  describe("internal/command/user_v2_human_test.go TestCommandSide_ChangeUserHuman, its password cases through SetPassword", () => {
+    it("change human password, not initialized", async () => {
+      const user = await service.createUser("InitialPassw0rd!", { initial: true });
+      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD, changeRequired: true }, currentPassword: user.password }, user.token, 9, "COMMAND-M9dse");
+    });
+
+    it("change human password, not in complexity", async () => {
+      const user = await person();
+      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: "no-upper-case-1!", changeRequired: true }, currentPassword: user.password }, user.token, 3, "DOMAIN-VoaRj");
+    });
+
+    it("change human password, password code, not matching policy", async () => {
+      const user = await person();
+      const code = await codeFor(user.userId);
+      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: "no-upper-case-1!", changeRequired: true }, verificationCode: code }, loginClient, 3, "DOMAIN-VoaRj");
+      assert.equal((await call(service, "connect", "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: code }, loginClient)).code, 0, "the code stays usable");
+    });
+  });
+
   describe("the user's own reset, and a locked user's (issue 26; ZITADEL skips the permission check for the user)", () => {
     it("mails the user's own reset, and refuses to return its code to the user's own token (a deliberate difference)", async () => {
       await eachProtocol(async (protocol, user) => {
