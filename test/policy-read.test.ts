@@ -214,8 +214,10 @@ describe("the policy read APIs", () => {
       `${service.url}/zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy`,
     ]);
     assert.equal(viaBuf.code, 0, viaBuf.stderr);
+    const { details } = JSON.parse(viaBuf.stdout).policy;
+    assert.match(details.resourceOwner, /^\d+$/, "the instance's ID owns its default, as in ZITADEL");
     assert.deepEqual(JSON.parse(viaBuf.stdout).policy, {
-      details: {}, minLength: "8", hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: true, isDefault: true,
+      details: { resourceOwner: details.resourceOwner }, minLength: "8", hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: true, isDefault: true,
     });
 
     const viaCurl = await curl(service, "/auth/v1/policies/passwords/complexity", user.token);

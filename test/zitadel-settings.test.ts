@@ -87,4 +87,18 @@ describe("internal/api/grpc/settings/v2/settings_converter_test.go, on the wire"
       assert.equal(own.resourceOwnerType, "RESOURCE_OWNER_TYPE_ORG", read);
     }
   });
+
+  it("answers inherited settings with the instance's details: its sequence, change date and ID", async () => {
+    const inheriting = await service.createUser();
+    const details = async (query: string) => {
+      const res = await fetch(`${service.url}/v2/settings/lockout?${query}`, { headers: { authorization: bearer(loginClient) } });
+      return (await res.json()).details;
+    };
+    const instance = await details("ctx.instance=true");
+    assert.match(instance.resourceOwner, /^\d+$/, "the instance has an ID");
+    assert.equal(instance.sequence, "1", "set once, before this test");
+    assert.ok(instance.changeDate, "with the date it was set");
+    assert.deepEqual(await details(`ctx.orgId=${inheriting.resourceOwner}`), instance);
+    assert.notEqual(instance.resourceOwner, inheriting.resourceOwner);
+  });
 });

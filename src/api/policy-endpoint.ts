@@ -39,9 +39,6 @@ export interface SettingsRequest extends PolicyRequest {
   scope: { orgId: string } | { instance: true } | undefined;
 }
 
-/** The instance has no ID of its own here: its policy's resource owner is empty. */
-const INSTANCE_OWNER = "";
-
 /**
  * The policy read APIs, as every protocol adapter calls them: ZITADEL's
  * GetMyPasswordComplexityPolicy and Settings v2, and our own policy and
@@ -51,7 +48,7 @@ const INSTANCE_OWNER = "";
 export class PolicyEndpoint {
   constructor(
     private readonly gate: Gate,
-    private readonly deps: PolicyQueryDeps & { instancePolicy(): Promise<EffectivePolicy> },
+    private readonly deps: PolicyQueryDeps & { instancePolicy(): Promise<EffectivePolicy>; instanceId(): Promise<string> },
     private readonly validations: PerUserRate,
   ) {}
 
@@ -64,7 +61,7 @@ export class PolicyEndpoint {
         details: create(ObjectDetailsSchema, {
           sequence: BigInt(effective.sequence),
           changeDate: effective.changedAt && timestampFromDate(effective.changedAt),
-          resourceOwner: source === "org" ? user.orgId : INSTANCE_OWNER,
+          resourceOwner: source === "org" ? user.orgId : await this.deps.instanceId(),
         }),
         minLength: BigInt(policy.complexity.minLength),
         hasUppercase: policy.complexity.hasUppercase,
@@ -165,10 +162,11 @@ export class PolicyEndpoint {
   private async settings(caller: Caller, scope: SettingsRequest["scope"]): Promise<{ owner: string; effective: EffectivePolicy }> {
     // ZITADEL's settings service asks `policy.read` at the door, of every read.
     if (!readsSettings(caller)) throw errors.permissionDenied();
-    if (scope && "instance" in scope) return { owner: INSTANCE_OWNER, effective: await this.deps.instancePolicy() };
+    if (scope && "instance" in scope) return { owner: await this.deps.instanceId(), effective: await this.deps.instancePolicy() };
     const mayRead = (orgId: string) => readsSettingsOf(caller, orgId);
     const { orgId, effective } = await orgSettings(this.deps, caller.userId, scope?.orgId, mayRead);
-    return { owner: effective.source === "org" ? orgId : INSTANCE_OWNER, effective };
+    // Inherited settings are the instance's, with its sequence, change date and ID, as ZITADEL answers them.
+    return { owner: effective.source === "org" ? orgId : await this.deps.instanceId(), effective };
   }
 
   private answer<T>(req: PolicyRequest, read: (caller: Caller) => Promise<T>): Promise<T> {
