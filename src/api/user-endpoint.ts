@@ -80,7 +80,8 @@ export class UserEndpoint {
     this.changes.hasher.refuseIfBusy();
     const leave = this.users.enter(req.userId);
     try {
-      const set = { userId: req.userId, newPassword: req.newPassword.password, changeRequired: req.newPassword.changeRequired, caller: authority(caller), context: req.context };
+      const { password: newPassword, changeRequired } = req.newPassword;
+      const set = { userId: req.userId, newPassword, changeRequired, caller: authority(caller), context: req.context };
       if (withCurrent) return await setPasswordWithCurrent(this.changes, { ...set, currentPassword: verification.value });
       if (!verification.case) return await setPasswordByAdmin(this.resets, set);
       return await setPasswordWithCode(this.resets, { ...set, code: verification.value });
