@@ -99,7 +99,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   );
   const policyReads = new PolicyEndpoint(
     gate,
-    { users: store.users, orgs: store.directory, policies, breached, instancePolicy: () => store.policies.instancePolicy() },
+    {
+      users: store.users,
+      orgs: store.directory,
+      policies,
+      breached,
+      instancePolicy: () => store.policies.instancePolicy(),
+      instanceId: () => store.directory.instanceId(),
+    },
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
   );
   const served = [AuthService, SettingsService, UserService, PasswordService].map((s) => s.typeName);

@@ -39,7 +39,7 @@ describe("migrating a database from before imported users", () => {
     await assert.rejects(db.insertInto("users").values({ ...user, id: "x-1", username: "ALICE", state: "active" }).execute(), "ALICE is alice");
 
     // The reset codes and the mail outbox come next; users keep every row, none asked to change its password.
-    assert.deepEqual(await migrateToLatest(db), ["0007_reset_codes_mail_outbox"]);
+    assert.deepEqual(await migrateToLatest(db, "0007_reset_codes_mail_outbox"), ["0007_reset_codes_mail_outbox"]);
     const flags = await db.selectFrom("users").select("password_change_required").execute();
     assert.deepEqual(flags.map((f) => f.password_change_required), [0, 0, 0]);
     await db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "0".repeat(64), created_at: 1, expires_at: 2 }).execute();
@@ -47,5 +47,11 @@ describe("migrating a database from before imported users", () => {
       db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "1".repeat(64), created_at: 1, expires_at: 2 }).execute(),
       "one code per user",
     );
+
+    // The instance's ID comes last, made when first needed: no row yet, and only one ever.
+    assert.deepEqual(await migrateToLatest(db), ["0008_instance_id"]);
+    assert.deepEqual(await db.selectFrom("instance").selectAll().execute(), []);
+    await db.insertInto("instance").values({ slot: 1, id: "1", created_at: 1 }).execute();
+    await assert.rejects(db.insertInto("instance").values({ slot: 1, id: "2", created_at: 1 }).execute(), "one instance");
   });
 });

@@ -25,6 +25,14 @@ describe("OpenAPI", () => {
     assert.equal(validator.version, "3.1");
   });
 
+  it("carries ZITADEL's marks on SetPassword's fields: maxLength 200 on the passwords, newPassword and its password required", async () => {
+    const { SetPasswordRequest } = (await (await fetch(`${service.url}/openapi.json`)).json()).components.schemas;
+    assert.equal(SetPasswordRequest.properties.newPassword.properties.password.maxLength, 200);
+    assert.equal(SetPasswordRequest.properties.currentPassword.maxLength, 200);
+    assert.deepEqual(SetPasswordRequest.required, ["newPassword"]);
+    assert.deepEqual(SetPasswordRequest.properties.newPassword.required, ["password"]);
+  });
+
   it("describes the REST route's real answers (every REST test checks its own the same way)", async () => {
     const user = await service.createUser("Old-Passw0rd!");
     // rest() validates each answer against the document; these cover success, 400 with each detail, and 401.

@@ -170,6 +170,13 @@ async function refusal(call: Promise<unknown>): Promise<{ code: Code; message: s
   throw new Error("the call succeeded");
 }
 
+/** A token of the user that holds ZITADEL's policy.read, as the settings v2 reads need: the administrator's role for its organisation. */
+async function settingsReader(service: Service, user: TestUser): Promise<string> {
+  const token = await cliOk(["token", "issue", "--user", user.userId, "--role", "admin", "--org", user.resourceOwner], service.env);
+  service.secrets.push(token);
+  return token;
+}
+
 describe("the policy read APIs", () => {
   let service: Service;
   let rangeApi: RangeApiStandIn;
@@ -207,8 +214,10 @@ describe("the policy read APIs", () => {
       `${service.url}/zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy`,
     ]);
     assert.equal(viaBuf.code, 0, viaBuf.stderr);
+    const { details } = JSON.parse(viaBuf.stdout).policy;
+    assert.match(details.resourceOwner, /^\d+$/, "the instance's ID owns its default, as in ZITADEL");
     assert.deepEqual(JSON.parse(viaBuf.stdout).policy, {
-      details: {}, minLength: "8", hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: true, isDefault: true,
+      details: { resourceOwner: details.resourceOwner }, minLength: "8", hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: true, isDefault: true,
     });
 
     const viaCurl = await curl(service, "/auth/v1/policies/passwords/complexity", user.token);
@@ -220,19 +229,20 @@ describe("the policy read APIs", () => {
 
   it("answers each read the same over every protocol: Connect, gRPC, gRPC-Web binary and text, grpc-js, buf curl and REST", async () => {
     const own = await service.createUser("Initial-Passw0rd!");
+    const reader = await settingsReader(service, own);
     await setPolicy(service, ["--org", own.resourceOwner, "--min-length", "11", "--max-password-attempts", "4"]);
     for (const read of READS) {
       const answers: Record<string, unknown> = {};
       for (const [name, transport] of Object.entries(ZITADEL_TRANSPORTS)) {
-        answers[`connect-node ${name}`] = await viaConnectNode(transport(service.url), read, own.token);
+        answers[`connect-node ${name}`] = await viaConnectNode(transport(service.url), read, reader);
       }
-      answers["gRPC-Web text"] = await viaGrpcWebText(service, read, own.token);
-      const js = await grpcJsUnary(service.address, read.path, read.input, read.output, fromJson(read.input, read.request as JsonValue), own.token);
+      answers["gRPC-Web text"] = await viaGrpcWebText(service, read, reader);
+      const js = await grpcJsUnary(service.address, read.path, read.input, read.output, fromJson(read.input, read.request as JsonValue), reader);
       answers["grpc-js"] = toJson(read.output, js as never);
       for (const protocol of ["grpc", "grpcweb", "connect"] as const) {
-        answers[`buf curl ${protocol}`] = await viaBufCurl(service, protocol, read, own.token);
+        answers[`buf curl ${protocol}`] = await viaBufCurl(service, protocol, read, reader);
       }
-      if (read.rest) answers.curl = (await curl(service, read.rest, own.token)).json;
+      if (read.rest) answers.curl = (await curl(service, read.rest, reader)).json;
       const expected = answers["connect-node connect"];
       assert.deepEqual(read.pick(expected as any), read.expected, `${read.path} answered ${JSON.stringify(expected)}`);
       for (const [name, answer] of Object.entries(answers)) assert.deepEqual(answer, expected, `${read.path} over ${name}`);
@@ -241,9 +251,10 @@ describe("the policy read APIs", () => {
 
   it("answers an organisation's own policy as such, in v1 and v2, over every transport", async () => {
     const own = await service.createUser("Initial-Passw0rd!");
+    const reader = await settingsReader(service, own);
     await setPolicy(service, ["--org", own.resourceOwner, "--min-length", "12", "--has-symbol", "false", "--max-password-attempts", "5"]);
     await setPolicy(service, ["--org", own.resourceOwner, "--min-length", "13"]);
-    const headers = { authorization: bearer(own.token) };
+    const headers = { authorization: bearer(reader) };
     for (const [name, transport] of Object.entries(ZITADEL_TRANSPORTS)) {
       const { policy } = await createAuthServiceClient(transport(service.url)).getMyPasswordComplexityPolicy({}, { headers });
       assert.equal(policy!.minLength, 13n, name);
@@ -262,18 +273,18 @@ describe("the policy read APIs", () => {
       assert.equal(lockout.settings!.maxPasswordAttempts, 5n, name);
       assert.equal(lockout.settings!.resourceOwnerType, 2, name);
     }
-    // The instance's own settings stay ZITADEL's defaults, readable by anyone.
-    const instance = await curl(service, "/v2/settings/password/complexity?ctx.instance=true", own.token);
+    // The instance's own settings stay ZITADEL's defaults.
+    const instance = await curl(service, "/v2/settings/password/complexity?ctx.instance=true", reader);
     assert.equal(instance.json.settings.minLength, "8");
     assert.equal(instance.json.settings.resourceOwnerType, "RESOURCE_OWNER_TYPE_INSTANCE");
-    const viaCurl = await curl(service, "/v2/settings/lockout", own.token);
+    const viaCurl = await curl(service, "/v2/settings/lockout", reader);
     assert.deepEqual(viaCurl.json.settings, { maxPasswordAttempts: "5", resourceOwnerType: "RESOURCE_OWNER_TYPE_ORG" });
     const viaGrpcJs = await grpcJsUnary(service.address,
       "/zitadel.settings.v2.SettingsService/GetLockoutSettings",
       GetLockoutSettingsRequestSchema,
       GetLockoutSettingsResponseSchema,
       {},
-      own.token,
+      reader,
     );
     assert.equal((viaGrpcJs as { settings: { maxPasswordAttempts: bigint } }).settings.maxPasswordAttempts, 5n);
   });
@@ -326,6 +337,27 @@ describe("the policy read APIs", () => {
     const notFound = await curl(service, "/v2/settings/lockout?ctx.orgId=4242", missing);
     assert.equal(notFound.status, 404);
     assert.equal(notFound.json.details[0].id, "PWSVC-ORG01");
+  });
+
+  it("needs policy.read for the v2 settings: the login client, administrators; not a plain user, who still reads v1 and our own", async () => {
+    const plain = await service.createUser("Initial-Passw0rd!");
+    for (const path of ["/v2/settings/lockout", "/v2/settings/password/complexity?ctx.instance=true", `/v2/settings/lockout?ctx.orgId=${plain.resourceOwner}`]) {
+      const refused = await curl(service, path, plain.token);
+      assert.deepEqual([refused.status, refused.json.code, refused.json.details?.[0]?.id], [403, 7, "AUTH-5mWD2"], path);
+    }
+    assert.equal((await curl(service, "/auth/v1/policies/passwords/complexity", plain.token)).status, 200, "v1 stays open to the user");
+    const own = createClient(PasswordService, ZITADEL_TRANSPORTS.connect(service.url));
+    assert.equal((await own.getMyPasswordPolicy({}, { headers: { authorization: bearer(plain.token) } })).policy!.minLength, 8);
+
+    const other = await service.createUser("Initial-Passw0rd!");
+    const login = await cliOk(["token", "issue", "--user", plain.userId, "--role", "login-client"], service.env);
+    service.secrets.push(login);
+    for (const path of ["/v2/settings/lockout", "/v2/settings/password/complexity?ctx.instance=true", `/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`]) {
+      assert.equal((await curl(service, path, login)).status, 200, `the login client reads ${path}`);
+    }
+    const orgAdmin = await settingsReader(service, plain);
+    assert.equal((await curl(service, "/v2/settings/password/complexity?ctx.instance=true", orgAdmin)).status, 200, "an administrator reads the instance's defaults");
+    assert.equal((await curl(service, `/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`, orgAdmin)).status, 403, "but not another organisation's");
   });
 
   it("refuses bad query parameters, missing and revoked tokens, and methods other than GET", async () => {

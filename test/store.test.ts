@@ -134,6 +134,18 @@ describe(`the store's repositories on ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
     assert.equal(new Set(values).size, 1);
   });
 
+  it("makes the instance's ID once, the same for processes racing to make it", async () => {
+    const others = await Promise.all([1, 2].map(() => openStore(loadConfig(database.env).config)));
+    try {
+      const ids = await Promise.all([store, ...others].map((s) => s.directory.instanceId()));
+      assert.equal(new Set(ids).size, 1, ids.join(" "));
+      assert.match(ids[0], /^\d+$/);
+      assert.equal((await database.db.selectFrom("instance").selectAll().execute()).length, 1);
+    } finally {
+      await Promise.all(others.map((s) => s.close()));
+    }
+  });
+
   it("changes a user's state once: again is no change, and a removed user is gone", async () => {
     const userId = await newUser();
     assert.equal((await store.users.setUserState(userId, "locked", {})).changed, true);

@@ -17,7 +17,7 @@ const readErrors = {
     ...errorResponse("No, a malformed or an invalid bearer token (code 16)."),
     headers: { "WWW-Authenticate": { schema: { type: "string" }, description: "The Bearer challenge." } },
   },
-  "403": errorResponse("The token grants no reading of that organisation's settings (code 7, AUTH-5mWD2)."),
+  "403": errorResponse("The token holds no policy.read, or none for that organisation's settings (code 7, AUTH-5mWD2)."),
   "404": errorResponse("The token's user is unknown (PWSVC-USR01), or the organisation asked for does not exist (PWSVC-ORG01); code 5."),
   "405": errorResponse("A method other than GET."),
   "500": errorResponse("An internal error (code 13)."),
@@ -26,7 +26,7 @@ const readErrors = {
 
 /** The v2 settings reads' `ctx`, as grpc-gateway takes it from the query string. */
 const ctxParameters = [
-  { name: "ctx.orgId", in: "query", schema: { type: "string" }, description: "An organisation; another than the caller's needs the password-service:admin role for it." },
+  { name: "ctx.orgId", in: "query", schema: { type: "string" }, description: "An organisation; another than the caller's needs the password-service:admin role for it, or the login client's." },
   { name: "ctx.instance", in: "query", schema: { type: "boolean" }, description: "The instance's defaults. Without either: the caller's organisation." },
 ];
 
@@ -34,8 +34,8 @@ const ctxParameters = [
 const userErrors = {
   "400": errorResponse("Invalid request or template, a wrong code or current password (code 3), or the user's state or the code refuses it (code 9)."),
   "401": readErrors["401"],
-  "403": errorResponse("The token may not do this for that user (code 7, AUTH-5mWD2): see docs/resets.md."),
-  "404": errorResponse("No such user, told only to the instance's administrators (code 5, PWSVC-USR01)."),
+  "403": errorResponse("The token may not do this for that user (code 7, AUTHZ-HKJD33): see docs/resets.md."),
+  "404": errorResponse("No such user, told only to the login client and the instance's administrators (code 5, COMMAND-SAF4f)."),
   "405": errorResponse("A method other than POST."),
   "409": errorResponse("Another change of the same user committed first (code 10)."),
   "413": errorResponse("The body is larger than MAX_BODY_BYTES."),
@@ -137,7 +137,7 @@ export const OPENAPI_DOCUMENT = {
         operationId: "PasswordReset",
         summary: "Make a one-time code to reset a user's password",
         description:
-          "Mails the code (sendLink, or no medium) through SMTP_URL with a link from urlTemplate or RESET_URL_TEMPLATE, or returns it (returnCode) and mails nothing. Needs the password-service:admin role for the user's organisation.",
+          "Mails the code (sendLink, or no medium) through SMTP_URL with a link from urlTemplate or RESET_URL_TEMPLATE, or returns it (returnCode) and mails nothing. For the login client, the password-service:admin role for the user's organisation, or the user themself by mail.",
         tags: ["UserService"],
         security: [{ bearerAuth: [] }],
         parameters: [userIdParameter],
@@ -148,9 +148,9 @@ export const OPENAPI_DOCUMENT = {
     [SET_PASSWORD_PATH]: {
       post: {
         operationId: "SetPassword",
-        summary: "Set a user's password, proven by the current one or a reset code",
+        summary: "Set a user's password, proven by the current one or a reset code, or by an administrator",
         description:
-          "With currentPassword: the user themself, as a change. With verificationCode: the role for the user's organisation; every token of the user is revoked.",
+          "With currentPassword: the user, the login client or an administrator of the user's organisation, as a change. With verificationCode: the same callers. With neither: an administrator of the user's organisation. Without the current password, every token of the user is revoked.",
         tags: ["UserService"],
         security: [{ bearerAuth: [] }],
         parameters: [userIdParameter],
@@ -242,10 +242,13 @@ export const OPENAPI_DOCUMENT = {
         properties: {
           newPassword: {
             type: "object",
-            properties: { password: { type: "string", minLength: 1 }, changeRequired: { type: "boolean" } },
+            properties: {
+              password: { type: "string", minLength: 1, maxLength: 200, description: "ZITADEL's limit is 200 characters; here at most 72 bytes of UTF-8, all that bcrypt reads." },
+              changeRequired: { type: "boolean" },
+            },
             required: ["password"],
           },
-          currentPassword: { type: "string", minLength: 1 },
+          currentPassword: { type: "string", minLength: 1, maxLength: 200, description: "ZITADEL's limit is 200 characters; here up to 1024 bytes, so that a password set elsewhere can be proven." },
           verificationCode: { type: "string", minLength: 1, maxLength: 20 },
         },
         required: ["newPassword"],

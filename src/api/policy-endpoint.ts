@@ -21,13 +21,13 @@ import {
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
 import { contextWords } from "../core/change-password.js";
-import { invalidField } from "../core/errors.js";
+import { errors, invalidField } from "../core/errors.js";
 import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
 import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../core/policy.js";
 import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../core/policy-queries.js";
 import type { PerUserRate } from "../core/rate-limit.js";
 import { TARPIT } from "../core/tarpit.js";
-import { administers } from "../core/roles.js";
+import { readsSettings, readsSettingsOf } from "../core/roles.js";
 import type { Caller } from "../crypto/tokens.js";
 import type { CallerRequest, Gate } from "./gate.js";
 
@@ -39,9 +39,6 @@ export interface SettingsRequest extends PolicyRequest {
   scope: { orgId: string } | { instance: true } | undefined;
 }
 
-/** The instance has no ID of its own here: its policy's resource owner is empty. */
-const INSTANCE_OWNER = "";
-
 /**
  * The policy read APIs, as every protocol adapter calls them: ZITADEL's
  * GetMyPasswordComplexityPolicy and Settings v2, and our own policy and
@@ -51,7 +48,7 @@ const INSTANCE_OWNER = "";
 export class PolicyEndpoint {
   constructor(
     private readonly gate: Gate,
-    private readonly deps: PolicyQueryDeps & { instancePolicy(): Promise<EffectivePolicy> },
+    private readonly deps: PolicyQueryDeps & { instancePolicy(): Promise<EffectivePolicy>; instanceId(): Promise<string> },
     private readonly validations: PerUserRate,
   ) {}
 
@@ -64,7 +61,7 @@ export class PolicyEndpoint {
         details: create(ObjectDetailsSchema, {
           sequence: BigInt(effective.sequence),
           changeDate: effective.changedAt && timestampFromDate(effective.changedAt),
-          resourceOwner: source === "org" ? user.orgId : INSTANCE_OWNER,
+          resourceOwner: source === "org" ? user.orgId : await this.deps.instanceId(),
         }),
         minLength: BigInt(policy.complexity.minLength),
         hasUppercase: policy.complexity.hasUppercase,
@@ -163,11 +160,13 @@ export class PolicyEndpoint {
   }
 
   private async settings(caller: Caller, scope: SettingsRequest["scope"]): Promise<{ owner: string; effective: EffectivePolicy }> {
-    // The instance's defaults are what every organisation without its own inherits: readable by anyone.
-    if (scope && "instance" in scope) return { owner: INSTANCE_OWNER, effective: await this.deps.instancePolicy() };
-    const mayRead = (orgId: string) => administers(caller, orgId);
+    // ZITADEL's settings service asks `policy.read` at the door, of every read.
+    if (!readsSettings(caller)) throw errors.permissionDenied();
+    if (scope && "instance" in scope) return { owner: await this.deps.instanceId(), effective: await this.deps.instancePolicy() };
+    const mayRead = (orgId: string) => readsSettingsOf(caller, orgId);
     const { orgId, effective } = await orgSettings(this.deps, caller.userId, scope?.orgId, mayRead);
-    return { owner: effective.source === "org" ? orgId : INSTANCE_OWNER, effective };
+    // Inherited settings are the instance's, with its sequence, change date and ID, as ZITADEL answers them.
+    return { owner: effective.source === "org" ? orgId : await this.deps.instanceId(), effective };
   }
 
   private answer<T>(req: PolicyRequest, read: (caller: Caller) => Promise<T>): Promise<T> {

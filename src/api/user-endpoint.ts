@@ -4,12 +4,13 @@ import { type Details, DetailsSchema } from "../../gen/zitadel/object/v2/object_
 import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
 import type { PasswordResetRequest as PasswordResetMessage } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import type { RequestContext } from "../core/audit.js";
-import { changePassword, type ChangePasswordDeps, type CommittedChange } from "../core/change-password.js";
+import type { ChangePasswordDeps, CommittedChange } from "../core/change-password.js";
 import { errors, invalidField } from "../core/errors.js";
 import type { UserAdmission } from "../crypto/hash-pool.js";
 import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
 import { requestPasswordReset, type ResetDeps, type ResetMedium, setPasswordWithCode } from "../core/reset-password.js";
-import { administers, isInstanceAdmin } from "../core/roles.js";
+import { administers, isInstanceWide, isLoginClient } from "../core/roles.js";
+import { setPasswordByAdmin, setPasswordWithCurrent } from "../core/set-password.js";
 import type { Caller } from "../crypto/tokens.js";
 import { URL_TEMPLATE_MAX_LENGTH } from "../core/url-template.js";
 import { checkLength, OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
@@ -68,40 +69,25 @@ export class UserEndpoint {
   }
 
   private async setFor(caller: Caller, req: SetPasswordRequest): Promise<CommittedChange> {
-    if (!req.newPassword) throw invalidField("SetPasswordRequest", "NewPassword", "value is required");
+    // ZITADEL's command refuses an absent or empty password with its own ID.
+    if (!req.newPassword || req.newPassword.password === "") throw errors.passwordEmpty();
     checkLength("SetPasswordRequest", "NewPassword.Password", req.newPassword.password, BCRYPT_MAX_BYTES);
     const { verification } = req;
-    if (verification.case === undefined) throw errors.permissionDenied(); // setting another's password unproven: not here
-    const self = verification.case === "currentPassword";
-    if (self) checkLength("SetPasswordRequest", "CurrentPassword", verification.value, OLD_PASSWORD_MAX_BYTES);
-    else checkLength("SetPasswordRequest", "VerificationCode", verification.value, CODE_MAX);
-    // Only the user themself proves the current password.
-    if (self && req.userId !== caller.userId) throw errors.permissionDenied();
+    const withCurrent = verification.case === "currentPassword";
+    if (withCurrent) checkLength("SetPasswordRequest", "CurrentPassword", verification.value, OLD_PASSWORD_MAX_BYTES);
+    else if (verification.case) checkLength("SetPasswordRequest", "VerificationCode", verification.value, CODE_MAX);
     // Past capacity, refuse before anything is spent.
     this.changes.hasher.refuseIfBusy();
-    if (!self) {
-      // A recovery is never refused because of its user's own token traffic:
-      // a code's tries are counted instead, and an administrator is not the user.
-      return setPasswordWithCode(this.resets, {
-        userId: req.userId,
-        code: verification.value,
-        newPassword: req.newPassword.password,
-        changeRequired: req.newPassword.changeRequired,
-        caller: authority(caller),
-        context: req.context,
-      });
-    }
-    // One user's (and one token's) flood is refused before it fills the queue all share.
+    const { password: newPassword, changeRequired } = req.newPassword;
+    const set = { userId: req.userId, newPassword, changeRequired, caller: authority(caller), context: req.context };
+    // A recovery is never refused because of its user's own token traffic:
+    // a code's tries are counted instead, and an administrator is not the user.
+    if (!verification.case) return setPasswordByAdmin(this.resets, set);
+    if (!withCurrent) return setPasswordWithCode(this.resets, { ...set, code: verification.value });
+    // A check of the user's password: one user's (and one token's) flood is refused before it fills the queue all share.
     const leave = this.users.enter(req.userId, caller.fingerprint);
     try {
-      return await changePassword(this.changes, {
-        userId: caller.userId,
-        oldPassword: verification.value,
-        newPassword: req.newPassword.password,
-        token: caller,
-        context: req.context,
-        changeRequired: req.newPassword.changeRequired,
-      });
+      return await setPasswordWithCurrent(this.changes, { ...set, currentPassword: verification.value, token: caller });
     } finally {
       leave();
     }
@@ -123,7 +109,12 @@ export class UserEndpoint {
 }
 
 function authority(caller: Caller) {
-  return { userId: caller.userId, administers: (orgId: string) => administers(caller, orgId), instanceAdmin: isInstanceAdmin(caller) };
+  return {
+    userId: caller.userId,
+    administers: (orgId: string) => administers(caller, orgId),
+    loginClient: isLoginClient(caller),
+    instanceWide: isInstanceWide(caller),
+  };
 }
 
 function details(change: Pick<CommittedChange, "sequence" | "changedAt" | "resourceOwner">): Details {

@@ -6,7 +6,7 @@ import { type Command, help, print, printError, required, UsageError } from "./a
 import { environmentHelp } from "./environment.js";
 import { policyCommands } from "./policy.js";
 import { userCommands, withStore } from "./users.js";
-import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "../core/roles.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE, LOGIN_CLIENT_ROLE } from "../core/roles.js";
 import { StoreInputError } from "../store/input-error.js";
 
 /** Time beyond the server's grace for closing the database. */
@@ -60,11 +60,12 @@ const commands: Record<string, Command> = {
   "token issue": {
     summary: "sign a short-lived access token for a user",
     usage:
-      "token issue --user USER_ID [--ttl 15m] [--role admin [--org ORG_ID]]\n\n" +
+      "token issue --user USER_ID [--ttl 15m] [--role admin [--org ORG_ID] | --role login-client]\n\n" +
       "Prints the token alone on stdout. --ttl takes s, m, h or d units. --role admin grants\n" +
       `${ADMIN_ROLE} for the organisation --org names, in the JWT_ROLES_CLAIM claim: its holder may read\n` +
-      "that organisation's settings and reset its users' passwords. Without --org it grants\n" +
-      `${INSTANCE_ADMIN_ROLE}: the same for every organisation.`,
+      "that organisation's settings and reset or set its users' passwords. Without --org it grants\n" +
+      `${INSTANCE_ADMIN_ROLE}: the same for every organisation. --role login-client grants\n` +
+      `${LOGIN_CLIENT_ROLE}, a login application's: settings, resets, sets with a code or the current password.`,
     options: { ...help, user: { type: "string" }, ttl: { type: "string", default: "15m" }, role: { type: "string" }, org: { type: "string" } },
     async run(values, config) {
       const user = required(values, "user");
@@ -86,7 +87,7 @@ const commands: Record<string, Command> = {
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
         if (found.kind === "machine") throw new UsageError(`user ${user} is a machine user: it changes no password here`);
         // ZITADEL lists a role under the organisations that granted it: the instance's, under the user's own.
-        return issuer.issue(user, ttl, roles === "instance" ? { [INSTANCE_ADMIN_ROLE]: [found.orgId] } : roles);
+        return issuer.issue(user, ttl, typeof roles === "string" ? { [roles]: [found.orgId] } : roles);
       });
       print(token);
     },
@@ -95,11 +96,19 @@ const commands: Record<string, Command> = {
   ...policyCommands,
 };
 
-/** `--role admin [--org ID]`, checked before the database is opened; "instance" without --org. */
-function roleOptions(values: Record<string, string | boolean | undefined>): Record<string, string[]> | "instance" {
+/**
+ * `--role admin [--org ID]` or `--role login-client`, checked before the
+ * database is opened; an instance-wide role by its name, to be granted
+ * under the user's own organisation.
+ */
+function roleOptions(values: Record<string, string | boolean | undefined>): Record<string, string[]> | string {
   if (values.role === undefined && values.org === undefined) return {};
-  if (values.role !== "admin") throw new UsageError(`--role takes "admin", not "${values.role ?? ""}"`);
-  if (values.org === undefined) return "instance";
+  if (values.role === "login-client") {
+    if (values.org !== undefined) throw new UsageError("--role login-client holds for every organisation: it takes no --org");
+    return LOGIN_CLIENT_ROLE;
+  }
+  if (values.role !== "admin") throw new UsageError(`--role takes "admin" or "login-client", not "${values.role ?? ""}"`);
+  if (values.org === undefined) return INSTANCE_ADMIN_ROLE;
   if (values.org === "") throw new UsageError("--org takes the ID of the organisation the role is granted for");
   return { [ADMIN_ROLE]: [values.org as string] };
 }

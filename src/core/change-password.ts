@@ -173,8 +173,14 @@ export interface ChangePasswordCommand {
   userId: string;
   oldPassword: string;
   newPassword: string;
-  /** The caller's token: it stays valid under revocation "others", and must still be valid when its check's turn comes. */
-  token: TokenRef;
+  /**
+   * The user's own token, when the user makes the change: it stays valid
+   * under revocation "others", and must still be valid when its check's turn
+   * comes. Undefined for another caller (an administrator or the login
+   * client proving the user's password), whose token a change of this user
+   * neither spares nor revokes.
+   */
+  token?: TokenRef;
   context: RequestContext;
   /** ZITADEL v2 SetPassword's change_required. */
   changeRequired?: boolean;
@@ -257,7 +263,7 @@ async function checkAndCommit(
       replacedHash: current,
       nfkc: policy.profile === "nist",
       historyLimit: historyLimit(policy),
-      revokeTokens: deps.revocation === "none" ? undefined : { exempt: deps.revocation === "others" ? cmd.token.fingerprint : null },
+      revokeTokens: deps.revocation === "none" ? undefined : { exempt: deps.revocation === "others" ? (cmd.token?.fingerprint ?? null) : null },
       audit: auditOf(cmd, user, "password.changed"),
       changeRequired: cmd.changeRequired,
       notice,
@@ -305,7 +311,7 @@ async function takeCheckSlot(deps: ChangePasswordDeps, cmd: ChangePasswordComman
       const now = deps.now().getTime();
       const slot = turn.first() ? await deps.store.beginPasswordCheck(user.id, maxAttempts, now, now + deps.checkLeaseMs) : undefined;
       if (slot?.taken) {
-        if (!revokes(slot.cutoff, cmd.token)) return { ...user, ...slot.user };
+        if (!cmd.token || !revokes(slot.cutoff, cmd.token)) return { ...user, ...slot.user };
         await deps.store.endPasswordCheck(user.id);
         throw errors.tokenInvalid();
       }

@@ -54,12 +54,16 @@ export const ID = {
   tokenInvalid: "AUTH-7fs1e",
   issuerKeysUnavailable: "AUTH-JWKS1",
   permissionDenied: "AUTH-5mWD2",
+  userPermissionDenied: "AUTHZ-HKJD33",
   userNotFound: "PWSVC-USR01",
+  resetUserNotFound: "COMMAND-SAF4f",
   orgNotFound: "PWSVC-ORG01",
   passwordNotFound: "COMMAND-G8dh3",
   notInitialised: "COMMAND-M9dse",
+  resetNotInitialised: "COMMAND-Sfe4g",
   locked: "COMMAND-JLK35",
-  noPassword: "COMMAND-3nJ4t",
+  noPassword: "COMMAND-Fds3s",
+  passwordEmpty: "COMMAND-Mf0sd",
   sameAsOld: "COMMAND-Aesh5",
   passwordInvalid: "COMMAND-3M0fs",
   tooShort: "DOMAIN-HuJf6",
@@ -88,7 +92,7 @@ export const ID = {
   smsUnimplemented: "PWSVC-SMS01",
   mailNotConfigured: "PWSVC-MAIL1",
   noEmail: "PWSVC-MAIL2",
-  invalidUrlTemplate: "PWSVC-URL01",
+  invalidUrlTemplate: "DOMAIN-oGh5e",
 } as const;
 
 export const errors = {
@@ -97,17 +101,25 @@ export const errors = {
   tokenInvalid: () => new ServiceError("unauthenticated", ID.tokenInvalid, "Token is invalid"),
   /** Our own: an external issuer's key set cannot be had, so no token can be checked. */
   issuerKeysUnavailable: () => new ServiceError("unavailable", ID.issuerKeysUnavailable, "The token issuer's keys cannot be fetched"),
-  /** ZITADEL's: the token grants nothing on what was asked for (another organisation's settings). */
+  /** ZITADEL's, from its permission check at the door: the token grants nothing on what was asked for (settings it may not read). */
   permissionDenied: () => new ServiceError("permission-denied", ID.permissionDenied, "No matching permissions found"),
+  /** ZITADEL's, from its commands' permission check: the token may not do this to this user (a reset, a set). */
+  userPermissionDenied: () => new ServiceError("permission-denied", ID.userPermissionDenied, "Permission denied"),
   /** Our own: a policy read for a token whose user is unknown or removed. */
   userNotFound: () => new ServiceError("not-found", ID.userNotFound, "User not found"),
   /** Our own: settings asked for an organisation that does not exist (by a caller allowed to read it). */
+  /** ZITADEL's: a reset or a set names a user that does not exist (told only to callers who may learn it). */
+  resetUserNotFound: () => new ServiceError("not-found", ID.resetUserNotFound, "User could not be found"),
   orgNotFound: () => new ServiceError("not-found", ID.orgNotFound, "Organisation not found"),
   passwordNotFound: () => new ServiceError("failed-precondition", ID.passwordNotFound, "Password not found"),
   notInitialised: () => new ServiceError("failed-precondition", ID.notInitialised, "User is not yet initialized"),
+  /** ZITADEL's: PasswordReset for a user not yet initialised (its ID there differs from a change's). */
+  resetNotInitialised: () => new ServiceError("failed-precondition", ID.resetNotInitialised, "User is not yet initialized"),
   locked: (failedAttempts: number) =>
     new ServiceError("failed-precondition", ID.locked, "User is locked", failedAttempts),
   noPassword: () => new ServiceError("failed-precondition", ID.noPassword, "User has not set a password"),
+  /** ZITADEL's: SetPassword without a new password. */
+  passwordEmpty: () => new ServiceError("invalid-argument", ID.passwordEmpty, "Password is empty"),
   sameAsOld: () =>
     new ServiceError("failed-precondition", ID.sameAsOld, "New password cannot be the same as your current password"),
   passwordInvalid: (failedAttempts: number) =>
@@ -180,7 +192,7 @@ export const errors = {
     new ServiceError("failed-precondition", ID.mailNotConfigured, "This service sends no mail (no SMTP_URL is configured); ask for return_code instead"),
   /** Our own: send_link for a user with no email address. */
   noEmail: () => new ServiceError("failed-precondition", ID.noEmail, "The user has no email address to send the code to"),
-  /** Our own: a url_template with a placeholder other than ZITADEL's three, or that is not an http(s) URL. */
+  /** ZITADEL's ID: a url_template with a placeholder other than ZITADEL's three, or that is not an http(s) URL. */
   invalidUrlTemplate: (why: string) => new ServiceError("invalid-argument", ID.invalidUrlTemplate, `The URL template is invalid: ${why}`),
 };
 

@@ -73,13 +73,15 @@ export interface ResetDeps {
   auditFailed: (err: unknown) => void;
 }
 
-/** Who is asking, and for which organisations it holds the administrator's role. */
+/** Who is asking, and what its roles let it do (see roles.ts). */
 export interface Authority {
   userId: string;
   /** True for the instance's administrators and those of `orgId`. */
   administers(orgId: string): boolean;
-  /** Holds the role for the instance: may learn that a user does not exist. */
-  instanceAdmin: boolean;
+  /** The login client: asks for resets, sets with codes and proves current passwords for every user. */
+  loginClient: boolean;
+  /** Holds a role for the whole instance: may learn that a user does not exist. */
+  instanceWide: boolean;
 }
 
 export type ResetMedium = { kind: "email"; urlTemplate?: string } | { kind: "return-code" } | { kind: "sms" };
@@ -102,13 +104,17 @@ export interface RequestedReset {
 /**
  * ZITADEL's PasswordReset: a new one-time code for the user (replacing any
  * older one), mailed through the outbox in the same transaction, or
- * returned to the caller. Needs the administrator's role for the user's
- * organisation, as ZITADEL's login application holds it.
+ * returned to the caller. For the login client and the administrators of
+ * the user's organisation; the user themself may have it mailed, never
+ * returned: with it, a stolen token would set a password without the old
+ * one. A locked user may ask (the lock stays until an administrator lifts
+ * it), as in ZITADEL.
  */
 export async function requestPasswordReset(deps: ResetDeps, cmd: RequestResetCommand): Promise<RequestedReset> {
   if (cmd.medium.kind === "sms") throw errors.smsUnimplemented();
-  const user = await administeredUser(deps, cmd.caller, cmd.userId);
-  checkState(user.state, user.failedAttempts);
+  const mailed = cmd.medium.kind === "email";
+  const user = await permittedUser(deps, cmd.caller, cmd.userId, errors.resetUserNotFound, (u, self) => mayReset(cmd.caller, u, self && mailed));
+  if (user.state === "initial") throw errors.resetNotInitialised();
   const at = deps.now();
   const code = newCode(deps.codes.length);
   let mail: OutboxMail | undefined;
@@ -143,20 +149,35 @@ export interface SetWithCodeCommand {
  * revoked, since nobody proved the old password.
  */
 export async function setPasswordWithCode(deps: ResetDeps, cmd: SetWithCodeCommand): Promise<CommittedChange> {
-  const user = await administeredUser(deps, cmd.caller, cmd.userId);
+  const user = await permittedUser(deps, cmd.caller, cmd.userId, errors.codeNotFound, (u, self) => self || maySetWithCode(cmd.caller, u));
   checkState(user.state, user.failedAttempts);
   const hash = await checkCode(deps, cmd, user);
+  return setUnproven(deps, cmd, user, hash);
+}
+
+/** What a set without the old password needs: a code's or an administrator's. */
+export type UnprovenSet = Omit<SetWithCodeCommand, "code">;
+
+/**
+ * Sets the password without the old one, used up with the code when there
+ * is one (a reset), else an administrator's set. Refusals are audited.
+ */
+export async function setUnproven(deps: ResetDeps, cmd: UnprovenSet, user: UserRecord, codeHashed?: string): Promise<CommittedChange> {
   try {
-    return await changeWithCode(deps, cmd, user, hash);
+    return await changeUnproven(deps, cmd, user, codeHashed);
   } catch (err) {
     if (err instanceof ServiceError) {
-      await recordRefusal(deps, auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation", by: "reset" }));
+      await recordRefusal(deps, auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation", by: setBy(codeHashed) }));
     }
     throw err;
   }
 }
 
-async function changeWithCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: UserRecord, codeHashed: string): Promise<CommittedChange> {
+function setBy(codeHashed: string | undefined): string {
+  return codeHashed === undefined ? "admin" : "reset";
+}
+
+async function changeUnproven(deps: ResetDeps, cmd: UnprovenSet, user: UserRecord, codeHashed: string | undefined): Promise<CommittedChange> {
   const { policy } = await deps.policies.forOrg(user.orgId);
   const newPassword = passwordToStore(cmd.newPassword, policy.profile);
   const refusal = newPasswordViolations(newPassword, policy, contextWords(user))[0];
@@ -171,26 +192,29 @@ async function changeWithCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: Us
     if (breached) throw breached;
     const hash = await work.hash(newPassword);
     const at = deps.now();
-    const notice = deps.mail.changed(user, at, cmd.context, true);
+    const notice = deps.mail.changed(user, at, cmd.context, codeHashed !== undefined);
     const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, at, {
       replacedHash: current,
       nfkc: policy.profile === "nist",
       historyLimit: historyLimit(policy),
       revokeTokens: { exempt: null },
-      audit: auditOf(cmd, user, "password.changed", { by: "reset" }),
+      audit: auditOf(cmd, user, "password.changed", { by: setBy(codeHashed), caller: cmd.caller.userId }),
       changeRequired: cmd.changeRequired,
       notice,
-      resetCode: { codeHash: codeHashed, audit: auditOf(cmd, user, "password.reset.used", { by: cmd.caller.userId }) },
+      resetCode: codeHashed === undefined ? undefined : { codeHash: codeHashed, audit: auditOf(cmd, user, "password.reset.used", { by: cmd.caller.userId }) },
     });
-    if (!committed) {
-      // Another request used the code first, or changed the password meanwhile.
-      throw (await deps.resetCodes.resetCodeExists(user.id, codeHashed)) ? errors.concurrentChange() : errors.codeNotFound();
-    }
+    if (!committed) throw await lostRace(deps, user, codeHashed);
     if (notice) deps.mail.queued();
     return committed;
   } finally {
     work.done();
   }
+}
+
+/** Another request used the code first, or changed the password meanwhile. */
+async function lostRace(deps: ResetDeps, user: UserRecord, codeHashed: string | undefined): Promise<ServiceError> {
+  if (codeHashed === undefined || (await deps.resetCodes.resetCodeExists(user.id, codeHashed))) return errors.concurrentChange();
+  return errors.codeNotFound();
 }
 
 /**
@@ -215,17 +239,34 @@ async function checkCode(deps: ResetDeps, cmd: SetWithCodeCommand, user: UserRec
 }
 
 /**
- * The user a reset names, if the caller administers its organisation. An
- * unknown or removed user is "not found" only to the instance's
- * administrators: to anyone else it is refused as any user they may not
- * touch, so that they cannot learn which IDs exist.
+ * The user a call names, if `allowed` lets the caller touch it. An unknown
+ * or removed user is `notFound` only to those who may touch every user, or
+ * to itself: to anyone else it is refused as any user they may not touch,
+ * so that they cannot learn which IDs exist.
  */
-async function administeredUser(deps: ResetDeps, caller: Authority, userId: string): Promise<UserRecord> {
+export async function permittedUser(
+  deps: Pick<ResetDeps, "store">,
+  caller: Authority,
+  userId: string,
+  notFound: () => ServiceError,
+  allowed: (user: UserRecord, self: boolean) => boolean,
+): Promise<UserRecord> {
+  const self = caller.userId === userId;
   const user = await deps.store.findUser(userId);
-  if (!user || user.state === "deleted") throw caller.instanceAdmin ? errors.userNotFound() : errors.permissionDenied();
-  if (!caller.administers(user.orgId)) throw errors.permissionDenied();
+  if (!user || user.state === "deleted") throw caller.instanceWide || self ? notFound() : errors.userPermissionDenied();
+  if (!allowed(user, self)) throw errors.userPermissionDenied();
   if (user.kind !== "human") throw errors.passwordNotFound();
   return user;
+}
+
+/** `ownMail`: the user asks for their own reset, by mail. */
+function mayReset(caller: Authority, user: UserRecord, ownMail: boolean): boolean {
+  return caller.loginClient || caller.administers(user.orgId) || ownMail;
+}
+
+/** The code is the proof; the caller must still be the user or one who may ask for the code. */
+function maySetWithCode(caller: Authority, user: UserRecord): boolean {
+  return caller.loginClient || caller.administers(user.orgId);
 }
 
 function resetLink(template: string | undefined, user: UserRecord, code: string): string | undefined {

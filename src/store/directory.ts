@@ -78,10 +78,31 @@ const DEFAULT_ORG_NAME = "default";
 
 /** Organisations and users as administrators and the import see them. */
 export class Directory {
+  /** The instance's ID never changes once made: read once per process. */
+  private instance?: Promise<string>;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly ids: IdGenerator,
   ) {}
+
+  /** The instance's ID, made by whichever process needs it first. */
+  instanceId(at = new Date()): Promise<string> {
+    this.instance ??= this.makeInstanceId(at).catch((err) => {
+      this.instance = undefined; // a database outage must not stick
+      throw err;
+    });
+    return this.instance;
+  }
+
+  private async makeInstanceId(at: Date): Promise<string> {
+    await this.db
+      .insertInto("instance")
+      .values({ slot: 1, id: this.ids.next(), created_at: at.getTime() })
+      .onConflict((oc) => oc.column("slot").doNothing())
+      .execute();
+    return (await this.db.selectFrom("instance").select("id").where("slot", "=", 1).executeTakeFirstOrThrow()).id;
+  }
 
   async createOrg(input: { id?: string; name: string }, at = new Date()): Promise<string> {
     const id = input.id ?? this.ids.next();

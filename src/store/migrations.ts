@@ -168,6 +168,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("mail_outbox_due").on("mail_outbox").columns(["state", "next_attempt_at"]).execute();
     },
   },
+  "0008_instance_id": {
+    async up(db) {
+      await db.schema
+        .createTable("instance")
+        .addColumn("slot", "integer", (c) => c.primaryKey())
+        .addColumn("id", "varchar(20)", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /** Usernames that differ only in case in one organisation cannot become one name by themselves: say which. */

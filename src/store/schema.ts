@@ -11,6 +11,15 @@ export interface Database {
   signing_keys: SigningKeyTable;
   password_reset_codes: ResetCodeTable;
   mail_outbox: MailOutboxTable;
+  instance: InstanceTable;
+}
+
+/** The instance's one row: its ID, made once like an organisation's, as ZITADEL's instances have one. */
+export interface InstanceTable {
+  /** Always 1: the key that keeps the row alone. */
+  slot: number;
+  id: string;
+  created_at: number;
 }
 
 export interface OrgTable {

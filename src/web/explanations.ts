@@ -31,15 +31,19 @@ export const EXPLANATIONS: Record<string, Explanation> = {
   ],
   "AUTH-JWKS1": () => ["The service cannot check tokens right now: it cannot reach your identity provider.", "Try again in a minute."],
   "AUTH-5mWD2": () => ["Your token does not allow this.", "Ask an administrator for access."],
+  "AUTHZ-HKJD33": () => ["Your token may not do this for that account.", "Ask an administrator for access."],
   "PWSVC-USR01": () => ["The user your token names is not known here, or was removed.", "Ask an administrator."],
+  "COMMAND-SAF4f": () => ["That account does not exist, or was removed."],
   "PWSVC-ORG01": () => ["That organisation does not exist."],
   "COMMAND-G8dh3": () => ["This account has no password that can be changed here."],
   "COMMAND-M9dse": () => ["This account is not set up yet. Finish setting it up first."],
+  "COMMAND-Sfe4g": () => ["This account is not set up yet, so its password cannot be reset. Finish setting it up first."],
   "COMMAND-JLK35": ({ failedAttempts }) => [
     "Your account is locked, so its password cannot be changed.",
     `It was locked after ${plural(failedAttempts, "failed attempt")}: no attempts are left. Ask an administrator to unlock it.`,
   ],
-  "COMMAND-3nJ4t": () => ["This account has no password yet, so there is none to change."],
+  "COMMAND-Mf0sd": () => ["Type the new password."],
+  "COMMAND-Fds3s": () => ["This account has no password yet, so there is none to change."],
   "COMMAND-Aesh5": () => ["The new password is the same as your current one. Choose a different password."],
   "COMMAND-3M0fs": ({ failedAttempts, policy }) => {
     const lines = ["Your current password is not correct.", `Failed attempts so far: ${failedAttempts}.`];
@@ -89,7 +93,7 @@ export const EXPLANATIONS: Record<string, Explanation> = {
   "PWSVC-SMS01": () => ["Reset codes cannot be sent by text message here. Ask for one by email."],
   "PWSVC-MAIL1": () => ["This service does not send mail, so no reset link can be mailed.", "Ask an administrator for a reset code."],
   "PWSVC-MAIL2": () => ["This account has no email address to send a reset code to.", "Ask an administrator."],
-  "PWSVC-URL01": () => ["The link for the reset mail is not valid: it may name only {{.UserID}}, {{.Code}} and {{.OrgID}}, and must be an http(s) address."],
+  "DOMAIN-oGh5e": () => ["The link for the reset mail is not valid: it may name only {{.UserID}}, {{.Code}} and {{.OrgID}}, and must be an http(s) address."],
   "PWSVC-RATE2": () => ["Reset codes were asked for this account too often. Wait a while before asking again, and use the newest mail."],
 };
 

@@ -220,6 +220,15 @@ export class Service {
     return token;
   }
 
+  /** A token holding roles, as `token issue --role` signs one, without a process of its own. */
+  async tokenWithRoles(userId: string, roles: Record<string, string[]>): Promise<string> {
+    const { issuer } = await this.fixtures();
+    if (!issuer) throw new Error("under JWKS_URL the service issues no tokens");
+    const token = await issuer.issue(userId, "15m", roles);
+    this.secrets.push(token);
+    return token;
+  }
+
   /**
    * A token signed with the service's own key for any subject, as `token
    * issue` would sign it but without its checks: for users it refuses
