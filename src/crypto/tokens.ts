@@ -84,7 +84,7 @@ export function tokenFingerprint(token: string): string {
 const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /** Why a token was refused: the claim or part that failed and how, never the token. */
-export interface Refusal {
+interface Refusal {
   claim: string;
   reason: string;
   /** For iss and aud: what the service expects, and what the token says (cut short). */
