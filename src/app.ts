@@ -7,7 +7,7 @@ import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
 import { UserEndpoint } from "./api/user-endpoint.js";
-import type { Config } from "./config.js";
+import { type Config, describeRolesClaim } from "./config.js";
 import { errors } from "./core/errors.js";
 import { HashPool, UserAdmission } from "./crypto/hash-pool.js";
 import { BcryptHasher } from "./crypto/hashing.js";
@@ -47,7 +47,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
   const issuerKeys = config.auth.mode === "jwks" ? new IssuerKeys(config.auth.jwksUrl, config.auth.jwks, logger) : undefined;
-  const authenticator = await createAuthenticator(config.auth, store.signingKeys, issuerKeys);
+  const authenticator = await createAuthenticator(config.auth, store.signingKeys, logger, issuerKeys);
+  logger.info({ rolesClaim: config.auth.rolesClaim ?? null }, describeRolesClaim(config.auth));
   const revocation = new RevocationCheck(store.users);
   const policies = new CachedPolicies(store.policies, config.policyCacheMs);
   const breached = new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs);

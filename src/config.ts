@@ -108,19 +108,39 @@ export interface ConnectionLimits {
 export type DatabaseConfig = { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
 
 export type AuthConfig = (
-  | { mode: "self"; issuer: string; audience: string }
-  | { mode: "jwks"; jwksUrl: URL; issuer: string; audience: string; jwks: JwksTiming }
+  | {
+      mode: "self";
+      issuer: string;
+      audience: string;
+      /** The claim that carries the caller's roles, in ZITADEL's shape: `{ role: { orgId: … } }`. */
+      rolesClaim: string;
+    }
+  | {
+      mode: "jwks";
+      jwksUrl: URL;
+      issuer: string;
+      audience: string;
+      jwks: JwksTiming;
+      /** The claim that carries the caller's roles; undefined: no claim does, and tokens grant no roles. */
+      rolesClaim?: string;
+    }
 ) & {
   /** The claim that carries the user ID: `sub` unless the issuer puts it elsewhere. */
   subjectClaim: string;
-  /** The claim that carries the caller's roles, in ZITADEL's shape: `{ role: { orgId: … } }`. */
-  rolesClaim: string;
   /** How many checked tokens a process keeps, so that a token's signature is checked once, not on every request (0: none). */
   tokenCacheSize: number;
 };
 
-/** ZITADEL's claim of a user's project roles. */
+/**
+ * ZITADEL's claim of the roles of the project that asked for the token:
+ * whichever project that is. The default only for the service's own tokens.
+ */
 export const DEFAULT_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles";
+
+/** ZITADEL's claim of one project's roles, whichever project asked for the token. */
+export function projectRolesClaim(projectId: string): string {
+  return `urn:zitadel:iam:org:project:${projectId}:roles`;
+}
 
 /** How the issuer's key set is kept. */
 export interface JwksTiming {
@@ -163,7 +183,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     host: env.HOST || undefined,
     database: databaseConfig(env.DATABASE_URL, dataDir),
     bcryptCost,
-    auth: authConfig(env),
+    auth: authConfig(env, warnings),
     tls: tlsConfig(env),
     maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
     limits: {
@@ -303,14 +323,17 @@ export function describeDatabase(database: DatabaseConfig): string {
   return url.toString();
 }
 
-function authConfig(env: Env): AuthConfig {
+function authConfig(env: Env, warnings: string[]): AuthConfig {
   const claims = {
-    rolesClaim: env.JWT_ROLES_CLAIM || DEFAULT_ROLES_CLAIM,
     subjectClaim: env.JWT_SUBJECT_CLAIM || "sub",
     tokenCacheSize: intVar(env, "TOKEN_CACHE_SIZE", 10_000, 0, 1_000_000),
   };
+  const rolesClaim = namedRolesClaim(env);
   if (!env.JWKS_URL) {
-    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE, ...claims };
+    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE, rolesClaim: rolesClaim ?? DEFAULT_ROLES_CLAIM, ...claims };
+  }
+  if (rolesClaim === DEFAULT_ROLES_CLAIM) {
+    warnings.push(`JWT_ROLES_CLAIM=${DEFAULT_ROLES_CLAIM} takes roles from any project of the issuer that asks for a token for this audience: set JWT_PROJECT_ID to take them from this service's project only`);
   }
   let jwksUrl: URL;
   try {
@@ -332,7 +355,26 @@ function authConfig(env: Env): AuthConfig {
     refreshMs: intVar(env, "JWKS_REFRESH_MS", 300_000, 1000, 86_400_000),
     maxStaleMs: intVar(env, "JWKS_MAX_STALE_MS", 600_000, 0, 86_400_000),
   };
-  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks, ...claims };
+  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks, rolesClaim, ...claims };
+}
+
+/**
+ * The roles claim the operator named: ZITADEL's claim of the project
+ * JWT_PROJECT_ID names, or JWT_ROLES_CLAIM; undefined when neither is set.
+ * Roles come from one claim only, so the two do not go together.
+ */
+function namedRolesClaim(env: Env): string | undefined {
+  const projectId = env.JWT_PROJECT_ID;
+  if (!projectId) return env.JWT_ROLES_CLAIM || undefined;
+  if (env.JWT_ROLES_CLAIM) throw new ConfigError("JWT_PROJECT_ID and JWT_ROLES_CLAIM both name the claim that grants roles: set one");
+  if (!/^[\w-]{1,200}$/.test(projectId)) throw new ConfigError(`JWT_PROJECT_ID must be a project ID such as 287593748912455693, not "${projectId.slice(0, 40)}"`);
+  return projectRolesClaim(projectId);
+}
+
+/** Which claim grants roles, or that none does, for the start-up log. */
+export function describeRolesClaim(auth: AuthConfig): string {
+  if (auth.rolesClaim) return `roles are granted by the token claim ${auth.rolesClaim}`;
+  return "no token claim grants roles (set JWT_PROJECT_ID or JWT_ROLES_CLAIM): callers may change their own password, and nobody administers";
 }
 
 function isLoopback(hostname: string): boolean {

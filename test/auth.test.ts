@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import bcrypt from "bcrypt";
+import { pino } from "pino";
 import { type CryptoKey, generateKeyPair, importJWK, type JWK, type JWTPayload, type JWTVerifyGetKey, SignJWT } from "jose";
 import { Authenticator } from "../src/crypto/tokens.js";
 import { VerifiedTokens } from "../src/crypto/verified-tokens.js";
@@ -223,6 +224,7 @@ function signRaw(privateJwk: JWK, header: Record<string, unknown>, payload: unkn
 describe("authentication with an external issuer's JWKS", () => {
   const ISSUER = "https://issuer.example";
   const AUDIENCE = "password-service-api";
+  const PROJECT = "287593748912455693";
   let jwks: JwksServer;
   let service: Service;
   let keys: Record<"RS256" | "ES256" | "EdDSA", IssuerKey>;
@@ -235,7 +237,7 @@ describe("authentication with an external issuer's JWKS", () => {
     const [rs, es, ed] = await Promise.all(["RS256", "ES256", "EdDSA"].map(issuerKey));
     keys = { RS256: rs, ES256: es, EdDSA: ed };
     jwks.keys = [rs.publicJwk, es.publicJwk, ed.publicJwk];
-    service = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+    service = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWT_PROJECT_ID: PROJECT });
   });
 
   after(async () => {
@@ -248,10 +250,9 @@ describe("authentication with an external issuer's JWKS", () => {
     await assert.rejects(service.token("1"), /tokens are issued by JWKS_URL's provider/);
   });
 
-  it("reads another organisation's settings only with password-service:admin for it in ZITADEL's roles claim", async () => {
+  it("reads another organisation's settings only with password-service:admin for it in the roles claim of JWT_PROJECT_ID's project", async () => {
     const [me, other] = await Promise.all([service.createUser("Initial-Passw0rd!"), service.createUser("Initial-Passw0rd!")]);
-    const claim = "urn:zitadel:iam:org:project:roles";
-    const read = async (roles: unknown) => {
+    const read = async (roles: unknown, claim = `urn:zitadel:iam:org:project:${PROJECT}:roles`) => {
       const jwt = await token(keys.ES256, me.userId, roles === undefined ? {} : { [claim]: roles });
       const res = await fetch(`${service.url}/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`, { headers: { authorization: bearer(jwt) } });
       return res.status;
@@ -261,6 +262,9 @@ describe("authentication with an external issuer's JWKS", () => {
     assert.equal(await read({ "password-service:admin": { [me.resourceOwner]: "me.example" } }), 403, "the role for its own organisation only");
     assert.equal(await read({ admin: { [other.resourceOwner]: "other.example" } }), 403, "another project's role");
     assert.equal(await read(["password-service:admin"]), 403, "a claim of another shape grants nothing");
+    const generic = { "password-service:instance-admin": { [me.resourceOwner]: "me.example" } };
+    assert.equal(await read(generic, "urn:zitadel:iam:org:project:roles"), 403, "the roles of whichever project asked for the token");
+    assert.equal(await read(generic, "urn:zitadel:iam:org:project:1:roles"), 403, "another project's claim");
   });
 
   it("changes passwords with RS256, ES256 and EdDSA tokens from the JWKS", async () => {
@@ -304,6 +308,35 @@ describe("authentication with an external issuer's JWKS", () => {
       }
     }
     assert.deepEqual(await service.userRow(user.userId), rowBefore);
+  });
+
+  it("logs why it refused a token, naming the claim, once a minute at info and always at debug; the caller is told only ZITADEL's error", async () => {
+    const watched = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, LOG_LEVEL: "debug" });
+    try {
+      const user = await watched.createUser("Initial-Passw0rd!");
+      const stranger = await issuerKey("ES256");
+      const cases: [string, string, Record<string, unknown>][] = [
+        // The operator's JWT_ISSUER without the issuer's trailing slash.
+        ["iss", await token(keys.ES256, user.userId, { iss: `${ISSUER}/` }), { expected: ISSUER, got: JSON.stringify(`${ISSUER}/`) }],
+        ["aud", await token(keys.ES256, user.userId, { aud: ["console", "another-api"] }), { expected: AUDIENCE, got: JSON.stringify(["console", "another-api"]) }],
+        ["exp", await token(keys.ES256, user.userId, { iat: now() - 300, exp: now() - 60 }), {}],
+        ["signature", await token(stranger, user.userId, {}, keys.ES256.kid), {}],
+        ["kid", await token(stranger, user.userId), {}],
+      ];
+      for (const [i, [claim, jwt, quoted]] of cases.entries()) {
+        watched.secrets.push(jwt);
+        const outcome = await grpcJs(watched.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(jwt) });
+        assertOutcome(outcome, expected.token, claim);
+        const line = await watched.logEntry((e) => e.refused?.claim === claim);
+        assert.ok(line, `a line names ${claim}`);
+        assert.match(line.msg, new RegExp(`^token refused: ${claim}: `));
+        for (const [field, value] of Object.entries(quoted)) assert.equal(line.refused[field], value, `${claim}: ${field}`);
+        // The first at info; the rest within the minute at debug, so that a flood of bad tokens does not flood the log.
+        assert.equal(line.level, i === 0 ? 30 : 20, `${claim}: level`);
+      }
+    } finally {
+      await watched.stop(); // and none of the tokens is in its log
+    }
   });
 
   it("refuses a token issued in the future beyond the clock-skew leeway, and accepts one within it", async () => {
@@ -447,7 +480,7 @@ describe("checked tokens kept in memory (TOKEN_CACHE_SIZE)", () => {
       return publicKey;
     };
     const claims = { subjectClaim: "sub", rolesClaim: "roles" };
-    const auth = new Authenticator(getKey, { issuer: SELF, audience: SELF, algorithms: ["ES256"] }, claims, new VerifiedTokens(size), () => keySet);
+    const auth = new Authenticator(getKey, { issuer: SELF, audience: SELF, algorithms: ["ES256"] }, claims, new VerifiedTokens(size), () => keySet, pino({ level: "silent" }));
     return {
       header: async (sub: string) => bearer(await sign(privateKey, { alg: "ES256", claims: { sub } })),
       check: (header: string) => auth.authenticate(header),

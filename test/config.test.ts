@@ -78,6 +78,20 @@ describe("configuration of an external issuer", () => {
     }
   });
 
+  it("takes roles only from a claim the operator names: JWT_PROJECT_ID's, or JWT_ROLES_CLAIM", () => {
+    const jwks = { ...base, JWKS_URL: "https://idp.example/jwks" };
+    const rolesClaim = (env: Record<string, string>) => loadConfig(env).config.auth.rolesClaim;
+    assert.equal(rolesClaim(jwks), undefined, "no roles by default");
+    assert.equal(rolesClaim({ ...jwks, JWT_PROJECT_ID: "287593748912455693" }), "urn:zitadel:iam:org:project:287593748912455693:roles");
+    assert.equal(rolesClaim({ ...jwks, JWT_ROLES_CLAIM: "roles" }), "roles");
+    assert.equal(rolesClaim({}), "urn:zitadel:iam:org:project:roles", "the service's own tokens keep theirs");
+    assert.equal(rolesClaim({ JWT_PROJECT_ID: "42" }), "urn:zitadel:iam:org:project:42:roles");
+    const generic = loadConfig({ ...jwks, JWT_ROLES_CLAIM: "urn:zitadel:iam:org:project:roles" });
+    assert.match(generic.warnings.join("\n"), /takes roles from any project .* set JWT_PROJECT_ID/);
+    assert.throws(() => loadConfig({ ...jwks, JWT_PROJECT_ID: "1", JWT_ROLES_CLAIM: "roles" }), /JWT_PROJECT_ID and JWT_ROLES_CLAIM both name the claim/);
+    assert.throws(() => loadConfig({ ...jwks, JWT_PROJECT_ID: "1:roles x" }), /JWT_PROJECT_ID must be a project ID/);
+  });
+
   it("keeps keys for 5 minutes and through 10 minutes of outage by default", () => {
     const { auth } = loadConfig({ ...base, JWKS_URL: "https://idp.example/jwks" }).config;
     assert.ok(auth.mode === "jwks");
@@ -106,6 +120,9 @@ describe("configuration of resets and mail", () => {
       [{ SMTP_URL: "smtp://mail.example.com", SMTP_FROM: "not an address" }, /SMTP_FROM must be an address/],
       [{ NOTIFY_PASSWORD_CHANGED: "true" }, /NOTIFY_PASSWORD_CHANGED=true needs SMTP_URL/],
       [{ RESET_URL_TEMPLATE: "https://x.example/{{.Password}}" }, /RESET_URL_TEMPLATE is invalid: \{\{\.Password\}\} is not one of/],
+      // The URL parser strips CR and LF and passes spaces; the mail quotes the template as written.
+      [{ RESET_URL_TEMPLATE: "https://x.example/r?c={{.Code}}\r\n\r\nCall +1 555 0100" }, /RESET_URL_TEMPLATE is invalid: a space or control character/],
+      [{ RESET_URL_TEMPLATE: "https://x.example/r?c={{.Code}} now" }, /RESET_URL_TEMPLATE is invalid: a space or control character/],
       [{ RESET_CODE_TTL: "forever" }, /RESET_CODE_TTL must be a duration/],
       [{ RESET_CODE_LENGTH: "4" }, /RESET_CODE_LENGTH must be a whole number from 6 to 20/],
       [{ RESET_BURST: "0" }, /RESET_BURST must be a whole number from 1 to 1000/],

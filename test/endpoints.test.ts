@@ -24,7 +24,7 @@ const ISSUER = "test-issuer";
 const CLAIMS = { rolesClaim: "roles", subjectClaim: "sub" };
 const { privateKey, publicKey } = await generateKeyPair("ES256");
 const issuer = new TokenIssuer(privateKey, "k1", ISSUER, ISSUER, CLAIMS);
-const authenticator = new Authenticator(publicKey, { issuer: ISSUER, audience: ISSUER, algorithms: ["ES256"] }, CLAIMS, new VerifiedTokens(100), () => publicKey);
+const authenticator = new Authenticator(publicKey, { issuer: ISSUER, audience: ISSUER, algorithms: ["ES256"] }, CLAIMS, new VerifiedTokens(100), () => publicKey, pino({ level: "silent" }));
 
 interface Setup {
   store: FakeStore;

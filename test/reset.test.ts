@@ -304,6 +304,11 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
       ["a template with another placeholder", { sendLink: { urlTemplate: "https://x.example/{{.Password}}" } }, 400, 3, "DOMAIN-oGh5e"],
       ["a template that is no URL", { sendLink: { urlTemplate: "reset {{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
       ["a template of template syntax", { sendLink: { urlTemplate: "https://x.example/{{ range .}}" } }, 400, 3, "DOMAIN-oGh5e"],
+      // The URL parser strips CR, LF and tabs and encodes spaces; the mail would quote them as written.
+      ["a template with CR LF and text after", { sendLink: { urlTemplate: "https://x.example/r?c={{.Code}}\r\n\r\nCall +1 555 0100 to finish" } }, 400, 3, "DOMAIN-oGh5e"],
+      ["a template with a space", { sendLink: { urlTemplate: "https://x.example/reset {{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
+      ["a template with a tab", { sendLink: { urlTemplate: "https://x.example/\t{{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
+      ["a template with a C1 control", { sendLink: { urlTemplate: "https://x.example/\u0085{{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
       ["SMS", { sendLink: { notificationType: "NOTIFICATION_TYPE_SMS" } }, 501, 12, "PWSVC-SMS01"],
       ["an unknown notification type", { sendLink: { notificationType: 7 } }, 400, 3, undefined],
     ];
@@ -430,13 +435,17 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
     }
   });
 
-  it("takes roles from an external issuer's tokens (JWKS_URL)", async () => {
+  it("takes roles from an external issuer's tokens (JWKS_URL) in the claim of JWT_PROJECT_ID's project only", async () => {
+    const PROJECT = "287593748912455693";
+    const projectClaim = `urn:zitadel:iam:org:project:${PROJECT}:roles`;
+    const genericClaim = "urn:zitadel:iam:org:project:roles";
     const jwks = await JwksServer.start();
     const key = await issuerKey("ES256");
     jwks.keys = [key.publicJwk];
-    const service = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: "https://issuer.example", JWT_AUDIENCE: "password-service" });
-    const token = (sub: string, roles?: Record<string, Record<string, string>>) =>
-      new SignJWT(roles ? { "urn:zitadel:iam:org:project:roles": roles } : {})
+    const issuer = { JWKS_URL: jwks.url, JWT_ISSUER: "https://issuer.example", JWT_AUDIENCE: "password-service" };
+    const service = await Service.start({ ...issuer, JWT_PROJECT_ID: PROJECT });
+    const token = async (sub: string, roles?: Record<string, Record<string, string>>, claim = projectClaim) => {
+      const jwt = await new SignJWT(roles ? { [claim]: roles } : {})
         .setProtectedHeader({ alg: key.alg, kid: key.kid })
         .setSubject(sub)
         .setIssuer("https://issuer.example")
@@ -444,22 +453,46 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
         .setIssuedAt()
         .setExpirationTime("10m")
         .sign(key.privateKey);
+      service.secrets.push(jwt);
+      return jwt;
+    };
     try {
+      const started = await service.logEntry((e) => e.rolesClaim !== undefined);
+      assert.equal(started?.msg, `roles are granted by the token claim ${projectClaim}`);
       await cliOk(["org", "create", "--id", "org-a", "--name", "A"], service.env);
       await cliOk(["org", "create", "--id", "org-b", "--name", "B"], service.env);
       await cliOk(["user", "create", "--id", "person", "--username", "person", "--org", "org-a", "--password", "Person-Passw0rd-1!"], service.env);
       await cliOk(["user", "create", "--id", "login-app", "--username", "login", "--org", "org-b", "--password", "Login-Passw0rd-1!"], service.env);
       service.secrets.push("Person-Passw0rd-1!", "Login-Passw0rd-1!");
+      // Any project of the instance may name a role so and ask for a token for this audience.
+      const otherProject = await token("login-app", { "password-service:instance-admin": { "org-b": "b.example" } }, genericClaim);
+      const otherProjectsAdmin = await token("login-app", { "password-service:admin": { "org-a": "a.example" } }, genericClaim);
       const ofA = await token("login-app", { "password-service:admin": { "org-a": "a.example" } });
       const ofB = await token("login-app", { "password-service:admin": { "org-b": "b.example" } });
       const none = await token("login-app");
-      assert.deepEqual(refusal(await curl(service, resetPath("person"), { returnCode: {} }, ofB)), [403, 7, "AUTHZ-HKJD33"]);
-      assert.deepEqual(refusal(await curl(service, resetPath("person"), { returnCode: {} }, none)), [403, 7, "AUTHZ-HKJD33"]);
+      for (const [what, jwt] of [["another project's instance-admin", otherProject], ["another project's admin", otherProjectsAdmin], ["admin of another org", ofB], ["no roles", none]]) {
+        assert.deepEqual(refusal(await curl(service, resetPath("person"), { returnCode: {} }, jwt)), [403, 7, "AUTHZ-HKJD33"], what);
+      }
       const reset = await curl(service, resetPath("person"), { returnCode: {} }, ofA);
       assert.equal(reset.status, 200, JSON.stringify(reset.json));
       service.secrets.push(reset.json.verificationCode);
       const set = await curl(service, setPath("person"), { newPassword: { password: "Person-Passw0rd-2!" }, verificationCode: reset.json.verificationCode }, ofA);
       assert.equal(set.status, 200, JSON.stringify(set.json));
+      service.secrets.push("Person-Passw0rd-2!");
+
+      // Without JWT_PROJECT_ID or JWT_ROLES_CLAIM, an outside issuer's tokens grant no roles; naming the claim makes it count.
+      for (const [env, status] of [[{}, 403], [{ JWT_ROLES_CLAIM: genericClaim }, 200]] as const) {
+        const other = await Service.start({ ...issuer, ...env }, service.database);
+        try {
+          const answer = await curl(other, resetPath("person"), { returnCode: {} }, otherProject);
+          assert.equal(answer.status, status, `${JSON.stringify(env)}: ${JSON.stringify(answer.json)}`);
+          if (answer.json.verificationCode) service.secrets.push(answer.json.verificationCode);
+          const said = await other.logEntry((e) => e.rolesClaim !== undefined);
+          assert.equal(said?.rolesClaim, env.JWT_ROLES_CLAIM ?? null);
+        } finally {
+          await other.stop();
+        }
+      }
     } finally {
       await service.stop();
       await jwks.close();

@@ -15,6 +15,13 @@ const PLACEHOLDERS: Record<string, keyof ResetLinkValues> = {
 export const URL_TEMPLATE_MAX_LENGTH = 200;
 
 /**
+ * Whitespace and control characters (C0, DEL, C1), which the URL parser
+ * strips or passes over: the template as written, not as parsed, is what a
+ * mail quotes, so a CR LF in it would write lines of its own into the mail.
+ */
+const UNSAFE_CHARACTER = /[\s\p{Cc}]/u;
+
+/**
  * Fills ZITADEL's placeholders in a reset link's template, each value
  * URL-encoded. Plain substitution, never a template engine: anything else
  * between `{{` and `}}` makes the template invalid. Throws TypeError with
@@ -22,6 +29,7 @@ export const URL_TEMPLATE_MAX_LENGTH = 200;
  */
 export function fillUrlTemplate(template: string, values: ResetLinkValues): string {
   if (template.length > URL_TEMPLATE_MAX_LENGTH) throw new TypeError(`longer than ${URL_TEMPLATE_MAX_LENGTH} characters`);
+  if (UNSAFE_CHARACTER.test(template)) throw new TypeError("a space or control character, which a URL does not hold");
   const filled = template.replace(/\{\{(.*?)\}\}/g, (placeholder) => {
     const key = PLACEHOLDERS[placeholder];
     if (!key) throw new TypeError(`${placeholder.slice(0, 40)} is not one of {{.UserID}}, {{.Code}}, {{.OrgID}}`);

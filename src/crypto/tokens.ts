@@ -7,6 +7,7 @@ import {
   generateKeyPair,
   importJWK,
   type JWK,
+  type JWTPayload,
   type JWTVerifyGetKey,
   jwtVerify,
   type CryptoKey,
@@ -34,6 +35,10 @@ const JWKS_TIMEOUT_MS = 5_000;
 const JWKS_LOG_EVERY_MS = 30_000;
 /** Seconds of clock skew tolerated on exp, nbf and iat. */
 const CLOCK_TOLERANCE_S = 10;
+/** Least time between two refused tokens' reasons logged at info; the rest go to debug. */
+const REFUSAL_INFO_EVERY_MS = 60_000;
+/** How much of a token's iss or aud a log line quotes. */
+const QUOTED_CLAIM_CHARS = 200;
 
 export interface Caller {
   userId: string;
@@ -78,16 +83,50 @@ export function tokenFingerprint(token: string): string {
 /** A JWS in compact form: three base64url parts. Anything else is refused before jose builds an error for it. */
 const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
+/** Why a token was refused: the claim or part that failed and how, never the token. */
+interface Refusal {
+  claim: string;
+  reason: string;
+  /** For iss and aud: what the service expects, and what the token says (cut short). */
+  expected?: string;
+  got?: string;
+}
+
+/**
+ * Tells the operator why tokens are refused (a trailing slash in JWT_ISSUER,
+ * another audience), as the caller is told only ZITADEL's "Token is invalid":
+ * every refusal at debug, and one a minute at info so that it shows at the
+ * default level without a flood of tokens flooding the log.
+ */
+class RefusalLog {
+  private lastInfo = -Infinity;
+
+  constructor(private readonly logger: Logger) {}
+
+  note(refusal: Refusal): void {
+    const now = Date.now();
+    const atInfo = now - this.lastInfo >= REFUSAL_INFO_EVERY_MS;
+    if (atInfo) this.lastInfo = now;
+    this.logger[atInfo ? "info" : "debug"]({ refused: refusal }, `token refused: ${refusal.claim}: ${refusal.reason}`);
+  }
+}
+
 /** Checks `Authorization: Bearer <JWT>` and names the caller. */
 export class Authenticator {
+  private readonly refusals: RefusalLog;
+
   constructor(
     private readonly key: CryptoKey | JWTVerifyGetKey,
     private readonly options: { issuer: string; audience: string; algorithms: string[] },
-    private readonly claims: { rolesClaim: string; subjectClaim: string },
+    /** `rolesClaim` undefined: tokens grant no roles. */
+    private readonly claims: { rolesClaim?: string; subjectClaim: string },
     private readonly verified: VerifiedTokens,
     /** The key set tokens are checked with now; undefined while it is due for a refresh (nothing is taken from the cache then). */
     private readonly currentKeys: () => object | undefined,
-  ) {}
+    logger: Logger,
+  ) {
+    this.refusals = new RefusalLog(logger);
+  }
 
   async authenticate(header: string | null | undefined): Promise<Caller> {
     if (!header) throw errors.authHeaderMissing();
@@ -105,34 +144,58 @@ export class Authenticator {
   }
 
   private async verify(token: string, fingerprint: string): Promise<Caller> {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, this.key as JWTVerifyGetKey, {
+      ({ payload } = await jwtVerify(token, this.key as JWTVerifyGetKey, {
         ...this.options,
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: [this.claims.subjectClaim, "exp", "iat"],
-      });
-      // jose checks that the claim is there, not that it is a string: a number went on
-      // to the user lookup as a number, an object made the SQLite driver throw (13).
-      const userId = payload[this.claims.subjectClaim];
-      if (typeof userId !== "string" || !isValidId(userId)) throw errors.tokenInvalid();
-      // jose checks iat only against a maximum age. One from the future would
-      // outlive every revocation cutoff set before that time.
-      if (payload.iat! > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw errors.tokenInvalid();
-      return {
-        userId,
-        issuedAt: payload.iat!,
-        expiresAt: payload.exp!,
-        fingerprint,
-        roles: rolesOf(payload[this.claims.rolesClaim]),
-      };
+      }));
     } catch (err) {
-      if (err instanceof ServiceError) throw err;
-      if (err instanceof KeysUnavailable) {
-        throw errors.issuerKeysUnavailable();
-      }
-      throw errors.tokenInvalid();
+      if (err instanceof KeysUnavailable) throw errors.issuerKeysUnavailable();
+      throw this.refuse(joseRefusal(err, this.options));
     }
+    // jose checks that the claim is there, not that it is a string: a number went on
+    // to the user lookup as a number, an object made the SQLite driver throw (13).
+    const userId = payload[this.claims.subjectClaim];
+    if (typeof userId !== "string" || !isValidId(userId)) throw this.refuse({ claim: this.claims.subjectClaim, reason: "not a user ID" });
+    // jose checks iat only against a maximum age. One from the future would
+    // outlive every revocation cutoff set before that time.
+    if (payload.iat! > Date.now() / 1000 + CLOCK_TOLERANCE_S) throw this.refuse({ claim: "iat", reason: "issued in the future" });
+    const { rolesClaim } = this.claims;
+    return {
+      userId,
+      issuedAt: payload.iat!,
+      expiresAt: payload.exp!,
+      fingerprint,
+      roles: rolesClaim === undefined ? new Map() : rolesOf(payload[rolesClaim]),
+    };
   }
+
+  private refuse(refusal: Refusal): ServiceError {
+    this.refusals.note(refusal);
+    return errors.tokenInvalid();
+  }
+}
+
+/** What jose found wrong, in its own words (which quote no value), and for iss and aud both values. */
+function joseRefusal(err: unknown, expected: { issuer: string; audience: string }): Refusal {
+  if (err instanceof joseErrors.JWTClaimValidationFailed || err instanceof joseErrors.JWTExpired) {
+    const refusal: Refusal = { claim: err.claim, reason: err.message };
+    if (err.claim === "iss") return { ...refusal, expected: expected.issuer, got: quoted(err.payload.iss) };
+    if (err.claim === "aud") return { ...refusal, expected: expected.audience, got: quoted(err.payload.aud) };
+    return refusal;
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return { claim: "signature", reason: "does not verify with the issuer's key" };
+  if (err instanceof joseErrors.JWKSNoMatchingKey) return { claim: "kid", reason: "no key of the issuer's key set matches" };
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return { claim: "alg", reason: "not an algorithm accepted here" };
+  if (err instanceof joseErrors.JOSEError) return { claim: "token", reason: `${err.code}: ${err.message}` };
+  return { claim: "token", reason: "cannot be read" };
+}
+
+/** A claim's value for a log line: JSON, cut short (the token's author chose it). */
+function quoted(value: unknown): string {
+  return (JSON.stringify(value) ?? "absent").slice(0, QUOTED_CLAIM_CHARS);
 }
 
 /** The issuer's side, not the token's: no usable key set can be had. */
@@ -306,17 +369,18 @@ async function loadOrCreateSigningKey(keys: SigningKeyStore): Promise<StoredKey>
 export async function createAuthenticator(
   auth: AuthConfig,
   keys: SigningKeyStore,
+  logger: Logger,
   issuerKeys?: IssuerKeys,
 ): Promise<Authenticator> {
   const { issuer, audience } = auth;
   const verified = new VerifiedTokens(auth.tokenCacheSize);
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
-    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys());
+    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys(), logger);
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;
-  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth, verified, () => publicKey);
+  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth, verified, () => publicKey, logger);
 }
 
 export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Promise<TokenIssuer> {
