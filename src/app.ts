@@ -24,6 +24,7 @@ import { listen, type RunningServer } from "./http/server.js";
 import { exposedFiles } from "./store/open-database.js";
 import { openStore } from "./store/open-store.js";
 import { sleep } from "./core/tarpit.js";
+import { logStartup } from "./ops/startup-log.js";
 import { createAuthenticator, createIssuer, IssuerKeys } from "./crypto/tokens.js";
 import { WebPage } from "./web/page.js";
 
@@ -104,6 +105,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;
+  logStartup(config, logger);
   const handler = createHandler({ endpoint, policies: policyReads, users, health, page, config, logger, metrics });
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,

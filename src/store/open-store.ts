@@ -10,10 +10,15 @@ import { Store } from "./store.js";
  * be reached or logged into stops the start with one line naming it.
  */
 export async function openStore(config: Config, logger?: Logger): Promise<Store> {
+  return (await openMigrated(config, logger)).store;
+}
+
+/** As openStore, with the names of the migrations this opening applied. */
+export async function openMigrated(config: Config, logger?: Logger): Promise<{ store: Store; applied: string[] }> {
   const connectionLost = (err: Error) => logger?.warn({ err }, "a PostgreSQL connection failed; the pool opens a new one");
   const store = new Store(openDatabase(config.database, connectionLost), new IdGenerator());
   try {
-    await store.migrate();
+    return { store, applied: await store.migrate() };
   } catch (err) {
     await store.close().catch(() => {});
     if (err instanceof ServiceError && err.kind === "unavailable") {
@@ -21,7 +26,6 @@ export async function openStore(config: Config, logger?: Logger): Promise<Store>
     }
     throw err;
   }
-  return store;
 }
 
 /** The driver's own words; a refused "localhost" is an AggregateError of one per address, with no message. */
