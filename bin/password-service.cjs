@@ -55,8 +55,12 @@ function newest(dir) {
   return latest;
 }
 
-/** Whether the compiled code is there and no source changed after it was built. */
+/**
+ * Whether the compiled code is there and no source changed after it was
+ * built. An installed package ships dist/ without src/: it runs as built.
+ */
 function compiledIsCurrent() {
+  if (!fs.existsSync(path.join(ROOT, "src"))) return true;
   try {
     return fs.statSync(COMPILED).mtimeMs >= Math.max(newest(path.join(ROOT, "src")), newest(path.join(ROOT, "gen")));
   } catch {

@@ -7,7 +7,7 @@ import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
 import { UserEndpoint } from "./api/user-endpoint.js";
-import { type Config, describeRolesClaim } from "./config.js";
+import type { Config } from "./config.js";
 import { errors } from "./core/errors.js";
 import { HashPool, UserAdmission } from "./crypto/hash-pool.js";
 import { BcryptHasher } from "./crypto/hashing.js";
@@ -25,6 +25,7 @@ import { exposedFiles } from "./store/open-database.js";
 import { openStore } from "./store/open-store.js";
 import { sleep } from "./core/tarpit.js";
 import { CheckLine } from "./core/check-line.js";
+import { logStartup } from "./ops/startup-log.js";
 import { createAuthenticator, createIssuer, IssuerKeys } from "./crypto/tokens.js";
 import { WebPage } from "./web/page.js";
 
@@ -48,7 +49,6 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const hasher = await createHashPool(config, metrics);
   const issuerKeys = config.auth.mode === "jwks" ? new IssuerKeys(config.auth.jwksUrl, config.auth.jwks, logger) : undefined;
   const authenticator = await createAuthenticator(config.auth, store.signingKeys, logger, issuerKeys);
-  logger.info({ rolesClaim: config.auth.rolesClaim ?? null }, describeRolesClaim(config.auth));
   const revocation = new RevocationCheck(store.users);
   const policies = new CachedPolicies(store.policies, config.policyCacheMs);
   const breached = new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs);
@@ -115,6 +115,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;
+  logStartup(config, logger);
   const handler = createHandler({ endpoint, policies: policyReads, users, health, page, config, logger, metrics });
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import type { RevocationMode } from "./core/revocation.js";
 import { checkUrlTemplate } from "./core/url-template.js";
@@ -302,7 +303,10 @@ function origins(name: string, raw: string | undefined): string[] {
  * as `sqlite:PATH`, `file:PATH` or a plain path.
  */
 function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfig {
-  if (!url) return { kind: "sqlite", path: path.join(dataDir, "password-service.db") };
+  if (!url) {
+    checkDataDir(dataDir);
+    return { kind: "sqlite", path: path.join(dataDir, "password-service.db") };
+  }
   if (/^postgres(ql)?:\/\//i.test(url)) {
     if (!URL.canParse(url)) throw new ConfigError("DATABASE_URL is not a valid postgres:// URL");
     return { kind: "postgres", url };
@@ -313,6 +317,20 @@ function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfi
     throw new ConfigError(`DATABASE_URL: only SQLite (sqlite:PATH) and PostgreSQL (postgres://) are supported, not "${url.split(":")[0]}:"`);
   }
   return { kind: "sqlite", path: path.resolve(url) };
+}
+
+/**
+ * DATA_DIR is created on first start: it, or the nearest folder above it
+ * that exists, must be a folder. Otherwise SQLite's or mkdir's error would
+ * name a path and not the setting that made it.
+ */
+function checkDataDir(dataDir: string): void {
+  let existing = dataDir;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) {
+    const what = existing === dataDir ? "is a file" : `is under ${existing}, which is a file`;
+    throw new ConfigError(`DATA_DIR ${dataDir} ${what}, not a folder (set DATA_DIR to a folder, or DATABASE_URL)`);
+  }
 }
 
 /** The database for messages: a PostgreSQL URL without its password. */

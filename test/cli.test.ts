@@ -1,13 +1,32 @@
-import { execFile } from "node:child_process";
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
 import { ENVIRONMENT } from "../src/cli/environment.js";
+import { loadConfig } from "../src/config.js";
+import { migrateToLatest } from "../src/store/migrations.js";
+import { openDatabase } from "../src/store/open-database.js";
 import { bearer, rest } from "./support/clients.js";
-import { TEST_DATABASE_URL } from "./support/database.js";
-import { cli, type CliResult, cliOk, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
+import { ON_POSTGRES, TEST_DATABASE_URL } from "./support/database.js";
+import { BIN, cli, type CliResult, cliOk, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
+
+/** What a command wrote to stderr, without the warning every test's BCRYPT_COST brings. */
+function errors(stderr: string): string {
+  return stderr.replace(/^warning: BCRYPT_COST=4 .*\n/m, "");
+}
+
+/** `password-service ARGS` whose reader has gone before it writes, as `| head -1` leaves it. */
+function withClosedStdout(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("close", (code) => resolve({ code, stderr: errors(stderr) }));
+  });
+}
 
 describe("the command line", () => {
   let database: TestDatabase;
@@ -189,6 +208,72 @@ describe("the command line", () => {
     const result = await cli(["migrate"], { ...env, BCRYPT_COST: "4" });
     assert.equal(result.code, 0);
     assert.match(result.stderr, /BCRYPT_COST=4 is below 10/);
+  });
+
+  it("prints the help and exits 2 with no command; --help exits 0 and ends with a newline", async () => {
+    const bare = await cli([], env);
+    assert.equal(bare.code, 2);
+    assert.equal(bare.stdout, "");
+    assert.match(bare.stderr, /^password-service: no command given\n\nUsage: password-service <command>/);
+    const help = await cli(["--help"], env);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: password-service <command>[\s\S]*\n$/);
+    assert.ok(!help.stdout.endsWith("\n\n"));
+  });
+
+  it("says which migrations it applied, then that the schema is up to date", async () => {
+    const [fresh, older] = await Promise.all([TestDatabase.create(), TestDatabase.create()]);
+    try {
+      const first = await cli(["migrate"], testEnv(fresh));
+      assert.equal(first.code, 0, first.stderr);
+      const [, count, last] = /^applied (\d+) migrations \(0001–(\d{4})\): database at /.exec(first.stdout) ?? [];
+      assert.equal(Number(count), Number(last), first.stdout);
+      assert.match((await cli(["migrate"], testEnv(fresh))).stdout, /^already up to date: database at /);
+
+      // A database left at migration 0004, as an older version made it.
+      const db = openDatabase(loadConfig(older.env).config.database);
+      await migrateToLatest(db, "0004_check_lease_hash_form_audit_count");
+      await db.destroy();
+      const upgraded = await cli(["migrate"], testEnv(older));
+      assert.equal(upgraded.code, 0, upgraded.stderr);
+      assert.match(upgraded.stdout, new RegExp(`^applied ${Number(last) - 4} migrations \\(0005–${last}\\)`));
+    } finally {
+      await Promise.all([fresh.drop(), older.drop()]);
+    }
+  });
+
+  it("names the organisation a username was looked for in, and --org", async () => {
+    const created = JSON.parse((await cli(["user", "create", "--username", "shown-ann", "--json"], env)).stdout);
+    const missing = await cli(["user", "show", "--username", "nobody-here"], env);
+    assert.equal(missing.code, 2);
+    assert.equal(
+      errors(missing.stderr),
+      `password-service: no user "nobody-here" in the default organisation ${created.resourceOwner}; --org ORG_ID looks in another (\`org list\` shows them)\n`,
+    );
+    const elsewhere = await cli(["user", "show", "--username", "shown-ann", "--org", "other-org"], env);
+    assert.equal(errors(elsewhere.stderr), 'password-service: no user "shown-ann" in organisation other-org; `org list` shows the others\n');
+  });
+
+  it("ends quietly with exit 0 when its reader has gone", async () => {
+    await cli(["user", "create", "--username", "cat"], env);
+    for (const args of [["user", "list", "--json"], ["serve", "--help"]]) {
+      assert.deepEqual(await withClosedStdout(args, env), { code: 0, stderr: "" }, args.join(" "));
+    }
+  });
+
+  it("names DATA_DIR when it is a file, or under one", { skip: ON_POSTGRES && "DATA_DIR holds no database on PostgreSQL" }, async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "not-a-folder");
+    fs.writeFileSync(file, "");
+    try {
+      for (const [dataDir, what] of [[file, "is a file"], [path.join(file, "data"), `is under ${file}, which is a file`]]) {
+        const out = await cli(["migrate"], { ...env, DATA_DIR: dataDir });
+        assert.equal(out.code, 2);
+        assert.equal(errors(out.stderr), `password-service: DATA_DIR ${dataDir} ${what}, not a folder (set DATA_DIR to a folder, or DATABASE_URL)\n`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { inWords } from "../src/mail/texts.js";
 import type { ClaimedMail, MailOutbox } from "../src/store/mail-outbox.js";
 import { checkUrlTemplate, fillUrlTemplate } from "../src/core/url-template.js";
 
-const USER = { id: "123", orgId: "9", username: "ann", orgName: "Acme", email: "ann@example.com" };
+const USER = { id: "123", orgId: "9", username: "ann", orgName: "Acme", orgIsDefault: false, email: "ann@example.com" };
 
 describe("the reset link's template", () => {
   it("fills ZITADEL's three placeholders, URL-encoded, and nothing else", () => {
@@ -42,12 +42,23 @@ describe("the mails' texts", () => {
     assert.match(reset.body, /Your code: K3M9QX\n[\s\S]*https:\/\/login\.example\.com\/r\?c=K3M9QX[\s\S]*for 1 hour\./);
 
     const at = new Date("2026-11-30T16:05:07.123Z");
-    const agent = `curl/8\u0007\u001b[31m${"x".repeat(200)}`;
+    const agent = "Mozilla/5.0 (X11; Linux x86_64)\u0007\u001b[31m AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
     const notice = composer.changed(USER, at, { remoteAddress: "::ffff:10.1.2.3", userAgent: agent })!;
-    assert.match(notice.body, /was changed on 2026-11-30 16:05:07 UTC from 10\.1\.2\.3 using curl\/8\[31mx+\./);
+    // Cut after a whole word, under 100 characters, and marked as cut.
+    assert.match(notice.body, /was changed on 2026-11-30 16:05:07 UTC from 10\.1\.2\.3 using Mozilla\/5\.0 \(X11; Linux x86_64\)\[31m AppleWebKit\/537\.36 \(KHTML, like Gecko\) Chrome\/131\.0\.0\.0\.\.\.\./);
     assert.ok(!/[\u0000-\u0008\u001b]/.test(notice.body), "no control characters from the user agent");
-    assert.ok(notice.body.length < 600, "the user agent is cut short");
+    const endless = composer.changed(USER, at, { remoteAddress: "10.1.2.3", userAgent: `curl/8${"x".repeat(200)}` })!;
+    assert.match(endless.body, /from 10\.1\.2\.3\.\n/, "one endless word is not quoted at all");
     assert.match(composer.changed(USER, at, {}, true)!.body, /with a password reset code\./);
+  });
+
+  it("names the account as a person would: the organisation only when the user is in one that was chosen", () => {
+    const composer = new MailComposer(true, { notifyPasswordChanged: true, codeTtlSeconds: 3600, queued: () => {} });
+    const inDefault = { ...USER, orgName: "default", orgIsDefault: true };
+    assert.match(composer.reset(USER, "K3M9QX", undefined).body, /the password of your account "ann" at Acme\.\n/);
+    assert.match(composer.reset(inDefault, "K3M9QX", undefined).body, /the password of your account "ann"\.\n/);
+    assert.match(composer.changed(inDefault, new Date(), {}, true)!.body, /The password of your account "ann" was changed on /);
+    assert.doesNotMatch(composer.changed(inDefault, new Date(), {}, true)!.body, /default/);
   });
 
   it("sends no notice without mail, with notices off, or to a user without an email address", () => {

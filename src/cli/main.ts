@@ -26,7 +26,11 @@ const commands: Record<string, Command> = {
       ]);
       const logger = createLogger(config);
       const server = await startService(config, logger);
+      let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
+        // A second signal (Ctrl-C again, SIGTERM after SIGINT) waits for the first's shutdown to end.
+        if (stopping) return void logger.info({ signal }, "already shutting down");
+        stopping = true;
         logger.info({ signal }, "shutting down: no new connections, finishing requests in flight");
         // The server's own grace ends every request; this bounds the rest (a database that hangs).
         setTimeout(() => {
@@ -44,8 +48,8 @@ const commands: Record<string, Command> = {
           },
         );
       };
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
+      process.on("SIGTERM", stop);
+      process.on("SIGINT", stop);
     },
   },
   migrate: {
@@ -53,8 +57,10 @@ const commands: Record<string, Command> = {
     usage: "migrate",
     options: { ...help },
     async run(_values, config) {
-      await withStore(config, async () => {}, { create: true }); // opening the store brings its schema up to date
-      print(`database at ${describeDatabase(config.database)} is up to date`);
+      const { openMigrated } = await import("../store/open-store.js");
+      const { store, applied } = await openMigrated(config); // opening the store brings its schema up to date
+      await store.close();
+      print(`${describeMigrations(applied)}: database at ${describeDatabase(config.database)}`);
     },
   },
   "token issue": {
@@ -95,6 +101,14 @@ const commands: Record<string, Command> = {
   ...userCommands,
   ...policyCommands,
 };
+
+/** "applied 3 migrations (0004–0006)", by the numbers that begin their names, or "already up to date". */
+function describeMigrations(applied: string[]): string {
+  if (applied.length === 0) return "already up to date";
+  const number = (name: string) => name.split("_")[0];
+  const range = applied.length === 1 ? number(applied[0]) : `${number(applied[0])}–${number(applied.at(-1)!)}`;
+  return `applied ${applied.length} migration${applied.length === 1 ? "" : "s"} (${range})`;
+}
 
 /**
  * `--role admin [--org ID]` or `--role login-client`, checked before the
@@ -145,9 +159,10 @@ async function main(args: string[]): Promise<void> {
     print(version());
     return;
   }
+  if (args.length === 0) throw new UsageError(`no command given\n\n${overview()}`);
   const found = findCommand(args);
   if (!found) {
-    if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
+    if (args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
       print(overview());
       return;
     }
@@ -176,6 +191,12 @@ async function main(args: string[]): Promise<void> {
 }
 
 const ONE_LINE_CODES = new Set(["EADDRINUSE", "EACCES", "ENOENT", "SQLITE_CANTOPEN", "EEXIST", "ENOTDIR", "ENOTFOUND", "EAI_AGAIN"]);
+
+// A reader that stops early (`user list --json | head -1`) has what it wanted: the rest goes nowhere, quietly.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+  process.exit(0);
+});
 
 main(process.argv.slice(2)).catch((err) => {
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof StoreInputError || err instanceof ServiceError) {

@@ -183,8 +183,12 @@ export const userCommands: Record<string, Command> = {
       const id = idOption(values, "user");
       if ((id === undefined) === (values.username === undefined)) throw new UsageError("user show takes --user or --username");
       const by = id !== undefined ? { id } : { username: values.username as string, orgId: idOption(values, "org") };
-      const user = await withStore(config, (store) => store.directory.findUser(by));
-      if (!user) throw new UsageError(id !== undefined ? `no user ${id}` : `no user "${values.username}" in that organisation`);
+      const user = await withStore(config, async (store) => {
+        const found = await store.directory.findUser(by);
+        if (found) return found;
+        if (id !== undefined) throw new UsageError(`no user ${id}`);
+        throw new UsageError(await notInOrg(store, values.username as string, by.orgId));
+      });
       print(values.json ? JSON.stringify(user) : describeUser(user));
     },
   },
@@ -193,6 +197,13 @@ export const userCommands: Record<string, Command> = {
   "user remove": stateCommand("remove (delete) a user; its username becomes free", "deleted"),
   "user import": importCommand,
 };
+
+/** Where a username was looked for, and how to look elsewhere. */
+async function notInOrg(store: Store, username: string, orgId: string | undefined): Promise<string> {
+  if (orgId !== undefined) return `no user "${username}" in organisation ${orgId}; \`org list\` shows the others`;
+  const defaultOrg = (await store.directory.defaultOrgId()) ?? "(none made yet)";
+  return `no user "${username}" in the default organisation ${defaultOrg}; --org ORG_ID looks in another (\`org list\` shows them)`;
+}
 
 function describeUser(u: UserSummary): string {
   const password = u.passwordFamily ? `password (${u.passwordFamily})` : "no password";

@@ -13,6 +13,8 @@ export interface UserRecord {
   orgId: string;
   username: string;
   orgName: string;
+  /** Whether the organisation is the instance's default one, which a user never chose and mails do not name. */
+  orgIsDefault: boolean;
   kind: "human" | "machine";
   state: "initial" | "active" | "locked" | "deleted";
   passwordHash: string | null;

@@ -26,10 +26,7 @@ export async function listen(config: Config, handler: Handler, logger: Logger): 
   // Past the cap, Node closes a new connection as soon as it is accepted.
   server.maxConnections = config.limits.maxConnections;
   capConnectionsPerClient(server, config.limits.maxConnectionsPerClient);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  await bindPort(server, config.port, config.host, { setting: "PORT", zero: "0 for any free port" });
   const { address, port } = server.address() as net.AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
   logger.info({ address, port, tls: Boolean(config.tls) }, `listening on ${config.tls ? "https" : "http"}://${host}:${port}`);
@@ -41,6 +38,26 @@ export async function listen(config: Config, handler: Handler, logger: Logger): 
         closeConnections();
       }),
   };
+}
+
+/**
+ * Listens on the port a setting names. A port taken by another process, or
+ * one below 1024 without the right, stops the start with a line that names
+ * the setting to change, not only Node's "listen EADDRINUSE".
+ */
+export async function bindPort(server: net.Server, port: number, host: string | undefined, names: { setting: string; zero: string }): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => resolve());
+    });
+  } catch (err) {
+    const { code } = err as NodeJS.ErrnoException;
+    const fix = `(set ${names.setting}, or ${names.zero})`;
+    if (code === "EADDRINUSE") throw new ConfigError(`${names.setting} ${port} is in use ${fix}`);
+    if (code === "EACCES") throw new ConfigError(`${names.setting} ${port} needs privileges this process lacks ${fix}`);
+    throw err;
+  }
 }
 
 /**

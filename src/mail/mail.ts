@@ -19,6 +19,7 @@ export interface MailUser {
   orgId: string;
   username: string;
   orgName: string;
+  orgIsDefault: boolean;
   email: string | null;
 }
 
@@ -48,7 +49,7 @@ export class MailComposer implements ResetMail {
   ) {}
 
   reset(user: MailUser & { email: string }, code: string, link: string | undefined): OutboxMail {
-    const body = TEXTS.reset.body({ username: user.username, orgName: user.orgName, code, link, validFor: inWords(this.options.codeTtlSeconds) });
+    const body = TEXTS.reset.body({ account: account(user), username: user.username, code, link, validFor: inWords(this.options.codeTtlSeconds) });
     return { kind: "password.reset", userId: user.id, orgId: user.orgId, recipient: user.email, subject: TEXTS.reset.subject, body };
   }
 
@@ -56,7 +57,7 @@ export class MailComposer implements ResetMail {
     if (!this.sends || !this.options.notifyPasswordChanged || !user.email) return undefined;
     const where = byReset ? TEXTS.changed.byReset : whereFrom(context);
     const when = at.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
-    const body = TEXTS.changed.body({ username: user.username, orgName: user.orgName, when, where });
+    const body = TEXTS.changed.body({ account: account(user), username: user.username, when, where });
     return { kind: "password.notice", userId: user.id, orgId: user.orgId, recipient: user.email, subject: TEXTS.changed.subject, body };
   }
 
@@ -65,9 +66,25 @@ export class MailComposer implements ResetMail {
   }
 }
 
+/** The account as the mail names it: the organisation only when the user is in one that was chosen. */
+function account(user: MailUser): string {
+  return user.orgIsDefault ? TEXTS.account(user.username) : TEXTS.accountIn(user.username, user.orgName);
+}
+
 function whereFrom(context: RequestContext): string {
   const address = context.remoteAddress ? TEXTS.changed.from(context.remoteAddress.replace(/^::ffff:/, "")) : "";
   // Printable ASCII only: the caller chose it, and it lands in someone's mail.
-  const agent = context.userAgent?.replace(/[^\x20-\x7e]/g, "").slice(0, USER_AGENT_MAX).trim();
+  const agent = cutAtWord(context.userAgent?.replace(/[^\x20-\x7e]/g, "").trim() ?? "", USER_AGENT_MAX);
   return address + (agent ? TEXTS.changed.using(agent) : "");
+}
+
+/**
+ * The words of `text` that fit in `max` characters, "..." marking that some
+ * were left out; "" when not even the first fits (a user agent of one
+ * endless word says nothing worth quoting).
+ */
+function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = text.lastIndexOf(" ", max - 3);
+  return end > 0 ? `${text.slice(0, end).trimEnd()}...` : "";
 }

@@ -4,13 +4,16 @@
  * the reset mail holds its code.
  */
 export const TEXTS = {
+  /** The account a mail is about, in the middle of a sentence. */
+  account: (username: string) => `your account "${username}"`,
+  accountIn: (username: string, orgName: string) => `your account "${username}" at ${orgName}`,
   reset: {
     subject: "Reset your password",
-    body: (v: { username: string; orgName: string; code: string; link?: string; validFor: string }) =>
+    body: (v: { account: string; username: string; code: string; link?: string; validFor: string }) =>
       [
         `Hello ${v.username},`,
         "",
-        `Someone asked to reset the password of your account "${v.username}" (${v.orgName}).`,
+        `Someone asked to reset the password of ${v.account}.`,
         "",
         `Your code: ${v.code}`,
         ...(v.link ? ["", `Or follow this link to choose a new password:`, v.link] : []),
@@ -21,11 +24,11 @@ export const TEXTS = {
   },
   changed: {
     subject: "Your password was changed",
-    body: (v: { username: string; orgName: string; when: string; where: string }) =>
+    body: (v: { account: string; username: string; when: string; where: string }) =>
       [
         `Hello ${v.username},`,
         "",
-        `The password of your account "${v.username}" (${v.orgName}) was changed on ${v.when}${v.where}.`,
+        `The password of ${v.account} was changed on ${v.when}${v.where}.`,
         "",
         "If this was you, there is nothing to do.",
         "If it was not, reset your password at once and tell your administrator.",

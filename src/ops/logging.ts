@@ -23,7 +23,7 @@ export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Lo
     },
   };
   if (config.logFormat === "pretty") {
-    return pino(options, pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }));
+    return pino(options, pretty({ colorize: true, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }));
   }
   return pino(options);
 }

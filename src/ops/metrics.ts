@@ -3,6 +3,7 @@ import type net from "node:net";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { HashOps } from "../crypto/hash-pool.js";
+import { bindPort } from "../http/server.js";
 
 /** Every metric the service exports, on a registry of its own. */
 export class Metrics {
@@ -104,10 +105,7 @@ export async function serveMetrics(metrics: Metrics, port: number, host: string 
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
+  await bindPort(server, port, host, { setting: "METRICS_PORT", zero: "0 to turn metrics off" });
   const { address, port: bound } = server.address() as net.AddressInfo;
   const shown = address.includes(":") ? `[${address}]` : address;
   logger.info({ address, port: bound }, `metrics on http://${shown}:${bound}/metrics`);

@@ -12,11 +12,16 @@ import { Store } from "./store.js";
  * `create`, a SQLite file that is not there is such a database too.
  */
 export async function openStore(config: Config, logger?: Logger, { create = true } = {}): Promise<Store> {
+  return (await openMigrated(config, logger, { create })).store;
+}
+
+/** As openStore, with the names of the migrations this opening applied. */
+export async function openMigrated(config: Config, logger?: Logger, { create = true } = {}): Promise<{ store: Store; applied: string[] }> {
   if (!create) requireExisting(config.database);
   const connectionLost = (err: Error) => logger?.warn({ err }, "a PostgreSQL connection failed; the pool opens a new one");
   const store = new Store(openDatabase(config.database, connectionLost), new IdGenerator());
   try {
-    await store.migrate();
+    return { store, applied: await store.migrate() };
   } catch (err) {
     await store.close().catch(() => {});
     if (err instanceof ServiceError && err.kind === "unavailable") {
@@ -24,7 +29,6 @@ export async function openStore(config: Config, logger?: Logger, { create = true
     }
     throw err;
   }
-  return store;
 }
 
 /**

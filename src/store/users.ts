@@ -247,7 +247,7 @@ export class UserRepository implements UserStore, CutoffSource {
 const NO_LIMIT = 2 ** 31 - 1;
 
 const findUser = new Prepared((db, p: { userId: string }) =>
-  db.selectFrom("users").innerJoin("orgs", "orgs.id", "users.org_id").selectAll("users").select("orgs.name as org_name").where("users.id", "=", p.userId),
+  db.selectFrom("users").innerJoin("orgs", "orgs.id", "users.org_id").selectAll("users").select(["orgs.name as org_name", "orgs.is_default as org_is_default"]).where("users.id", "=", p.userId),
 );
 
 /** One statement: of requests racing on any number of processes, one takes the slot. */
@@ -278,12 +278,13 @@ const tokenCutoff = new Prepared((db, p: { userId: string }) =>
   db.selectFrom("users").select(["tokens_valid_after", "token_exempt"]).where("id", "=", p.userId),
 );
 
-function toRecord(row: UserRow & { org_name: string }): UserRecord {
+function toRecord(row: UserRow & { org_name: string; org_is_default: number }): UserRecord {
   return {
     id: row.id,
     orgId: row.org_id,
     username: row.username,
     orgName: row.org_name,
+    orgIsDefault: Number(row.org_is_default) === 1,
     kind: row.kind,
     state: row.state,
     passwordHash: row.password_hash,

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import { build } from "esbuild";
 import type { Logger } from "pino";
 import type { NodeResponse } from "../http/http-types.js";
 
@@ -21,10 +20,15 @@ function securityHeaders(apiOrigins: string[]) {
   };
 }
 
+/** Whether this module runs as `npm run build` compiled it (dist/), not from the sources. */
+const COMPILED = path.extname(import.meta.filename) === ".js";
+
 /**
- * The change-password page at `/` and its script at `/app.js`. The script is
- * bundled from TypeScript (src/web/app.ts) by esbuild on first request and
- * kept in memory: nothing to build beforehand.
+ * The change-password page at `/` and its script at `/app.js`. Compiled,
+ * the script is the bundle `npm run build` made (app.bundle.js): an
+ * installed package has neither esbuild nor the browser's Connect transport.
+ * From the sources, esbuild bundles src/web/app.ts on first request, so an
+ * edit shows without a build. Either way it is kept in memory.
  */
 export class WebPage {
   private script?: Promise<string>;
@@ -57,19 +61,25 @@ export class WebPage {
   }
 
   private bundle(): Promise<string> {
-    this.script ??= build({
-      // app.ts from the sources, app.js when this module runs compiled (dist/).
-      entryPoints: [path.join(HERE, `app${path.extname(import.meta.filename)}`)],
-      bundle: true,
-      format: "iife",
-      platform: "browser",
-      target: "es2020",
-      minify: true,
-      write: false,
-      logLevel: "silent",
-    }).then((result) => result.outputFiles[0].text);
+    this.script ??= COMPILED ? fs.promises.readFile(path.join(HERE, "app.bundle.js"), "utf8") : bundleSources();
     return this.script;
   }
+}
+
+/** The options match the build script's bundle in package.json. */
+async function bundleSources(): Promise<string> {
+  const { build } = await import("esbuild");
+  const result = await build({
+    entryPoints: [path.join(HERE, "app.ts")],
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2020",
+    minify: true,
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0].text;
 }
 
 function send(res: NodeResponse, headers: Record<string, string>, type: string, body: string): void {

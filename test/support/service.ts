@@ -15,7 +15,7 @@ import { assertNoSecretsLeaked } from "./secrets.js";
 export { tempDir, TestDatabase } from "./database.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "bin/password-service.cjs");
+export const BIN = path.join(ROOT, "bin/password-service.cjs");
 
 /**
  * Environment for every process a test starts, on the test's database
