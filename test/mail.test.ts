@@ -18,7 +18,8 @@ describe("the reset link's template", () => {
   it("refuses any other placeholder, template syntax, stray braces, and what is not an http(s) URL", () => {
     const bad: [string, RegExp][] = [
       ["https://x.example/{{.Password}}", /\{\{\.Password\}\} is not one of/],
-      ["https://x.example/{{ .Code }}", /is not one of/],
+      ["https://x.example/{{ .Code }}", /a space or control character/],
+      ["https://x.example/{{.Cod}}", /is not one of/],
       ["https://x.example/{{range .}}{{end}}", /is not one of/],
       ["https://x.example/{{.Code}", /opens or closes no placeholder/],
       ["https://x.example/}}", /opens or closes no placeholder/],
