@@ -14,3 +14,11 @@ export function administers(caller: { roles: RoleGrants }, orgId: string): boole
 export function isInstanceAdmin(caller: { roles: RoleGrants }): boolean {
   return (caller.roles.get(INSTANCE_ADMIN_ROLE)?.size ?? 0) > 0;
 }
+
+/** The role of a login application: it may create and check sessions of any user (ZITADEL's session.write). */
+export const LOGIN_CLIENT_ROLE = "password-service:login-client";
+
+/** Whether the token grants the login client's role, for any organisation (it holds instance-wide, as isInstanceAdmin). */
+export function isLoginClient(caller: { roles: RoleGrants }): boolean {
+  return (caller.roles.get(LOGIN_CLIENT_ROLE)?.size ?? 0) > 0;
+}
