@@ -5,7 +5,8 @@ import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.
 import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
 import { SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { SessionEndpoint } from "./api/session-endpoint.js";
-import { hashFamilyOf, wantsUpgrade } from "./crypto/imported-hash.js";
+import { wantsUpgrade } from "./crypto/imported-hash.js";
+import { hashFamily } from "./store/directory.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
@@ -107,7 +108,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       ...changes,
       sessions: store.sessions,
       wantsUpgrade: (hash) => wantsUpgrade(hash, config.bcryptCost),
-      familyOf: (hash) => hashFamilyOf(hash) ?? "unknown",
+      familyOf: hashFamily,
       upgraded: (family) => metrics.hashUpgrades.inc({ from: family }),
       upgradeFailed: (err) => logger.warn({ err }, "a successful sign-in's hash could not be upgraded; the old hash stays"),
       admit: (userId, key) => admission.enter(userId, key),

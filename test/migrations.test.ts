@@ -39,7 +39,7 @@ describe("migrating a database from before imported users", () => {
     await assert.rejects(db.insertInto("users").values({ ...user, id: "x-1", username: "ALICE", state: "active" }).execute(), "ALICE is alice");
 
     // The reset codes and the mail outbox come next; users keep every row, none asked to change its password.
-    assert.deepEqual(await migrateToLatest(db), ["0007_reset_codes_mail_outbox"]);
+    assert.deepEqual(await migrateToLatest(db, "0007_reset_codes_mail_outbox"), ["0007_reset_codes_mail_outbox"]);
     const flags = await db.selectFrom("users").select("password_change_required").execute();
     assert.deepEqual(flags.map((f) => f.password_change_required), [0, 0, 0]);
     await db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "0".repeat(64), created_at: 1, expires_at: 2 }).execute();
@@ -47,5 +47,14 @@ describe("migrating a database from before imported users", () => {
       db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "1".repeat(64), created_at: 1, expires_at: 2 }).execute(),
       "one code per user",
     );
+
+    // Sessions come last: a table of their own, its tokens unique, each user's sessions referring to the user.
+    assert.deepEqual(await migrateToLatest(db), ["0008_sessions"]);
+    const session = {
+      id: "s1", token_hash: "a".repeat(64), token_set_at: 1, creator_id: "app", user_id: "69629023906488334", user_checked_at: 1,
+      password_checked_at: 1, sequence: 1, created_at: 1, changed_at: 1, expires_at: null, metadata: "{}", user_agent: "{}", fingerprint_id: null,
+    };
+    await db.insertInto("sessions").values(session).execute();
+    await assert.rejects(db.insertInto("sessions").values({ ...session, id: "s2" }).execute(), "one session per token");
   });
 });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ConnectError, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { createSessionServiceClient } from "@zitadel/client/v2";
+import { createSessionServiceClient, createUserServiceClient } from "@zitadel/client/v2";
+import { tokenFingerprint } from "../src/core/token-hash.js";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../gen/zitadel/message_pb.js";
 import { bearer, rest } from "./support/clients.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
@@ -225,6 +226,38 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     for (const s of [changer, again]) {
       assert.equal((await refusal(c.getSession({ sessionId: s.sessionId }, { headers: headers() }))).id, "COMMAND-Flk38", "a lock ends every session");
     }
+
+    const reset = await service.createUser("Reset-Passw0rd-1!");
+    const sessions = [keep(await signIn(c, reset)), keep(await signIn(c, reset))];
+    const admin = await cliOk(["token", "issue", "--user", login.userId, "--role", "admin", "--org", reset.resourceOwner], service.env);
+    service.secrets.push(admin);
+    const users = createUserServiceClient(TRANSPORTS.connect(service.url));
+    const asAdmin = { headers: { authorization: bearer(admin) } };
+    const { verificationCode } = await users.passwordReset({ userId: reset.userId, medium: { case: "returnCode", value: {} } }, asAdmin);
+    service.secrets.push(verificationCode!, "Reset-Passw0rd-2!");
+    await users.setPassword(
+      { userId: reset.userId, newPassword: { password: "Reset-Passw0rd-2!", changeRequired: false }, verification: { case: "verificationCode", value: verificationCode! } },
+      asAdmin,
+    );
+    for (const s of sessions) {
+      assert.equal((await refusal(c.getSession({ sessionId: s.sessionId }, { headers: headers() }))).id, "COMMAND-Flk38", "a reset ends every session");
+    }
+  });
+
+  it("lists a user's sessions on the command line without tokens or hashes, and ends one or all of them", async () => {
+    const c = client();
+    const user = await service.createUser();
+    const [first, second, third] = [keep(await signIn(c, user)), keep(await signIn(c, user)), keep(await signIn(c, user))];
+    const listed = await cliOk(["session", "list", "--user", user.userId, "--json"], service.env);
+    const ids = listed.split("\n").map((line) => JSON.parse(line).sessionId);
+    assert.deepEqual(ids.sort(), [first, second, third].map((s) => s.sessionId).sort());
+    for (const s of [first, second, third]) {
+      assert.ok(!listed.includes(s.sessionToken) && !listed.includes(tokenFingerprint(s.sessionToken)), "no token, no hash");
+    }
+    await cliOk(["session", "delete", "--session", first.sessionId], service.env);
+    assert.equal((await refusal(c.getSession({ sessionId: first.sessionId }, { headers: headers() }))).id, "COMMAND-Flk38");
+    assert.equal(await cliOk(["session", "delete", "--user", user.userId], service.env), `2 sessions of user ${user.userId} ended`);
+    assert.equal(await cliOk(["session", "list", "--user", user.userId], service.env), "");
   });
 
   it("keeps metadata, user agent and lifetime within the README's bounds; an expired session is listed but authenticates no more", async () => {

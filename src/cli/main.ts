@@ -5,6 +5,7 @@ import { ServiceError } from "../core/errors.js";
 import { type Command, help, print, printError, required, UsageError } from "./args.js";
 import { environmentHelp } from "./environment.js";
 import { policyCommands } from "./policy.js";
+import { sessionCommands } from "./sessions.js";
 import { userCommands, withStore } from "./users.js";
 import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "../core/roles.js";
 import { StoreInputError } from "../store/input-error.js";
@@ -92,6 +93,7 @@ const commands: Record<string, Command> = {
     },
   },
   ...userCommands,
+  ...sessionCommands,
   ...policyCommands,
 };
 

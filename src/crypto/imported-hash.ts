@@ -212,17 +212,6 @@ function equalText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A stored hash's family by its prefix (undefined for none known): what `user show` names and a sign-in upgrades. */
-export function hashFamilyOf(hash: string): HashFamily | undefined {
-  if (/^\$2[aby]\$/.test(hash)) return "bcrypt";
-  if (hash.startsWith("$argon2")) return "argon2";
-  if (hash.startsWith("$scrypt$") || hash.startsWith("$7$")) return "scrypt";
-  if (hash.startsWith("$pbkdf2")) return "pbkdf2";
-  if (hash.startsWith("$5$") || hash.startsWith("$6$")) return "sha-crypt";
-  if (hash.startsWith("$1$")) return "md5-crypt";
-  return undefined;
-}
-
 /** Whether a hash is other than bcrypt at `cost`: a successful sign-in stores a new one in its place. */
 export function wantsUpgrade(hash: string, cost: number): boolean {
   const match = /^\$2[aby]\$(\d\d)\$/.exec(hash);
