@@ -175,7 +175,7 @@ const migrations: Record<string, Migration> = {
     async up(db) {
       await db.schema
         .createTable("sessions")
-        .addColumn("id", "varchar(20)", (c) => c.primaryKey())
+        .addColumn("id", "varchar(64)", (c) => c.primaryKey())
         .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
         .addColumn("token_set_at", "bigint", (c) => c.notNull())
         .addColumn("creator_id", "varchar(200)", (c) => c.notNull())
