@@ -16,7 +16,7 @@ import type {
   SetSessionResponseSchema,
 } from "../../gen/zitadel/session/v2/session_service_pb.js";
 import type { RequestContext } from "../core/audit.js";
-import { invalidField, sessionErrors } from "../core/errors.js";
+import { errors, invalidField } from "../core/errors.js";
 import { ADMIN_ROLE, administers, isInstanceAdmin, isLoginClient } from "../core/roles.js";
 import {
   createSession,
@@ -145,10 +145,10 @@ export class SessionEndpoint {
 
   private checkMetadata(metadata: Record<string, Uint8Array>): void {
     const entries = Object.entries(metadata);
-    if (entries.length > this.limits.metadataKeys) throw sessionErrors.limit(`at most ${this.limits.metadataKeys} metadata keys`);
+    if (entries.length > this.limits.metadataKeys) throw errors.sessionLimit(`at most ${this.limits.metadataKeys} metadata keys`);
     for (const [key, value] of entries) {
       if (Buffer.byteLength(key) > this.limits.metadataValueBytes || value.length > this.limits.metadataValueBytes) {
-        throw sessionErrors.limit(`a metadata key or value is at most ${this.limits.metadataValueBytes} bytes`);
+        throw errors.sessionLimit(`a metadata key or value is at most ${this.limits.metadataValueBytes} bytes`);
       }
     }
   }
@@ -157,15 +157,15 @@ export class SessionEndpoint {
     if (!agent) return { header: {} };
     for (const field of [agent.fingerprintId, agent.ip, agent.description]) {
       if (field !== undefined && field.length > USER_AGENT_FIELD_MAX) {
-        throw sessionErrors.limit(`user_agent's fingerprint_id, ip and description are at most ${USER_AGENT_FIELD_MAX} characters`);
+        throw errors.sessionLimit(`user_agent's fingerprint_id, ip and description are at most ${USER_AGENT_FIELD_MAX} characters`);
       }
     }
     const header = Object.fromEntries(Object.entries(agent.header).map(([name, { values }]) => [name, values]));
     const count = Object.values(header).reduce((sum, values) => sum + Math.max(1, values.length), 0);
-    if (count > this.limits.userAgentHeaders) throw sessionErrors.limit(`user_agent holds at most ${this.limits.userAgentHeaders} header values`);
+    if (count > this.limits.userAgentHeaders) throw errors.sessionLimit(`user_agent holds at most ${this.limits.userAgentHeaders} header values`);
     for (const [name, values] of Object.entries(header)) {
       if ([name, ...values].some((v) => Buffer.byteLength(v) > this.limits.metadataValueBytes)) {
-        throw sessionErrors.limit(`a user_agent header name or value is at most ${this.limits.metadataValueBytes} bytes`);
+        throw errors.sessionLimit(`a user_agent header name or value is at most ${this.limits.metadataValueBytes} bytes`);
       }
     }
     return { fingerprintId: agent.fingerprintId, ip: agent.ip, description: agent.description, header };
@@ -190,7 +190,7 @@ function checksOf(requestName: string, checks: Checks | undefined): SessionCheck
   if (!checks) return {};
   const unserved = { webAuthN: "web_auth_n", idpIntent: "idp_intent", totp: "totp", otpSms: "otp_sms", otpEmail: "otp_email" } as const;
   for (const [field, name] of Object.entries(unserved)) {
-    if (checks[field as keyof typeof unserved] !== undefined) throw sessionErrors.unimplemented(`The ${name} check`);
+    if (checks[field as keyof typeof unserved] !== undefined) throw errors.sessionCheckUnimplemented(`The ${name} check`);
   }
   const result: SessionChecks = {};
   const search = checks.user?.search;
@@ -211,7 +211,7 @@ function refuseChallenges(challenges: RequestChallenges | undefined): void {
   if (!challenges) return;
   const names = { webAuthN: "web_auth_n", otpSms: "otp_sms", otpEmail: "otp_email" } as const;
   for (const [field, name] of Object.entries(names)) {
-    if (challenges[field as keyof typeof names] !== undefined) throw sessionErrors.unimplemented(`The ${name} challenge`);
+    if (challenges[field as keyof typeof names] !== undefined) throw errors.sessionCheckUnimplemented(`The ${name} challenge`);
   }
 }
 
@@ -219,7 +219,7 @@ function refuseChallenges(challenges: RequestChallenges | undefined): void {
 function lifetimeOf(lifetime: Duration | undefined): number | undefined {
   if (!lifetime) return undefined;
   const ms = Number(lifetime.seconds) * 1000 + Math.trunc(lifetime.nanos / 1e6);
-  if (ms < 0 || lifetime.nanos < 0) throw sessionErrors.lifetime();
+  if (ms < 0 || lifetime.nanos < 0) throw errors.sessionLifetime();
   return ms === 0 ? undefined : ms;
 }
 

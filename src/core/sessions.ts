@@ -8,7 +8,7 @@ import {
   type StoredHash,
   type UserRecord,
 } from "./change-password.js";
-import { errors, sessionErrors } from "./errors.js";
+import { errors } from "./errors.js";
 import { passwordToStore, type PasswordPolicy } from "./policy.js";
 import { tokenFingerprint } from "./token-hash.js";
 
@@ -166,9 +166,9 @@ export async function createSession(deps: SessionDeps, cmd: SessionChange & { us
 export async function setSession(deps: SessionDeps, cmd: SessionChange & { sessionId: string; sessionToken: string }): Promise<SessionWritten> {
   if (!cmd.caller.loginClient) throw errors.permissionDenied();
   const view = await deps.sessions.findSession(cmd.sessionId);
-  if (!view) throw sessionErrors.notFound();
-  if (cmd.sessionToken && tokenFingerprint(cmd.sessionToken) !== view.session.tokenHash) throw sessionErrors.tokenInvalid();
-  if (isExpired(view.session, deps.now().getTime())) throw sessionErrors.expired();
+  if (!view) throw errors.sessionNotFound();
+  if (cmd.sessionToken && tokenFingerprint(cmd.sessionToken) !== view.session.tokenHash) throw errors.sessionTokenInvalid();
+  if (isExpired(view.session, deps.now().getTime())) throw errors.sessionExpired();
   return write(deps, view.session, cmd);
 }
 
@@ -187,7 +187,7 @@ async function write(deps: SessionDeps, before: SessionRecord, cmd: SessionChang
   };
   const user = await checkUser(deps, next, cmd.checks.user, at);
   if (cmd.checks.password !== undefined) {
-    if (!user) throw sessionErrors.userMissing();
+    if (!user) throw errors.sessionUserMissing();
     return checkPassword(deps, cmd, user, next, before.sequence, token);
   }
   if (!(await deps.sessions.saveSession(next, before.sequence))) throw errors.concurrentChange();
@@ -198,8 +198,8 @@ async function write(deps: SessionDeps, before: SessionRecord, cmd: SessionChang
 async function checkUser(deps: SessionDeps, next: SessionRecord, check: SessionChecks["user"], at: number): Promise<UserRecord | undefined> {
   if (!check) return next.userId === null ? undefined : knownUser(deps, next.userId);
   const userId = "userId" in check ? check.userId : await deps.sessions.userByLoginName(check.loginName);
-  if (userId === undefined) throw sessionErrors.userNotFound();
-  if (next.userId !== null && next.userId !== userId) throw sessionErrors.userChange();
+  if (userId === undefined) throw errors.sessionUserNotFound();
+  if (next.userId !== null && next.userId !== userId) throw errors.sessionUserChange();
   const user = await activeUser(deps, userId);
   if (next.userId === null) {
     next.userId = userId;
@@ -215,13 +215,13 @@ async function checkUser(deps: SessionDeps, next: SessionRecord, check: SessionC
  */
 async function activeUser(deps: SessionDeps, userId: string): Promise<UserRecord> {
   const user = await knownUser(deps, userId);
-  if (user.state === "locked") throw sessionErrors.userNotActive();
+  if (user.state === "locked") throw errors.sessionUserNotActive();
   return user;
 }
 
 async function knownUser(deps: SessionDeps, userId: string): Promise<UserRecord> {
   const user = await deps.store.findUser(userId);
-  if (!user || user.state === "deleted" || user.kind !== "human") throw sessionErrors.userNotFound();
+  if (!user || user.state === "deleted" || user.kind !== "human") throw errors.sessionUserNotFound();
   return user;
 }
 
@@ -292,8 +292,8 @@ async function upgrade(
 /** Why a checked session could not be written: its user was locked or removed meanwhile, or the session moved or ended. */
 async function refusalAfterCheck(deps: SessionDeps, userId: string) {
   const user = await deps.store.findUser(userId);
-  if (!user || user.state === "deleted") return sessionErrors.userNotFound();
-  if (user.state === "locked") return sessionErrors.lockedDuringCheck(user.failedAttempts);
+  if (!user || user.state === "deleted") return errors.sessionUserNotFound();
+  if (user.state === "locked") return errors.lockedDuringCheck(user.failedAttempts);
   return errors.concurrentChange();
 }
 
@@ -317,7 +317,7 @@ export function isExpired(session: Pick<SessionRecord, "expiresAt">, nowMs: numb
  */
 function mayAccess(caller: SessionCaller, view: SessionView, sessionToken: string | undefined): void {
   if (sessionToken) {
-    if (tokenFingerprint(sessionToken) !== view.session.tokenHash) throw sessionErrors.tokenInvalid();
+    if (tokenFingerprint(sessionToken) !== view.session.tokenHash) throw errors.sessionTokenInvalid();
     return;
   }
   const { session, user } = view;
@@ -330,7 +330,7 @@ function mayAccess(caller: SessionCaller, view: SessionView, sessionToken: strin
 /** zitadel.session.v2 GetSession. */
 export async function getSession(deps: Pick<SessionDeps, "sessions">, caller: SessionCaller, sessionId: string, sessionToken?: string): Promise<SessionView> {
   const view = await deps.sessions.findSession(sessionId);
-  if (!view) throw sessionErrors.notFound();
+  if (!view) throw errors.sessionNotFound();
   mayAccess(caller, view, sessionToken);
   return view;
 }
