@@ -7,7 +7,7 @@ import { environmentHelp } from "./environment.js";
 import { policyCommands } from "./policy.js";
 import { sessionCommands } from "./sessions.js";
 import { userCommands, withStore } from "./users.js";
-import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "../core/roles.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE, LOGIN_CLIENT_ROLE } from "../core/roles.js";
 import { StoreInputError } from "../store/input-error.js";
 
 /** Time beyond the server's grace for closing the database. */
@@ -61,11 +61,12 @@ const commands: Record<string, Command> = {
   "token issue": {
     summary: "sign a short-lived access token for a user",
     usage:
-      "token issue --user USER_ID [--ttl 15m] [--role admin [--org ORG_ID]]\n\n" +
+      "token issue --user USER_ID [--ttl 15m] [--role admin [--org ORG_ID] | --role login-client]\n\n" +
       "Prints the token alone on stdout. --ttl takes s, m, h or d units. --role admin grants\n" +
       `${ADMIN_ROLE} for the organisation --org names, in the JWT_ROLES_CLAIM claim: its holder may read\n` +
       "that organisation's settings and reset its users' passwords. Without --org it grants\n" +
-      `${INSTANCE_ADMIN_ROLE}: the same for every organisation.`,
+      `${INSTANCE_ADMIN_ROLE}: the same for every organisation. --role login-client grants\n` +
+      `${LOGIN_CLIENT_ROLE}: a login application's, which creates and checks sign-in sessions.`,
     options: { ...help, user: { type: "string" }, ttl: { type: "string", default: "15m" }, role: { type: "string" }, org: { type: "string" } },
     async run(values, config) {
       const user = required(values, "user");
@@ -87,7 +88,8 @@ const commands: Record<string, Command> = {
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
         if (found.kind === "machine") throw new UsageError(`user ${user} is a machine user: it changes no password here`);
         // ZITADEL lists a role under the organisations that granted it: the instance's, under the user's own.
-        return issuer.issue(user, ttl, roles === "instance" ? { [INSTANCE_ADMIN_ROLE]: [found.orgId] } : roles);
+        if (roles === "instance") return issuer.issue(user, ttl, { [INSTANCE_ADMIN_ROLE]: [found.orgId] });
+        return issuer.issue(user, ttl, roles === "login-client" ? { [LOGIN_CLIENT_ROLE]: [found.orgId] } : roles);
       });
       print(token);
     },
@@ -97,10 +99,11 @@ const commands: Record<string, Command> = {
   ...policyCommands,
 };
 
-/** `--role admin [--org ID]`, checked before the database is opened; "instance" without --org. */
-function roleOptions(values: Record<string, string | boolean | undefined>): Record<string, string[]> | "instance" {
+/** `--role admin [--org ID]` or `--role login-client`, checked before the database is opened; "instance" for admin without --org. */
+function roleOptions(values: Record<string, string | boolean | undefined>): Record<string, string[]> | "instance" | "login-client" {
   if (values.role === undefined && values.org === undefined) return {};
-  if (values.role !== "admin") throw new UsageError(`--role takes "admin", not "${values.role ?? ""}"`);
+  if (values.role === "login-client" && values.org === undefined) return "login-client";
+  if (values.role !== "admin") throw new UsageError(`--role takes "admin" or "login-client" (without --org), not "${values.role ?? ""}"`);
   if (values.org === undefined) return "instance";
   if (values.org === "") throw new UsageError("--org takes the ID of the organisation the role is granted for");
   return { [ADMIN_ROLE]: [values.org as string] };
