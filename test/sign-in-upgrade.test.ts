@@ -7,6 +7,7 @@ import { createSessionServiceClient } from "@zitadel/client/v2";
 import { bearer } from "./support/clients.js";
 import { auditEvents } from "./support/policy.js";
 import { cliOk, ROOT, Service } from "./support/service.js";
+import { freePort } from "./support/tools.js";
 
 /** passlib's published vectors, as the import's own tests take them. */
 const { vectors } = JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/passlib-vectors.json"), "utf8")) as {
@@ -34,8 +35,10 @@ const SAMPLES: [string, string, string][] = [
 
 describe("hashes brought in are upgraded by a sign-in", () => {
   let service: Service;
+  let metricsPort: number;
   before(async () => {
-    service = await Service.start();
+    metricsPort = await freePort();
+    service = await Service.start({ METRICS_PORT: String(metricsPort), METRICS_HOST: "127.0.0.1" });
   });
   after(async () => {
     await service?.stop();
@@ -65,5 +68,8 @@ describe("hashes brought in are upgraded by a sign-in", () => {
       service.secrets.push((await signIn()).sessionToken);
       assert.equal((await service.userRow(user.userId)).password_hash, row.password_hash, `${name}: no second upgrade`);
     }
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const counted = [...metrics.matchAll(/^password_service_hash_upgrades_total\{from="[^"]+"\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    assert.equal(counted, SAMPLES.length, "each upgrade counted in the metric");
   });
 });
