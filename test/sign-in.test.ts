@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ServiceError } from "../src/core/errors.js";
+import { errors, ServiceError } from "../src/core/errors.js";
 import { createSession, type SessionDeps, type SessionRecord, type SessionStore, type SignIn } from "../src/core/sessions.js";
 import { fakeDeps, FakeHasher, FakeStore, TEST_USER } from "./support/fake-store.js";
 
@@ -29,7 +29,7 @@ class FakeSessions implements SessionStore {
   }
 }
 
-function setup(hasher = new FakeHasher()) {
+function setup(hasher = new FakeHasher(), admitted = { inFlight: 0 }) {
   const store = new FakeStore({ ...TEST_USER, passwordHash: "hash:Right-Passw0rd!" });
   const sessions = new FakeSessions();
   const failures: unknown[] = [];
@@ -42,7 +42,10 @@ function setup(hasher = new FakeHasher()) {
     familyOf: () => "fake",
     upgraded: (family) => void upgrades.push(family),
     upgradeFailed: (err) => void failures.push(err),
-    admit: () => () => {},
+    admit: () => {
+      admitted.inFlight += 1;
+      return () => void (admitted.inFlight -= 1);
+    },
   };
   const caller = { userId: "app", loginClient: true, administers: () => false, instanceAdmin: false };
   const signIn = (password = "Right-Passw0rd!") =>
@@ -78,6 +81,17 @@ describe("the sign-in use case", () => {
       return false;
     };
     await assert.rejects(signIn(), (err: ServiceError) => err.id === "COMMAND-SFA3t" && err.kind === "failed-precondition");
+  });
+
+  it("lets the user's admission go when the hash pool refuses the check at the door", async () => {
+    const hasher = new FakeHasher();
+    hasher.admit = () => {
+      throw errors.atCapacity(1);
+    };
+    const admitted = { inFlight: 0 };
+    const { signIn } = setup(hasher, admitted);
+    await assert.rejects(signIn(), (err: ServiceError) => err.id === "PWSVC-BUSY1");
+    assert.equal(admitted.inFlight, 0);
   });
 
   it("counts a wrong password on the user's one counter, as a change's, with an event of the user", async () => {

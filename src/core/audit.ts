@@ -21,7 +21,6 @@ export type AuditType =
   | "password.notice.failed"
   | "password.check.succeeded"
   | "password.hash.upgraded"
-  | "session.created"
   | "session.deleted";
 
 /** One audit event. The payload never holds a password, a hash or a token. */

@@ -5,6 +5,7 @@ import {
   type ChangePasswordDeps,
   checkState,
   checkUnderSlot,
+  type HashWork,
   type StoredHash,
   type UserRecord,
 } from "./change-password.js";
@@ -246,27 +247,44 @@ async function checkPassword(
   // Keyed by the session, not the login client's token: one token signs in every user, and
   // admission counts a token's requests across users. One check of a session at a time.
   const leave = deps.admit(read.id, `session:${next.id}`);
-  const work = deps.hasher.admit();
   try {
-    const check = { password: cmd.checks.password!, context: cmd.context, failureEvent: "user.human.password.check.failed" };
-    return await checkUnderSlot(deps, check, read, policy, work, async (user, current, gaveBack) => {
-      const at = deps.now();
-      next.passwordCheckedAt = at.getTime();
-      const signIn: SignIn = {
-        userId: user.id,
-        at,
-        audit: auditOf(cmd, user, "password.check.succeeded", { sessionId: next.id }),
-        upgrade: await upgrade(deps, cmd, user, current, policy, work.hash.bind(work)),
-      };
-      if (!(await deps.sessions.saveSession(next, expectedSequence, signIn))) throw await refusalAfterCheck(deps, user.id);
-      gaveBack();
-      if (signIn.upgrade) deps.upgraded(deps.familyOf(current.hash));
-      return { session: next, token, resourceOwner: user.orgId };
-    });
+    const work = deps.hasher.admit();
+    try {
+      return await checkAndSave(deps, cmd, read, policy, work, next, expectedSequence, token);
+    } finally {
+      work.done();
+    }
   } finally {
-    work.done();
     leave();
   }
+}
+
+/** The check under the user's slot, and on a match the session with the check's effects, in one transaction. */
+async function checkAndSave(
+  deps: SessionDeps,
+  cmd: SessionChange,
+  read: UserRecord,
+  policy: PasswordPolicy,
+  work: HashWork,
+  next: SessionRecord,
+  expectedSequence: number,
+  token: string,
+): Promise<SessionWritten> {
+  const check = { password: cmd.checks.password!, context: cmd.context, failureEvent: "user.human.password.check.failed" };
+  return checkUnderSlot(deps, check, read, policy, work, async (user, current, gaveBack) => {
+    const at = deps.now();
+    next.passwordCheckedAt = at.getTime();
+    const signIn: SignIn = {
+      userId: user.id,
+      at,
+      audit: auditOf(cmd, user, "password.check.succeeded", { sessionId: next.id }),
+      upgrade: await upgrade(deps, cmd, user, current, policy, (password) => work.hash(password)),
+    };
+    if (!(await deps.sessions.saveSession(next, expectedSequence, signIn))) throw await refusalAfterCheck(deps, user.id);
+    gaveBack();
+    if (signIn.upgrade) deps.upgraded(deps.familyOf(current.hash));
+    return { session: next, token, resourceOwner: user.orgId };
+  });
 }
 
 /** passwap's verify-and-update: a new bcrypt hash of the password that just matched, or none if it cannot be made. */
