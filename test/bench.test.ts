@@ -51,6 +51,12 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   assert.ok(results.responsiveness.probeRequests > 0, "the hash-free probe ran");
   for (const code of Object.keys(results.overload.codes)) assert.ok(["OK", "ResourceExhausted"].includes(code), `overload answered ${code}`);
   assert.ok(results.size.smallOkPerSecond > 0 && results.size.largeOkPerSecond > 0);
+  assert.deepEqual(Object.keys(results.signIn.protocols).sort(), ["connect", "grpc", "grpcweb", "rest"]);
+  for (const [protocol, run] of Object.entries<any>(results.signIn.protocols)) {
+    assert.ok(run.okPerSecond > 0 && run.ratio > 0 && run.cpuRatio > 0, `sign-ins over ${protocol}`);
+    assert.equal(run.errors, 0, `${protocol}: every sign-in succeeded`);
+  }
+  assert.ok(results.signIn.idle.ratio > 0, "the idle sign-in against one verify");
   assert.match(fs.readFileSync(path.join(out, "latest.md"), "utf8"), /\| protocol \| concurrency \| changes\/s \| of bound \|/);
 });
 
