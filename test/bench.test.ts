@@ -21,8 +21,8 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   );
   const results = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8"));
   assert.ok(results.bound.pairsPerSecond > 0 && results.bound.opMs > 0);
-  // Once at the start, then in each of the two runs after each protocol's runs, the idle run and the overload.
-  assert.equal(results.bound.measurements.length, 13, "the bound is measured in turns with the runs");
+  // Once at the start, then in each of the two runs after each protocol's runs, the idle run and the overload, and after each protocol's sign-ins and the idle sign-in.
+  assert.equal(results.bound.measurements.length, 23, "the bound is measured in turns with the runs");
   assert.ok(results.bound.pairCpuMs > 0, "the CPU of one pair");
   assert.equal(results.rounds.length, 2);
   assert.deepEqual(Object.keys(results.throughput).sort(), ["connect@1", "connect@4", "grpc@1", "grpc@4", "grpcweb@1", "grpcweb@4", "rest@1", "rest@4"].map((k) => k.replace("4", String(2 * results.machine.cores))).sort());
