@@ -112,6 +112,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       upgraded: (family) => metrics.hashUpgrades.inc({ from: family }),
       upgradeFailed: (err) => logger.warn({ err }, "a successful sign-in's hash could not be upgraded; the old hash stays"),
       admit: (userId, key) => admission.enter(userId, key),
+      maxMetadataKeys: config.sessionLimits.metadataKeys,
     },
     config.sessionLimits,
   );

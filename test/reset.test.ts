@@ -290,7 +290,7 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     const noToken = await curl(service, resetPath(other.userId), { returnCode: {} });
     assert.deepEqual(refusal(noToken).slice(0, 2), [401, 16]);
     const badRole = await cli(["token", "issue", "--user", user.userId, "--role", "owner"], service.env);
-    assert.deepEqual([badRole.code, badRole.stderr.trim().split("\n").at(-1)], [2, 'password-service: --role takes "admin", not "owner"']);
+    assert.deepEqual([badRole.code, badRole.stderr.trim().split("\n").at(-1)], [2, 'password-service: --role takes "admin" or "login-client" (without --org), not "owner"']);
   });
 
   it("answers bad requests with 3 or 12 and changes nothing", async () => {

@@ -268,6 +268,12 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     assert.deepEqual([r.code, r.id], [3, "PWSVC-SES02"]);
     r = await refusal(c.createSession({ metadata: { big: new Uint8Array(1025) } }, { headers: headers() }));
     assert.deepEqual([r.code, r.id], [3, "PWSVC-SES02"]);
+    // Keys added by SetSession count with those the session has.
+    const twenty = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, new Uint8Array([1])]));
+    const full = keep(await c.createSession({ metadata: twenty }, { headers: headers() }));
+    r = await refusal(c.setSession({ sessionId: full.sessionId, sessionToken: "", metadata: { more: new Uint8Array([1]) } }, { headers: headers() }));
+    assert.deepEqual([r.code, r.id], [3, "PWSVC-SES02"]);
+    keep(await c.setSession({ sessionId: full.sessionId, sessionToken: "", metadata: { k0: new Uint8Array(), more: new Uint8Array([1]) } }, { headers: headers() }));
     const header = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`h${i}`, { values: ["v"] }]));
     r = await refusal(c.createSession({ userAgent: { header } }, { headers: headers() }));
     assert.deepEqual([r.code, r.id], [3, "PWSVC-SES02"]);

@@ -42,6 +42,7 @@ function setup(hasher = new FakeHasher(), admitted = { inFlight: 0 }) {
     familyOf: () => "fake",
     upgraded: (family) => void upgrades.push(family),
     upgradeFailed: (err) => void failures.push(err),
+    maxMetadataKeys: 20,
     admit: () => {
       admitted.inFlight += 1;
       return () => void (admitted.inFlight -= 1);

@@ -144,6 +144,7 @@ export class SessionEndpoint {
   }
 
   private checkMetadata(metadata: Record<string, Uint8Array>): void {
+    // A request with more keys than any session keeps is refused before its values are looked at; the use case counts the merged keys.
     const entries = Object.entries(metadata);
     if (entries.length > this.limits.metadataKeys) throw errors.sessionLimit(`at most ${this.limits.metadataKeys} metadata keys`);
     for (const [key, value] of entries) {

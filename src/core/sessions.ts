@@ -97,6 +97,8 @@ export interface SessionDeps extends ChangePasswordDeps {
   upgradeFailed: (err: unknown) => void;
   /** Lets one check of a user in (per-user and per-key fairness), or throws; the function returned lets it out. */
   admit: (userId: string, key: string) => () => void;
+  /** The most metadata keys a session keeps, its earlier ones counted (SESSION_METADATA_MAX_KEYS). */
+  maxMetadataKeys: number;
 }
 
 /** Who calls, as the session use cases judge it. */
@@ -132,7 +134,7 @@ export interface SessionWritten {
 }
 
 /** 256 random bits, base64url: no dots, so it is never taken for a JWT. */
-export function newSessionToken(): string {
+function newSessionToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
@@ -186,6 +188,8 @@ async function write(deps: SessionDeps, before: SessionRecord, cmd: SessionChang
     metadata: mergeMetadata(before.metadata, cmd.metadata),
     expiresAt: cmd.lifetimeMs === undefined ? before.expiresAt : at + cmd.lifetimeMs,
   };
+  // Counted once merged: SetSession after SetSession may not grow a session past the bound.
+  if (Object.keys(next.metadata).length > deps.maxMetadataKeys) throw errors.sessionLimit(`at most ${deps.maxMetadataKeys} metadata keys`);
   const user = await checkUser(deps, next, cmd.checks.user, at);
   if (cmd.checks.password !== undefined) {
     if (!user) throw errors.sessionUserMissing();
