@@ -11,6 +11,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { AuthService, UpdateMyPasswordRequestSchema } from "../gen/zitadel/auth_pb.js";
+import { SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol, type Request } from "./shared.js";
 
 const REST_PATH = "/auth/v1/users/me/password";
@@ -31,6 +32,7 @@ type Call = (token: string, oldPassword: string, newPassword: string) => Promise
  * would set the rate on two cores.
  */
 function caller(job: Job): Call {
+  if (job.request === "signin") return signInCaller(job);
   if (job.lean && job.protocol === "grpc") return leanGrpc(job.baseUrl);
   if (job.lean && job.protocol === "rest") return leanRest(job.baseUrl);
   if (job.lean) throw new Error(`no lean client for ${job.protocol}`);
@@ -58,6 +60,40 @@ function caller(job: Job): Call {
 }
 
 const UPDATE_MY_PASSWORD = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
+
+/**
+ * A sign-in as a login application makes it: CreateSession with the user
+ * and the password, under the login application's token. The Call's token
+ * is the user's ID here; its old password is the password checked.
+ */
+function signInCaller(job: Job): Call {
+  const authorization = `Bearer ${job.loginToken}`;
+  const checks = (userId: string, password: string) => ({ user: { userId }, password: { password } });
+  if (job.protocol === "rest") {
+    const url = `${job.baseUrl}/v2/sessions`;
+    return async (userId, password) => {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization },
+        body: JSON.stringify({ checks: checks(userId, password) }),
+      });
+      await res.arrayBuffer();
+      return res.status === 201 ? 0 : (REST_CODE[res.status] ?? Code.Unknown);
+    };
+  }
+  const client = createClient(SessionService, transportFor(job.protocol, job.baseUrl));
+  return async (userId, password) => {
+    try {
+      await client.createSession(
+        { checks: { user: { search: { case: "userId", value: userId } }, password: { password } } },
+        { headers: { authorization } },
+      );
+      return 0;
+    } catch (err) {
+      return ConnectError.from(err).code;
+    }
+  };
+}
 
 /** gRPC over one h2c connection with node:http2: a length-prefixed message out, grpc-status back. */
 function leanGrpc(baseUrl: string): Call {
@@ -188,6 +224,7 @@ function requestFor(request: Request, user: BenchUser): [string, string, string]
   const current = passwordFor(user.generation);
   if (request === "bad-token") return ["not-a-token", current, passwordFor(user.generation + 1)];
   if (request === "invalid-body") return [user.token, current, ""];
+  if (request === "signin") return [user.userId, current, ""];
   return [user.token, current, passwordFor(user.generation + 1)];
 }
 

@@ -32,7 +32,7 @@ const largeUsers = Number(opts["large-users"] ?? (quick ? 20_000 : 1_000_000));
 /** Each section runs this many times; the report gives each figure's median and range. */
 const runs = Number(opts.runs ?? (quick ? 1 : 3));
 const PROTOCOLS: Protocol[] = ["grpc", "grpcweb", "connect", "rest"];
-const SECTIONS = ["throughput", "idle", "cheap", "responsiveness", "overload", "size"] as const;
+const SECTIONS = ["throughput", "idle", "cheap", "responsiveness", "overload", "signin", "size"] as const;
 /** `--only idle,cheap`: some sections, for tuning one thing; the log shows them, nothing is written. `--only import` is the import's own. */
 const only = opts.only?.split(",");
 const wanted = (section: (typeof SECTIONS)[number]) => !only || only.includes(section);
@@ -125,6 +125,33 @@ async function throughput({ small, server }: Context) {
     }
   }
   return results;
+}
+
+/**
+ * Sign-ins (CreateSession with user and password) at saturation on every
+ * protocol, against the verify bound: a sign-in is one bcrypt verify, so its
+ * bound is twice the pair bound. Then an idle sign-in against one verify,
+ * and the server's CPU per sign-in against one verify's (half a pair's).
+ */
+async function signIn({ small, server }: Context) {
+  const results: Record<string, { okPerSecond: number; ratio: number; p50Ms: number; p99Ms: number; cpuRatio: number; errors: number }> = {};
+  for (const protocol of PROTOCOLS) {
+    const { result, boundPerSecond, pairCpuMs } = await bracketed(async () => {
+      const before = usage(server.pid).cpuSeconds;
+      const r = await load({ baseUrl: server.baseUrl, protocol, request: "signin", concurrency: 2 * cores, loginToken: small.loginToken }, small.usersFile);
+      return { r, cpuMs: ((usage(server.pid).cpuSeconds - before) * 1000) / Math.max(1, r.ok) };
+    });
+    const ratio = result.r.okPerSecond / (2 * boundPerSecond);
+    const cpuRatio = result.cpuMs / (pairCpuMs / 2);
+    results[protocol] = { okPerSecond: result.r.okPerSecond, ratio, p50Ms: result.r.p50Ms, p99Ms: result.r.p99Ms, cpuRatio, errors: result.r.requests - result.r.ok };
+    log(`sign-in ${protocol}: ${result.r.okPerSecond.toFixed(1)}/s (${ratio.toFixed(2)} of the verify bound), server CPU ${cpuRatio.toFixed(2)} x one verify's`);
+  }
+  const { result: idle, opMs } = await bracketed(() =>
+    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "signin", concurrency: 1, loginToken: small.loginToken }, small.usersFile),
+  );
+  const idleRatio = idle.p50Ms / opMs;
+  log(`idle sign-in: ${idle.p50Ms.toFixed(1)} ms = ${idleRatio.toFixed(2)} x one verify`);
+  return { protocols: results, idle: { p50Ms: idle.p50Ms, opMs, ratio: idleRatio } };
 }
 
 async function idleLatency({ small, server }: Context) {
@@ -247,6 +274,7 @@ async function main(): Promise<void> {
       cheap: wanted("cheap") ? await cheapRefusals(context) : undefined,
       responsiveness: wanted("responsiveness") ? await responsiveness(context) : undefined,
       overload: wanted("overload") ? await overload(context) : undefined,
+      signIn: wanted("signin") ? await signIn(context) : undefined,
     });
   }
   const sections = across(rounds, median);
@@ -328,6 +356,11 @@ function markdown(r: any): string {
     }),
     `| hash-free request (a locked user's, over REST) while saturated, p99 ms | ${m((x) => x.responsiveness.probeP99Ms)} (p50 ${n(r.responsiveness.probeP50Ms)} ms; changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
     `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound), share of the bound accepted | ${m((x) => x.overload.ratio, 2)} (${n(r.overload.okPerSecond)}/s; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB) |`,
+    ...Object.keys(r.signIn.protocols).map((protocol) => {
+      const s = (x: any) => x.signIn.protocols[protocol];
+      return `| sign-ins over ${protocol} (CreateSession with user and password, concurrency ${2 * r.machine.cores}), share of the verify bound (2 × pairs) | ${m((x) => s(x).ratio, 2)} (${m((x) => s(x).okPerSecond)}/s; p50 ${n(s(r).p50Ms, 0)} ms, p99 ${n(s(r).p99Ms, 0)} ms; server CPU ${m((x) => s(x).cpuRatio, 2)} × one verify's; errors ${s(r).errors}) |`;
+    }),
+    `| idle sign-in, × one bcrypt verify | ${m((x) => x.signIn.idle.ratio, 2)} (${n(r.signIn.idle.p50Ms)} ms) |`,
     `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} (median of ${r.size.rounds} runs each, in turns) | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${r.size.cost >= 0 ? `${n(r.size.cost * 100)} % lower` : `${n(-r.size.cost * 100)} % higher`}) |`,
     "",
   ];

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import bcrypt from "bcrypt";
 import { loadConfig } from "../src/config.js";
+import { LOGIN_CLIENT_ROLE } from "../src/core/roles.js";
 import { createIssuer } from "../src/crypto/tokens.js";
 import { openStore } from "../src/store/open-store.js";
 import { seedUsers } from "./seed-users.js";
@@ -30,6 +31,8 @@ export interface Seeded {
   dataDir: string;
   usersFile: string;
   lockedFile: string;
+  /** A login application's token, for sign-ins. */
+  loginToken: string;
 }
 
 /** A database of `count` users (and 200 locked ones), with tokens for those the load uses. */
@@ -41,8 +44,11 @@ export async function seed(count: number, cost: number): Promise<Seeded> {
   const userIds = await seedUsers(store.db, "bench", count, hash);
   const lockedIds = await seedUsers(store.db, "locked", 200, hash);
   for (const id of lockedIds) await store.users.setUserState(id, "locked", { userAgent: "password-service-bench" });
+  const [loginApp] = await seedUsers(store.db, "login-app", 1, hash);
+  const loginOrg = (await store.directory.findUser({ id: loginApp }))!.orgId;
   const issuer = await createIssuer(config.auth, store.signingKeys);
   await store.close();
+  const loginToken = await issuer.issue(loginApp, "2h", { [LOGIN_CLIENT_ROLE]: [loginOrg] });
   const withTokens = async (ids: string[]): Promise<BenchUser[]> =>
     Promise.all(ids.map(async (userId) => ({ userId, token: await issuer.issue(userId, "2h"), generation: 0 })));
   // The load only ever needs as many users as it has requests in flight.
@@ -50,7 +56,7 @@ export async function seed(count: number, cost: number): Promise<Seeded> {
   const lockedFile = path.join(dataDir, "locked.json");
   fs.writeFileSync(usersFile, JSON.stringify(await withTokens(userIds.slice(0, 2000))));
   fs.writeFileSync(lockedFile, JSON.stringify(await withTokens(lockedIds)));
-  return { dataDir, usersFile, lockedFile };
+  return { dataDir, usersFile, lockedFile, loginToken };
 }
 
 export interface Server {

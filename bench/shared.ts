@@ -7,7 +7,7 @@ export const COMPILED = import.meta.filename.endsWith(".js");
 export const ROOT = path.resolve(import.meta.dirname, COMPILED ? "../.." : "..");
 
 export type Protocol = "grpc" | "grpcweb" | "connect" | "rest";
-export type Request = "change" | "bad-token" | "invalid-body" | "locked";
+export type Request = "change" | "bad-token" | "invalid-body" | "locked" | "signin";
 
 export interface Job {
   baseUrl: string;
@@ -22,6 +22,8 @@ export interface Job {
   seconds: number;
   /** JSON file of BenchUser[]; change requests update it as passwords change. */
   usersFile: string;
+  /** For sign-ins: a login application's token (the role password-service:login-client). */
+  loginToken?: string;
 }
 
 export interface BenchUser {

@@ -3,6 +3,10 @@ import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.j
 import { AuthService } from "../gen/zitadel/auth_pb.js";
 import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
 import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
+import { SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
+import { SessionEndpoint } from "./api/session-endpoint.js";
+import { wantsUpgrade } from "./crypto/imported-hash.js";
+import { hashFamily } from "./store/directory.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
@@ -48,7 +52,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metrics = new Metrics();
   const hasher = await createHashPool(config, metrics);
   const issuerKeys = config.auth.mode === "jwks" ? new IssuerKeys(config.auth.jwksUrl, config.auth.jwks, logger) : undefined;
-  const authenticator = await createAuthenticator(config.auth, store.signingKeys, logger, issuerKeys);
+  // A session's token is a bearer too, as ZITADEL's are.
+  const authenticator = await createAuthenticator(config.auth, store.signingKeys, logger, issuerKeys, store.sessions);
   const revocation = new RevocationCheck(store.users);
   const policies = new CachedPolicies(store.policies, config.policyCacheMs);
   const breached = new RangeApiBreachedPasswords(config.breached.url, config.breached.timeoutMs);
@@ -98,6 +103,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     },
     admission,
   );
+  const sessions = new SessionEndpoint(
+    gate,
+    {
+      ...changes,
+      sessions: store.sessions,
+      wantsUpgrade: (hash) => wantsUpgrade(hash, config.bcryptCost),
+      familyOf: hashFamily,
+      upgraded: (family) => metrics.hashUpgrades.inc({ from: family }),
+      upgradeFailed: (err) => logger.warn({ err }, "a successful sign-in's hash could not be upgraded; the old hash stays"),
+      admit: (userId, key) => admission.enter(userId, key),
+      maxMetadataKeys: config.sessionLimits.metadataKeys,
+    },
+    config.sessionLimits,
+  );
   const policyReads = new PolicyEndpoint(
     gate,
     {
@@ -110,13 +129,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     },
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
   );
-  const served = [AuthService, SettingsService, UserService, PasswordService].map((s) => s.typeName);
+  const served = [AuthService, SettingsService, UserService, SessionService, PasswordService].map((s) => s.typeName);
   const health = new Health(store.users, served, logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;
   logStartup(config, logger);
-  const handler = createHandler({ endpoint, policies: policyReads, users, health, page, config, logger, metrics });
+  const handler = createHandler({ endpoint, policies: policyReads, users, sessions, health, page, config, logger, metrics });
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,
     threadPoolSize: config.threadPoolSize,

@@ -4,6 +4,13 @@ import type { RevocationMode } from "./core/revocation.js";
 import { checkUrlTemplate } from "./core/url-template.js";
 
 /** Everything the service reads from its environment, validated once. */
+/** What one session may keep: metadata keys, each value's bytes, and user agent header values. */
+export interface SessionLimits {
+  metadataKeys: number;
+  metadataValueBytes: number;
+  userAgentHeaders: number;
+}
+
 export interface Config {
   port: number;
   /** Undefined: every interface, IPv6 and IPv4 where the machine has both. */
@@ -33,6 +40,8 @@ export interface Config {
   checkLeaseMs: number;
   /** The longest lifetime `token issue` gives a token. */
   tokenMaxTtlSeconds: number;
+  /** Bounds on what a session keeps of a login application's request (metadata and user agent). */
+  sessionLimits: SessionLimits;
   /** ValidateMyNewPassword calls per user and process: a burst, refilled at a rate per minute; more are refused with 8. */
   validateRate: { perMinute: number; burst: number };
   /** libuv's thread pool, where bcrypt runs, as UV_THREADPOOL_SIZE sizes it (bin/password-service.cjs sets it: cores + 2). */
@@ -207,6 +216,11 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     tokenConcurrency: intVar(env, "TOKEN_CONCURRENCY_LIMIT", 1, 1, 1000),
     checkLeaseMs: intVar(env, "CHECK_LEASE_MS", 10_000, 1000, 600_000),
     tokenMaxTtlSeconds: durationVar(env, "TOKEN_MAX_TTL", "24h"),
+    sessionLimits: {
+      metadataKeys: intVar(env, "SESSION_METADATA_MAX_KEYS", 20, 0, 1000),
+      metadataValueBytes: intVar(env, "SESSION_METADATA_MAX_VALUE_BYTES", 1024, 1, 65_536),
+      userAgentHeaders: intVar(env, "SESSION_HEADER_MAX_COUNT", 20, 0, 1000),
+    },
     validateRate: {
       perMinute: intVar(env, "VALIDATE_RATE_PER_MINUTE", 60, 1, 100_000),
       burst: intVar(env, "VALIDATE_BURST", 20, 1, 100_000),

@@ -21,8 +21,8 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   );
   const results = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8"));
   assert.ok(results.bound.pairsPerSecond > 0 && results.bound.opMs > 0);
-  // Once at the start, then in each of the two runs after each protocol's runs, the idle run and the overload.
-  assert.equal(results.bound.measurements.length, 13, "the bound is measured in turns with the runs");
+  // Once at the start, then in each of the two runs after each protocol's runs, the idle run and the overload, and after each protocol's sign-ins and the idle sign-in.
+  assert.equal(results.bound.measurements.length, 23, "the bound is measured in turns with the runs");
   assert.ok(results.bound.pairCpuMs > 0, "the CPU of one pair");
   assert.equal(results.rounds.length, 2);
   assert.deepEqual(Object.keys(results.throughput).sort(), ["connect@1", "connect@4", "grpc@1", "grpc@4", "grpcweb@1", "grpcweb@4", "rest@1", "rest@4"].map((k) => k.replace("4", String(2 * results.machine.cores))).sort());
@@ -51,6 +51,12 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   assert.ok(results.responsiveness.probeRequests > 0, "the hash-free probe ran");
   for (const code of Object.keys(results.overload.codes)) assert.ok(["OK", "ResourceExhausted"].includes(code), `overload answered ${code}`);
   assert.ok(results.size.smallOkPerSecond > 0 && results.size.largeOkPerSecond > 0);
+  assert.deepEqual(Object.keys(results.signIn.protocols).sort(), ["connect", "grpc", "grpcweb", "rest"]);
+  for (const [protocol, run] of Object.entries<any>(results.signIn.protocols)) {
+    assert.ok(run.okPerSecond > 0 && run.ratio > 0 && run.cpuRatio > 0, `sign-ins over ${protocol}`);
+    assert.equal(run.errors, 0, `${protocol}: every sign-in succeeded`);
+  }
+  assert.ok(results.signIn.idle.ratio > 0, "the idle sign-in against one verify");
   assert.match(fs.readFileSync(path.join(out, "latest.md"), "utf8"), /\| protocol \| concurrency \| changes\/s \| of bound \|/);
 });
 

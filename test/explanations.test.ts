@@ -17,7 +17,7 @@ function idsInSource(): Set<string> {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
       else if (file.endsWith(".ts") && !file.endsWith(path.join("web", "explanations.ts"))) {
-        for (const m of fs.readFileSync(file, "utf8").matchAll(/"((?:AUTHZ|AUTH|COMMAND|DOMAIN|PWSVC|CODE|QUERY)-[A-Za-z0-9]{4,6})"/g)) found.add(m[1]);
+        for (const m of fs.readFileSync(file, "utf8").matchAll(/"((?:AUTHZ|AUTH|COMMAND|DOMAIN|PWSVC|CODE|QUERY|SESSION)-[A-Za-z0-9]{4,6})"/g)) found.add(m[1]);
       }
     }
   };

@@ -22,7 +22,7 @@ describe("health: gRPC's standard service and the HTTP probes", () => {
   });
 
   it("answers Check for the server and for each service, found by reflection (buf curl)", async () => {
-    for (const name of ["", "zitadel.auth.v1.AuthService", "zitadel.settings.v2.SettingsService", "passwordservice.v1.PasswordService"]) {
+    for (const name of ["", "zitadel.auth.v1.AuthService", "zitadel.settings.v2.SettingsService", "zitadel.session.v2.SessionService", "passwordservice.v1.PasswordService"]) {
       const run = await bufCurlGrpc(["-d", JSON.stringify({ service: name }), `${service.url}/grpc.health.v1.Health/Check`]);
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), { status: "SERVING" }, name || "overall");
@@ -44,6 +44,7 @@ describe("health: gRPC's standard service and the HTTP probes", () => {
         "zitadel.auth.v1.AuthService": { status: "SERVING" },
         "zitadel.settings.v2.SettingsService": { status: "SERVING" },
         "zitadel.user.v2.UserService": { status: "SERVING" },
+        "zitadel.session.v2.SessionService": { status: "SERVING" },
         "passwordservice.v1.PasswordService": { status: "SERVING" },
       },
     });

@@ -48,10 +48,17 @@ describe("migrating a database from before imported users", () => {
       "one code per user",
     );
 
-    // The instance's ID comes last, made when first needed: no row yet, and only one ever.
-    assert.deepEqual(await migrateToLatest(db), ["0008_instance_id"]);
+    // The instance's ID comes next, made when first needed: no row yet, and only one ever.
+    assert.deepEqual(await migrateToLatest(db), ["0008_instance_id", "0009_sessions"]);
     assert.deepEqual(await db.selectFrom("instance").selectAll().execute(), []);
     await db.insertInto("instance").values({ slot: 1, id: "1", created_at: 1 }).execute();
     await assert.rejects(db.insertInto("instance").values({ slot: 1, id: "2", created_at: 1 }).execute(), "one instance");
+    // Sessions come last: a table of their own, its tokens unique, each user's sessions referring to the user.
+    const session = {
+      id: "s1", token_hash: "a".repeat(64), token_set_at: 1, creator_id: "app", user_id: "69629023906488334", user_checked_at: 1,
+      password_checked_at: 1, sequence: 1, created_at: 1, changed_at: 1, expires_at: null, metadata: "{}", user_agent: "{}", fingerprint_id: null,
+    };
+    await db.insertInto("sessions").values(session).execute();
+    await assert.rejects(db.insertInto("sessions").values({ ...session, id: "s2" }).execute(), "one session per token");
   });
 });

@@ -42,6 +42,18 @@ it("runs the README walkthrough as written", async () => {
   assert.equal((await service.userRow(userId)).sequence, 4);
 });
 
+it("runs the README's sign-in walkthrough as written: create with the user, set the password, read the factors, change with the session token", async () => {
+  const blocks = walkthrough("signin-walkthrough");
+  assert.equal(blocks.length, 1, "the sign-in walkthrough's block is found");
+  const script = ["set -euo pipefail", ...blocks].join("\n").replaceAll("localhost:8080", `localhost:${service.port}`);
+  const { stdout, stderr, code } = await bash(script, service.env);
+  assert.equal(code, 0, stderr);
+  const [read, changed] = stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.ok(read.session.factors.user.verifiedAt && read.session.factors.password.verifiedAt, JSON.stringify(read));
+  assert.equal(changed.details.sequence, "3", JSON.stringify(changed));
+  service.secrets.push("Carol-Passw0rd-1!", "Carol-Passw0rd-2!");
+});
+
 it("runs the README's reset walkthrough as written, with its mail catcher", async () => {
   const blocks = walkthrough("reset-walkthrough");
   assert.equal(blocks.length, 3, "the reset walkthrough's three blocks are found");

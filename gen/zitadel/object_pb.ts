@@ -2,8 +2,8 @@
 // @generated from file zitadel/object.proto (package zitadel.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zitadel/object.proto.
  */
 export const file_zitadel_object: GenFile = /*@__PURE__*/
-  fileDesc("ChR6aXRhZGVsL29iamVjdC5wcm90bxIKeml0YWRlbC52MSKdAQoNT2JqZWN0RGV0YWlscxIQCghzZXF1ZW5jZRgBIAEoBBIxCg1jcmVhdGlvbl9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtjaGFuZ2VfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOcmVzb3VyY2Vfb3duZXIYBCABKAliBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChR6aXRhZGVsL29iamVjdC5wcm90bxIKeml0YWRlbC52MSKdAQoNT2JqZWN0RGV0YWlscxIQCghzZXF1ZW5jZRgBIAEoBBIxCg1jcmVhdGlvbl9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtjaGFuZ2VfZGF0ZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOcmVzb3VyY2Vfb3duZXIYBCABKAkq1wEKFFRpbWVzdGFtcFF1ZXJ5TWV0aG9kEiEKHVRJTUVTVEFNUF9RVUVSWV9NRVRIT0RfRVFVQUxTEAASIgoeVElNRVNUQU1QX1FVRVJZX01FVEhPRF9HUkVBVEVSEAESLAooVElNRVNUQU1QX1FVRVJZX01FVEhPRF9HUkVBVEVSX09SX0VRVUFMUxACEh8KG1RJTUVTVEFNUF9RVUVSWV9NRVRIT0RfTEVTUxADEikKJVRJTUVTVEFNUF9RVUVSWV9NRVRIT0RfTEVTU19PUl9FUVVBTFMQBGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * ObjectDetails as in ZITADEL's zitadel/object.proto.
@@ -55,4 +55,42 @@ export type ObjectDetails = Message<"zitadel.v1.ObjectDetails"> & {
  */
 export const ObjectDetailsSchema: GenMessage<ObjectDetails> = /*@__PURE__*/
   messageDesc(file_zitadel_object, 0);
+
+/**
+ * As in ZITADEL's zitadel/object.proto: how a timestamp query compares.
+ *
+ * @generated from enum zitadel.v1.TimestampQueryMethod
+ */
+export enum TimestampQueryMethod {
+  /**
+   * @generated from enum value: TIMESTAMP_QUERY_METHOD_EQUALS = 0;
+   */
+  EQUALS = 0,
+
+  /**
+   * @generated from enum value: TIMESTAMP_QUERY_METHOD_GREATER = 1;
+   */
+  GREATER = 1,
+
+  /**
+   * @generated from enum value: TIMESTAMP_QUERY_METHOD_GREATER_OR_EQUALS = 2;
+   */
+  GREATER_OR_EQUALS = 2,
+
+  /**
+   * @generated from enum value: TIMESTAMP_QUERY_METHOD_LESS = 3;
+   */
+  LESS = 3,
+
+  /**
+   * @generated from enum value: TIMESTAMP_QUERY_METHOD_LESS_OR_EQUALS = 4;
+   */
+  LESS_OR_EQUALS = 4,
+}
+
+/**
+ * Describes the enum zitadel.v1.TimestampQueryMethod.
+ */
+export const TimestampQueryMethodSchema: GenEnum<TimestampQueryMethod> = /*@__PURE__*/
+  enumDesc(file_zitadel_object, 0);
 

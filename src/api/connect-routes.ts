@@ -7,6 +7,15 @@ import { currentRequest } from "../ops/request-info.js";
 import type { RequestContext } from "../../gen/zitadel/object/v2/object_pb.js";
 import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { PasswordResetRequestSchema, SetPasswordRequestSchema, UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
+import {
+  CreateSessionRequestSchema,
+  DeleteSessionRequestSchema,
+  GetSessionRequestSchema,
+  ListSessionsRequestSchema,
+  SessionService,
+  SetSessionRequestSchema,
+} from "../../gen/zitadel/session/v2/session_service_pb.js";
+import type { SessionEndpoint } from "./session-endpoint.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import type { PolicyEndpoint, PolicyRequest, SettingsRequest } from "./policy-endpoint.js";
 import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
@@ -18,7 +27,7 @@ import { parseJsonRequest, strictUtf8 } from "./json-request.js";
  * reads and v2 UserService password calls, and our own PasswordService,
  * over gRPC, gRPC-Web and Connect.
  */
-export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint, users: UserEndpoint) {
+export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint, users: UserEndpoint, sessions: SessionEndpoint) {
   const change = async (
     requestName: string,
     req: { oldPassword: string; newPassword: string },
@@ -82,6 +91,26 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
         read(ctx, (r) => users.setPassword({ ...r, userId: req.userId, newPassword: req.newPassword, verification: req.verification, context: context(ctx) })),
       { jsonOptions: quotingNothing(SetPasswordRequestSchema) },
     );
+    const session = <T>(ctx: HandlerContext, message: T) => ({ authorization: ctx.requestHeader.get("authorization"), info: currentRequest(), message, context: context(ctx) });
+    const sessionCall = <T>(call: Promise<T>) =>
+      call.catch((err) => {
+        throw toConnectError(err as ServiceError); // the endpoint only ever throws ServiceError
+      });
+    router.rpc(SessionService.method.createSession, (req, ctx) => sessionCall(sessions.createSession(session(ctx, req))), {
+      jsonOptions: quotingNothing(CreateSessionRequestSchema),
+    });
+    router.rpc(SessionService.method.setSession, (req, ctx) => sessionCall(sessions.setSession(session(ctx, req))), {
+      jsonOptions: quotingNothing(SetSessionRequestSchema),
+    });
+    router.rpc(SessionService.method.getSession, (req, ctx) => sessionCall(sessions.getSession(session(ctx, req))), {
+      jsonOptions: quotingNothing(GetSessionRequestSchema),
+    });
+    router.rpc(SessionService.method.deleteSession, (req, ctx) => sessionCall(sessions.deleteSession(session(ctx, req))), {
+      jsonOptions: quotingNothing(DeleteSessionRequestSchema),
+    });
+    router.rpc(SessionService.method.listSessions, (req, ctx) => sessionCall(sessions.listSessions(session(ctx, req))), {
+      jsonOptions: quotingNothing(ListSessionsRequestSchema),
+    });
     router.service(SettingsService, {
       getPasswordComplexitySettings: (req, ctx) => read(ctx, (r) => policies.passwordSettings({ ...r, scope: scopeOf(req.ctx) })),
       getLockoutSettings: (req, ctx) => read(ctx, (r) => policies.lockoutSettings({ ...r, scope: scopeOf(req.ctx) })),

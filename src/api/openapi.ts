@@ -1,4 +1,14 @@
-import { LOCKOUT_SETTINGS_PATH, PASSWORD_RESET_PATH, PASSWORD_SETTINGS_PATH, POLICY_PATH, REST_PATH, SET_PASSWORD_PATH } from "./rest.js";
+import {
+  LOCKOUT_SETTINGS_PATH,
+  PASSWORD_RESET_PATH,
+  PASSWORD_SETTINGS_PATH,
+  POLICY_PATH,
+  REST_PATH,
+  SESSION_PATH,
+  SESSIONS_PATH,
+  SESSIONS_SEARCH_PATH,
+  SET_PASSWORD_PATH,
+} from "./rest.js";
 
 const errorResponse = (description: string) => ({
   description,
@@ -49,6 +59,31 @@ const userErrors = {
   "503": readErrors["503"],
 };
 
+/** The answers every session route may give besides its own success. */
+const sessionErrorResponses = {
+  "400": errorResponse(
+    "Invalid request or a bound passed (code 3, PWSVC-SES02), a wrong password (COMMAND-3M0fs), another user (code 3), or the user's or session's state refuses it (code 9: COMMAND-Sfw3f no user checked, COMMAND-JLK35/COMMAND-SFA3t locked, SESSION-Gj4ko not active, COMMAND-Hkl3d expired).",
+  ),
+  "401": readErrors["401"],
+  "403": errorResponse("The token may not do this (code 7, AUTH-5mWD2), or the session token is not the session's (COMMAND-sGr42)."),
+  "404": errorResponse("No such session (COMMAND-Flk38) or user (QUERY-Dfbg2); code 5."),
+  "405": errorResponse("A method the route does not serve."),
+  "409": errorResponse("Another request changed the session or its user first (code 10)."),
+  "413": userErrors["413"],
+  "415": userErrors["415"],
+  "429": {
+    ...errorResponse("The user's check is under way or in its tarpit, or at capacity (code 8)."),
+    headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds after which a retry may succeed." } },
+  },
+  "500": readErrors["500"],
+  "501": errorResponse("A check or challenge other than user and password (code 12, PWSVC-SES01)."),
+  "503": readErrors["503"],
+};
+
+const sessionIdParameter = { name: "session_id", in: "path", required: true, schema: { type: "string", minLength: 1, maxLength: 200 } };
+
+const sessionBody = (ref: string) => ({ required: false, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+
 const userIdParameter = { name: "user_id", in: "path", required: true, schema: { type: "string", minLength: 1, maxLength: 200 } };
 
 /**
@@ -64,7 +99,7 @@ export const OPENAPI_DOCUMENT = {
     description:
       "A drop-in for ZITADEL's Auth API v1 Change Password endpoint. The same change is served over gRPC, " +
       "gRPC-Web and Connect as zitadel.auth.v1.AuthService/UpdateMyPassword, beside the policy reads " +
-      "(GetMyPasswordComplexityPolicy, Settings v2), ZITADEL v2's PasswordReset and SetPassword, and our own passwordservice.v1.PasswordService; gRPC reflection describes those.",
+      "(GetMyPasswordComplexityPolicy, Settings v2), ZITADEL v2's PasswordReset and SetPassword, ZITADEL v2's SessionService (sign-in with user and password checks), and our own passwordservice.v1.PasswordService; gRPC reflection describes those.",
   },
   paths: {
     [REST_PATH]: {
@@ -156,6 +191,58 @@ export const OPENAPI_DOCUMENT = {
         parameters: [userIdParameter],
         requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/SetPasswordRequest" } } } },
         responses: { "200": json("The password was set.", "SetPasswordResponse"), ...userErrors },
+      },
+    },
+    [SESSIONS_PATH]: {
+      post: {
+        operationId: "CreateSession",
+        summary: "Create a sign-in session, with its user and password checks",
+        description:
+          "ZITADEL v2's CreateSession: checks.user (userId or loginName) and checks.password. Needs the password-service:login-client role. The session token answered is a bearer for this service's APIs once a user and a password are checked.",
+        tags: ["SessionService"],
+        security: [{ bearerAuth: [] }],
+        requestBody: sessionBody("CreateSessionRequest"),
+        responses: { "201": json("The session was created.", "CreateSessionResponse"), ...sessionErrorResponses },
+      },
+    },
+    [SESSIONS_SEARCH_PATH]: {
+      post: {
+        operationId: "ListSessions",
+        summary: "List the sessions the caller may see",
+        description: "By IDs, user ID, creation date, creator and user agent; ZITADEL's ListQuery pages and orders by creation date.",
+        tags: ["SessionService"],
+        security: [{ bearerAuth: [] }],
+        requestBody: sessionBody("ListSessionsRequest"),
+        responses: { "200": json("The sessions.", "ListSessionsResponse"), ...sessionErrorResponses },
+      },
+    },
+    [SESSION_PATH]: {
+      get: {
+        operationId: "GetSession",
+        summary: "Read a session",
+        description: "For its creator, its checked user, whoever holds its token (session_token), or an administrator of its user's organisation.",
+        tags: ["SessionService"],
+        security: [{ bearerAuth: [] }],
+        parameters: [sessionIdParameter, { name: "session_token", in: "query", schema: { type: "string" } }],
+        responses: { "200": json("The session.", "GetSessionResponse"), ...sessionErrorResponses },
+      },
+      patch: {
+        operationId: "SetSession",
+        summary: "Add checks, metadata or a lifetime to a session; a new token replaces the old",
+        tags: ["SessionService"],
+        security: [{ bearerAuth: [] }],
+        parameters: [sessionIdParameter],
+        requestBody: sessionBody("SetSessionRequest"),
+        responses: { "200": json("The session was updated.", "SetSessionResponse"), ...sessionErrorResponses },
+      },
+      delete: {
+        operationId: "DeleteSession",
+        summary: "End a session",
+        tags: ["SessionService"],
+        security: [{ bearerAuth: [] }],
+        parameters: [sessionIdParameter],
+        requestBody: sessionBody("DeleteSessionRequest"),
+        responses: { "200": json("The session ended.", "DeleteSessionResponse"), ...sessionErrorResponses },
       },
     },
     "/healthz": {
@@ -342,6 +429,70 @@ export const OPENAPI_DOCUMENT = {
           changeDate: { type: "string", format: "date-time" },
           resourceOwner: { type: "string" },
         },
+        additionalProperties: false,
+      },
+      CreateSessionRequest: {
+        type: "object",
+        description: "zitadel.session.v2.CreateSessionRequest in proto3 JSON: checks, metadata (base64 values), userAgent, lifetime (\"3600s\"). Unknown fields are ignored.",
+      },
+      SetSessionRequest: { type: "object", description: "zitadel.session.v2.SetSessionRequest in proto3 JSON; the session ID is in the path." },
+      DeleteSessionRequest: { type: "object", description: "Optionally sessionToken: whoever holds it may end the session." },
+      ListSessionsRequest: { type: "object", description: "zitadel.session.v2.ListSessionsRequest in proto3 JSON: query (offset, limit, asc) and queries." },
+      CreateSessionResponse: {
+        type: "object",
+        properties: {
+          details: { $ref: "#/components/schemas/V2Details" },
+          sessionId: { type: "string" },
+          sessionToken: { type: "string", description: "256 random bits; only its hash is kept." },
+        },
+        required: ["details", "sessionId", "sessionToken"],
+        additionalProperties: false,
+      },
+      SetSessionResponse: {
+        type: "object",
+        properties: { details: { $ref: "#/components/schemas/V2Details" }, sessionToken: { type: "string" } },
+        required: ["details", "sessionToken"],
+        additionalProperties: false,
+      },
+      DeleteSessionResponse: {
+        type: "object",
+        properties: { details: { $ref: "#/components/schemas/V2Details" } },
+        required: ["details"],
+        additionalProperties: false,
+      },
+      GetSessionResponse: {
+        type: "object",
+        properties: { session: { $ref: "#/components/schemas/Session" } },
+        required: ["session"],
+        additionalProperties: false,
+      },
+      ListSessionsResponse: {
+        type: "object",
+        properties: {
+          details: {
+            type: "object",
+            properties: { totalResult: { $ref: "#/components/schemas/Uint64" }, processedSequence: { $ref: "#/components/schemas/Uint64" }, timestamp: { type: "string", format: "date-time" } },
+            additionalProperties: false,
+          },
+          sessions: { type: "array", items: { $ref: "#/components/schemas/Session" } },
+        },
+        required: ["details"],
+        additionalProperties: false,
+      },
+      Session: {
+        type: "object",
+        description: "zitadel.session.v2.Session: factors.user and factors.password once checked; metadata values in base64.",
+        properties: {
+          id: { type: "string" },
+          creationDate: { type: "string", format: "date-time" },
+          changeDate: { type: "string", format: "date-time" },
+          sequence: { $ref: "#/components/schemas/Uint64" },
+          factors: { type: "object" },
+          metadata: { type: "object", additionalProperties: { type: "string" } },
+          userAgent: { type: "object" },
+          expirationDate: { type: "string", format: "date-time" },
+        },
+        required: ["id", "creationDate", "changeDate", "sequence"],
         additionalProperties: false,
       },
       Uint64: { type: "string", pattern: "^[0-9]+$", description: "uint64 as a string (proto3 JSON)." },

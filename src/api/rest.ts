@@ -11,6 +11,17 @@ import {
   SetPasswordResponseSchema,
 } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import {
+  CreateSessionRequestSchema,
+  CreateSessionResponseSchema,
+  DeleteSessionRequestSchema,
+  DeleteSessionResponseSchema,
+  GetSessionResponseSchema,
+  ListSessionsRequestSchema,
+  ListSessionsResponseSchema,
+  SetSessionRequestSchema,
+  SetSessionResponseSchema,
+} from "../../gen/zitadel/session/v2/session_service_pb.js";
+import {
   GetLockoutSettingsResponseSchema,
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
@@ -18,6 +29,7 @@ import { errors, ID, ServiceError } from "../core/errors.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "../http/http-types.js";
 import { currentRequest } from "../ops/request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
+import type { SessionEndpoint } from "./session-endpoint.js";
 import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
@@ -34,6 +46,18 @@ export const PASSWORD_RESET_PATH = "/v2/users/{user_id}/password_reset";
 export const SET_PASSWORD_PATH = "/v2/users/{user_id}/password";
 const USER_ROUTE = /^\/v2\/users\/([^/]+)\/(password_reset|password)$/;
 
+/** The v2 session routes: create, search, and one session by its ID (read, set, delete). */
+export const SESSIONS_PATH = "/v2/sessions";
+export const SESSIONS_SEARCH_PATH = "/v2/sessions/search";
+export const SESSION_PATH = "/v2/sessions/{session_id}";
+const SESSION_ROUTE = /^\/v2\/sessions\/([^/]+)$/;
+const SESSION_RPCS: Record<string, string> = {
+  GET: "zitadel.session.v2.SessionService/GetSession",
+  HEAD: "zitadel.session.v2.SessionService/GetSession",
+  PATCH: "zitadel.session.v2.SessionService/SetSession",
+  DELETE: "zitadel.session.v2.SessionService/DeleteSession",
+};
+
 /** The RPC each REST route serves, for log lines and metrics. */
 const REST_RPCS = new Map([
   [REST_PATH, "zitadel.auth.v1.AuthService/UpdateMyPassword"],
@@ -42,18 +66,24 @@ const REST_RPCS = new Map([
   [LOCKOUT_SETTINGS_PATH, "zitadel.settings.v2.SettingsService/GetLockoutSettings"],
   [PASSWORD_RESET_PATH, "zitadel.user.v2.UserService/PasswordReset"],
   [SET_PASSWORD_PATH, "zitadel.user.v2.UserService/SetPassword"],
+  [SESSIONS_PATH, "zitadel.session.v2.SessionService/CreateSession"],
+  [SESSIONS_SEARCH_PATH, "zitadel.session.v2.SessionService/ListSessions"],
 ]);
 
 /** A request path as the route table knows it: a user route's ID replaced by its placeholder. */
 function routeOf(path: string): string {
+  if (path !== SESSIONS_SEARCH_PATH && SESSION_ROUTE.test(path)) return SESSION_PATH;
   const user = USER_ROUTE.exec(path);
   if (!user) return path;
   return user[2] === "password_reset" ? PASSWORD_RESET_PATH : SET_PASSWORD_PATH;
 }
 
 /** The RPC a REST request path serves, if it is one of the REST routes. */
-export function restRpcOf(path: string): string | undefined {
-  return REST_RPCS.get(routeOf(path));
+export function restRpcOf(path: string, method = "GET"): string | undefined {
+  const route = routeOf(path);
+  // One session's route serves three RPCs, by method; another method is refused (405) as the read's.
+  if (route === SESSION_PATH) return SESSION_RPCS[method] ?? SESSION_RPCS.GET;
+  return REST_RPCS.get(route);
 }
 
 
@@ -82,6 +112,7 @@ export function restRoutes(
   endpoint: ChangeEndpoint,
   policies: PolicyEndpoint,
   users: UserEndpoint,
+  sessions: SessionEndpoint,
   maxBodyBytes: number,
 ): (path: string) => RestHandler | undefined {
   const get = <T extends DescMessage>(schema: T, read: (req: Request) => Promise<MessageShape<T>>): RestHandler =>
@@ -95,18 +126,33 @@ export function restRoutes(
    * whole message.
    */
   const withBody = <I extends DescMessage, O extends DescMessage>(
-    method: "PUT" | "POST",
+    method: "PUT" | "POST" | "PATCH" | "DELETE",
     input: I,
     output: O,
     call: (req: Request, message: MessageShape<I>) => Promise<MessageInitShape<O>>,
+    status = 200,
   ) =>
     answering(method, async (req, res) => {
       checkContentType(req.headers["content-type"]);
       const body = await readBody(req, maxBodyBytes);
-      const message = parseJsonRequest(input, method === "POST" && body.length === 0 ? Buffer.from("{}") : body);
-      send(res, 200, toJsonString(output, create(output, await call(req, message))));
+      const message = parseJsonRequest(input, method !== "PUT" && body.length === 0 ? Buffer.from("{}") : body);
+      send(res, status, toJsonString(output, create(output, await call(req, message))));
     });
   const userOf = (req: Request) => userIdOfPath((req.url ?? "").split("?")[0]);
+  const sessionOf = (req: Request) => sessionIdOfPath((req.url ?? "").split("?")[0]);
+  const session = <T>(req: Request, message: T) => ({ ...caller(req), message, context: contextOf(req) });
+  const oneSession = byMethod({
+    GET: get(GetSessionResponseSchema, async (req) => {
+      const token = new URLSearchParams((req.url ?? "").split("?")[1] ?? "").get("session_token") ?? undefined;
+      return create(GetSessionResponseSchema, await sessions.getSession(session(req, { sessionId: sessionOf(req), sessionToken: token })));
+    }),
+    PATCH: withBody("PATCH", SetSessionRequestSchema, SetSessionResponseSchema, (req, message) =>
+      sessions.setSession(session(req, { ...message, sessionId: sessionOf(req) })),
+    ),
+    DELETE: withBody("DELETE", DeleteSessionRequestSchema, DeleteSessionResponseSchema, (req, message) =>
+      sessions.deleteSession(session(req, { sessionId: sessionOf(req), sessionToken: message.sessionToken })),
+    ),
+  });
   const routes = new Map([
     // The REST route of ZITADEL's change: unknown fields ignored.
     [REST_PATH, withBody("PUT", UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema, async (req, message) => {
@@ -131,6 +177,10 @@ export function restRoutes(
     [SET_PASSWORD_PATH, withBody("POST", SetPasswordRequestSchema, SetPasswordResponseSchema, (req, message) =>
       users.setPassword({ ...caller(req), userId: userOf(req), newPassword: message.newPassword, verification: message.verification, context: contextOf(req) }),
     )],
+    // ZITADEL's http_response.success_code: 201 for a new session.
+    [SESSIONS_PATH, withBody("POST", CreateSessionRequestSchema, CreateSessionResponseSchema, (req, message) => sessions.createSession(session(req, message)), 201)],
+    [SESSIONS_SEARCH_PATH, withBody("POST", ListSessionsRequestSchema, ListSessionsResponseSchema, (req, message) => sessions.listSessions(session(req, message)))],
+    [SESSION_PATH, oneSession],
   ]);
   return (path) => routes.get(routeOf(path));
 }
@@ -142,11 +192,28 @@ function contextOf(req: Request) {
 
 /** The user ID in a v2 user route's path, percent-decoded as grpc-gateway does. */
 function userIdOfPath(path: string): string {
+  return decodedSegment(USER_ROUTE.exec(path)![1], "user ID");
+}
+
+function sessionIdOfPath(path: string): string {
+  return decodedSegment(SESSION_ROUTE.exec(path)![1], "session ID");
+}
+
+function decodedSegment(segment: string, what: string): string {
   try {
-    return decodeURIComponent(USER_ROUTE.exec(path)![1]);
+    return decodeURIComponent(segment);
   } catch {
-    throw new ServiceError("invalid-argument", undefined, "the user ID in the path is not valid percent-encoding");
+    throw new ServiceError("invalid-argument", undefined, `the ${what} in the path is not valid percent-encoding`);
   }
+}
+
+/** One path's handlers by method; any other method is refused with 405, naming those allowed. */
+function byMethod(handlers: Record<string, RestHandler>): RestHandler {
+  const allowed = Object.keys(handlers);
+  return (req, res) => {
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "");
+    return (handlers[method] ?? answering(allowed.join(", "), async () => {}))(req, res);
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { ServiceError } from "../core/errors.js";
 import { type Command, help, print, printError, required, UsageError } from "./args.js";
 import { environmentHelp } from "./environment.js";
 import { policyCommands } from "./policy.js";
+import { sessionCommands } from "./sessions.js";
 import { userCommands, withStore } from "./users.js";
 import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE, LOGIN_CLIENT_ROLE } from "../core/roles.js";
 import { StoreInputError } from "../store/input-error.js";
@@ -71,7 +72,7 @@ const commands: Record<string, Command> = {
       `${ADMIN_ROLE} for the organisation --org names, in the JWT_ROLES_CLAIM claim: its holder may read\n` +
       "that organisation's settings and reset or set its users' passwords. Without --org it grants\n" +
       `${INSTANCE_ADMIN_ROLE}: the same for every organisation. --role login-client grants\n` +
-      `${LOGIN_CLIENT_ROLE}, a login application's: settings, resets, sets with a code or the current password.`,
+      `${LOGIN_CLIENT_ROLE}, a login application's: settings, resets, sets with a code or the current password, and creates and checks sign-in sessions.`,
     options: { ...help, user: { type: "string" }, ttl: { type: "string", default: "15m" }, role: { type: "string" }, org: { type: "string" } },
     async run(values, config) {
       const user = required(values, "user");
@@ -99,6 +100,7 @@ const commands: Record<string, Command> = {
     },
   },
   ...userCommands,
+  ...sessionCommands,
   ...policyCommands,
 };
 

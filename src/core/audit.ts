@@ -19,7 +19,10 @@ export type AuditType =
   | "password.reset.sent"
   | "password.reset.failed"
   | "password.notice.sent"
-  | "password.notice.failed";
+  | "password.notice.failed"
+  | "password.check.succeeded"
+  | "password.hash.upgraded"
+  | "session.deleted";
 
 /** One audit event. The payload never holds a password, a hash or a token. */
 export interface AuditEntry {

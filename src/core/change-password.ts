@@ -110,6 +110,8 @@ export interface UserStore {
     audit: AuditEntry,
     at: Date,
     delayMs: (failedAttempts: number) => number,
+    /** Set: the failure is also an event of the user of this type, one more in its sequence. */
+    userEvent?: string,
   ): Promise<FailedAttempt>;
   /**
    * Commits only if the user is still at `expectedSequence` (and, for a
@@ -236,23 +238,16 @@ async function checkAndCommit(
   refusal: ServiceError | undefined,
   work: HashWork,
 ): Promise<CommittedChange> {
-  const user = await takeCheckSlot(deps, cmd, read, policy.lockout.maxPasswordAttempts);
-  let slotHeld = true;
-  const stopRenewing = keepLease((now, until) => deps.store.renewPasswordCheck(user.id, now, until), deps.checkLeaseMs, deps.now);
-  try {
-    if (!user.passwordHash) throw errors.noPassword();
-    // With a core idle, hash the new password while the old one is checked:
-    // one bcrypt time instead of two. Without, the hash waits for the check,
-    // so no hash is spent on a request whose old password is wrong.
-    const early = refusal ? undefined : work.hashIfIdle(newPassword);
+  let early: Promise<string> | undefined;
+  const check = { password: cmd.oldPassword, token: cmd.token, context: cmd.context };
+  // With a core idle, hash the new password while the old one is checked:
+  // one bcrypt time instead of two. Without, the hash waits for the check,
+  // so no hash is spent on a request whose old password is wrong.
+  const meanwhile = () => {
+    early = refusal ? undefined : work.hashIfIdle(newPassword);
     early?.catch(() => {}); // its result may never be awaited
-
-    const current = { hash: user.passwordHash, nfkc: user.passwordNfkc };
-    if (!(await verify(work, cmd.oldPassword, current))) {
-      slotHeld = false; // recordFailedAttempt gives it back
-      stopRenewing();
-      await failedAttempt(deps, cmd, user, policy);
-    }
+  };
+  return checkUnderSlot(deps, check, read, policy, work, async (user, current, gaveBack) => {
     if (refusal) throw refusal;
     await checkHistory(deps, work, user, current, newPassword, policy.historyCount);
     const breached = await breachedRefusal(deps.breached, newPassword, policy);
@@ -271,9 +266,61 @@ async function checkAndCommit(
       notice,
     });
     if (!committed) throw errors.concurrentChange();
-    slotHeld = false; // the commit gave it back
+    gaveBack(); // the commit gave the slot back
     if (notice) deps.notices.queued();
     return committed;
+  }, meanwhile);
+}
+
+/** What a password check under the user's slot needs of its request. */
+export interface SlotCheck {
+  password: string;
+  /**
+   * The caller's token, when it is the user's own (a change): refused
+   * uncounted if a change revoked it while it waited. A sign-in has none:
+   * its check is judged against whatever password it meets.
+   */
+  token?: TokenRef;
+  context: RequestContext;
+  /** Set: each failure is also an event of the user, as ZITADEL's sign-in check is. */
+  failureEvent?: string;
+}
+
+/** What the slot's holder needs from the change's deps. */
+export type SlotDeps = Pick<ChangePasswordDeps, "store" | "now" | "sleep" | "checkWaitMs" | "checkLeaseMs" | "checkLine">;
+
+/**
+ * Checks a user's password under the user's one check slot, as a change and
+ * a sign-in both do: waits for the slot (line, tarpit, lockout), keeps its
+ * lease while the check runs, verifies, and on a wrong password counts the
+ * failure (lockout, tarpit, audit) and throws ZITADEL's error. On a match,
+ * `passed` runs with the user as it stands now and its current hash, still
+ * holding the slot; it calls `gaveBack()` once a commit has given the slot
+ * back, else the slot is given back when it ends. `meanwhile` runs once the
+ * slot is taken, before the verify.
+ */
+export async function checkUnderSlot<T>(
+  deps: SlotDeps,
+  check: SlotCheck,
+  read: UserRecord,
+  policy: PasswordPolicy,
+  work: HashWork,
+  passed: (user: UserRecord, current: StoredHash, gaveBack: () => void) => Promise<T>,
+  meanwhile?: () => void,
+): Promise<T> {
+  const user = await takeCheckSlot(deps, check.token, read, policy.lockout.maxPasswordAttempts);
+  let slotHeld = true;
+  const stopRenewing = keepLease((now, until) => deps.store.renewPasswordCheck(user.id, now, until), deps.checkLeaseMs, deps.now);
+  try {
+    if (!user.passwordHash) throw errors.noPassword();
+    meanwhile?.();
+    const current = { hash: user.passwordHash, nfkc: user.passwordNfkc };
+    if (!(await verify(work, check.password, current))) {
+      slotHeld = false; // recordFailedAttempt gives it back
+      stopRenewing();
+      await failedAttempt(deps, check, user, policy);
+    }
+    return await passed(user, current, () => (slotHeld = false));
   } finally {
     stopRenewing();
     if (slotHeld) await deps.store.endPasswordCheck(user.id);
@@ -305,7 +352,7 @@ const SLOT_POLL_MS = 25;
  * revoked while it waited is refused as its token now is, uncounted: it
  * would otherwise be checked against the new password.
  */
-async function takeCheckSlot(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, user: UserRecord, maxAttempts: number): Promise<UserRecord> {
+async function takeCheckSlot(deps: SlotDeps, token: TokenRef | undefined, user: UserRecord, maxAttempts: number): Promise<UserRecord> {
   const deadline = deps.now().getTime() + deps.checkWaitMs;
   const turn = deps.checkLine.join(user.id);
   try {
@@ -313,7 +360,7 @@ async function takeCheckSlot(deps: ChangePasswordDeps, cmd: ChangePasswordComman
       const now = deps.now().getTime();
       const slot = turn.first() ? await deps.store.beginPasswordCheck(user.id, maxAttempts, now, now + deps.checkLeaseMs) : undefined;
       if (slot?.taken) {
-        if (!cmd.token || !revokes(slot.cutoff, cmd.token)) return { ...user, ...slot.user };
+        if (!token || !revokes(slot.cutoff, token)) return { ...user, ...slot.user };
         await deps.store.endPasswordCheck(user.id);
         throw errors.tokenInvalid();
       }
@@ -350,9 +397,10 @@ export async function verify(work: HashWork, password: string, stored: StoredHas
 }
 
 /** Counts the failure, waits out the tarpit, and answers as the contract says. */
-async function failedAttempt(deps: ChangePasswordDeps, cmd: ChangePasswordCommand, user: UserRecord, policy: PasswordPolicy): Promise<never> {
-  const audit = auditOf(cmd, user, "password.check.failed");
-  const result = await deps.store.recordFailedAttempt(user.id, policy.lockout.maxPasswordAttempts, audit, deps.now(), tarpitDelayMs);
+async function failedAttempt(deps: SlotDeps, check: SlotCheck, user: UserRecord, policy: PasswordPolicy): Promise<never> {
+  const audit = auditOf(check, user, "password.check.failed");
+  const max = policy.lockout.maxPasswordAttempts;
+  const result = await deps.store.recordFailedAttempt(user.id, max, audit, deps.now(), tarpitDelayMs, check.failureEvent);
   // An administrator locked or removed the user while its password was checked: nothing counted.
   if (!result.counted) throw result.locked ? errors.locked(result.failedAttempts) : errors.passwordNotFound();
   // The next check may not start before this delay is over (the store holds

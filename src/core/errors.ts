@@ -93,6 +93,16 @@ export const ID = {
   mailNotConfigured: "PWSVC-MAIL1",
   noEmail: "PWSVC-MAIL2",
   invalidUrlTemplate: "DOMAIN-oGh5e",
+  sessionUserMissing: "COMMAND-Sfw3f",
+  sessionUserNotFound: "QUERY-Dfbg2",
+  sessionUserNotActive: "SESSION-Gj4ko",
+  sessionNotFound: "COMMAND-Flk38",
+  sessionExpired: "COMMAND-Hkl3d",
+  sessionTokenInvalid: "COMMAND-sGr42",
+  sessionLifetime: "COMMAND-asEG4",
+  lockedDuringCheck: "COMMAND-SFA3t",
+  sessionCheckUnimplemented: "PWSVC-SES01",
+  sessionLimit: "PWSVC-SES02",
 } as const;
 
 export const errors = {
@@ -194,6 +204,25 @@ export const errors = {
   noEmail: () => new ServiceError("failed-precondition", ID.noEmail, "The user has no email address to send the code to"),
   /** ZITADEL's ID: a url_template with a placeholder other than ZITADEL's three, or that is not an http(s) URL. */
   invalidUrlTemplate: (why: string) => new ServiceError("invalid-argument", ID.invalidUrlTemplate, `The URL template is invalid: ${why}`),
+  // The session service's, with ZITADEL's IDs where it has one (internal/command/session.go, its v2 API).
+  /** A password check with no user checked, in this request or before. */
+  sessionUserMissing: () => new ServiceError("failed-precondition", ID.sessionUserMissing, "User ID missing"),
+  /** A user check naming another user than the one checked before: ZITADEL's words, and as in ZITADEL no ID. */
+  sessionUserChange: () => new ServiceError("invalid-argument", undefined, "user change not possible"),
+  /** No user by that ID or login name, or a login name that names more than one: the same answer. */
+  sessionUserNotFound: () => new ServiceError("not-found", ID.sessionUserNotFound, "User could not be found"),
+  sessionUserNotActive: () => new ServiceError("failed-precondition", ID.sessionUserNotActive, "User is not active"),
+  sessionNotFound: () => new ServiceError("not-found", ID.sessionNotFound, "Session does not exist"),
+  sessionExpired: () => new ServiceError("failed-precondition", ID.sessionExpired, "Session is expired"),
+  sessionTokenInvalid: () => new ServiceError("permission-denied", ID.sessionTokenInvalid, "Session token is invalid"),
+  sessionLifetime: () => new ServiceError("invalid-argument", ID.sessionLifetime, "Lifetime must be positive"),
+  /** ZITADEL's: the user was locked while its password was checked. */
+  lockedDuringCheck: (failedAttempts: number) => new ServiceError("failed-precondition", ID.lockedDuringCheck, "User is locked", failedAttempts),
+  /** Our own: a check or challenge this service does not serve. */
+  sessionCheckUnimplemented: (what: string) =>
+    new ServiceError("unimplemented", ID.sessionCheckUnimplemented, `${what} is not served here; only the user and password checks are`),
+  /** Our own: metadata, user agent or lifetime beyond the bounds the README names. */
+  sessionLimit: (what: string) => new ServiceError("invalid-argument", ID.sessionLimit, what),
 };
 
 /** Request validation in ZITADEL's protoc-gen-validate wording, without an ID. */

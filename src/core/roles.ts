@@ -9,7 +9,8 @@ export const INSTANCE_ADMIN_ROLE = "password-service:instance-admin";
  * A login application's, for every organisation: ZITADEL's login client
  * holds `policy.read`, `user.write` for passwords and `session.write`. It
  * reads settings, asks for resets, sets with a code and proves current
- * passwords; it never sets a password unproven.
+ * passwords, creates and checks sign-in sessions; it never sets a
+ * password unproven.
  */
 export const LOGIN_CLIENT_ROLE = "password-service:login-client";
 

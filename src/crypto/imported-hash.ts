@@ -258,3 +258,9 @@ function equalText(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** Whether a hash is other than bcrypt at `cost`: a successful sign-in stores a new one in its place. */
+export function wantsUpgrade(hash: string, cost: number): boolean {
+  const match = /^\$2[aby]\$(\d\d)\$/.exec(hash);
+  return !match || Number(match[1]) !== cost;
+}

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
   createLocalJWKSet,
@@ -16,6 +16,7 @@ import {
 import { type AuthConfig, durationSeconds, type JwksTiming } from "../config.js";
 import { errors, ServiceError } from "../core/errors.js";
 import { isValidId } from "../core/ids.js";
+import { tokenFingerprint } from "../core/token-hash.js";
 import type { RoleGrants } from "../core/roles.js";
 import { VerifiedTokens } from "./verified-tokens.js";
 
@@ -50,7 +51,24 @@ export interface Caller {
   fingerprint: string;
   /** Each role the token grants, with the organisations it is granted for. */
   roles: RoleGrants;
+  /** Set when the bearer is a session's token (ZITADEL v2): the session's ID. */
+  sessionId?: string;
 }
+
+/** The sessions whose tokens are bearers too, as ZITADEL's session tokens are. */
+export interface SessionBearers {
+  /** The session of a token (by its SHA-256) that may authenticate now, if any. */
+  bearer(tokenHash: string, nowMs: number): Promise<{ id: string; userId: string; tokenSetAt: number; expiresAt: number | null } | undefined>;
+}
+
+/** A session token: 256 random bits in base64url (see core/sessions.ts). */
+const SESSION_TOKEN = /^[\w-]{43}$/;
+
+/**
+ * How long a token issued in place of a session's (ChangeMyPassword under
+ * TOKEN_REVOCATION=all) lives when the session has no lifetime of its own.
+ */
+const SESSION_CALLER_TTL_S = 3600;
 
 
 /**
@@ -76,9 +94,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export function tokenFingerprint(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+export { tokenFingerprint };
 
 /** A JWS in compact form: three base64url parts. Anything else is refused before jose builds an error for it. */
 const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
@@ -124,6 +140,7 @@ export class Authenticator {
     /** The key set tokens are checked with now; undefined while it is due for a refresh (nothing is taken from the cache then). */
     private readonly currentKeys: () => object | undefined,
     logger: Logger,
+    private readonly sessions?: SessionBearers,
   ) {
     this.refusals = new RefusalLog(logger);
   }
@@ -133,7 +150,7 @@ export class Authenticator {
     const match = /^Bearer +([^\s]+)$/i.exec(header);
     if (!match) throw errors.invalidAuthHeader();
     const token = match[1];
-    if (!COMPACT_JWS.test(token)) throw errors.tokenInvalid();
+    if (!COMPACT_JWS.test(token)) return this.sessionCaller(token);
     const fingerprint = tokenFingerprint(token);
     const keys = this.currentKeys();
     const known = keys && this.verified.get(fingerprint, keys, Date.now());
@@ -141,6 +158,22 @@ export class Authenticator {
     const caller = await this.verify(token, fingerprint);
     if (keys) this.verified.add(caller, keys, (caller.expiresAt + CLOCK_TOLERANCE_S) * 1000);
     return caller;
+  }
+
+  /** A session's token: read on every request, so a deleted, expired or ended session, or a locked user, is refused at once. */
+  private async sessionCaller(token: string): Promise<Caller> {
+    if (!this.sessions || !SESSION_TOKEN.test(token)) throw errors.tokenInvalid();
+    const fingerprint = tokenFingerprint(token);
+    const session = await this.sessions.bearer(fingerprint, Date.now());
+    if (!session) throw errors.tokenInvalid();
+    return {
+      userId: session.userId,
+      issuedAt: session.tokenSetAt / 1000,
+      expiresAt: session.expiresAt === null ? Date.now() / 1000 + SESSION_CALLER_TTL_S : session.expiresAt / 1000,
+      fingerprint,
+      roles: new Map(),
+      sessionId: session.id,
+    };
   }
 
   private async verify(token: string, fingerprint: string): Promise<Caller> {
@@ -371,16 +404,17 @@ export async function createAuthenticator(
   keys: SigningKeyStore,
   logger: Logger,
   issuerKeys?: IssuerKeys,
+  sessions?: SessionBearers,
 ): Promise<Authenticator> {
   const { issuer, audience } = auth;
   const verified = new VerifiedTokens(auth.tokenCacheSize);
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
-    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys(), logger);
+    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys(), logger, sessions);
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;
-  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth, verified, () => publicKey, logger);
+  return new Authenticator(publicKey, { issuer, audience, algorithms: [SELF_ALG] }, auth, verified, () => publicKey, logger, sessions);
 }
 
 export async function createIssuer(auth: AuthConfig, keys: SigningKeyStore): Promise<TokenIssuer> {

@@ -29,7 +29,7 @@ const QUIET = new Set(["/healthz", "/readyz", "grpc.health.v1.Health/Check"]);
 export function observe(req: NodeRequest, res: NodeResponse, observed: Observed): RequestInfo {
   const started = process.hrtime.bigint();
   const path = (req.url ?? "").split("?")[0];
-  const restRpc = restRpcOf(path);
+  const restRpc = restRpcOf(path, req.method);
   const protocol = restRpc ? "rest" : protocolOf(req);
   const info: RequestInfo = {
     id: requestId(req.headers["x-request-id"]),

@@ -7,6 +7,8 @@ import { PasswordService } from "../../gen/passwordservice/v1/password_service_p
 import { AuthService } from "../../gen/zitadel/auth_pb.js";
 import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
+import { SessionService } from "../../gen/zitadel/session/v2/session_service_pb.js";
+import type { SessionEndpoint } from "../api/session-endpoint.js";
 import type { ChangeEndpoint } from "../api/change-endpoint.js";
 import { connectRoutes } from "../api/connect-routes.js";
 import { type Health, sendJson } from "../api/health.js";
@@ -28,6 +30,7 @@ export interface HandlerDeps {
   endpoint: ChangeEndpoint;
   policies: PolicyEndpoint;
   users: UserEndpoint;
+  sessions: SessionEndpoint;
   health: Health;
   /** The change-password page; undefined when WEB_UI is off. */
   page?: WebPage;
@@ -37,7 +40,7 @@ export interface HandlerDeps {
 }
 
 /** Every service on the RPC protocols; reflection describes them all, and itself. */
-export const HOSTED = [AuthService, SettingsService, UserService, PasswordService, HealthService];
+export const HOSTED = [AuthService, SettingsService, UserService, SessionService, PasswordService, HealthService];
 
 /**
  * Each request's one way through, in order: its info (ID, protocol, RPC)
@@ -47,10 +50,10 @@ export const HOSTED = [AuthService, SettingsService, UserService, PasswordServic
  * one (AsyncLocalStorage) for everything that runs on its behalf.
  */
 export function createHandler(deps: HandlerDeps): Handler {
-  const rest = restRoutes(deps.endpoint, deps.policies, deps.users, deps.config.maxBodyBytes);
+  const rest = restRoutes(deps.endpoint, deps.policies, deps.users, deps.sessions, deps.config.maxBodyBytes);
   const rpc = rpcHandler({
     routes: (router) => {
-      connectRoutes(deps.endpoint, deps.policies, deps.users)(router);
+      connectRoutes(deps.endpoint, deps.policies, deps.users, deps.sessions)(router);
       deps.health.routes(router);
       reflectionRoutes(HOSTED)(router);
     },

@@ -31,6 +31,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly hashUpgrades = new Counter({
+    name: "password_service_hash_upgrades_total",
+    help: "Stored hashes replaced by bcrypt at the current cost after a successful sign-in, by the family replaced.",
+    labelNames: ["from"] as const,
+    registers: [this.registry],
+  });
+
   readonly bcryptDuration = new Histogram({
     name: "password_service_bcrypt_duration_seconds",
     help: "Time a bcrypt hash or verify took once started in the hash pool.",

@@ -12,6 +12,7 @@ export interface Database {
   password_reset_codes: ResetCodeTable;
   mail_outbox: MailOutboxTable;
   instance: InstanceTable;
+  sessions: SessionTable;
 }
 
 /** The instance's one row: its ID, made once like an organisation's, as ZITADEL's instances have one. */
@@ -166,4 +167,31 @@ export interface MailOutboxTable {
   done_at: number | null;
   /** The last failure, in the mail server's or the network's words (never the body). */
   last_error: string | null;
+}
+
+/** A sign-in session, as ZITADEL's v2 session; its row goes when it ends. */
+export interface SessionTable {
+  id: string;
+  /** SHA-256 (hex) of the session's current token: the token itself is never stored. */
+  token_hash: string;
+  /** Epoch ms the current token was made. */
+  token_set_at: number;
+  /** The user ID of the caller who created it. */
+  creator_id: string;
+  /** The checked user; null until a user check. */
+  user_id: string | null;
+  user_checked_at: number | null;
+  password_checked_at: number | null;
+  /** The session's own sequence: one more at each change. */
+  sequence: number;
+  created_at: number;
+  changed_at: number;
+  /** Epoch ms after which it no longer authenticates; null: never. */
+  expires_at: number | null;
+  /** JSON: key to value in base64. */
+  metadata: string;
+  /** JSON of the user agent as given (fingerprint ID, IP, description, headers). */
+  user_agent: string;
+  /** The user agent's fingerprint ID, for ListSessions' query. */
+  fingerprint_id: string | null;
 }

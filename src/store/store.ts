@@ -7,6 +7,7 @@ import { migrateToLatest } from "./migrations.js";
 import { PolicyRepository } from "./policies.js";
 import { ResetCodeRepository } from "./reset-codes.js";
 import type { Database } from "./schema.js";
+import { SessionRepository } from "./sessions.js";
 import { SigningKeyRepository } from "./signing-keys.js";
 import { UserRepository } from "./users.js";
 
@@ -25,6 +26,8 @@ export class Store {
   readonly directory: Directory;
   /** Mail waiting to be sent. */
   readonly outbox: MailOutbox;
+  /** Sign-in sessions. */
+  readonly sessions: SessionRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -37,6 +40,7 @@ export class Store {
     this.signingKeys = new SigningKeyRepository(db);
     this.directory = new Directory(db, ids);
     this.outbox = new MailOutbox(db, ids);
+    this.sessions = new SessionRepository(db, ids);
   }
 
   async migrate(): Promise<string[]> {

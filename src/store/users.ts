@@ -66,6 +66,7 @@ export class UserRepository implements UserStore, CutoffSource {
     audit: AuditEntry,
     at: Date,
     delayMs: (failedAttempts: number) => number,
+    userEvent?: string,
   ): Promise<FailedAttempt> {
     return this.db.transaction().execute(async (tx) => {
       // One statement, so concurrent failures each count exactly once; only
@@ -84,10 +85,11 @@ export class UserRepository implements UserStore, CutoffSource {
                   .end()
               : eb.ref("state"),
           check_lease_until: 0,
+          sequence: eb("sequence", "+", userEvent ? 1 : 0),
         }))
         .where("id", "=", userId)
         .where("state", "=", "active")
-        .returning(["failed_attempts", "state"])
+        .returning(["failed_attempts", "state", "sequence"])
         .executeTakeFirst();
       if (!row) {
         // An administrator locked or removed the user since the check began.
@@ -100,6 +102,12 @@ export class UserRepository implements UserStore, CutoffSource {
         .set({ check_not_before: at.getTime() + delayMs(row.failed_attempts) })
         .where("id", "=", userId)
         .execute();
+      if (userEvent) {
+        await tx
+          .insertInto("events")
+          .values({ user_id: userId, sequence: Number(row.sequence), type: userEvent, created_at: at.getTime(), payload: "{}" })
+          .execute();
+      }
       const locked = row.state === "locked";
       await insertAudit(tx, this.ids, { ...audit, payload: { failedAttempts: row.failed_attempts } }, at);
       if (locked) await insertAudit(tx, this.ids, { ...audit, type: "user.locked", payload: { reason: "max_password_attempts", failedAttempts: row.failed_attempts } }, at);
@@ -148,6 +156,7 @@ export class UserRepository implements UserStore, CutoffSource {
         .values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" })
         .execute();
       await this.keepHistory(tx, userId, sequence, extras, at);
+      if (extras.revokeTokens) await endSessions(tx, userId, extras.revokeTokens.exempt);
       const voidedCode = voided !== undefined && !extras.resetCode ? { resetCodeVoided: true } : {};
       await insertAudit(tx, this.ids, { ...extras.audit, payload: { ...extras.audit.payload, sequence, ...voidedCode } }, at);
       if (extras.resetCode) await insertAudit(tx, this.ids, extras.resetCode.audit, at);
@@ -234,6 +243,8 @@ export class UserRepository implements UserStore, CutoffSource {
       const sequence = Number(updated.sequence);
       // Unlocking clears the count and the tarpit; the update above returned the count for the audit event.
       if (state === "active") await tx.updateTable("users").set({ failed_attempts: 0, check_not_before: 0 }).where("id", "=", userId).execute();
+      // A locked or removed user's sessions end with it.
+      if (state !== "active") await tx.deleteFrom("sessions").where("user_id", "=", userId).execute();
       const type = { active: "user.unlocked", locked: "user.locked", deleted: "user.removed" }[state];
       await tx.insertInto("events").values({ user_id: userId, sequence, type, created_at: at.getTime(), payload: "{}" }).execute();
       const payload = { sequence, ...(state === "active" ? { clearedFailedAttempts: updated.failed_attempts } : {}) };
@@ -241,6 +252,16 @@ export class UserRepository implements UserStore, CutoffSource {
       return { sequence, changed: true };
     });
   }
+}
+
+/**
+ * Ends the user's sessions as a change revokes its tokens: all of them, but
+ * for the one whose token made the change (`exempt`, its token's SHA-256).
+ */
+async function endSessions(tx: Kysely<Database>, userId: string, exempt: string | null): Promise<void> {
+  let query = tx.deleteFrom("sessions").where("user_id", "=", userId);
+  if (exempt !== null) query = query.where("token_hash", "<>", exempt);
+  await query.execute();
 }
 
 /** Stands for "no maximum" of failed attempts: above any count, and an integer to PostgreSQL. */

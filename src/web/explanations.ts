@@ -95,6 +95,20 @@ export const EXPLANATIONS: Record<string, Explanation> = {
   "PWSVC-MAIL2": () => ["This account has no email address to send a reset code to.", "Ask an administrator."],
   "DOMAIN-oGh5e": () => ["The link for the reset mail is not valid: it may name only {{.UserID}}, {{.Code}} and {{.OrgID}}, and must be an http(s) address."],
   "PWSVC-RATE2": () => ["Reset codes were asked for this account too often. Wait a while before asking again, and use the newest mail."],
+  // The sign-in session service's answers: a login application meets them, not this page's form.
+  "COMMAND-Sfw3f": () => ["A password was checked before the user was named. Name the user first."],
+  "QUERY-Dfbg2": () => ["No user has that login name or ID. Check the name you typed."],
+  "SESSION-Gj4ko": () => ["This account is locked or not active, so it cannot sign in. Ask an administrator."],
+  "COMMAND-Flk38": () => ["This sign-in session has ended or never existed. Sign in again."],
+  "COMMAND-Hkl3d": () => ["This sign-in session has expired. Sign in again."],
+  "COMMAND-sGr42": () => ["The session token does not belong to this session, or was replaced. Use the latest one."],
+  "COMMAND-asEG4": () => ["A session's lifetime must be positive."],
+  "COMMAND-SFA3t": ({ failedAttempts }) => [
+    "Your account was locked while your password was being checked.",
+    `It was locked after ${plural(failedAttempts, "failed attempt")}. Ask an administrator to unlock it.`,
+  ],
+  "PWSVC-SES01": () => ["This service signs in with a username and password only; other methods are not offered here."],
+  "PWSVC-SES02": () => ["The sign-in request carried more than this service keeps (metadata or browser details)."],
 };
 
 /** gRPC codes by number, for answers without an error ID. */

@@ -20,6 +20,8 @@ export class FakeStore implements UserStore {
   leaseUntil = 0;
   notBefore = 0;
   cutoff: TokenCutoff | undefined;
+  /** The user events its failures wrote (a sign-in's). */
+  failureEvents: string[] = [];
 
   constructor(readonly user: UserRecord) {}
 
@@ -49,10 +51,14 @@ export class FakeStore implements UserStore {
     if (this.leaseUntil > now) this.leaseUntil = leaseUntil;
   }
 
-  async recordFailedAttempt(_id: string, max: number, audit: AuditEntry, at: Date, delayMs: (n: number) => number) {
+  async recordFailedAttempt(_id: string, max: number, audit: AuditEntry, at: Date, delayMs: (n: number) => number, userEvent?: string) {
     this.leaseUntil = 0;
     if (this.user.state !== "active") return { failedAttempts: this.user.failedAttempts, locked: this.user.state === "locked", counted: false };
     this.user.failedAttempts += 1;
+    if (userEvent) {
+      this.user.sequence += 1;
+      this.failureEvents.push(userEvent);
+    }
     if (max > 0 && this.user.failedAttempts >= max) this.user.state = "locked";
     this.notBefore = at.getTime() + delayMs(this.user.failedAttempts);
     this.audit.push(audit);

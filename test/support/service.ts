@@ -7,6 +7,7 @@ import { importJWK, SignJWT } from "jose";
 import { loadConfig } from "../../src/config.js";
 import { storedPassword } from "../../src/cli/users.js";
 import { createIssuer, type TokenIssuer } from "../../src/crypto/tokens.js";
+import { LOGIN_CLIENT_ROLE } from "../../src/core/roles.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { TestDatabase } from "./database.js";
@@ -212,6 +213,18 @@ export class Service {
       return { store, issuer, bcryptCost: config.bcryptCost };
     })();
     return this.opened;
+  }
+
+  /**
+   * A token of a login application: a user of its own (no password) with
+   * the login client's role, signed as `token issue --role login-client` signs it.
+   */
+  async loginClientToken(): Promise<{ userId: string; token: string }> {
+    const { issuer } = await this.fixtures();
+    const app = await this.createUser("", { username: `login-app-${Math.random().toString(36).slice(2, 8)}` });
+    const token = await issuer!.issue(app.userId, "15m", { [LOGIN_CLIENT_ROLE]: [app.resourceOwner] });
+    this.secrets.push(token);
+    return { userId: app.userId, token };
   }
 
   async token(userId: string, ttl = "15m"): Promise<string> {

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zitadel/object/v2/object.proto.
  */
 export const file_zitadel_object_v2_object: GenFile = /*@__PURE__*/
-  fileDesc("Ch56aXRhZGVsL29iamVjdC92Mi9vYmplY3QucHJvdG8SEXppdGFkZWwub2JqZWN0LnYyIpcBCgdEZXRhaWxzEhAKCHNlcXVlbmNlGAEgASgEEi8KC2NoYW5nZV9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5yZXNvdXJjZV9vd25lchgDIAEoCRIxCg1jcmVhdGlvbl9kYXRlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJICg5SZXF1ZXN0Q29udGV4dBIQCgZvcmdfaWQYASABKAlIABISCghpbnN0YW5jZRgCIAEoCEgAQhAKDnJlc291cmNlX293bmVyYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Ch56aXRhZGVsL29iamVjdC92Mi9vYmplY3QucHJvdG8SEXppdGFkZWwub2JqZWN0LnYyIpcBCgdEZXRhaWxzEhAKCHNlcXVlbmNlGAEgASgEEi8KC2NoYW5nZV9kYXRlGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIWCg5yZXNvdXJjZV9vd25lchgDIAEoCRIxCg1jcmVhdGlvbl9kYXRlGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJICg5SZXF1ZXN0Q29udGV4dBIQCgZvcmdfaWQYASABKAlIABISCghpbnN0YW5jZRgCIAEoCEgAQhAKDnJlc291cmNlX293bmVyIjcKCUxpc3RRdWVyeRIOCgZvZmZzZXQYASABKAQSDQoFbGltaXQYAiABKA0SCwoDYXNjGAMgASgIIm4KC0xpc3REZXRhaWxzEhQKDHRvdGFsX3Jlc3VsdBgBIAEoBBIaChJwcm9jZXNzZWRfc2VxdWVuY2UYAiABKAQSLQoJdGltZXN0YW1wGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * As in ZITADEL's zitadel/object/v2/object.proto.
@@ -78,4 +78,64 @@ export type RequestContext = Message<"zitadel.object.v2.RequestContext"> & {
  */
 export const RequestContextSchema: GenMessage<RequestContext> = /*@__PURE__*/
   messageDesc(file_zitadel_object_v2_object, 1);
+
+/**
+ * Paging and order of a list, as ZITADEL's ListQuery.
+ *
+ * @generated from message zitadel.object.v2.ListQuery
+ */
+export type ListQuery = Message<"zitadel.object.v2.ListQuery"> & {
+  /**
+   * @generated from field: uint64 offset = 1;
+   */
+  offset: bigint;
+
+  /**
+   * 0: the service's default.
+   *
+   * @generated from field: uint32 limit = 2;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: bool asc = 3;
+   */
+  asc: boolean;
+};
+
+/**
+ * Describes the message zitadel.object.v2.ListQuery.
+ * Use `create(ListQuerySchema)` to create a new message.
+ */
+export const ListQuerySchema: GenMessage<ListQuery> = /*@__PURE__*/
+  messageDesc(file_zitadel_object_v2_object, 2);
+
+/**
+ * What a list answered, as ZITADEL's ListDetails.
+ *
+ * @generated from message zitadel.object.v2.ListDetails
+ */
+export type ListDetails = Message<"zitadel.object.v2.ListDetails"> & {
+  /**
+   * @generated from field: uint64 total_result = 1;
+   */
+  totalResult: bigint;
+
+  /**
+   * @generated from field: uint64 processed_sequence = 2;
+   */
+  processedSequence: bigint;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp timestamp = 3;
+   */
+  timestamp?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message zitadel.object.v2.ListDetails.
+ * Use `create(ListDetailsSchema)` to create a new message.
+ */
+export const ListDetailsSchema: GenMessage<ListDetails> = /*@__PURE__*/
+  messageDesc(file_zitadel_object_v2_object, 3);
 
