@@ -202,12 +202,31 @@ describe("user import --format", () => {
     assert.match(shape.stderr, /stopped after record 0: the document is not a JSON object with "users"/);
   });
 
-  it("JSON Lines: --ignore-unknown counts what it skips, and a JSON document gets one line naming --format", async () => {
+  it("JSON Lines: --ignore-unknown counts what it skips, --dry-run predicts the duplicates within the file, and a JSON document gets one line naming --format", async () => {
     const extra = write("extra.jsonl", `${JSON.stringify({ id: "ign-1", username: "ign1", nickname: "I", locale: "de" })}\n${JSON.stringify({ id: "ign-2", username: "ign2" })}\n`);
     const refused = await cli(["user", "import", "--file", extra], service.env);
     assert.match(refused.stdout, /line 1 \(id ign-1\): unknown field "nickname" \(--ignore-unknown skips such fields\)/);
     const ignored = await cliOk(["user", "import", "--file", extra, "--ignore-unknown"], service.env);
     assert.match(ignored, /^imported 1, skipped 1, updated 0, rejected 0 \(2 lines, 2 unknown fields ignored\)$/m);
+
+    const twice = write("twice.jsonl", [
+      { id: "twice-1", username: "twice-a", orgId: "twice-org" },
+      { id: "twice-1", username: "twice-b", orgId: "twice-org" },
+      { username: "twice-c", orgId: "twice-org" },
+      { username: "twice-C", orgId: "twice-org" },
+      { id: "twice-2", username: "twice-a", orgId: "twice-org" },
+    ].map((row) => JSON.stringify(row)).join("\n"));
+    for (const onConflict of ["skip", "fail"]) {
+      const file = twice.replace("twice", `twice-${onConflict}`);
+      fs.writeFileSync(file, fs.readFileSync(twice, "utf8").replaceAll("twice-", `twice-${onConflict}-`));
+      const args = ["user", "import", "--file", file, "--on-conflict", onConflict];
+      const dry = await cli([...args, "--dry-run"], service.env);
+      const real = await cli(args, service.env);
+      const summary = (out: string) => out.split("\n")[0].replace(/^would import/, "imported");
+      assert.equal(summary(dry.stdout), summary(real.stdout), `${onConflict}: the dry run predicts the real one\n${dry.stdout}\n${real.stdout}`);
+      assert.match(real.stdout, onConflict === "skip" ? /imported 2, skipped 2, updated 0, rejected 1/ : /imported 2, skipped 0, updated 0, rejected 3/);
+      assert.equal((await show(`twice-${onConflict}-1`)).username, `twice-${onConflict}-a`, "the first of two rows with one ID is the one imported");
+    }
 
     for (const document of [[{ id: "doc-1", username: "doc1" }, { id: "doc-2", username: "doc2" }], { realm: "r", users: [{ id: "doc-3", username: "doc3" }] }]) {
       const run = await cli(["user", "import", "--file", write("document.json", document)], service.env);

@@ -245,6 +245,7 @@ async function importRecords(input: Input, config: Config, options: Options): Pr
   const hasher = new BcryptHasher(config.bcryptCost);
   const store = options.dryRun ? undefined : await (await import("../store/open-store.js")).openStore(config);
   let batch: Pending[] = [];
+  const dryRun = new DryRun(options.onConflict);
   /** Organisations found so far, by ID or name. */
   const orgs = new Map<string, OrgPlan>();
   const flush = async () => {
@@ -252,7 +253,7 @@ async function importRecords(input: Input, config: Config, options: Options): Pr
     const ids = new Map(batch.map((p) => [p.line, p.id]));
     if (!store) {
       // A dry run has checked each record already: nothing to hash or write.
-      for (const { line } of batch) tally.add({ line, result: "imported" });
+      for (const { line, id, user } of batch) tally.add(dryRun.predict(line, user), id);
       batch = [];
       return;
     }
@@ -294,6 +295,38 @@ async function importRecords(input: Input, config: Config, options: Options): Pr
   }
   if (tally.counts.rejected > options.maxErrors) printError(`stopped: more than ${options.maxErrors} ${tally.unit}s were rejected`);
   return tally;
+}
+
+/**
+ * What the real run would do with each row, as far as the file tells: a
+ * row that gives an ID or a name an earlier row gave meets that user as one
+ * that exists, as the real run does. The database is not read: users there
+ * already are the real run's to find.
+ */
+class DryRun {
+  /** The name key (organisation and lower-case username) of each ID given so far. */
+  private readonly ids = new Map<string, string>();
+  /** The ID (or "" without one) of each name key so far. */
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly onConflict: OnConflict) {}
+
+  predict(line: number, user: NewUser): ImportOutcome {
+    const org = user.orgId !== undefined ? `organisation ${user.orgId}` : user.orgName !== undefined ? `organisation "${user.orgName}"` : "the default organisation";
+    const name = `${org}\n${user.username.toLowerCase()}`;
+    const id = user.id ?? "";
+    if (user.id !== undefined ? this.ids.has(user.id) : this.names.has(name)) return this.conflict(line, user.id ?? this.names.get(name)!);
+    if (this.names.has(name)) return { line, result: "rejected", reason: `username "${user.username}" is taken in ${org} (by an earlier row)` };
+    this.names.set(name, id);
+    if (user.id !== undefined) this.ids.set(user.id, name);
+    return { line, result: "imported" };
+  }
+
+  private conflict(line: number, id: string): ImportOutcome {
+    if (this.onConflict === "skip") return { line, result: "skipped" };
+    if (this.onConflict === "update") return { line, result: "updated" };
+    return { line, result: "rejected", reason: `a user ${id || "of that name"} exists already (an earlier row)` };
+  }
 }
 
 function report(tally: Tally, dryRun: boolean): void {
