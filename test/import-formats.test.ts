@@ -101,6 +101,8 @@ describe("user import --format", () => {
     assert.match(run.stdout, /record 7 \(id kc-7\): email is not a bare address/);
     assert.match(run.stdout, /password-service policy set --min-length 12 --has-number true --has-uppercase true --history-count 3/);
     assert.match(run.stdout, /not applied/);
+    const secrets = realm.users.flatMap((u) => (u.credentials ?? []).map((c) => JSON.parse(c.secretData).value.slice(0, 16)));
+    for (const secret of secrets) assert.ok(!(run.stdout + run.stderr).includes(secret), "no hash in the report");
     assert.match(run.stdout, /no counterpart here: notUsername\(undefined\)/);
     assert.equal(await cliOk(["policy", "show", "--json"], service.env), policyBefore, "the realm's policy is not applied");
 
@@ -109,6 +111,8 @@ describe("user import --format", () => {
     const [cat, robot] = [await show("kc-3"), await show("kc-5")];
     assert.deepEqual([cat.state, robot.kind, robot.passwordFamily], ["locked", "machine", null]);
     assert.equal((await show("kc-1")).email, "ann@acme.example");
+    const orgs = JSON.parse(`[${(await cliOk(["org", "list", "--json"], service.env)).split("\n").join(",")}]`);
+    assert.equal(orgs.find((o: { id: string }) => o.id === cat.orgId)?.name, "acme", "the realm names the users' organisation");
     await changes("kc-1", pw.sha256);
     await changes("kc-2", pw.sha512);
     await changes("kc-4", pw.argon);

@@ -367,7 +367,7 @@ class Progress {
     const rate = Math.round(this.tally.lines / seconds);
     let eta = "";
     if (this.input.size && this.bytes > 0) eta = `, about ${Math.ceil(((this.input.size - this.bytes) / this.bytes) * seconds)} s left`;
-    process.stderr.write(`\r${this.tally.lines} lines, ${rate} rows/s${eta}   `);
+    process.stderr.write(`\r${this.tally.lines} ${this.tally.unit}s, ${rate} rows/s${eta}   `);
   }
 
   done(): void {
