@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { pbkdf2Sync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import argon2 from "argon2";
 import bcrypt from "bcrypt";
 import { bearer, rest } from "./support/clients.js";
 import { cli, cliOk, Service, tempDir } from "./support/service.js";
+import { documentRecords, type SourceRecord } from "../src/cli/import-reader.js";
 
 /** A Keycloak password credential, made as Keycloak's Pbkdf2PasswordHashProvider makes one (a 512-bit key). */
 function keycloakPbkdf2(password: string, algorithm: "pbkdf2" | "pbkdf2-sha256" | "pbkdf2-sha512", iterations: number) {
@@ -41,6 +43,39 @@ function auth0Pbkdf2(password: string) {
   const b64 = (b: Buffer) => b.toString("base64").replace(/=+$/, "");
   return { algorithm: "pbkdf2", hash: { value: `$pbkdf2-sha512$i=100000,l=64$${b64(salt)}$${b64(hash)}`, encoding: "utf8" } };
 }
+
+describe("reading a JSON document a record at a time", () => {
+  /** The records of `text` fed a byte at a time, so that every token is split across chunks. */
+  const records = async (text: string, key?: string) => {
+    const top = new Map<string, string>();
+    const found: SourceRecord[] = [];
+    for await (const record of documentRecords(Readable.from([...Buffer.from(text)].map((b) => Buffer.from([b]))), key, top)) found.push(record);
+    return { values: found.map((r) => ("value" in r ? r.value : undefined)), positions: found.map((r) => r.position), top };
+  };
+
+  it("takes the top-level users array only, whatever the other keys hold, and keeps the top-level strings", async () => {
+    const realm = {
+      realm: "r",
+      groups: [{ name: "g", users: [{ id: "not-a-record" }] }],
+      attributes: { users: "[{]}\"" },
+      users: [{ id: "a", username: "ä \" ] }" }, { id: "b", credentials: [{ type: "password" }] }],
+      passwordPolicy: "length(8)",
+      clients: [[{ users: [] }]],
+    };
+    const { values, positions, top } = await records(JSON.stringify(realm), "users");
+    assert.deepEqual(values, realm.users);
+    assert.deepEqual(positions, [1, 2]);
+    assert.deepEqual([...top], [["realm", "r"], ["passwordPolicy", "length(8)"]]);
+  });
+
+  it("reads a JSON array or a stream of objects, and refuses a document of another shape", async () => {
+    assert.deepEqual((await records('[{"a":1},\n{"b":[2]}]')).values, [{ a: 1 }, { b: [2] }]);
+    assert.deepEqual((await records('{"a":1}\n{"b":2}\n')).values, [{ a: 1 }, { b: 2 }]);
+    await assert.rejects(records('"text"'), /neither a JSON array nor JSON objects/);
+    await assert.rejects(records("[1, 2]", "users"), /not a JSON object with "users"/);
+    await assert.rejects(records('[{"a":1}, {"b":'), (err: Error & { position?: number }) => err.message === "the file is not valid JSON" && err.position === 1);
+  });
+});
 
 describe("user import --format", () => {
   let service: Service;

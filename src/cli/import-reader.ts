@@ -17,6 +17,31 @@ export class DocumentBroken extends Error {
   }
 }
 
+type Callback = (error?: Error | null) => void;
+const processBuffer = (Parser.prototype as unknown as { _processBuffer(this: Parser, callback: Callback): void })._processBuffer;
+
+/**
+ * stream-json's parser, whose syntax error comes as a last "broken" token
+ * after the tokens before it. As a stream error it would destroy the stream
+ * and drop the tokens still buffered, so the records before the break would
+ * be lost or kept depending on how the file was read in chunks.
+ * (_processBuffer is where stream-json 1.9.1, pinned, meets every error.)
+ */
+class ParserToTheBreak extends Parser {
+  private broken = false;
+
+  _processBuffer(callback: Callback): void {
+    if (this.broken) return callback();
+    processBuffer.call(this, (error) => {
+      if (error) {
+        this.broken = true;
+        this.push({ name: "broken" });
+      }
+      callback();
+    });
+  }
+}
+
 /** Non-empty lines, numbered from 1 with the empty ones counted. */
 export async function* jsonLines(stream: Readable): AsyncGenerator<SourceRecord> {
   let position = 0;
@@ -37,7 +62,7 @@ export type TopLevelStrings = Map<string, string>;
  * Every value outside the records is skipped token by token, never assembled.
  */
 export async function* documentRecords(stream: Readable, key: string | undefined, top: TopLevelStrings): AsyncGenerator<SourceRecord> {
-  const tokens = stream.pipe(new Parser({ packValues: true, streamValues: false, jsonStreaming: key === undefined }));
+  const tokens = stream.pipe(new ParserToTheBreak({ packValues: true, streamValues: false, jsonStreaming: key === undefined }));
   stream.on("error", (err) => tokens.destroy(err));
   let depth = 0;
   let name: string | undefined;
@@ -47,6 +72,7 @@ export async function* documentRecords(stream: Readable, key: string | undefined
   let position = 0;
   try {
     for await (const token of tokens as AsyncIterable<{ name: string; value?: string }>) {
+      if (token.name === "broken") throw new DocumentBroken(position, "the file is not valid JSON");
       if (depth === 0 && !element) recordsAt = startOfDocument(token.name, key);
       if (element) {
         element.consume(token);
@@ -71,8 +97,7 @@ export async function* documentRecords(stream: Readable, key: string | undefined
     }
   } catch (err) {
     if (err instanceof DocumentBroken) throw new DocumentBroken(position, err.message);
-    // The parser's message says what it expected, never the text it met.
-    throw new DocumentBroken(position, "the file is not valid JSON");
+    throw new DocumentBroken(position, `the file could not be read to its end (${(err as NodeJS.ErrnoException).code ?? "error"})`);
   }
 }
 
