@@ -144,10 +144,10 @@ describe("user import", () => {
     // Without an ID, a name that exists is that user (an import run again): skipped. With another ID, a clash.
     assert.match(run.stdout, /^imported 4, skipped 1, updated 0, rejected 5 \(10 lines\)$/m);
     assert.match(run.stdout, /line 4: not valid JSON/);
-    assert.match(run.stdout, /line 5: passwordHash: bcrypt cost must be from 4 to 16, not 31/);
-    assert.match(run.stdout, /line 6: a machine user has no password/);
-    assert.match(run.stdout, /line 7: id must be 1 to 200 printable ASCII characters without spaces/);
-    assert.match(run.stdout, /line 8: username "ANN" is taken in organisation imp-org/);
+    assert.match(run.stdout, /line 5 \(id imp-5\): passwordHash: bcrypt cost must be from 4 to 16, not 31/);
+    assert.match(run.stdout, /line 6 \(id imp-6\): a machine user has no password/);
+    assert.match(run.stdout, /line 7 \(id imp 7\): id must be 1 to 200 printable ASCII characters without spaces/);
+    assert.match(run.stdout, /line 8 \(id imp-8\): username "ANN" is taken in organisation imp-org/);
     assert.doesNotMatch(run.stdout + run.stderr, /Secret|Passw0rd|\$2b\$31/, "no secret in the report");
     assert.doesNotMatch(run.stderr, /\r|rows\/s/, "no progress line when the output is not a terminal");
 
@@ -176,10 +176,10 @@ describe("user import", () => {
     const run = await cli(["user", "import", "--file", file], service.env);
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stdout, /^imported 1, skipped 0, updated 0, rejected 4 \(5 lines\)$/m);
-    assert.match(run.stdout, /line 2: passwordHash: scrypt cost \(ln\) must be below 16·r, 16 with r=1, not 16/);
-    assert.match(run.stdout, /line 3: passwordHash: argon2 memory × time \(m·t, KiB\) must be at most 1048576, not 1310720/);
-    assert.match(run.stdout, /line 4: passwordHash: sha-crypt rounds must be from 1000 to 700000, not 700001/);
-    assert.match(run.stdout, /line 5: passwordHash: pbkdf2 rounds × blocks \(the hash's length over the digest's\) must be at most 2000000, not 2000002/);
+    assert.match(run.stdout, /line 2 \(id bound-2\): passwordHash: scrypt cost \(ln\) must be below 16·r, 16 with r=1, not 16/);
+    assert.match(run.stdout, /line 3 \(id bound-3\): passwordHash: argon2 memory × time \(m·t, KiB\) must be at most 1048576, not 1310720/);
+    assert.match(run.stdout, /line 4 \(id bound-4\): passwordHash: sha-crypt rounds must be from 1000 to 700000, not 700001/);
+    assert.match(run.stdout, /line 5 \(id bound-5\): passwordHash: pbkdf2 rounds × blocks \(the hash's length over the digest's\) must be at most 2000000, not 2000002/);
     assert.doesNotMatch(run.stdout + run.stderr, new RegExp(salt.slice(0, 12)), "no hash in the report");
     assert.equal(JSON.parse(await cliOk(["user", "show", "--user", "bound-1", "--json"], service.env)).passwordFamily, "scrypt");
     assert.equal(await service.database.userRow("bound-2").catch(() => undefined), undefined, "a refused row writes nothing");
@@ -190,7 +190,7 @@ describe("user import", () => {
     const dry = await cli(["user", "import", "--file", file, "--dry-run"], service.env);
     assert.equal(dry.code, 1);
     assert.match(dry.stdout, /would import 2, skipped 0, updated 0, rejected 1/);
-    assert.match(dry.stdout, /line 2: username is required/);
+    assert.match(dry.stdout, /line 2 \(id dry-2\): username is required/);
     assert.equal(await service.database.userRow("dry-1").catch(() => undefined), undefined, "nothing written");
     const capped = await cli(["user", "import", "--file", write("errors.jsonl", ["x", "y", "z", { id: "late", username: "late" }]), "--max-errors", "1"], service.env);
     assert.match(capped.stderr, /stopped: more than 1 lines were rejected/);
@@ -204,7 +204,7 @@ describe("user import", () => {
     assert.match(await cliOk(["user", "import", "--file", second], service.env), /imported 0, skipped 1/);
     const failed = await cli(["user", "import", "--file", second, "--on-conflict", "fail"], service.env);
     assert.equal(failed.code, 1);
-    assert.match(failed.stdout, /line 1: a user con-1 exists already/);
+    assert.match(failed.stdout, /line 1 \(id con-1\): a user con-1 exists already/);
     assert.match(await cliOk(["user", "import", "--file", second, "--on-conflict", "update"], service.env), /imported 0, skipped 0, updated 1/);
     const user = JSON.parse(await cliOk(["user", "show", "--user", "con-1", "--json"], service.env));
     assert.deepEqual([user.email, user.sequence], ["new@example.com", 2]);
@@ -246,7 +246,7 @@ describe("user import", () => {
     assert.equal(refused.code, 1, refused.stderr);
     assert.match(refused.stdout, /updated 0, rejected 1/);
     assert.ok(
-      refused.stdout.includes(`line 1: user ${victim.userId} is in organisation ${victim.resourceOwner}, not attacker-org: an import does not move users`),
+      refused.stdout.includes(`line 1 (id ${victim.userId}): user ${victim.userId} is in organisation ${victim.resourceOwner}, not attacker-org: an import does not move users`),
       refused.stdout,
     );
     assert.deepEqual(await service.userRow(victim.userId), untouched, "the user is as it was");
@@ -304,8 +304,8 @@ describe("user import", () => {
       { id: machine.userId, username: "robot", password: "Kept-Passw0rd-2!" },
     ]);
     const refused = await cli(["user", "import", "--file", refusals, "--on-conflict", "update"], service.env);
-    assert.match(refused.stdout, new RegExp(`line 1: user ${user.userId} is a human user: an import does not change its kind`));
-    assert.match(refused.stdout, new RegExp(`line 2: user ${machine.userId} is a machine user: it has no password`));
+    assert.match(refused.stdout, new RegExp(`line 1 \\(id ${user.userId}\\): user ${user.userId} is a human user: an import does not change its kind`));
+    assert.match(refused.stdout, new RegExp(`line 2 \\(id ${machine.userId}\\): user ${machine.userId} is a machine user: it has no password`));
   });
 
   it("refuses an email address with a name or angle brackets, and a username with a control character", async () => {
@@ -320,8 +320,8 @@ describe("user import", () => {
     ]);
     const run = await cli(["user", "import", "--file", file], service.env);
     assert.match(run.stdout, /imported 1, skipped 0, updated 0, rejected 6/);
-    for (const line of [1, 2, 3]) assert.match(run.stdout, new RegExp(`line ${line}: email is not a bare address such as ann@example.com`));
-    for (const line of [4, 5, 6]) assert.match(run.stdout, new RegExp(`line ${line}: username contains a control character`));
+    for (const line of [1, 2, 3]) assert.match(run.stdout, new RegExp(`line ${line} \\(id hostile-${line}\\): email is not a bare address such as ann@example.com`));
+    for (const line of [4, 5, 6]) assert.match(run.stdout, new RegExp(`line ${line} \\(id hostile-${line}\\): username contains a control character`));
     for (const id of ["hostile-1", "hostile-4", "hostile-5", "hostile-6"]) assert.equal((await cli(["user", "show", "--user", id], service.env)).code, 2, id);
   });
 

@@ -275,12 +275,14 @@ export class Directory {
             .execute()
         ).map((r) => r.id),
       );
-      const added = prepared.filter((p) => inserted.has(p.userId));
-      if (added.length > 0) {
-        await tx.insertInto("events").values(added.map((p) => addedEvent(p.userId, p.row.user, at, "user.imported"))).execute();
+      // A file may give one ID twice: the first row is the one inserted; the
+      // others meet it as a user that exists, as they would in a later batch.
+      const added = new Set(prepared.filter((p) => inserted.delete(p.userId)));
+      if (added.size > 0) {
+        await tx.insertInto("events").values([...added].map((p) => addedEvent(p.userId, p.row.user, at, "user.imported"))).execute();
       }
       for (const p of prepared) {
-        if (inserted.has(p.userId)) outcomes.push({ line: p.row.line, result: "imported" });
+        if (added.has(p)) outcomes.push({ line: p.row.line, result: "imported" });
         else outcomes.push(await this.importConflict(tx, p, onConflict, context, at));
       }
       return outcomes.sort((a, b) => a.line - b.line);
