@@ -6,8 +6,10 @@ import { Service, TestDatabase } from "./support/service.js";
 
 it(`loses no answered change when a server process is killed mid-load and restarted (${ON_POSTGRES ? "PostgreSQL" : "SQLite"})`, async (t) => {
   const database = await TestDatabase.create();
-  const survivor = await Service.start({}, database);
-  const victim = await Service.start({}, database);
+  // Eight clients share three users' tokens: the subject is durability, not one token's admission (flood.test.ts).
+  const env = { TOKEN_CONCURRENCY_LIMIT: "3" };
+  const survivor = await Service.start(env, database);
+  const victim = await Service.start(env, database);
   let restarted: Service | undefined;
   let restarting: Promise<void> | undefined;
   const addresses = [survivor.address, victim.address];
@@ -26,7 +28,7 @@ it(`loses no answered change when a server process is killed mid-load and restar
         // New requests wait for the restart, as behind a load balancer.
         restarting = (async () => {
           assert.equal(await victim.terminate("SIGKILL"), null, "killed by the signal");
-          restarted = await Service.start({}, database);
+          restarted = await Service.start(env, database);
           addresses[1] = restarted.address;
         })();
         return restarting;

@@ -265,7 +265,7 @@ describe("bad configuration stops the process with exit code 2 and one line", ()
     ["a certificate file that is no PEM", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: path.join(dir, "garbage.pem"), TLS_KEY_FILE: good.key }), /not a usable certificate and private key/],
     ["certificate and key swapped", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.key, TLS_KEY_FILE: good.cert }), /not a usable certificate and private key/],
     ["a key that is not the certificate's", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.cert, TLS_KEY_FILE: other.key }), /not a usable certificate and private key: key values mismatch/],
-    ["a DATA_DIR that is a file", () => ({ BCRYPT_COST: "10", DATA_DIR: path.join(dir, "garbage.pem") }), /EEXIST: file already exists, mkdir '.*garbage\.pem'/],
+    ["a DATA_DIR that is a file", () => ({ BCRYPT_COST: "10", DATA_DIR: path.join(dir, "garbage.pem") }), /DATA_DIR .*garbage\.pem is a file, not a folder/],
     ["a HOST that does not resolve", () => ({ BCRYPT_COST: "10", HOST: "no-such-host.invalid" }), /(ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/],
   ];
 
