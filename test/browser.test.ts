@@ -45,6 +45,8 @@ describe("the web page and gRPC-Web clients in Chromium", { skip }, () => {
         "--disable-sync",
       ],
       viewport: { width: 800, height: 860 },
+      // The API answers in the browser's Accept-Language; the assertions read English, whatever the machine's locale.
+      locale: "en-US",
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("request", (req) => {

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
 import type { ErrorKind, ServiceError } from "../core/errors.js";
+import { type Language, messageIn, wireMessageIn } from "../core/messages.js";
 
 export const CODE_OF: Record<ErrorKind, Code> = {
   "invalid-argument": Code.InvalidArgument,
@@ -16,24 +17,25 @@ export const CODE_OF: Record<ErrorKind, Code> = {
   internal: Code.Internal,
 };
 
-/** The error detail ZITADEL attaches: none for validation, else one of two messages. */
-export function detailOf(err: ServiceError) {
+/** The error detail ZITADEL attaches: none for validation, else one of two messages, its text in the caller's language. */
+export function detailOf(err: ServiceError, language: Language) {
   if (!err.id) return undefined;
+  const message = messageIn(err, language);
   if (err.failedAttempts !== undefined) {
     return {
       desc: CredentialsCheckErrorSchema,
       value: create(CredentialsCheckErrorSchema, {
         id: err.id,
-        message: err.message,
+        message,
         failedAttempts: err.failedAttempts,
       }),
     };
   }
-  return { desc: ErrorDetailSchema, value: create(ErrorDetailSchema, { id: err.id, message: err.message }) };
+  return { desc: ErrorDetailSchema, value: create(ErrorDetailSchema, { id: err.id, message }) };
 }
 
-/** For gRPC, gRPC-Web and Connect: code, `<message> (<id>)` and the detail. */
-export function toConnectError(err: ServiceError): ConnectError {
-  const detail = detailOf(err);
-  return new ConnectError(err.wireMessage, CODE_OF[err.kind], undefined, detail ? [detail] : []);
+/** For gRPC, gRPC-Web and Connect: code, `<message> (<id>)` and the detail, in the caller's language (English unless told). */
+export function toConnectError(err: ServiceError, language: Language = "en"): ConnectError {
+  const detail = detailOf(err, language);
+  return new ConnectError(wireMessageIn(err, language), CODE_OF[err.kind], undefined, detail ? [detail] : []);
 }

@@ -20,6 +20,7 @@ import type { ChangeEndpoint } from "./change-endpoint.js";
 import type { PolicyEndpoint, PolicyRequest, SettingsRequest } from "./policy-endpoint.js";
 import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import { toConnectError } from "./connect-errors.js";
+import { negotiateLanguage } from "./accept-language.js";
 import { parseJsonRequest, strictUtf8 } from "./json-request.js";
 
 /**
@@ -43,12 +44,12 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
         info: currentRequest(),
       });
     } catch (err) {
-      throw toConnectError(err as ServiceError); // handle() only ever throws ServiceError
+      throw toConnectError(err as ServiceError, languageOf(ctx)); // handle() only ever throws ServiceError
     }
   };
   const read = <T>(ctx: HandlerContext, call: (req: PolicyRequest) => Promise<T>) =>
     call({ authorization: ctx.requestHeader.get("authorization"), info: currentRequest() }).catch((err) => {
-      throw toConnectError(err as ServiceError); // the endpoint only ever throws ServiceError
+      throw toConnectError(err as ServiceError, languageOf(ctx)); // the endpoint only ever throws ServiceError
     });
   const context = (ctx: HandlerContext) => ({
     userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
@@ -73,7 +74,9 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
         },
         getMyPasswordPolicy: (_req, ctx) => read(ctx, (r) => policies.myPolicy(r)),
         validateMyNewPassword: (req, ctx) =>
-          read(ctx, (r) => policies.validate({ ...r, requestName: "ValidateMyNewPasswordRequest", newPassword: req.newPassword })),
+          read(ctx, (r) =>
+            policies.validate({ ...r, requestName: "ValidateMyNewPasswordRequest", newPassword: req.newPassword, language: languageOf(ctx) }),
+          ),
       },
       { jsonOptions: quotingNothing(ChangeMyPasswordRequestSchema) },
     );
@@ -92,23 +95,23 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
       { jsonOptions: quotingNothing(SetPasswordRequestSchema) },
     );
     const session = <T>(ctx: HandlerContext, message: T) => ({ authorization: ctx.requestHeader.get("authorization"), info: currentRequest(), message, context: context(ctx) });
-    const sessionCall = <T>(call: Promise<T>) =>
+    const sessionCall = <T>(ctx: HandlerContext, call: Promise<T>) =>
       call.catch((err) => {
-        throw toConnectError(err as ServiceError); // the endpoint only ever throws ServiceError
+        throw toConnectError(err as ServiceError, languageOf(ctx)); // the endpoint only ever throws ServiceError
       });
-    router.rpc(SessionService.method.createSession, (req, ctx) => sessionCall(sessions.createSession(session(ctx, req))), {
+    router.rpc(SessionService.method.createSession, (req, ctx) => sessionCall(ctx, sessions.createSession(session(ctx, req))), {
       jsonOptions: quotingNothing(CreateSessionRequestSchema),
     });
-    router.rpc(SessionService.method.setSession, (req, ctx) => sessionCall(sessions.setSession(session(ctx, req))), {
+    router.rpc(SessionService.method.setSession, (req, ctx) => sessionCall(ctx, sessions.setSession(session(ctx, req))), {
       jsonOptions: quotingNothing(SetSessionRequestSchema),
     });
-    router.rpc(SessionService.method.getSession, (req, ctx) => sessionCall(sessions.getSession(session(ctx, req))), {
+    router.rpc(SessionService.method.getSession, (req, ctx) => sessionCall(ctx, sessions.getSession(session(ctx, req))), {
       jsonOptions: quotingNothing(GetSessionRequestSchema),
     });
-    router.rpc(SessionService.method.deleteSession, (req, ctx) => sessionCall(sessions.deleteSession(session(ctx, req))), {
+    router.rpc(SessionService.method.deleteSession, (req, ctx) => sessionCall(ctx, sessions.deleteSession(session(ctx, req))), {
       jsonOptions: quotingNothing(DeleteSessionRequestSchema),
     });
-    router.rpc(SessionService.method.listSessions, (req, ctx) => sessionCall(sessions.listSessions(session(ctx, req))), {
+    router.rpc(SessionService.method.listSessions, (req, ctx) => sessionCall(ctx, sessions.listSessions(session(ctx, req))), {
       jsonOptions: quotingNothing(ListSessionsRequestSchema),
     });
     router.service(SettingsService, {
@@ -116,6 +119,11 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
       getLockoutSettings: (req, ctx) => read(ctx, (r) => policies.lockoutSettings({ ...r, scope: scopeOf(req.ctx) })),
     });
   };
+}
+
+/** The caller's language, from Accept-Language (gRPC's `accept-language` metadata is the same header). */
+function languageOf(ctx: HandlerContext) {
+  return negotiateLanguage(ctx.requestHeader.get("accept-language"));
 }
 
 /**

@@ -22,6 +22,7 @@ import {
 import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
 import { contextWords } from "../core/change-password.js";
 import { errors, invalidField } from "../core/errors.js";
+import { type Language, messageIn } from "../core/messages.js";
 import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
 import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../core/policy.js";
 import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../core/policy-queries.js";
@@ -144,7 +145,8 @@ export class PolicyEndpoint {
   }
 
   /** passwordservice.v1.PasswordService/ValidateMyNewPassword. */
-  validate(req: PolicyRequest & { requestName: string; newPassword: string }): Promise<ValidateMyNewPasswordResponse> {
+  /** The violations' texts are in `language`, the caller's (English unless told). */
+  validate(req: PolicyRequest & { requestName: string; newPassword: string; language?: Language }): Promise<ValidateMyNewPasswordResponse> {
     return this.answer(req, async (caller) => {
       // Before any work: the breached check behind it is someone else's API.
       this.validations.take(caller.userId);
@@ -154,7 +156,7 @@ export class PolicyEndpoint {
       const violations = await validateNewPassword(this.deps, caller.userId, req.newPassword);
       return create(ValidateMyNewPasswordResponseSchema, {
         valid: violations.length === 0,
-        violations: violations.map((err) => ({ id: err.id, message: err.message })),
+        violations: violations.map((err) => ({ id: err.id, message: messageIn(err, req.language ?? "en") })),
       });
     });
   }

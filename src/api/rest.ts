@@ -34,6 +34,8 @@ import { mediumOf, type UserEndpoint } from "./user-endpoint.js";
 import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
 import { parseJsonRequest } from "./json-request.js";
+import { negotiateLanguage } from "./accept-language.js";
+import { type Language, wireMessageIn } from "../core/messages.js";
 
 export const REST_PATH = "/auth/v1/users/me/password";
 /** The read routes, as grpc-gateway maps ZITADEL's RPCs. */
@@ -245,7 +247,7 @@ function answering(method: string, handle: RestHandler): RestHandler {
       // Anything but a ServiceError (the client went away mid-body, a bug) must
       // still answer, never reach `void rest()` as an unhandled rejection.
       if (err instanceof HttpError) return send(res, err.status, JSON.stringify({ code: err.code, message: err.message, details: [] }));
-      sendError(res, err instanceof ServiceError ? err : errors.internal());
+      sendError(res, err instanceof ServiceError ? err : errors.internal(), negotiateLanguage(req.headers["accept-language"]));
     }
   };
 }
@@ -283,11 +285,11 @@ function tooLarge(maxBytes: number): HttpError {
   return new HttpError(413, 8, `request body is larger than ${maxBytes} bytes`);
 }
 
-/** A google.rpc.Status as grpc-gateway writes it, "@type" first in each detail. */
-function sendError(res: Response, err: ServiceError): void {
+/** A google.rpc.Status as grpc-gateway writes it, "@type" first in each detail, its texts in the caller's language. */
+function sendError(res: Response, err: ServiceError, language: Language): void {
   if (res.headersSent) return void res.destroy();
   const code = CODE_OF[err.kind];
-  const detail = detailOf(err);
+  const detail = detailOf(err, language);
   const details = detail
     ? [{ "@type": `type.googleapis.com/${detail.desc.typeName}`, ...(toJson(detail.desc, detail.value) as object) }]
     : [];
@@ -296,7 +298,7 @@ function sendError(res: Response, err: ServiceError): void {
     // RFC 6750: an error code only when a bearer token was sent and failed.
     res.setHeader("www-authenticate", err.id === ID.tokenInvalid ? 'Bearer error="invalid_token"' : "Bearer");
   }
-  send(res, HTTP_STATUS[code], JSON.stringify({ code, message: err.wireMessage, details }));
+  send(res, HTTP_STATUS[code], JSON.stringify({ code, message: wireMessageIn(err, language), details }));
 }
 
 function send(res: Response, status: number, json: string): void {

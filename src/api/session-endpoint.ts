@@ -191,7 +191,7 @@ function checksOf(requestName: string, checks: Checks | undefined): SessionCheck
   if (!checks) return {};
   const unserved = { webAuthN: "web_auth_n", idpIntent: "idp_intent", totp: "totp", otpSms: "otp_sms", otpEmail: "otp_email" } as const;
   for (const [field, name] of Object.entries(unserved)) {
-    if (checks[field as keyof typeof unserved] !== undefined) throw errors.sessionCheckUnimplemented(`The ${name} check`);
+    if (checks[field as keyof typeof unserved] !== undefined) throw errors.sessionCheckUnimplemented("check", name);
   }
   const result: SessionChecks = {};
   const search = checks.user?.search;
@@ -212,7 +212,7 @@ function refuseChallenges(challenges: RequestChallenges | undefined): void {
   if (!challenges) return;
   const names = { webAuthN: "web_auth_n", otpSms: "otp_sms", otpEmail: "otp_email" } as const;
   for (const [field, name] of Object.entries(names)) {
-    if (challenges[field as keyof typeof names] !== undefined) throw errors.sessionCheckUnimplemented(`The ${name} challenge`);
+    if (challenges[field as keyof typeof names] !== undefined) throw errors.sessionCheckUnimplemented("challenge", name);
   }
 }
 

@@ -29,6 +29,11 @@ export class ServiceError extends Error {
     readonly failedAttempts?: number,
     /** Set on resource-exhausted: when a retry may succeed. */
     readonly retryAfterSeconds?: number,
+    /**
+     * The part of the message that is data, not prose (a field's name, a
+     * limit, a template's fault): kept as it is when the text is translated.
+     */
+    readonly detail?: string,
   ) {
     // An expected outcome, not a fault: a stack trace would say nothing, and
     // capturing one showed in the CPU profile of every refused request.
@@ -37,11 +42,6 @@ export class ServiceError extends Error {
     super(message);
     Error.stackTraceLimit = limit;
     this.name = "ServiceError";
-  }
-
-  /** The text on the wire: `<message> (<id>)`, as ZITADEL's grpc-message. */
-  get wireMessage(): string {
-    return this.id ? `${this.message} (${this.id})` : this.message;
   }
 }
 
@@ -104,6 +104,8 @@ export const ID = {
   sessionCheckUnimplemented: "PWSVC-SES01",
   sessionLimit: "PWSVC-SES02",
 } as const;
+
+export type ErrorId = (typeof ID)[keyof typeof ID];
 
 export const errors = {
   authHeaderMissing: () => new ServiceError("unauthenticated", undefined, "auth header missing"),
@@ -203,7 +205,8 @@ export const errors = {
   /** Our own: send_link for a user with no email address. */
   noEmail: () => new ServiceError("failed-precondition", ID.noEmail, "The user has no email address to send the code to"),
   /** ZITADEL's ID: a url_template with a placeholder other than ZITADEL's three, or that is not an http(s) URL. */
-  invalidUrlTemplate: (why: string) => new ServiceError("invalid-argument", ID.invalidUrlTemplate, `The URL template is invalid: ${why}`),
+  invalidUrlTemplate: (why: string) =>
+    new ServiceError("invalid-argument", ID.invalidUrlTemplate, `The URL template is invalid: ${why}`, undefined, undefined, why),
   // The session service's, with ZITADEL's IDs where it has one (internal/command/session.go, its v2 API).
   /** A password check with no user checked, in this request or before. */
   sessionUserMissing: () => new ServiceError("failed-precondition", ID.sessionUserMissing, "User ID missing"),
@@ -219,10 +222,17 @@ export const errors = {
   /** ZITADEL's: the user was locked while its password was checked. */
   lockedDuringCheck: (failedAttempts: number) => new ServiceError("failed-precondition", ID.lockedDuringCheck, "User is locked", failedAttempts),
   /** Our own: a check or challenge this service does not serve. */
-  sessionCheckUnimplemented: (what: string) =>
-    new ServiceError("unimplemented", ID.sessionCheckUnimplemented, `${what} is not served here; only the user and password checks are`),
+  sessionCheckUnimplemented: (kind: "check" | "challenge", name: string) =>
+    new ServiceError(
+      "unimplemented",
+      ID.sessionCheckUnimplemented,
+      `The ${name} ${kind} is not served here; only the user and password checks are`,
+      undefined,
+      undefined,
+      `${kind === "check" ? "checks" : "challenges"}.${name}`,
+    ),
   /** Our own: metadata, user agent or lifetime beyond the bounds the README names. */
-  sessionLimit: (what: string) => new ServiceError("invalid-argument", ID.sessionLimit, what),
+  sessionLimit: (what: string) => new ServiceError("invalid-argument", ID.sessionLimit, what, undefined, undefined, what),
 };
 
 /** Request validation in ZITADEL's protoc-gen-validate wording, without an ID. */

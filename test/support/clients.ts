@@ -33,6 +33,8 @@ export interface ChangeCall {
   newPassword: string;
   /** The whole Authorization header value, or undefined for none. */
   authorization?: string;
+  /** An Accept-Language header (gRPC metadata), or undefined for none. */
+  acceptLanguage?: string;
 }
 
 export type Caller = (address: string, call: ChangeCall) => Promise<Outcome>;
@@ -49,6 +51,7 @@ export const grpcJs: Caller = (address, call) =>
     const client = new GrpcClient(address, credentials.createInsecure());
     const metadata = new Metadata();
     if (call.authorization !== undefined) metadata.set("authorization", call.authorization);
+    if (call.acceptLanguage !== undefined) metadata.set("accept-language", call.acceptLanguage);
     client.makeUnaryRequest(
       "/zitadel.auth.v1.AuthService/UpdateMyPassword",
       (req: { oldPassword: string; newPassword: string }) =>
@@ -99,7 +102,9 @@ function withoutEmpty(detail: Detail): Detail {
 type AnyClient = Client<typeof AuthService> | Client<typeof PasswordService>;
 
 async function viaConnectClient(transport: Transport, call: ChangeCall, ownApi = false): Promise<Outcome> {
-  const headers = call.authorization === undefined ? undefined : { authorization: call.authorization };
+  const headers: Record<string, string> = {};
+  if (call.authorization !== undefined) headers.authorization = call.authorization;
+  if (call.acceptLanguage !== undefined) headers["accept-language"] = call.acceptLanguage;
   const req = { oldPassword: call.oldPassword, newPassword: call.newPassword };
   try {
     const res = ownApi
@@ -157,6 +162,7 @@ export const grpcHttp1: Caller = (address, call) =>
     const [host, port] = address.split(":");
     const headers: Record<string, string> = { "content-type": "application/grpc+proto", te: "trailers" };
     if (call.authorization !== undefined) headers.authorization = call.authorization;
+    if (call.acceptLanguage !== undefined) headers["accept-language"] = call.acceptLanguage;
     const req = http.request(
       { host, port, method: "POST", path: "/zitadel.auth.v1.AuthService/UpdateMyPassword", headers },
       (res) => {
@@ -242,17 +248,19 @@ export const rest: Caller = async (address, call) => {
   const res = await restRequest(address, {
     body: JSON.stringify({ oldPassword: call.oldPassword, newPassword: call.newPassword }),
     authorization: call.authorization,
+    acceptLanguage: call.acceptLanguage,
   });
   return restOutcome(res.status, res.json);
 };
 
 export async function restRequest(
   address: string,
-  opts: { method?: string; body?: string | Buffer; authorization?: string; contentType?: string | null },
+  opts: { method?: string; body?: string | Buffer; authorization?: string; contentType?: string | null; acceptLanguage?: string },
 ): Promise<{ status: number; json: any; headers: Headers }> {
   const headers: Record<string, string> = {};
   if (opts.contentType !== null) headers["content-type"] = opts.contentType ?? "application/json";
   if (opts.authorization !== undefined) headers.authorization = opts.authorization;
+  if (opts.acceptLanguage !== undefined) headers["accept-language"] = opts.acceptLanguage;
   const res = await fetch(`http://${address}/auth/v1/users/me/password`, {
     method: opts.method ?? "PUT",
     headers,
