@@ -150,9 +150,11 @@ export class UserAdmission {
 
   /** Lets one request of `userId`, made with the token of fingerprint `token`, in, or throws ResourceExhausted; call the returned function when it is done. */
   enter(userId: string, token: string): () => void {
-    if (this.users.of(userId) >= this.perUser || this.tokens.of(token) >= this.perToken) throw errors.userBusy();
+    // A token counts within its user: an administrator's or a login client's token may work for many users at once.
+    const tokenOfUser = `${userId}\0${token}`;
+    if (this.users.of(userId) >= this.perUser || this.tokens.of(tokenOfUser) >= this.perToken) throw errors.userBusy();
     const leaveUser = this.users.add(userId);
-    const leaveToken = this.tokens.add(token);
+    const leaveToken = this.tokens.add(tokenOfUser);
     return () => {
       leaveUser();
       leaveToken();
