@@ -4,6 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_google_api_annotations } from "../google/api/annotations_pb.js";
 import type { ObjectDetails } from "./object_pb.js";
 import { file_zitadel_object } from "./object_pb.js";
 import type { PasswordComplexityPolicy } from "./policy_pb.js";
@@ -14,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zitadel/auth.proto.
  */
 export const file_zitadel_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChJ6aXRhZGVsL2F1dGgucHJvdG8SD3ppdGFkZWwuYXV0aC52MSJFChdVcGRhdGVNeVBhc3N3b3JkUmVxdWVzdBIUCgxvbGRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIkYKGFVwZGF0ZU15UGFzc3dvcmRSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzIiYKJEdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5UmVxdWVzdCJkCiVHZXRNeVBhc3N3b3JkQ29tcGxleGl0eVBvbGljeVJlc3BvbnNlEjsKBnBvbGljeRgBIAEoCzIrLnppdGFkZWwucG9saWN5LnYxLlBhc3N3b3JkQ29tcGxleGl0eVBvbGljeTKHAgoLQXV0aFNlcnZpY2USZwoQVXBkYXRlTXlQYXNzd29yZBIoLnppdGFkZWwuYXV0aC52MS5VcGRhdGVNeVBhc3N3b3JkUmVxdWVzdBopLnppdGFkZWwuYXV0aC52MS5VcGRhdGVNeVBhc3N3b3JkUmVzcG9uc2USjgEKHUdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5EjUueml0YWRlbC5hdXRoLnYxLkdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5UmVxdWVzdBo2LnppdGFkZWwuYXV0aC52MS5HZXRNeVBhc3N3b3JkQ29tcGxleGl0eVBvbGljeVJlc3BvbnNlYgZwcm90bzM", [file_zitadel_object, file_zitadel_policy]);
+  fileDesc("ChJ6aXRhZGVsL2F1dGgucHJvdG8SD3ppdGFkZWwuYXV0aC52MSJFChdVcGRhdGVNeVBhc3N3b3JkUmVxdWVzdBIUCgxvbGRfcGFzc3dvcmQYASABKAkSFAoMbmV3X3Bhc3N3b3JkGAIgASgJIkYKGFVwZGF0ZU15UGFzc3dvcmRSZXNwb25zZRIqCgdkZXRhaWxzGAEgASgLMhkueml0YWRlbC52MS5PYmplY3REZXRhaWxzIiYKJEdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5UmVxdWVzdCJkCiVHZXRNeVBhc3N3b3JkQ29tcGxleGl0eVBvbGljeVJlc3BvbnNlEjsKBnBvbGljeRgBIAEoCzIrLnppdGFkZWwucG9saWN5LnYxLlBhc3N3b3JkQ29tcGxleGl0eVBvbGljeTLPAgoLQXV0aFNlcnZpY2UShgEKEFVwZGF0ZU15UGFzc3dvcmQSKC56aXRhZGVsLmF1dGgudjEuVXBkYXRlTXlQYXNzd29yZFJlcXVlc3QaKS56aXRhZGVsLmF1dGgudjEuVXBkYXRlTXlQYXNzd29yZFJlc3BvbnNlIh2C0+STAhc6ASoaEi91c2Vycy9tZS9wYXNzd29yZBK2AQodR2V0TXlQYXNzd29yZENvbXBsZXhpdHlQb2xpY3kSNS56aXRhZGVsLmF1dGgudjEuR2V0TXlQYXNzd29yZENvbXBsZXhpdHlQb2xpY3lSZXF1ZXN0GjYueml0YWRlbC5hdXRoLnYxLkdldE15UGFzc3dvcmRDb21wbGV4aXR5UG9saWN5UmVzcG9uc2UiJoLT5JMCIBIeL3BvbGljaWVzL3Bhc3N3b3Jkcy9jb21wbGV4aXR5YgZwcm90bzM", [file_google_api_annotations, file_zitadel_object, file_zitadel_policy]);
 
 /**
  * @generated from message zitadel.auth.v1.UpdateMyPasswordRequest
@@ -86,14 +87,13 @@ export const GetMyPasswordComplexityPolicyResponseSchema: GenMessage<GetMyPasswo
   messageDesc(file_zitadel_auth, 3);
 
 /**
- * The part of ZITADEL's Auth API v1 that this service implements.
+ * The part of ZITADEL's Auth API v1 that this service implements. Its REST
+ * paths are ZITADEL's, under the API's base path /auth/v1.
  *
  * @generated from service zitadel.auth.v1.AuthService
  */
 export const AuthService: GenService<{
   /**
-   * PUT /auth/v1/users/me/password
-   *
    * @generated from rpc zitadel.auth.v1.AuthService.UpdateMyPassword
    */
   updateMyPassword: {
@@ -102,7 +102,7 @@ export const AuthService: GenService<{
     output: typeof UpdateMyPasswordResponseSchema;
   },
   /**
-   * GET /auth/v1/policies/passwords/complexity: the caller's organisation's policy.
+   * The caller's organisation's policy.
    *
    * @generated from rpc zitadel.auth.v1.AuthService.GetMyPasswordComplexityPolicy
    */

@@ -4,6 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import type { Details, RequestContext } from "../../object/v2/object_pb.js";
 import { file_zitadel_object_v2_object } from "../../object/v2/object_pb.js";
 import type { LockoutSettings } from "./lockout_settings_pb.js";
@@ -16,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zitadel/settings/v2/settings_service.proto.
  */
 export const file_zitadel_settings_v2_settings_service: GenFile = /*@__PURE__*/
-  fileDesc("Cip6aXRhZGVsL3NldHRpbmdzL3YyL3NldHRpbmdzX3NlcnZpY2UucHJvdG8SE3ppdGFkZWwuc2V0dGluZ3MudjIiVgokR2V0UGFzc3dvcmRDb21wbGV4aXR5U2V0dGluZ3NSZXF1ZXN0Ei4KA2N0eBgBIAEoCzIhLnppdGFkZWwub2JqZWN0LnYyLlJlcXVlc3RDb250ZXh0IpcBCiVHZXRQYXNzd29yZENvbXBsZXhpdHlTZXR0aW5nc1Jlc3BvbnNlEisKB2RldGFpbHMYASABKAsyGi56aXRhZGVsLm9iamVjdC52Mi5EZXRhaWxzEkEKCHNldHRpbmdzGAIgASgLMi8ueml0YWRlbC5zZXR0aW5ncy52Mi5QYXNzd29yZENvbXBsZXhpdHlTZXR0aW5ncyJLChlHZXRMb2Nrb3V0U2V0dGluZ3NSZXF1ZXN0Ei4KA2N0eBgBIAEoCzIhLnppdGFkZWwub2JqZWN0LnYyLlJlcXVlc3RDb250ZXh0IoEBChpHZXRMb2Nrb3V0U2V0dGluZ3NSZXNwb25zZRIrCgdkZXRhaWxzGAEgASgLMhoueml0YWRlbC5vYmplY3QudjIuRGV0YWlscxI2CghzZXR0aW5ncxgCIAEoCzIkLnppdGFkZWwuc2V0dGluZ3MudjIuTG9ja291dFNldHRpbmdzMqECCg9TZXR0aW5nc1NlcnZpY2USlgEKHUdldFBhc3N3b3JkQ29tcGxleGl0eVNldHRpbmdzEjkueml0YWRlbC5zZXR0aW5ncy52Mi5HZXRQYXNzd29yZENvbXBsZXhpdHlTZXR0aW5nc1JlcXVlc3QaOi56aXRhZGVsLnNldHRpbmdzLnYyLkdldFBhc3N3b3JkQ29tcGxleGl0eVNldHRpbmdzUmVzcG9uc2USdQoSR2V0TG9ja291dFNldHRpbmdzEi4ueml0YWRlbC5zZXR0aW5ncy52Mi5HZXRMb2Nrb3V0U2V0dGluZ3NSZXF1ZXN0Gi8ueml0YWRlbC5zZXR0aW5ncy52Mi5HZXRMb2Nrb3V0U2V0dGluZ3NSZXNwb25zZWIGcHJvdG8z", [file_zitadel_object_v2_object, file_zitadel_settings_v2_lockout_settings, file_zitadel_settings_v2_password_settings]);
+  fileDesc("Cip6aXRhZGVsL3NldHRpbmdzL3YyL3NldHRpbmdzX3NlcnZpY2UucHJvdG8SE3ppdGFkZWwuc2V0dGluZ3MudjIiVgokR2V0UGFzc3dvcmRDb21wbGV4aXR5U2V0dGluZ3NSZXF1ZXN0Ei4KA2N0eBgBIAEoCzIhLnppdGFkZWwub2JqZWN0LnYyLlJlcXVlc3RDb250ZXh0IpcBCiVHZXRQYXNzd29yZENvbXBsZXhpdHlTZXR0aW5nc1Jlc3BvbnNlEisKB2RldGFpbHMYASABKAsyGi56aXRhZGVsLm9iamVjdC52Mi5EZXRhaWxzEkEKCHNldHRpbmdzGAIgASgLMi8ueml0YWRlbC5zZXR0aW5ncy52Mi5QYXNzd29yZENvbXBsZXhpdHlTZXR0aW5ncyJLChlHZXRMb2Nrb3V0U2V0dGluZ3NSZXF1ZXN0Ei4KA2N0eBgBIAEoCzIhLnppdGFkZWwub2JqZWN0LnYyLlJlcXVlc3RDb250ZXh0IoEBChpHZXRMb2Nrb3V0U2V0dGluZ3NSZXNwb25zZRIrCgdkZXRhaWxzGAEgASgLMhoueml0YWRlbC5vYmplY3QudjIuRGV0YWlscxI2CghzZXR0aW5ncxgCIAEoCzIkLnppdGFkZWwuc2V0dGluZ3MudjIuTG9ja291dFNldHRpbmdzMuoCCg9TZXR0aW5nc1NlcnZpY2USwAEKHUdldFBhc3N3b3JkQ29tcGxleGl0eVNldHRpbmdzEjkueml0YWRlbC5zZXR0aW5ncy52Mi5HZXRQYXNzd29yZENvbXBsZXhpdHlTZXR0aW5nc1JlcXVlc3QaOi56aXRhZGVsLnNldHRpbmdzLnYyLkdldFBhc3N3b3JkQ29tcGxleGl0eVNldHRpbmdzUmVzcG9uc2UiKILT5JMCIhIgL3YyL3NldHRpbmdzL3Bhc3N3b3JkL2NvbXBsZXhpdHkSkwEKEkdldExvY2tvdXRTZXR0aW5ncxIuLnppdGFkZWwuc2V0dGluZ3MudjIuR2V0TG9ja291dFNldHRpbmdzUmVxdWVzdBovLnppdGFkZWwuc2V0dGluZ3MudjIuR2V0TG9ja291dFNldHRpbmdzUmVzcG9uc2UiHILT5JMCFhIUL3YyL3NldHRpbmdzL2xvY2tvdXRiBnByb3RvMw", [file_google_api_annotations, file_zitadel_object_v2_object, file_zitadel_settings_v2_lockout_settings, file_zitadel_settings_v2_password_settings]);
 
 /**
  * @generated from message zitadel.settings.v2.GetPasswordComplexitySettingsRequest
@@ -107,8 +108,6 @@ export const GetLockoutSettingsResponseSchema: GenMessage<GetLockoutSettingsResp
  */
 export const SettingsService: GenService<{
   /**
-   * GET /v2/settings/password/complexity
-   *
    * @generated from rpc zitadel.settings.v2.SettingsService.GetPasswordComplexitySettings
    */
   getPasswordComplexitySettings: {
@@ -117,8 +116,6 @@ export const SettingsService: GenService<{
     output: typeof GetPasswordComplexitySettingsResponseSchema;
   },
   /**
-   * GET /v2/settings/lockout
-   *
    * @generated from rpc zitadel.settings.v2.SettingsService.GetLockoutSettings
    */
   getLockoutSettings: {

@@ -4,6 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import { file_google_api_annotations } from "../../../google/api/annotations_pb.js";
 import type { Details } from "../../object/v2/object_pb.js";
 import { file_zitadel_object_v2_object } from "../../object/v2/object_pb.js";
 import type { Password, ReturnPasswordResetCode, SendPasswordResetLink } from "./password_pb.js";
@@ -14,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file zitadel/user/v2/user_service.proto.
  */
 export const file_zitadel_user_v2_user_service: GenFile = /*@__PURE__*/
-  fileDesc("CiJ6aXRhZGVsL3VzZXIvdjIvdXNlcl9zZXJ2aWNlLnByb3RvEg96aXRhZGVsLnVzZXIudjIirwEKFFBhc3N3b3JkUmVzZXRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSOwoJc2VuZF9saW5rGAIgASgLMiYueml0YWRlbC51c2VyLnYyLlNlbmRQYXNzd29yZFJlc2V0TGlua0gAEj8KC3JldHVybl9jb2RlGAMgASgLMigueml0YWRlbC51c2VyLnYyLlJldHVyblBhc3N3b3JkUmVzZXRDb2RlSABCCAoGbWVkaXVtInoKFVBhc3N3b3JkUmVzZXRSZXNwb25zZRIrCgdkZXRhaWxzGAEgASgLMhoueml0YWRlbC5vYmplY3QudjIuRGV0YWlscxIeChF2ZXJpZmljYXRpb25fY29kZRgCIAEoCUgAiAEBQhQKEl92ZXJpZmljYXRpb25fY29kZSKfAQoSU2V0UGFzc3dvcmRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSLwoMbmV3X3Bhc3N3b3JkGAIgASgLMhkueml0YWRlbC51c2VyLnYyLlBhc3N3b3JkEhoKEGN1cnJlbnRfcGFzc3dvcmQYAyABKAlIABIbChF2ZXJpZmljYXRpb25fY29kZRgEIAEoCUgAQg4KDHZlcmlmaWNhdGlvbiJCChNTZXRQYXNzd29yZFJlc3BvbnNlEisKB2RldGFpbHMYASABKAsyGi56aXRhZGVsLm9iamVjdC52Mi5EZXRhaWxzMscBCgtVc2VyU2VydmljZRJeCg1QYXNzd29yZFJlc2V0EiUueml0YWRlbC51c2VyLnYyLlBhc3N3b3JkUmVzZXRSZXF1ZXN0GiYueml0YWRlbC51c2VyLnYyLlBhc3N3b3JkUmVzZXRSZXNwb25zZRJYCgtTZXRQYXNzd29yZBIjLnppdGFkZWwudXNlci52Mi5TZXRQYXNzd29yZFJlcXVlc3QaJC56aXRhZGVsLnVzZXIudjIuU2V0UGFzc3dvcmRSZXNwb25zZWIGcHJvdG8z", [file_zitadel_object_v2_object, file_zitadel_user_v2_password]);
+  fileDesc("CiJ6aXRhZGVsL3VzZXIvdjIvdXNlcl9zZXJ2aWNlLnByb3RvEg96aXRhZGVsLnVzZXIudjIirwEKFFBhc3N3b3JkUmVzZXRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSOwoJc2VuZF9saW5rGAIgASgLMiYueml0YWRlbC51c2VyLnYyLlNlbmRQYXNzd29yZFJlc2V0TGlua0gAEj8KC3JldHVybl9jb2RlGAMgASgLMigueml0YWRlbC51c2VyLnYyLlJldHVyblBhc3N3b3JkUmVzZXRDb2RlSABCCAoGbWVkaXVtInoKFVBhc3N3b3JkUmVzZXRSZXNwb25zZRIrCgdkZXRhaWxzGAEgASgLMhoueml0YWRlbC5vYmplY3QudjIuRGV0YWlscxIeChF2ZXJpZmljYXRpb25fY29kZRgCIAEoCUgAiAEBQhQKEl92ZXJpZmljYXRpb25fY29kZSKfAQoSU2V0UGFzc3dvcmRSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSLwoMbmV3X3Bhc3N3b3JkGAIgASgLMhkueml0YWRlbC51c2VyLnYyLlBhc3N3b3JkEhoKEGN1cnJlbnRfcGFzc3dvcmQYAyABKAlIABIbChF2ZXJpZmljYXRpb25fY29kZRgEIAEoCUgAQg4KDHZlcmlmaWNhdGlvbiJCChNTZXRQYXNzd29yZFJlc3BvbnNlEisKB2RldGFpbHMYASABKAsyGi56aXRhZGVsLm9iamVjdC52Mi5EZXRhaWxzMqECCgtVc2VyU2VydmljZRKNAQoNUGFzc3dvcmRSZXNldBIlLnppdGFkZWwudXNlci52Mi5QYXNzd29yZFJlc2V0UmVxdWVzdBomLnppdGFkZWwudXNlci52Mi5QYXNzd29yZFJlc2V0UmVzcG9uc2UiLYLT5JMCJzoBKiIiL3YyL3VzZXJzL3t1c2VyX2lkfS9wYXNzd29yZF9yZXNldBKBAQoLU2V0UGFzc3dvcmQSIy56aXRhZGVsLnVzZXIudjIuU2V0UGFzc3dvcmRSZXF1ZXN0GiQueml0YWRlbC51c2VyLnYyLlNldFBhc3N3b3JkUmVzcG9uc2UiJ4LT5JMCIToBKiIcL3YyL3VzZXJzL3t1c2VyX2lkfS9wYXNzd29yZGIGcHJvdG8z", [file_google_api_annotations, file_zitadel_object_v2_object, file_zitadel_user_v2_password]);
 
 /**
  * @generated from message zitadel.user.v2.PasswordResetRequest
@@ -132,9 +133,7 @@ export const SetPasswordResponseSchema: GenMessage<SetPasswordResponse> = /*@__P
 
 /**
  * ZITADEL's v2 user service (zitadel/user/v2/user_service.proto), with only
- * its password reset and set-password calls. REST:
- *   POST /v2/users/{user_id}/password_reset  (body: the rest of the request)
- *   POST /v2/users/{user_id}/password
+ * its password reset and set-password calls.
  *
  * @generated from service zitadel.user.v2.UserService
  */
