@@ -1,15 +1,11 @@
 import type { Logger } from "pino";
-import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
-import { AuthService } from "../gen/zitadel/auth_pb.js";
-import { SettingsService } from "../gen/zitadel/settings/v2/settings_service_pb.js";
-import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
-import { SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { SessionEndpoint } from "./api/session-endpoint.js";
 import { wantsUpgrade } from "./crypto/imported-hash.js";
 import { hashFamily } from "./store/directory.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
+import { API, apiHandlers } from "./api/services.js";
 import { UserEndpoint } from "./api/user-endpoint.js";
 import type { Config } from "./config.js";
 import { errors } from "./core/errors.js";
@@ -129,13 +125,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     },
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
   );
-  const served = [AuthService, SettingsService, UserService, SessionService, PasswordService].map((s) => s.typeName);
-  const health = new Health(store.users, served, logger, config.healthWatchLimit, issuerKeys);
+  const health = new Health(store.users, Object.values(API).map((s) => s.typeName), logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;
   logStartup(config, logger);
-  const handler = createHandler({ endpoint, policies: policyReads, users, sessions, health, page, config, logger, metrics });
+  const handlers = apiHandlers({ change: endpoint, policies: policyReads, users, sessions });
+  const handler = createHandler({ handlers, health, page, config, logger, metrics });
   const server = await listen(config, handler, logger.child({
     bcryptCost: config.bcryptCost,
     threadPoolSize: config.threadPoolSize,

@@ -1,4 +1,4 @@
-import { type DescMessage, fromJson, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
+import { type DescMessage, fromJson, type JsonObject, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import { ServiceError } from "../core/errors.js";
 
 /** UTF-8 that refuses invalid bytes instead of replacing them. */
@@ -13,6 +13,11 @@ const SECRET_FIELDS = new Set(["old_password", "new_password", "password", "curr
  * the wrong type, and either may be a password.
  */
 export function parseJsonRequest<T extends DescMessage>(schema: T, body: Uint8Array): MessageShape<T> {
+  return messageFromJson(schema, parseJsonObject(body));
+}
+
+/** A request body that must be one JSON object, in UTF-8. */
+export function parseJsonObject(body: Uint8Array): JsonObject {
   let json: JsonValue;
   try {
     json = JSON.parse(strictUtf8.decode(body)) as JsonValue;
@@ -22,12 +27,17 @@ export function parseJsonRequest<T extends DescMessage>(schema: T, body: Uint8Ar
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw new ServiceError("invalid-argument", undefined, "request body must be a JSON object");
   }
+  return json;
+}
+
+/** A message from its proto3 JSON, unknown fields ignored; `source` names where the JSON came from in the error. */
+export function messageFromJson<T extends DescMessage>(schema: T, json: JsonObject, source = "request body"): MessageShape<T> {
   checkSecretFields(schema, json);
   try {
     return fromJson(schema, json, { ignoreUnknownFields: true });
   } catch {
-    // Both spellings of one field, or a string with a lone surrogate escape ("\ud800").
-    throw new ServiceError("invalid-argument", undefined, `request body is not a valid ${schema.name}`);
+    // Both spellings of one field, two members of a oneof, or a string with a lone surrogate escape ("\ud800").
+    throw new ServiceError("invalid-argument", undefined, `${source} is not a valid ${schema.name}`);
   }
 }
 
@@ -36,7 +46,7 @@ export function parseJsonRequest<T extends DescMessage>(schema: T, body: Uint8Ar
  * protobuf-es's error: refused here in words of our own, in nested messages
  * too (SetPassword's new_password.password).
  */
-function checkSecretFields(schema: DescMessage, json: { [key: string]: JsonValue }): void {
+function checkSecretFields(schema: DescMessage, json: JsonObject): void {
   for (const field of schema.fields) {
     for (const key of new Set([field.jsonName, field.name])) {
       const value = json[key];

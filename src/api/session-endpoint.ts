@@ -35,15 +35,14 @@ import {
 import type { SessionLimits } from "../config.js";
 import type { Caller } from "../crypto/tokens.js";
 import { checkLength, OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
+import { checkId } from "./field-bounds.js";
 import type { CallerRequest, Gate } from "./gate.js";
 
-/** ZITADEL's validation of IDs and login names. */
-const ID_MAX = 200;
 /** ListSessions' page when none is asked for, and the most one page holds (ZITADEL's default and maximum). */
 const LIST_DEFAULT = 100;
-const LIST_MAX = 1000;
+export const LIST_MAX = 1000;
 /** Bound on a user agent's fingerprint ID, IP and description. */
-const USER_AGENT_FIELD_MAX = 200;
+export const USER_AGENT_FIELD_MAX = 200;
 
 export interface SessionRequest<T> extends CallerRequest {
   message: T;
@@ -180,10 +179,6 @@ function callerOf(caller: Caller): SessionCaller {
     administers: (orgId) => administers(caller, orgId),
     instanceAdmin: isInstanceAdmin(caller),
   };
-}
-
-function checkId(requestName: string, field: string, value: string): void {
-  if (value.length === 0 || value.length > ID_MAX) throw invalidField(requestName, field, `value length must be between 1 and ${ID_MAX} runes, inclusive`);
 }
 
 /** The checks served (user, password); every other answers Unimplemented, naming it. */

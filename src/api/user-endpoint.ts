@@ -14,11 +14,9 @@ import { setPasswordByAdmin, setPasswordWithCurrent } from "../core/set-password
 import type { Caller } from "../crypto/tokens.js";
 import { URL_TEMPLATE_MAX_LENGTH } from "../core/url-template.js";
 import { checkLength, OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
+import { checkId, CODE_MAX } from "./field-bounds.js";
 import type { CallerRequest, Gate } from "./gate.js";
 
-/** ZITADEL's validation of user_id and verification_code. */
-const USER_ID_MAX = 200;
-const CODE_MAX = 20;
 
 interface UserRequest extends CallerRequest {
   userId: string;
@@ -99,9 +97,7 @@ export class UserEndpoint {
       what: requestName,
       isChange,
       run: (caller) => {
-        if (req.userId.length === 0 || req.userId.length > USER_ID_MAX) {
-          throw invalidField(requestName, "UserId", `value length must be between 1 and ${USER_ID_MAX} runes, inclusive`);
-        }
+        checkId(requestName, "UserId", req.userId);
         return run(caller);
       },
     });

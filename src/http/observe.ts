@@ -2,7 +2,6 @@ import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import { restRpcOf } from "../api/rest.js";
 import type { NodeRequest, NodeResponse } from "./http-types.js";
 import type { Metrics } from "../ops/metrics.js";
 import { currentRequest, type Protocol, type RequestInfo } from "../ops/request-info.js";
@@ -21,15 +20,15 @@ const QUIET = new Set(["/healthz", "/readyz", "grpc.health.v1.Health/Check"]);
 
 /**
  * Gives a request its info, with an ID (the caller's `x-request-id` when it
- * is a sane one), and when its response is done writes its one log line and
+ * is a sane one) and its RPC (`restRpc` when the REST route table named
+ * one), and when its response is done writes its one log line and
  * counts it. Its code is what the RPC or the REST route recorded, else the
  * response's HTTP status read as grpc-gateway maps them; a response cut off
  * before its end is 1, cancelled, whatever it had said so far.
  */
-export function observe(req: NodeRequest, res: NodeResponse, observed: Observed): RequestInfo {
+export function observe(req: NodeRequest, res: NodeResponse, observed: Observed, restRpc: string | undefined): RequestInfo {
   const started = process.hrtime.bigint();
   const path = (req.url ?? "").split("?")[0];
-  const restRpc = restRpcOf(path, req.method);
   const protocol = restRpc ? "rest" : protocolOf(req);
   const info: RequestInfo = {
     id: requestId(req.headers["x-request-id"]),

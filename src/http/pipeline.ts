@@ -3,20 +3,13 @@ import type { Logger } from "pino";
 import { Health as HealthService } from "../../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection as ReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
-import { PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
-import { AuthService } from "../../gen/zitadel/auth_pb.js";
-import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
-import { UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
-import { SessionService } from "../../gen/zitadel/session/v2/session_service_pb.js";
-import type { SessionEndpoint } from "../api/session-endpoint.js";
-import type { ChangeEndpoint } from "../api/change-endpoint.js";
 import { connectRoutes } from "../api/connect-routes.js";
 import { type Health, sendJson } from "../api/health.js";
 import { OPENAPI_DOCUMENT } from "../api/openapi.js";
-import type { PolicyEndpoint } from "../api/policy-endpoint.js";
 import { reflectionRoutes } from "../api/reflection.js";
-import { restRoutes } from "../api/rest.js";
-import type { UserEndpoint } from "../api/user-endpoint.js";
+import type { RestMatch } from "../api/route-table.js";
+import { REST_ROUTES, restHandler } from "../api/rest.js";
+import { API, type ApiHandlers, handlersByMethod } from "../api/services.js";
 import type { Config } from "../config.js";
 import type { Metrics } from "../ops/metrics.js";
 import { inRequest, type RequestInfo } from "../ops/request-info.js";
@@ -27,10 +20,8 @@ import { observe, recordCode } from "./observe.js";
 import { rpcHandler } from "./rpc.js";
 
 export interface HandlerDeps {
-  endpoint: ChangeEndpoint;
-  policies: PolicyEndpoint;
-  users: UserEndpoint;
-  sessions: SessionEndpoint;
+  /** Every API RPC's handler, which its Connect and REST routes both call. */
+  handlers: ApiHandlers;
   health: Health;
   /** The change-password page; undefined when WEB_UI is off. */
   page?: WebPage;
@@ -40,7 +31,7 @@ export interface HandlerDeps {
 }
 
 /** Every service on the RPC protocols; reflection describes them all, and itself. */
-export const HOSTED = [AuthService, SettingsService, UserService, SessionService, PasswordService, HealthService];
+export const HOSTED = [...Object.values(API), HealthService];
 
 /**
  * Each request's one way through, in order: its info (ID, protocol, RPC)
@@ -50,10 +41,11 @@ export const HOSTED = [AuthService, SettingsService, UserService, SessionService
  * one (AsyncLocalStorage) for everything that runs on its behalf.
  */
 export function createHandler(deps: HandlerDeps): Handler {
-  const rest = restRoutes(deps.endpoint, deps.policies, deps.users, deps.sessions, deps.config.maxBodyBytes);
+  const handlers = handlersByMethod(deps.handlers);
+  const rest = restHandler(handlers, deps.config.maxBodyBytes);
   const rpc = rpcHandler({
     routes: (router) => {
-      connectRoutes(deps.endpoint, deps.policies, deps.users, deps.sessions)(router);
+      connectRoutes(handlers)(router);
       deps.health.routes(router);
       reflectionRoutes(HOSTED)(router);
     },
@@ -74,20 +66,20 @@ export function createHandler(deps: HandlerDeps): Handler {
     logger: deps.logger,
     metrics: deps.metrics,
   };
-  const route = (req: NodeRequest, res: NodeResponse, info: RequestInfo) => {
-    const path = (req.url ?? "").split("?")[0];
-    const restRoute = rest(path);
-    if (restRoute) return void restRoute(req, res);
+  const route = (req: NodeRequest, res: NodeResponse, info: RequestInfo, path: string, match: RestMatch | undefined) => {
+    if (match) return void rest(req, res, match);
     const page = pages.get(path);
     if (page && (req.method === "GET" || req.method === "HEAD")) return void page(res);
     if (!rpc(req, res, info)) notFound(req, res, info);
   };
   return (req, res) => {
-    const info = observe(req, res, observed);
+    const path = (req.url ?? "").split("?")[0];
+    const match = REST_ROUTES.resolve(path, req.method);
+    const info = observe(req, res, observed, match?.route.rpc);
     inRequest(info, () => {
       if (hasTwoAuthorizations(req)) req.headers.authorization = AMBIGUOUS_AUTHORIZATION;
       limitBodyTime(req, res, deps.config.limits.requestBodyTimeoutMs);
-      if (!cors(req, res)) route(req, res, info);
+      if (!cors(req, res)) route(req, res, info, path, match);
     });
   };
 }
