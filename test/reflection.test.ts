@@ -79,7 +79,9 @@ describe("server reflection", () => {
 
     assert.equal(answers[0].case, "fileDescriptorResponse");
     const files = answers[0].value!.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b as Uint8Array).name);
-    assert.deepEqual(files.sort(), ["google/protobuf/timestamp.proto", "zitadel/auth.proto", "zitadel/object.proto", "zitadel/policy.proto"]);
+    // auth.proto imports google.api.http's annotations (and they descriptor.proto) for its REST routes.
+    const imports = ["google/api/annotations.proto", "google/api/http.proto", "google/protobuf/descriptor.proto", "google/protobuf/timestamp.proto"];
+    assert.deepEqual(files.sort(), [...imports, "zitadel/auth.proto", "zitadel/object.proto", "zitadel/policy.proto"]);
     // A file already sent on the stream is sent again only when asked for itself.
     assert.equal(answers[1].case, "fileDescriptorResponse");
     assert.deepEqual(answers[1].value!.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b as Uint8Array).name), ["zitadel/auth.proto"]);

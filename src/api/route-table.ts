@@ -74,9 +74,12 @@ export interface RouteTable {
 /** Every REST route of `services`, read from their methods' google.api.http options. */
 export function routeTable(services: DescService[]): RouteTable {
   const routes = services.flatMap(routesOf);
-  // Routes with the same template serve one resource, by method.
+  // Routes whose templates match the same paths (whatever their variables' names) serve one resource, by method.
   const resources = new Map<string, RestRoute[]>();
-  for (const route of routes) resources.set(route.template, [...(resources.get(route.template) ?? []), route]);
+  for (const route of routes) {
+    const shape = route.pieces.map((p) => ("literal" in p ? p.literal : p.wildcard)).join("/");
+    resources.set(shape, [...(resources.get(shape) ?? []), route]);
+  }
   return {
     routes,
     resolve(path, method) {
