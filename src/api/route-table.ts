@@ -75,31 +75,33 @@ export interface RouteTable {
 export function routeTable(services: DescService[]): RouteTable {
   const routes = services.flatMap(routesOf);
   // Routes whose templates match the same paths (whatever their variables' names) serve one resource, by method.
-  const resources = new Map<string, RestRoute[]>();
+  const shapes = new Map<string, RestRoute[]>();
   for (const route of routes) {
     const shape = route.pieces.map((p) => ("literal" in p ? p.literal : p.wildcard)).join("/");
-    resources.set(shape, [...(resources.get(shape) ?? []), route]);
+    shapes.set(shape, [...(shapes.get(shape) ?? []), route]);
   }
+  // A path that two templates match is the one's with more literal segments (/v2/sessions/search, not {session_id}).
+  const resources = [...shapes.values()].sort((a, b) => literals(b[0]) - literals(a[0]));
   return {
     routes,
     resolve(path, method) {
       const segments = path.split("/").slice(1);
       if (!path.startsWith("/") || segments.some(isDotSegment)) return undefined;
-      let best: { routes: RestRoute[]; starts: number[] } | undefined;
-      for (const same of resources.values()) {
+      for (const same of resources) {
         const starts = matchPieces(same[0].pieces, segments);
-        // A path that two templates match is the one's with more literal segments (/v2/sessions/search, not {session_id}).
-        if (starts && (!best || literals(same[0]) > literals(best.routes[0]))) best = { routes: same, starts };
+        if (starts) return matchOf(same, method === "HEAD" ? "GET" : method, segments, starts);
       }
-      if (!best) return undefined;
-      const verb = method === "HEAD" ? "GET" : method;
-      const route = best.routes.find((r) => r.verb === verb);
-      const served = route ?? best.routes[0];
-      const { starts } = best;
-      const captures = new Map(served.variables.map((v) => [v, segments.slice(starts[v.from], starts[v.to])]));
-      return { route: served, methodAllowed: route !== undefined, allowed: best.routes.map((r) => r.verb), captures };
+      return undefined;
     },
   };
+}
+
+/** One resource's route for the method (or, for a 405, its first), and the segments each variable spans. */
+function matchOf(routes: RestRoute[], verb: string | undefined, segments: string[], starts: number[]): RestMatch {
+  const route = routes.find((r) => r.verb === verb);
+  const served = route ?? routes[0];
+  const captures = new Map(served.variables.map((v) => [v, segments.slice(starts[v.from], starts[v.to])]));
+  return { route: served, methodAllowed: route !== undefined, allowed: routes.map((r) => r.verb), captures };
 }
 
 /**
