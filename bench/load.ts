@@ -11,10 +11,9 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { AuthService, UpdateMyPasswordRequestSchema } from "../gen/zitadel/auth_pb.js";
-import { SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
+import { CreateSessionRequestSchema, SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol, type Request } from "./shared.js";
 
-const REST_PATH = "/auth/v1/users/me/password";
 const REST_CODE: Record<number, Code> = { 400: Code.InvalidArgument, 401: Code.Unauthenticated, 409: Code.Aborted, 429: Code.ResourceExhausted, 500: Code.Internal, 503: Code.Unavailable };
 
 function transportFor(protocol: Exclude<Protocol, "rest">, baseUrl: string): Transport {
@@ -23,95 +22,116 @@ function transportFor(protocol: Exclude<Protocol, "rest">, baseUrl: string): Tra
   return createConnectTransport({ baseUrl, httpVersion: "1.1" });
 }
 
+/** One request: for a change the user's token and both passwords, for a sign-in the user's ID and the password tried. */
 type Call = (token: string, oldPassword: string, newPassword: string) => Promise<Code | 0>;
+
+/**
+ * What a request is on each wire: a change (UpdateMyPassword under the
+ * user's token), or a sign-in as a login application makes it
+ * (CreateSession with the user and the password, under the login
+ * application's token).
+ */
+interface Rpc {
+  grpcPath: string;
+  message: (a: string, b: string, c: string) => Uint8Array;
+  restMethod: string;
+  restPath: string;
+  restBody: (a: string, b: string, c: string) => string;
+  restOk: number;
+  authorization: (a: string) => string;
+}
+
+const CHANGE: Rpc = {
+  grpcPath: "/zitadel.auth.v1.AuthService/UpdateMyPassword",
+  message: (_token, oldPassword, newPassword) => toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, { oldPassword, newPassword })),
+  restMethod: "PUT",
+  restPath: "/auth/v1/users/me/password",
+  restBody: (_token, oldPassword, newPassword) => JSON.stringify({ oldPassword, newPassword }),
+  restOk: 200,
+  authorization: (token) => `Bearer ${token}`,
+};
+
+function signInRpc(loginToken: string | undefined): Rpc {
+  return {
+    grpcPath: "/zitadel.session.v2.SessionService/CreateSession",
+    message: (userId, password) =>
+      toBinary(CreateSessionRequestSchema, create(CreateSessionRequestSchema, { checks: { user: { search: { case: "userId", value: userId } }, password: { password } } })),
+    restMethod: "POST",
+    restPath: "/v2/sessions",
+    restBody: (userId, password) => JSON.stringify({ checks: { user: { userId }, password: { password } } }),
+    // ZITADEL's success code for a new session.
+    restOk: 201,
+    authorization: () => `Bearer ${loginToken}`,
+  };
+}
 
 /**
  * connect-es's clients and fetch, as users' code would call, or lean clients
  * of the same wire protocols: connect-es spends about a millisecond of CPU a
- * call, so where most requests are refused the generator, not the server,
- * would set the rate on two cores.
+ * call, so where most requests are refused, or the hash is cheap, the
+ * generator, not the server, would set the rate on two cores.
  */
 function caller(job: Job): Call {
-  if (job.request === "signin") return signInCaller(job);
-  if (job.lean && job.protocol === "grpc") return leanGrpc(job.baseUrl);
-  if (job.lean && job.protocol === "rest") return leanRest(job.baseUrl);
+  const rpc = job.request === "signin" || job.request === "wrong-password" ? signInRpc(job.loginToken) : CHANGE;
+  if (job.lean && job.protocol === "grpc") return leanGrpc(job.baseUrl, rpc);
+  if (job.lean && job.protocol === "rest") return leanRest(job.baseUrl, rpc);
   if (job.lean) throw new Error(`no lean client for ${job.protocol}`);
-  if (job.protocol === "rest") {
-    const url = `${job.baseUrl}${REST_PATH}`;
-    return async (token, oldPassword, newPassword) => {
-      const res = await fetch(url, {
-        method: "PUT",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({ oldPassword, newPassword }),
-      });
-      await res.arrayBuffer();
-      return res.status === 200 ? 0 : (REST_CODE[res.status] ?? Code.Unknown);
-    };
-  }
-  const client = createClient(AuthService, transportFor(job.protocol, job.baseUrl));
-  return async (token, oldPassword, newPassword) => {
-    try {
-      await client.updateMyPassword({ oldPassword, newPassword }, { headers: { authorization: `Bearer ${token}` } });
-      return 0;
-    } catch (err) {
-      return ConnectError.from(err).code;
-    }
+  if (job.protocol === "rest") return fetchRest(job.baseUrl, rpc);
+  return rpc === CHANGE ? connectChange(job) : connectSignIn(job);
+}
+
+function fetchRest(baseUrl: string, rpc: Rpc): Call {
+  const url = `${baseUrl}${rpc.restPath}`;
+  return async (a, b, c) => {
+    const res = await fetch(url, {
+      method: rpc.restMethod,
+      headers: { "content-type": "application/json", authorization: rpc.authorization(a) },
+      body: rpc.restBody(a, b, c),
+    });
+    await res.arrayBuffer();
+    return res.status === rpc.restOk ? 0 : (REST_CODE[res.status] ?? Code.Unknown);
   };
 }
 
-const UPDATE_MY_PASSWORD = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
-
-/**
- * A sign-in as a login application makes it: CreateSession with the user
- * and the password, under the login application's token. The Call's token
- * is the user's ID here; its old password is the password checked.
- */
-function signInCaller(job: Job): Call {
-  const authorization = `Bearer ${job.loginToken}`;
-  const checks = (userId: string, password: string) => ({ user: { userId }, password: { password } });
-  if (job.protocol === "rest") {
-    const url = `${job.baseUrl}/v2/sessions`;
-    return async (userId, password) => {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization },
-        body: JSON.stringify({ checks: checks(userId, password) }),
-      });
-      await res.arrayBuffer();
-      return res.status === 201 ? 0 : (REST_CODE[res.status] ?? Code.Unknown);
-    };
+async function codeOf(call: Promise<unknown>): Promise<Code | 0> {
+  try {
+    await call;
+    return 0;
+  } catch (err) {
+    return ConnectError.from(err).code;
   }
-  const client = createClient(SessionService, transportFor(job.protocol, job.baseUrl));
-  return async (userId, password) => {
-    try {
-      await client.createSession(
-        { checks: { user: { search: { case: "userId", value: userId } }, password: { password } } },
-        { headers: { authorization } },
-      );
-      return 0;
-    } catch (err) {
-      return ConnectError.from(err).code;
-    }
-  };
+}
+
+function connectChange(job: Job): Call {
+  const client = createClient(AuthService, transportFor(job.protocol as Exclude<Protocol, "rest">, job.baseUrl));
+  return (token, oldPassword, newPassword) =>
+    codeOf(client.updateMyPassword({ oldPassword, newPassword }, { headers: { authorization: `Bearer ${token}` } }));
+}
+
+function connectSignIn(job: Job): Call {
+  const client = createClient(SessionService, transportFor(job.protocol as Exclude<Protocol, "rest">, job.baseUrl));
+  const headers = { authorization: `Bearer ${job.loginToken}` };
+  return (userId, password) =>
+    codeOf(client.createSession({ checks: { user: { search: { case: "userId", value: userId } }, password: { password } } }, { headers }));
 }
 
 /** gRPC over one h2c connection with node:http2: a length-prefixed message out, grpc-status back. */
-function leanGrpc(baseUrl: string): Call {
+function leanGrpc(baseUrl: string, rpc: Rpc): Call {
   const session = http2.connect(baseUrl);
   // A lost connection fails its streams, which count as Unknown.
   session.on("error", () => {});
-  return (token, oldPassword, newPassword) =>
+  return (a, b, c) =>
     new Promise((resolve) => {
-      const message = toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, { oldPassword, newPassword }));
+      const message = rpc.message(a, b, c);
       const frame = Buffer.alloc(5 + message.length);
       frame.writeUInt32BE(message.length, 1);
       frame.set(message, 5);
       const stream = session.request({
         ":method": "POST",
-        ":path": UPDATE_MY_PASSWORD,
+        ":path": rpc.grpcPath,
         "content-type": "application/grpc",
         te: "trailers",
-        authorization: `Bearer ${token}`,
+        authorization: rpc.authorization(a),
       });
       let status: unknown;
       // A refusal is usually trailers-only: grpc-status arrives with the headers.
@@ -125,20 +145,20 @@ function leanGrpc(baseUrl: string): Call {
 }
 
 /** The REST route over keep-alive HTTP/1.1 connections with node:http. */
-function leanRest(baseUrl: string): Call {
+function leanRest(baseUrl: string, rpc: Rpc): Call {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const url = new URL(REST_PATH, baseUrl);
-  return (token, oldPassword, newPassword) =>
+  const url = new URL(rpc.restPath, baseUrl);
+  return (a, b, c) =>
     new Promise((resolve) => {
-      const body = JSON.stringify({ oldPassword, newPassword });
+      const body = rpc.restBody(a, b, c);
       const req = http.request(url, {
         agent,
-        method: "PUT",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "content-length": Buffer.byteLength(body) },
+        method: rpc.restMethod,
+        headers: { "content-type": "application/json", authorization: rpc.authorization(a), "content-length": Buffer.byteLength(body) },
       });
       req.on("response", (res) => {
         res.resume();
-        res.on("end", () => resolve(res.statusCode === 200 ? 0 : (REST_CODE[res.statusCode!] ?? Code.Unknown)));
+        res.on("end", () => resolve(res.statusCode === rpc.restOk ? 0 : (REST_CODE[res.statusCode!] ?? Code.Unknown)));
       });
       req.on("error", () => resolve(Code.Unknown));
       req.end(body);
@@ -219,12 +239,13 @@ async function run(job: Job): Promise<LoadResult> {
   };
 }
 
-/** What each kind of request sends: a change, or one refused before any hash. */
+/** What each kind of request sends: a change, a sign-in (right or wrong), or a change refused before any hash. */
 function requestFor(request: Request, user: BenchUser): [string, string, string] {
   const current = passwordFor(user.generation);
   if (request === "bad-token") return ["not-a-token", current, passwordFor(user.generation + 1)];
   if (request === "invalid-body") return [user.token, current, ""];
   if (request === "signin") return [user.userId, current, ""];
+  if (request === "wrong-password") return [user.userId, `Wrong-${current}`, ""];
   return [user.token, current, passwordFor(user.generation + 1)];
 }
 

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:profile -- --request locked --protocol grpc`: where the
- * server's main thread spends its time under one kind of load. It seeds a
+ * server's main thread spends its time under one kind of load (a change, a
+ * sign-in, or one of the refusals), and its CPU per request. It seeds a
  * database as the benchmark does, starts the server under V8's CPU profiler,
  * drives it at concurrency 32 with the lean clients, and prints the self time
  * per request by package and by function, counting only the samples taken
@@ -10,10 +11,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runNode, seed, startServer } from "./servers.js";
+import { runNode, seed, startServer, usage } from "./servers.js";
 import { type LoadResult, type Protocol, type Request, ROOT } from "./shared.js";
 
-const REQUESTS: Request[] = ["change", "bad-token", "invalid-body", "locked"];
+const REQUESTS: Request[] = ["change", "signin", "bad-token", "invalid-body", "locked"];
 /** The protocols with lean clients (bench/load.ts). */
 const PROTOCOLS: Protocol[] = ["grpc", "rest"];
 
@@ -50,7 +51,7 @@ const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 const seeded = await seed(200, Number(opts.cost));
 const profileDir = path.join(seeded.dataDir, "profile");
-const server = await startServer(seeded.dataDir, Number(opts.cost), ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]);
+const server = await startServer(seeded, Number(opts.cost), ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]);
 const job = {
   baseUrl: server.baseUrl,
   protocol,
@@ -59,9 +60,12 @@ const job = {
   lean: true,
   seconds,
   usersFile: request === "locked" ? seeded.lockedFile : seeded.usersFile,
+  loginToken: seeded.loginToken,
 };
 const from = monotonicUs();
+const cpuBefore = usage(server.pid).cpuSeconds;
 const result = await runNode<LoadResult>("load.ts", [JSON.stringify(job)]);
+const serverCpuMs = ((usage(server.pid).cpuSeconds - cpuBefore) * 1000) / result.requests;
 const to = monotonicUs();
 await server.stop(); // the profile is written as the server exits
 const profile = JSON.parse(fs.readFileSync(path.join(profileDir, fs.readdirSync(profileDir)[0]), "utf8")) as CpuProfile;
@@ -86,6 +90,8 @@ const sampledUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
 const answered = Object.entries(result.codes).map(([code, count]) => `${code} ${count}`).join(", ");
 console.log(`${result.requests} ${request} requests over ${protocol} in ${seconds} s (${answered}); ${(sampledUs / 1000).toFixed(0)} ms of the main thread sampled, ${(sampledUs / result.requests).toFixed(1)} µs a request`);
+// Every thread's (bcrypt's on the pool among them), the profiler's own cost included.
+console.log(`server CPU, every thread (from /proc): ${serverCpuMs.toFixed(2)} ms a request`);
 console.log(`\nself time a request, by package:\n${table(byPackage)}`);
 console.log(`\nself time a request, by function:\n${table(byFunction)}`);
 

@@ -9,7 +9,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Job, type LoadResult, type Protocol, ROOT } from "./shared.js";
 import { importBench, importMarkdown } from "./import.js";
-import { runNode, type Seeded, type Server, seed, startServer } from "./servers.js";
+import { PROJECTION, type StoreHeadroom, storeHeadroom } from "./store-headroom.js";
+import { FLOOD_CLIENTS, runNode, type Seeded, type Server, seed, startServer, usage } from "./servers.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values: opts } = parseArgs({
     "large-users": { type: "string" },
     runs: { type: "string" },
     only: { type: "string" },
+    postgres: { type: "string" },
   },
 });
 const quick = opts.quick!;
@@ -32,11 +34,13 @@ const largeUsers = Number(opts["large-users"] ?? (quick ? 20_000 : 1_000_000));
 /** Each section runs this many times; the report gives each figure's median and range. */
 const runs = Number(opts.runs ?? (quick ? 1 : 3));
 const PROTOCOLS: Protocol[] = ["grpc", "grpcweb", "connect", "rest"];
-const SECTIONS = ["throughput", "idle", "cheap", "responsiveness", "overload", "signin", "size"] as const;
+const SECTIONS = ["throughput", "idle", "cheap", "responsiveness", "overload", "signin", "size", "signin-pg"] as const;
 /** `--only idle,cheap`: some sections, for tuning one thing; the log shows them, nothing is written. `--only import` is the import's own. */
 const only = opts.only?.split(",");
 const wanted = (section: (typeof SECTIONS)[number]) => !only || only.includes(section);
 const CONCURRENCY = quick ? [1, 2 * cores] : [1, 2 * cores, 16 * cores];
+/** The throughput runs' highest concurrency: what every section calls saturated. */
+const SATURATED = CONCURRENCY.at(-1)!;
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -46,16 +50,6 @@ const load = (job: Omit<Job, "seconds" | "usersFile"> & Partial<Job>, usersFile:
   runNode<LoadResult>("load.ts", [JSON.stringify({ seconds, usersFile, ...job })]);
 
 
-/** CPU seconds and resident memory of a process, from /proc. */
-function usage(pid: number): { cpuSeconds: number; rssMb: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  const ticks = 100; // USER_HZ, the unit of utime and stime, is 100 on Linux
-  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return {
-    cpuSeconds: (Number(stat[11]) + Number(stat[12])) / ticks,
-    rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024,
-  };
-}
 
 interface Bound {
   pairsPerSecond: number;
@@ -130,15 +124,18 @@ async function throughput({ small, server }: Context) {
 /**
  * Sign-ins (CreateSession with user and password) at saturation on every
  * protocol, against the verify bound: a sign-in is one bcrypt verify, so its
- * bound is twice the pair bound. Then an idle sign-in against one verify,
- * and the server's CPU per sign-in against one verify's (half a pair's).
+ * bound is twice the pair bound, measured just before and after. Then an
+ * idle sign-in against one verify, the server's CPU per sign-in against one
+ * verify's (half a pair's), and a flood of wrong passwords on one user
+ * beside the others' sign-ins.
  */
-async function signIn({ small, server }: Context) {
+async function signIn(context: Context) {
+  const { small, server } = context;
   const results: Record<string, { okPerSecond: number; ratio: number; p50Ms: number; p99Ms: number; cpuRatio: number; errors: number }> = {};
   for (const protocol of PROTOCOLS) {
     const { result, boundPerSecond, pairCpuMs } = await bracketed(async () => {
       const before = usage(server.pid).cpuSeconds;
-      const r = await load({ baseUrl: server.baseUrl, protocol, request: "signin", concurrency: 2 * cores, loginToken: small.loginToken }, small.usersFile);
+      const r = await load({ baseUrl: server.baseUrl, protocol, request: "signin", concurrency: SATURATED, loginToken: small.loginToken }, small.usersFile);
       return { r, cpuMs: ((usage(server.pid).cpuSeconds - before) * 1000) / Math.max(1, r.ok) };
     });
     const ratio = result.r.okPerSecond / (2 * boundPerSecond);
@@ -151,7 +148,60 @@ async function signIn({ small, server }: Context) {
   );
   const idleRatio = idle.p50Ms / opMs;
   log(`idle sign-in: ${idle.p50Ms.toFixed(1)} ms = ${idleRatio.toFixed(2)} x one verify`);
-  return { protocols: results, idle: { p50Ms: idle.p50Ms, opMs, ratio: idleRatio } };
+  return { protocols: results, idle: { p50Ms: idle.p50Ms, opMs, ratio: idleRatio }, flood: await flood(context) };
+}
+
+/**
+ * Wrong passwords on one user, tried by FLOOD_CLIENTS clients at once and
+ * offered at the verify bound's rate (unchecked, the guesses alone could
+ * take every core), beside the other users' sign-ins at saturation; against
+ * the same sign-ins just before, without the flood. The tarpit and the
+ * user's one check at a time should leave the guesses a verify every few
+ * seconds, and the rest refused before any hash. The guesses go through the
+ * lean gRPC client: the generator's CPU is not the server's.
+ */
+async function flood({ small, server }: Context) {
+  const others = () =>
+    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "signin", concurrency: SATURATED, loginToken: small.loginToken }, small.usersFile);
+  const guessesPerSecond = 2 * bounds.at(-1)!.pairsPerSecond;
+  const alone = await others();
+  const before = usage(server.pid).cpuSeconds;
+  const [beside, guesses] = await Promise.all([
+    others(),
+    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "wrong-password", ratePerSecond: guessesPerSecond, lean: true, loginToken: small.loginToken }, small.floodFile),
+  ]);
+  const serverCpuMs = (usage(server.pid).cpuSeconds - before) * 1000;
+  const result = {
+    aloneOkPerSecond: alone.okPerSecond,
+    besideOkPerSecond: beside.okPerSecond,
+    ratio: beside.okPerSecond / alone.okPerSecond,
+    aloneP99Ms: alone.p99Ms,
+    besideP99Ms: beside.p99Ms,
+    errors: beside.requests - beside.ok + (alone.requests - alone.ok),
+    guessesPerSecond,
+    guesses: guesses.codes,
+    serverCpuMs,
+  };
+  log(
+    `flood: others ${beside.okPerSecond.toFixed(1)}/s beside it vs ${alone.okPerSecond.toFixed(1)}/s alone (${result.ratio.toFixed(3)}), ` +
+      `p99 ${beside.p99Ms.toFixed(0)} vs ${alone.p99Ms.toFixed(0)} ms, errors ${result.errors}; guesses ${JSON.stringify(guesses.codes)}`,
+  );
+  return result;
+}
+
+/** The store's headroom on PostgreSQL (bench/store-headroom.ts), or why it was skipped. */
+async function signInPostgres(): Promise<StoreHeadroom | { skipped: string }> {
+  if (!opts.postgres) {
+    const skipped = "no --postgres URL (a role that may create databases; bash .ci/postgres start DIR prints one)";
+    log(`signin-pg: skipped, ${skipped}`);
+    return { skipped };
+  }
+  const result = await storeHeadroom(opts.postgres, runs, seconds, SATURATED, log);
+  log(
+    `signin-pg: ${result.okPerSecond.toFixed(0)} sign-ins/s at cost ${result.cost}; ${PROJECTION.cores} cores at cost ${PROJECTION.cost} verify ` +
+      `${result.projectedVerifiesPerSecond.toFixed(0)}/s (one verify ${result.projectionVerifyMs.toFixed(0)} ms here): headroom ${result.headroom.toFixed(2)} x`,
+  );
+  return result;
 }
 
 async function idleLatency({ small, server }: Context) {
@@ -216,7 +266,7 @@ async function size() {
   for (const users of [smallUsers, largeUsers]) {
     log(`seeding ${users} users ...`);
     const seeded = await seed(users, cost);
-    sides.push({ seeded, server: await startServer(seeded.dataDir, cost), runs: [] as number[] });
+    sides.push({ seeded, server: await startServer(seeded, cost), runs: [] as number[] });
   }
   const job = (server: Server) => ({ baseUrl: server.baseUrl, protocol: "grpc" as const, request: "change" as const, concurrency: 2 * cores });
   for (const side of sides) await load({ ...job(side.server), seconds: quick ? 0.5 : 2 }, side.seeded.usersFile);
@@ -260,7 +310,7 @@ async function main(): Promise<void> {
   if (only?.includes("import")) return importOnly();
   await measureBound();
   const small = await seed(smallUsers, cost);
-  const server = await startServer(small.dataDir, cost);
+  const server = await startServer(small, cost);
   await load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 2 * cores, seconds: quick ? 0.5 : 2 }, small.usersFile);
   const context = { small, server };
   const date = new Date().toISOString();
@@ -281,6 +331,7 @@ async function main(): Promise<void> {
   await server.stop();
   fs.rmSync(small.dataDir, { recursive: true, force: true });
   const sizeResult = wanted("size") ? await size() : undefined;
+  const storeResult = wanted("signin-pg") ? await signInPostgres() : undefined;
   const results = {
     date,
     machine: { cpu: os.cpus()[0]?.model, cores, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -300,6 +351,7 @@ async function main(): Promise<void> {
     high: across(rounds, (values) => Math.max(...values)),
     rounds,
     size: sizeResult,
+    signInPostgres: storeResult,
   };
   if (only) return log("--only: nothing written");
 
@@ -356,15 +408,39 @@ function markdown(r: any): string {
     }),
     `| hash-free request (a locked user's, over REST) while saturated, p99 ms | ${m((x) => x.responsiveness.probeP99Ms)} (p50 ${n(r.responsiveness.probeP50Ms)} ms; changes meanwhile ${n(r.responsiveness.saturatingOkPerSecond)}/s) |`,
     `| overload, ${n(r.overload.offeredPerSecond, 0)}/s offered (4 × bound), share of the bound accepted | ${m((x) => x.overload.ratio, 2)} (${n(r.overload.okPerSecond)}/s; answers ${JSON.stringify(r.overload.codes)}; RSS ${n(r.overload.rssBeforeMb, 0)} → max ${n(r.overload.rssMaxMb, 0)} MB) |`,
-    ...Object.keys(r.signIn.protocols).map((protocol) => {
-      const s = (x: any) => x.signIn.protocols[protocol];
-      return `| sign-ins over ${protocol} (CreateSession with user and password, concurrency ${2 * r.machine.cores}), share of the verify bound (2 × pairs) | ${m((x) => s(x).ratio, 2)} (${m((x) => s(x).okPerSecond)}/s; p50 ${n(s(r).p50Ms, 0)} ms, p99 ${n(s(r).p99Ms, 0)} ms; server CPU ${m((x) => s(x).cpuRatio, 2)} × one verify's; errors ${s(r).errors}) |`;
-    }),
-    `| idle sign-in, × one bcrypt verify | ${m((x) => x.signIn.idle.ratio, 2)} (${n(r.signIn.idle.p50Ms)} ms) |`,
     `| ${r.size.largeUsers.toLocaleString("en")} users vs ${r.size.smallUsers.toLocaleString("en")} (median of ${r.size.rounds} runs each, in turns) | ${n(r.size.largeOkPerSecond)}/s vs ${n(r.size.smallOkPerSecond)}/s (${r.size.cost >= 0 ? `${n(r.size.cost * 100)} % lower` : `${n(-r.size.cost * 100)} % higher`}) |`,
     "",
+    ...signInMarkdown(r, m, n),
   ];
   return lines.join("\n");
+}
+
+/** The sign-in section: every protocol at saturation, idle, the flood, and the store's headroom on PostgreSQL. */
+function signInMarkdown(r: any, m: (path: (x: any) => number, d?: number) => string, n: (x: number, d?: number) => string): string[] {
+  const f = r.signIn.flood;
+  const pg = r.signInPostgres;
+  return [
+    `Sign-ins (CreateSession with the user and the password, under a login application's token) at concurrency ${SATURATED}: a sign-in is one bcrypt verify, so the bound is twice the pairs a second, measured just before and after each protocol's run. Server CPU per sign-in is a multiple of one verify's (half a pair's).`,
+    "",
+    "| protocol | sign-ins/s | of the verify bound | server CPU per sign-in, × one verify | p50 ms | p99 ms | errors |",
+    "|---|---|---|---|---|---|---|",
+    ...Object.keys(r.signIn.protocols).map((protocol) => {
+      const s = (x: any) => x.signIn.protocols[protocol];
+      return `| ${protocol} | ${m((x) => s(x).okPerSecond)} | ${m((x) => s(x).ratio, 2)} | ${m((x) => s(x).cpuRatio, 3)} | ${m((x) => s(x).p50Ms, 0)} | ${m((x) => s(x).p99Ms, 0)} | ${s(r).errors} |`;
+    }),
+    "",
+    "| measure | result |",
+    "|---|---|",
+    `| idle sign-in (grpc, concurrency 1), × one bcrypt verify | ${m((x) => x.signIn.idle.ratio, 2)} (${n(r.signIn.idle.p50Ms)} ms; the verify ${n(r.signIn.idle.opMs)} ms) |`,
+    `| other users' sign-ins (grpc, concurrency ${SATURATED}) beside ${FLOOD_CLIENTS} clients guessing one user's password at ${n(f.guessesPerSecond, 0)}/s, against the same without them | ${m((x) => x.signIn.flood.ratio, 3)} (${n(f.besideOkPerSecond)}/s vs ${n(f.aloneOkPerSecond)}/s; p99 ${m((x) => x.signIn.flood.besideP99Ms, 0)} vs ${m((x) => x.signIn.flood.aloneP99Ms, 0)} ms; errors ${f.errors}; the guesses answered ${JSON.stringify(f.guesses)}) |`,
+    pg.skipped
+      ? `| sign-ins/s of one process on PostgreSQL | skipped: ${pg.skipped} |`
+      : `| sign-ins/s of one process on PostgreSQL, bcrypt cost ${pg.cost} (lean REST client, concurrency ${pg.concurrency}; median of ${pg.runs.length}) | ${n(pg.okPerSecond, 0)} (runs ${pg.runs.map((x: number) => n(x, 0)).join(", ")}; server CPU ${n(pg.serverCpuMs, 2)} ms, PostgreSQL's backends ${pg.postgresCpuMs === undefined ? "not readable" : `${n(pg.postgresCpuMs, 2)} ms`} a sign-in; generator CPU ${n(pg.generatorCpu, 2)}; errors ${pg.errors}) |`,
+    ...(pg.skipped
+      ? []
+      : [`| ${PROJECTION.cores} cores at cost ${PROJECTION.cost}: verifies/s (one verify ${n(pg.projectionVerifyMs, 0)} ms here, × cores), and the store's headroom above them | ${n(pg.projectedVerifiesPerSecond, 0)}/s; headroom ${n(pg.headroom, 2)} × |`]),
+    "",
+  ];
 }
 
 main().catch((err) => {

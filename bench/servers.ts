@@ -29,21 +29,33 @@ export function runNode<T>(file: string, args: string[], env: Record<string, str
 
 export interface Seeded {
   dataDir: string;
+  /** A PostgreSQL database's URL; without it the database is SQLite's, in dataDir. */
+  databaseUrl?: string;
   usersFile: string;
   lockedFile: string;
+  /** One more user, FLOOD_CLIENTS times: wrong passwords are tried on it, by that many clients at once. */
+  floodFile: string;
   /** A login application's token, for sign-ins. */
   loginToken: string;
 }
 
-/** A database of `count` users (and 200 locked ones), with tokens for those the load uses. */
-export async function seed(count: number, cost: number): Promise<Seeded> {
+/** How many clients at once guess a password in the sign-in section's flood. */
+export const FLOOD_CLIENTS = 8;
+
+/**
+ * A database of `count` users (and 200 locked ones, and one for the flood),
+ * with tokens for those the load uses: SQLite's in a new folder, or the
+ * PostgreSQL database `databaseUrl` names.
+ */
+export async function seed(count: number, cost: number, databaseUrl?: string): Promise<Seeded> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-data-"));
-  const { config } = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: String(cost) });
+  const { config } = loadConfig({ DATA_DIR: dataDir, BCRYPT_COST: String(cost), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   const store = await openStore(config);
   const hash = await bcrypt.hash(passwordFor(0), cost);
   const userIds = await seedUsers(store.db, "bench", count, hash);
   const lockedIds = await seedUsers(store.db, "locked", 200, hash);
   for (const id of lockedIds) await store.users.setUserState(id, "locked", { userAgent: "password-service-bench" });
+  const [victim] = await seedUsers(store.db, "victim", 1, hash);
   const [loginApp] = await seedUsers(store.db, "login-app", 1, hash);
   const loginOrg = (await store.directory.findUser({ id: loginApp }))!.orgId;
   const issuer = await createIssuer(config.auth, store.signingKeys);
@@ -54,9 +66,11 @@ export async function seed(count: number, cost: number): Promise<Seeded> {
   // The load only ever needs as many users as it has requests in flight.
   const usersFile = path.join(dataDir, "users.json");
   const lockedFile = path.join(dataDir, "locked.json");
+  const floodFile = path.join(dataDir, "flood.json");
   fs.writeFileSync(usersFile, JSON.stringify(await withTokens(userIds.slice(0, 2000))));
   fs.writeFileSync(lockedFile, JSON.stringify(await withTokens(lockedIds)));
-  return { dataDir, usersFile, lockedFile, loginToken };
+  fs.writeFileSync(floodFile, JSON.stringify(await withTokens(Array(FLOOD_CLIENTS).fill(victim))));
+  return { dataDir, databaseUrl, usersFile, lockedFile, floodFile, loginToken };
 }
 
 export interface Server {
@@ -69,18 +83,33 @@ export interface Server {
 const running = new Set<ChildProcess>();
 process.on("exit", () => running.forEach((child) => child.kill("SIGKILL")));
 
+/** CPU seconds and resident memory of a process, from /proc. */
+export function usage(pid: number): { cpuSeconds: number; rssMb: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = 100; // USER_HZ, the unit of utime and stime, is 100 on Linux
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return {
+    cpuSeconds: (Number(stat[11]) + Number(stat[12])) / ticks,
+    rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024,
+  };
+}
+
+/** Where a server keeps its data: a seeded database's. */
+export type DataOf = Pick<Seeded, "dataDir" | "databaseUrl">;
+
 /**
  * The server writes its log to a file in its data folder: read through a
  * pipe, each line would cost this process CPU that the server and the load
  * generator need. No metrics listener, so that two servers can run at once.
  * `nodeOptions` go to Node before the script (a profiler's, say).
  */
-export async function startServer(dataDir: string, cost: number, nodeOptions: string[] = []): Promise<Server> {
+export async function startServer({ dataDir, databaseUrl }: DataOf, cost: number, nodeOptions: string[] = []): Promise<Server> {
   const logFile = path.join(dataDir, `server-${Date.now()}.log`);
   const out = fs.openSync(logFile, "w");
+  const database = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
   const child = spawn(process.execPath, [...nodeOptions, path.join(ROOT, "bin/password-service.cjs"), "serve"], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1", METRICS_PORT: "0" },
+    env: { ...process.env, DATA_DIR: dataDir, ...database, BCRYPT_COST: String(cost), PORT: "0", HOST: "127.0.0.1", METRICS_PORT: "0" },
     stdio: ["ignore", out, "inherit"],
   });
   fs.closeSync(out);

@@ -7,7 +7,8 @@ export const COMPILED = import.meta.filename.endsWith(".js");
 export const ROOT = path.resolve(import.meta.dirname, COMPILED ? "../.." : "..");
 
 export type Protocol = "grpc" | "grpcweb" | "connect" | "rest";
-export type Request = "change" | "bad-token" | "invalid-body" | "locked" | "signin";
+/** A change, one refused before any hash, or a sign-in with the user's password or a wrong one. */
+export type Request = "change" | "bad-token" | "invalid-body" | "locked" | "signin" | "wrong-password";
 
 export interface Job {
   baseUrl: string;
@@ -20,7 +21,10 @@ export interface Job {
   /** gRPC or REST through lean clients of the wire protocol instead of connect-es's and fetch. */
   lean?: boolean;
   seconds: number;
-  /** JSON file of BenchUser[]; change requests update it as passwords change. */
+  /**
+   * JSON file of BenchUser[]; change requests update it as passwords change.
+   * A user's requests go one at a time, so a user listed N times is N clients.
+   */
   usersFile: string;
   /** For sign-ins: a login application's token (the role password-service:login-client). */
   loginToken?: string;

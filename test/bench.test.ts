@@ -57,7 +57,17 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
     assert.equal(run.errors, 0, `${protocol}: every sign-in succeeded`);
   }
   assert.ok(results.signIn.idle.ratio > 0, "the idle sign-in against one verify");
-  assert.match(fs.readFileSync(path.join(out, "latest.md"), "utf8"), /\| protocol \| concurrency \| changes\/s \| of bound \|/);
+  const { flood } = results.signIn;
+  assert.ok(flood.aloneOkPerSecond > 0 && flood.besideOkPerSecond > 0 && flood.ratio > 0, "the others' sign-ins with and without the flood");
+  assert.equal(flood.errors, 0, "the others' sign-ins all succeeded beside the flood");
+  // Each guess is a wrong password checked (3) or refused before any hash (8): never a sign-in.
+  assert.ok(Object.keys(flood.guesses).length > 0, "the flood ran");
+  for (const code of Object.keys(flood.guesses)) assert.ok(["InvalidArgument", "ResourceExhausted"].includes(code), `a guess answered ${code}`);
+  assert.match(results.signInPostgres.skipped, /--postgres/, "without --postgres the store's headroom says why it was skipped");
+  const report = fs.readFileSync(path.join(out, "latest.md"), "utf8");
+  assert.match(report, /\| protocol \| concurrency \| changes\/s \| of bound \|/);
+  assert.match(report, /\| protocol \| sign-ins\/s \| of the verify bound \|/);
+  assert.match(report, /beside 8 clients guessing one user's password/);
 });
 
 it("runs the import benchmark's quick mode end to end", { timeout: 600_000 }, async () => {
