@@ -32,7 +32,7 @@ export interface HandlerDeps {
   users: UserEndpoint;
   sessions: SessionEndpoint;
   health: Health;
-  /** The change-password page; undefined when WEB_UI is off. */
+  /** The account page; undefined when WEB_UI is off. */
   page?: WebPage;
   config: Pick<Config, "maxBodyBytes" | "corsAllowedOrigins" | "limits">;
   logger: Logger;
@@ -65,12 +65,11 @@ export function createHandler(deps: HandlerDeps): Handler {
     ["/healthz", (res) => deps.health.liveness(res)],
     ["/readyz", (res) => deps.health.readinessProbe(res)],
     ["/openapi.json", (res) => sendJson(res, 200, OPENAPI_DOCUMENT)],
-    ...(deps.page?.paths ?? []).map((p) => [p, (res: NodeResponse) => deps.page!.serve(p, res)] as const),
   ]);
   const cors = corsLayer(deps.config.corsAllowedOrigins);
   const observed = {
     rpcPaths: new Set([...HOSTED, ReflectionV1, ReflectionV1alpha].flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`))),
-    httpPaths: new Set(pages.keys()),
+    httpPaths: new Set([...pages.keys(), ...(deps.page?.paths ?? [])]),
     logger: deps.logger,
     metrics: deps.metrics,
   };
@@ -80,6 +79,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     if (restRoute) return void restRoute(req, res);
     const page = pages.get(path);
     if (page && (req.method === "GET" || req.method === "HEAD")) return void page(res);
+    if (deps.page?.handles(path)) return void deps.page.serve(req, res, path);
     if (!rpc(req, res, info)) notFound(req, res, info);
   };
   return (req, res) => {
