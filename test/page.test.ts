@@ -198,8 +198,8 @@ describe("the account page in Chromium", { skip }, () => {
     await state("10-sent");
 
     const [resetMail] = await mail.waitFor(user.email);
-    const link = /http:\S+/.exec(resetMail.text)?.[0];
-    assert.ok(link?.startsWith(`${base}reset?user=${user.userId}&code=`), `the page's reset form: ${link}`);
+    const link = /http:\S+/.exec(resetMail.text)![0];
+    assert.ok(link.startsWith(`${base}reset?user=${user.userId}&code=`), `the page's reset form: ${link}`);
     service.secrets.push(new URL(link).searchParams.get("code")!);
 
     await page.goto(base);
