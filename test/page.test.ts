@@ -6,6 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { TRANSLATIONS } from "../src/core/messages.js";
 import { ID } from "../src/core/errors.js";
+import { loadConfig } from "../src/config.js";
+import { accountSettings } from "../src/web/account.js";
 import { cliOk, ROOT, Service, tempDir, type TestUser } from "./support/service.js";
 import { MailCatcher } from "./support/mail-catcher.js";
 import { freePort } from "./support/tools.js";
@@ -387,5 +389,19 @@ describe("the account page's defences, over HTTP", { skip }, () => {
     assert.match(await refused.text(), /Too many reset links were asked for/);
     // The address has had 4 of its 3: another name is refused too.
     assert.deepEqual(await statuses("someone-else", 1), [429], "FORGOT_ADDRESS_BURST=3");
+  });
+});
+
+describe("the account page's cookies", () => {
+  const page = loadConfig({}).config.page;
+
+  it("are Secure under TLS or behind an https PUBLIC_URL, and scoped to the page's public path", () => {
+    const plain = accountSettings({ page, maxBodyBytes: 1024 });
+    assert.deepEqual([plain.secure, plain.cookiePath, plain.publicOrigin], [false, "/account", undefined]);
+    const tls = accountSettings({ page, maxBodyBytes: 1024, tls: { certFile: "c", keyFile: "k" } });
+    assert.equal(tls.secure, true);
+    const proxied = accountSettings({ page, maxBodyBytes: 1024, publicUrl: new URL("https://id.example.com/pw/") });
+    assert.deepEqual([proxied.secure, proxied.cookiePath, proxied.publicOrigin], [true, "/pw/account", "https://id.example.com"]);
+    assert.equal(proxied.resetUrlTemplate, "https://id.example.com/pw/account/reset?user={{.UserID}}&code={{.Code}}");
   });
 });
