@@ -254,8 +254,8 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     page: {
       sessionTtlSeconds: durationVar(env, "WEB_UI_SESSION_TTL", "1h"),
       forgotRate: {
-        perName: hourlyRate(env, "FORGOT_NAME", 5, 3),
-        perAddress: hourlyRate(env, "FORGOT_ADDRESS", 60, 10),
+        perName: { perHour: intVar(env, "FORGOT_NAME_RATE_PER_HOUR", 5, 1, 100_000), burst: intVar(env, "FORGOT_NAME_BURST", 3, 1, 1000) },
+        perAddress: { perHour: intVar(env, "FORGOT_ADDRESS_RATE_PER_HOUR", 60, 1, 100_000), burst: intVar(env, "FORGOT_ADDRESS_BURST", 10, 1, 1000) },
       },
     },
     reset: resetConfig(env, webUi ? publicUrl : undefined),
@@ -302,11 +302,6 @@ function baseUrl(env: Env, name: string): URL {
   if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must be a base URL with no query, fragment or credentials, not "${env[name]}"`);
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url;
-}
-
-/** `${prefix}_RATE_PER_HOUR` and `${prefix}_BURST`. */
-function hourlyRate(env: Env, prefix: string, perHour: number, burst: number): HourlyRate {
-  return { perHour: intVar(env, `${prefix}_RATE_PER_HOUR`, perHour, 1, 100_000), burst: intVar(env, `${prefix}_BURST`, burst, 1, 1000) };
 }
 
 function booleanVar(env: Env, name: string, fallback: boolean): boolean {

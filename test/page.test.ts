@@ -151,6 +151,7 @@ describe("the account page in Chromium", { skip }, () => {
       ["A digit (0 to 9) (not met)", "unmet"],
       ["A symbol, such as ! # or - (not met)", "unmet"],
     ]);
+    await state("3-rules-marked");
     assert.match(await submit("Change password", "error"), /The new password is too short\.\s+It needs at least 8 bytes\./);
     await state("4-change-policy-error");
 
