@@ -79,7 +79,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     if (restRoute) return void restRoute(req, res);
     const page = pages.get(path);
     if (page && (req.method === "GET" || req.method === "HEAD")) return void page(res);
-    if (deps.page?.handles(path)) return void deps.page.serve(req, res, path);
+    if (deps.page?.handles(req, path)) return void deps.page.serve(req, res, path);
     if (!rpc(req, res, info)) notFound(req, res, info);
   };
   return (req, res) => {

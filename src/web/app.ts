@@ -23,8 +23,8 @@ function init(): void {
   });
   document.addEventListener("submit", (event) => {
     const form = event.target as HTMLFormElement;
-    // The language menu is a plain navigation; a sign-in at an issuer leaves the page.
-    if (form.method !== "post" || form.hasAttribute("data-navigate")) return;
+    // The language menu is a plain navigation.
+    if (form.method !== "post") return;
     event.preventDefault();
     void send(form);
   });

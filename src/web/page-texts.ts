@@ -29,7 +29,7 @@ export interface PageTexts {
   labels: { loginName: string; password: string; currentPassword: string; newPassword: string };
   buttons: { signIn: string; changePassword: string; signOut: string; sendResetLink: string; setPassword: string };
   links: { forgotPassword: string; backToSignIn: string; requestNewLink: string; signIn: string };
-  signIn: { title: string; intro: string; oidcIntro: string; signedOut: string };
+  signIn: { title: string; intro: string; signedOut: string };
   change: { title: string; signedInAs: (name: string) => string; done: string; doneDetail: string };
   forgot: { title: string; intro: string };
   sent: { title: string; body: string };
@@ -61,7 +61,6 @@ export interface PageTexts {
     busy: string[];
     unavailable: string[];
     internal: string[];
-    issuerFailed: string[];
   };
   /** Every error ID the service answers, for the person at the form. */
   errors: Record<ErrorId, Explanation>;
@@ -77,7 +76,6 @@ const en: PageTexts = {
   signIn: {
     title: "Sign in",
     intro: "Sign in to change your password.",
-    oidcIntro: "You sign in at your organisation's sign-in page, then come back here to change your password.",
     signedOut: "You have signed out.",
   },
   change: {
@@ -126,7 +124,6 @@ const en: PageTexts = {
     busy: ["The service is busy right now. Please try again in a moment."],
     unavailable: ["The service cannot answer right now. Nothing was changed; try again in a moment."],
     internal: ["Something went wrong on the service's side. Nothing was changed; please try again later."],
-    issuerFailed: ["The sign-in at your organisation's sign-in page did not complete. Please try again."],
   },
   errors: {
     [ID.invalidAuthHeader]: () => ["Your sign-in has ended. Sign in again."],

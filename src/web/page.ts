@@ -14,14 +14,14 @@ export const PAGE_PREFIX = "/account";
  * script, requests and form posts only to itself, never framed, and no
  * Referer, so that a reset link's code is never told to anyone.
  */
-function securityHeaders(formTargets: string[]) {
+function securityHeaders() {
   return {
     "content-security-policy": [
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self'",
       "connect-src 'self'",
-      `form-action ${["'self'", ...formTargets].join(" ")}`,
+      "form-action 'self'",
       "frame-ancestors 'none'",
       "base-uri 'none'",
     ].join("; "),
@@ -43,16 +43,14 @@ const COMPILED = path.extname(import.meta.filename) === ".js";
 export class WebPage {
   private script?: Promise<string>;
   private readonly style: string;
-  readonly headers: Record<string, string>;
+  private readonly headers: Record<string, string>;
 
   constructor(
     private readonly logger: Logger,
     /** The page's routes; given the headers every page response carries. */
     account: (headers: Record<string, string>) => AccountPage,
-    /** Origins a form may post to besides the page's own (an issuer the page signs in through). */
-    formTargets: string[] = [],
   ) {
-    this.headers = securityHeaders(formTargets);
+    this.headers = securityHeaders();
     this.style = fs.readFileSync(path.join(HERE, "page.css"), "utf8");
     this.account = account(this.headers);
   }
@@ -62,8 +60,10 @@ export class WebPage {
   /** Every path served, for the request log. */
   readonly paths = ["/", PAGE_PREFIX, ...[...AccountPage.PATHS, "/app.js", "/page.css"].map((p) => PAGE_PREFIX + p)];
 
-  handles(pathname: string): boolean {
-    return pathname === "/" || pathname === PAGE_PREFIX || pathname.startsWith(`${PAGE_PREFIX}/`);
+  /** The page's paths; "/" only for a browser's GET (an RPC there is answered as an unknown method). */
+  handles(req: NodeRequest, pathname: string): boolean {
+    if (pathname === "/") return req.method === "GET" || req.method === "HEAD";
+    return pathname === PAGE_PREFIX || pathname.startsWith(`${PAGE_PREFIX}/`);
   }
 
   async serve(req: NodeRequest, res: NodeResponse, pathname: string): Promise<void> {

@@ -49,14 +49,9 @@ export function rulesOf(policy: PasswordPolicy): Rules {
   };
 }
 
-export function signInView(ctx: ViewContext, outcome?: Outcome, loginName = "", viaIssuer = false): string {
+export function signInView(ctx: ViewContext, outcome?: Outcome, loginName = ""): string {
   const t = ctx.texts;
-  const form = viaIssuer
-    ? `<p>${escape(t.signIn.oidcIntro)}</p>
-<form method="post" action="oidc/start" data-navigate>${csrfField(ctx)}
-<button type="submit">${escape(t.buttons.signIn)}</button>
-</form>`
-    : `<p>${escape(t.signIn.intro)}</p>
+  const form = `<p>${escape(t.signIn.intro)}</p>
 <form method="post" action="sign-in">${csrfField(ctx)}
 ${field("login-name", "loginName", t.labels.loginName, "text", "username", loginName)}
 ${field("password", "password", t.labels.password, "password", "current-password")}
