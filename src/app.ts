@@ -28,6 +28,7 @@ import { CheckLine } from "./core/check-line.js";
 import { logStartup } from "./ops/startup-log.js";
 import { createAuthenticator, createIssuer, IssuerKeys } from "./crypto/tokens.js";
 import { WebPage } from "./web/page.js";
+import { AccountPage, accountSettings } from "./web/account.js";
 
 /** One hash at start tells the pool how long an operation takes here, before any load. */
 async function createHashPool(config: Config, metrics: Metrics): Promise<HashPool> {
@@ -87,48 +88,40 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const { reset } = config;
   // Each reset may mail its user: no caller can flood a mailbox.
   const resetRate = new PerUserRate(reset.rate.perHour / 60, reset.rate.burst, Date.now, errors.resetRateLimited);
-  const users = new UserEndpoint(
-    gate,
-    changes,
-    {
-      ...changes,
-      resetCodes: store.resetCodes,
-      mail,
-      codes: { ttlMs: reset.codeTtlSeconds * 1000, length: reset.codeLength, urlTemplate: reset.urlTemplate },
-      limitResets: (userId) => resetRate.take(userId),
-    },
-    admission,
-  );
-  const sessions = new SessionEndpoint(
-    gate,
-    {
-      ...changes,
-      sessions: store.sessions,
-      wantsUpgrade: (hash) => wantsUpgrade(hash, config.bcryptCost),
-      familyOf: hashFamily,
-      upgraded: (family) => metrics.hashUpgrades.inc({ from: family }),
-      upgradeFailed: (err) => logger.warn({ err }, "a successful sign-in's hash could not be upgraded; the old hash stays"),
-      admit: (userId, key) => admission.enter(userId, key),
-      maxMetadataKeys: config.sessionLimits.metadataKeys,
-    },
-    config.sessionLimits,
-  );
-  const policyReads = new PolicyEndpoint(
-    gate,
-    {
-      users: store.users,
-      orgs: store.directory,
-      policies,
-      breached,
-      instancePolicy: () => store.policies.instancePolicy(),
-      instanceId: () => store.directory.instanceId(),
-    },
-    new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
-  );
+  const resets = {
+    ...changes,
+    resetCodes: store.resetCodes,
+    mail,
+    codes: { ttlMs: reset.codeTtlSeconds * 1000, length: reset.codeLength, urlTemplate: reset.urlTemplate },
+    limitResets: (userId: string) => resetRate.take(userId),
+  };
+  const users = new UserEndpoint(gate, changes, resets, admission);
+  const sessionDeps = {
+    ...changes,
+    sessions: store.sessions,
+    wantsUpgrade: (hash: string) => wantsUpgrade(hash, config.bcryptCost),
+    familyOf: hashFamily,
+    upgraded: (family: string) => metrics.hashUpgrades.inc({ from: family }),
+    upgradeFailed: (err: unknown) => logger.warn({ err }, "a successful sign-in's hash could not be upgraded; the old hash stays"),
+    admit: (userId: string, key: string) => admission.enter(userId, key),
+    maxMetadataKeys: config.sessionLimits.metadataKeys,
+  };
+  const sessions = new SessionEndpoint(gate, sessionDeps, config.sessionLimits);
+  const policyDeps = {
+    users: store.users,
+    orgs: store.directory,
+    policies,
+    breached,
+    instancePolicy: () => store.policies.instancePolicy(),
+    instanceId: () => store.directory.instanceId(),
+  };
+  const policyReads = new PolicyEndpoint(gate, policyDeps, new PerUserRate(config.validateRate.perMinute, config.validateRate.burst));
   const health = new Health(store.users, Object.values(API).map((s) => s.typeName), logger, config.healthWatchLimit, issuerKeys);
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
-  const page = config.webUi ? new WebPage(logger, config.webUiApiOrigins) : undefined;
+  const page = config.webUi
+    ? new WebPage(logger, (headers) => new AccountPage({ gate, change: endpoint, sessions: sessionDeps, resets, policies: policyDeps, logger }, accountSettings(config), headers))
+    : undefined;
   logStartup(config, logger);
   const handlers = apiHandlers({ change: endpoint, policies: policyReads, users, sessions });
   const handler = createHandler({ handlers, health, page, config, logger, metrics });

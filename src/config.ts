@@ -64,14 +64,28 @@ export interface Config {
   corsAllowedOrigins: string[] | "*";
   /** grpc.health.v1.Health/Watch streams open at once at most. */
   healthWatchLimit: number;
-  /** Serve the change-password page at `/`. */
+  /** Serve the account page at `/account/`. */
   webUi: boolean;
-  /** Origins besides its own that the page may send passwords to (chosen in the page, never from its URL). */
-  webUiApiOrigins: string[];
+  /** The service's public base URL, for links it mails (never derived from a request's Host). */
+  publicUrl?: URL;
+  /** The account page's sessions and its forgot-password form's limits. */
+  page: PageConfig;
   /** Password reset codes, and the link a mailed one goes in. */
   reset: ResetConfig;
   /** Undefined without SMTP_URL: no mail is sent, and send_link answers 9. */
   mail?: MailConfig;
+}
+
+export interface PageConfig {
+  /** How long a sign-in on the page lasts (its session's lifetime). */
+  sessionTtlSeconds: number;
+  /** Forgot-password requests per login name, and per client address: each a burst, refilled at a rate per hour. */
+  forgotRate: { perName: HourlyRate; perAddress: HourlyRate };
+}
+
+export interface HourlyRate {
+  perHour: number;
+  burst: number;
 }
 
 export interface ResetConfig {
@@ -185,6 +199,8 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   // the only place that can set it before libuv starts its pool. A process
   // started another way has the pool libuv gives it: 4 threads when unset.
   const threadPoolSize = intVar(env, "UV_THREADPOOL_SIZE", LIBUV_POOL_SIZE, 1, 1024);
+  const webUi = booleanVar(env, "WEB_UI", !env.JWKS_URL);
+  const publicUrl = env.PUBLIC_URL ? baseUrl(env, "PUBLIC_URL") : undefined;
   if (bcryptCost < 10) {
     warnings.push(`BCRYPT_COST=${bcryptCost} is below 10: for tests only, never in production`);
   }
@@ -232,10 +248,17 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     metricsHost: env.METRICS_HOST || env.HOST || undefined,
     corsAllowedOrigins: corsOrigins(env.CORS_ALLOWED_ORIGINS),
     healthWatchLimit: intVar(env, "HEALTH_WATCH_LIMIT", 100, 0, 100_000),
-    // The page needs a token; by default only the service's own issuer hands them out.
-    webUi: booleanVar(env, "WEB_UI", !env.JWKS_URL),
-    webUiApiOrigins: origins("WEB_UI_API_ORIGINS", env.WEB_UI_API_ORIGINS),
-    reset: resetConfig(env),
+    // With an outside issuer, users sign in there: the page is the operator's choice then.
+    webUi,
+    publicUrl,
+    page: {
+      sessionTtlSeconds: durationVar(env, "WEB_UI_SESSION_TTL", "1h"),
+      forgotRate: {
+        perName: { perHour: intVar(env, "FORGOT_NAME_RATE_PER_HOUR", 5, 1, 100_000), burst: intVar(env, "FORGOT_NAME_BURST", 3, 1, 1000) },
+        perAddress: { perHour: intVar(env, "FORGOT_ADDRESS_RATE_PER_HOUR", 60, 1, 100_000), burst: intVar(env, "FORGOT_ADDRESS_BURST", 10, 1, 1000) },
+      },
+    },
+    reset: resetConfig(env, webUi ? publicUrl : undefined),
     mail: mailConfig(env),
   };
   return { config, warnings };
@@ -270,6 +293,14 @@ function httpUrl(env: Env, name: string, fallback: string): URL {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConfigError(`${name} must be an http(s) URL, not "${url.protocol}"`);
   }
+  return url;
+}
+
+/** An absolute http(s) URL without query or fragment, its path ending in "/" so that relative paths resolve under it. */
+function baseUrl(env: Env, name: string): URL {
+  const url = httpUrl(env, name, "");
+  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must be a base URL with no query, fragment or credentials, not "${env[name]}"`);
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url;
 }
 
@@ -443,13 +474,20 @@ function durationVar(env: Env, name: string, fallback: string): number {
   throw new ConfigError(`${name} must be a duration such as 30m, 24h or 7d, not "${text}"`);
 }
 
-function resetConfig(env: Env): ResetConfig {
-  const urlTemplate = env.RESET_URL_TEMPLATE || undefined;
+/** The account page's reset form under the public base URL: where a mailed link lands (see src/web/account.ts). */
+export function pageResetTemplate(publicUrl: URL): string {
+  return `${new URL("account/reset", publicUrl)}?user={{.UserID}}&code={{.Code}}`;
+}
+
+/** `pageUrl`: the public base URL when the page is on; its reset form is then the default link. */
+function resetConfig(env: Env, pageUrl: URL | undefined): ResetConfig {
+  const urlTemplate = env.RESET_URL_TEMPLATE || (pageUrl && pageResetTemplate(pageUrl));
   if (urlTemplate !== undefined) {
     try {
       checkUrlTemplate(urlTemplate);
     } catch (err) {
-      throw new ConfigError(`RESET_URL_TEMPLATE is invalid: ${(err as Error).message}`);
+      const name = env.RESET_URL_TEMPLATE ? "RESET_URL_TEMPLATE" : "the reset link made from PUBLIC_URL";
+      throw new ConfigError(`${name} is invalid: ${(err as Error).message}`);
     }
   }
   return {

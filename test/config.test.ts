@@ -45,6 +45,23 @@ describe("configuration of operations", () => {
     assert.equal(loadConfig({ WEB_UI: "false" }).config.webUi, false);
   });
 
+  it("makes the page's reset form the default reset link once PUBLIC_URL is set, and keeps an operator's own", () => {
+    assert.equal(loadConfig({}).config.reset.urlTemplate, undefined, "no public URL: no link is made up from a request's Host");
+    const page = loadConfig({ PUBLIC_URL: "https://id.example.com/pw" }).config;
+    assert.equal(page.publicUrl?.href, "https://id.example.com/pw/");
+    assert.equal(page.reset.urlTemplate, "https://id.example.com/pw/account/reset?user={{.UserID}}&code={{.Code}}");
+    assert.equal(loadConfig({ PUBLIC_URL: "https://id.example.com", WEB_UI: "false" }).config.reset.urlTemplate, undefined, "no page, no page link");
+    const own = "https://login.example.com/r?c={{.Code}}";
+    assert.equal(loadConfig({ PUBLIC_URL: "https://id.example.com", RESET_URL_TEMPLATE: own }).config.reset.urlTemplate, own);
+  });
+
+  it("has the page's documented limits, each a setting", () => {
+    const { page } = loadConfig({}).config;
+    assert.deepEqual(page, { sessionTtlSeconds: 3600, forgotRate: { perName: { perHour: 5, burst: 3 }, perAddress: { perHour: 60, burst: 10 } } });
+    const set = loadConfig({ WEB_UI_SESSION_TTL: "15m", FORGOT_NAME_RATE_PER_HOUR: "2", FORGOT_NAME_BURST: "1", FORGOT_ADDRESS_RATE_PER_HOUR: "20", FORGOT_ADDRESS_BURST: "4" });
+    assert.deepEqual(set.config.page, { sessionTtlSeconds: 900, forgotRate: { perName: { perHour: 2, burst: 1 }, perAddress: { perHour: 20, burst: 4 } } });
+  });
+
   it("reads the allowed origins", () => {
     assert.deepEqual(loadConfig({ CORS_ALLOWED_ORIGINS: "https://a.example, http://localhost:3000" }).config.corsAllowedOrigins, [
       "https://a.example",
@@ -61,6 +78,12 @@ describe("configuration of operations", () => {
       [{ CORS_ALLOWED_ORIGINS: "a.example" }, /is not an origin/],
       [{ CORS_ALLOWED_ORIGINS: "*,https://a.example" }, /"\*" allows every origin and stands alone/],
       [{ WEB_UI: "yes" }, /^WEB_UI must be true or false, not "yes"/],
+      [{ PUBLIC_URL: "id.example.com" }, /^PUBLIC_URL is not a URL/],
+      [{ PUBLIC_URL: "ftp://id.example.com" }, /^PUBLIC_URL must be an http\(s\) URL/],
+      [{ PUBLIC_URL: "https://id.example.com/?next=x" }, /^PUBLIC_URL must be a base URL with no query/],
+      [{ PUBLIC_URL: `https://id.example.com/${"x".repeat(200)}` }, /^the reset link made from PUBLIC_URL is invalid: longer than 200/],
+      [{ FORGOT_NAME_BURST: "0" }, /^FORGOT_NAME_BURST must be a whole number from 1 to 1000/],
+      [{ WEB_UI_SESSION_TTL: "forever" }, /^WEB_UI_SESSION_TTL must be a duration/],
       [{ LOG_FORMAT: "xml" }, /^LOG_FORMAT must be one of json, pretty, not "xml"/],
     ];
     for (const [env, message] of cases) assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message));

@@ -300,7 +300,7 @@ describe("hostile input", () => {
     it("answers unknown paths with grpc-gateway's 404 JSON", async () => {
       const body = JSON.stringify({ oldPassword: victim.password, newPassword: "New-Passw0rd!" });
       for (const [method, p] of [
-        ["GET", "/index.html"], // "/" itself is the change-password page (WEB_UI)
+        ["GET", "/index.html"], // "/" itself leads to the account page (WEB_UI)
         ["PUT", "/auth/v1/users/me/password/"],
         ["PUT", "/auth/v1/users/me/passwords"],
         ["PUT", "/auth/v1/users/someone-else/password"],

@@ -44,7 +44,7 @@ describe("the server's messages", () => {
       const lines = messages(own.logs);
       assert.ok(lines.includes("tokens: own keys (issuer password-service, audience password-service); `token issue` signs them"), lines.join("\n"));
       assert.ok(lines.includes("mail: off (SMTP_URL unset)"));
-      assert.ok(lines.includes("page: on, at /"));
+      assert.ok(lines.includes("page: on, at /account/"));
       const database = loadConfig(own.env).config.database;
       const expected = database.kind === "sqlite" ? `database: SQLite at ${database.path}` : `database: PostgreSQL at ${new URL(database.url).host}${new URL(database.url).pathname}`;
       assert.ok(lines.includes(expected), lines.join("\n"));

@@ -23,7 +23,7 @@ export interface HandlerDeps {
   /** Every API RPC's handler, which its Connect and REST routes both call. */
   handlers: ApiHandlers;
   health: Health;
-  /** The change-password page; undefined when WEB_UI is off. */
+  /** The account page; undefined when WEB_UI is off. */
   page?: WebPage;
   config: Pick<Config, "maxBodyBytes" | "corsAllowedOrigins" | "limits">;
   logger: Logger;
@@ -57,12 +57,11 @@ export function createHandler(deps: HandlerDeps): Handler {
     ["/healthz", (res) => deps.health.liveness(res)],
     ["/readyz", (res) => deps.health.readinessProbe(res)],
     ["/openapi.json", (res) => sendJson(res, 200, OPENAPI_DOCUMENT)],
-    ...(deps.page?.paths ?? []).map((p) => [p, (res: NodeResponse) => deps.page!.serve(p, res)] as const),
   ]);
   const cors = corsLayer(deps.config.corsAllowedOrigins);
   const observed = {
     rpcPaths: new Set([...HOSTED, ReflectionV1, ReflectionV1alpha].flatMap((s) => s.methods.map((m) => `/${s.typeName}/${m.name}`))),
-    httpPaths: new Set(pages.keys()),
+    httpPaths: new Set([...pages.keys(), ...(deps.page?.paths ?? [])]),
     logger: deps.logger,
     metrics: deps.metrics,
   };
@@ -70,6 +69,7 @@ export function createHandler(deps: HandlerDeps): Handler {
     if (match) return void rest(req, res, match);
     const page = pages.get(path);
     if (page && (req.method === "GET" || req.method === "HEAD")) return void page(res);
+    if (deps.page?.handles(req, path)) return void deps.page.serve(req, res, path);
     if (!rpc(req, res, info)) notFound(req, res, info);
   };
   return (req, res) => {

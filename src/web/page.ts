@@ -1,22 +1,32 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import type { NodeResponse } from "../http/http-types.js";
+import type { NodeRequest, NodeResponse } from "../http/http-types.js";
+import { AccountPage } from "./account.js";
 
 const HERE = import.meta.dirname;
 
+/** Where the page is served: its cookies are scoped to this path. */
+export const PAGE_PREFIX = "/account";
+
 /**
- * The page's own origin for scripts, and for the API only its own origin and
- * those the operator listed: the page holds a token and two passwords, and
- * even a script injected into it cannot send them anywhere else.
+ * Strict: scripts and styles only from the page's own origin, no inline
+ * script, requests and form posts only to itself, never framed, and no
+ * Referer, so that a reset link's code is never told to anyone.
  */
-function securityHeaders(apiOrigins: string[]) {
-  const connect = ["'self'", ...apiOrigins].join(" ");
+function securityHeaders() {
   return {
-    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src ${connect}; form-action 'none'; frame-ancestors 'none'; base-uri 'none'`,
+    "content-security-policy": [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "connect-src 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join("; "),
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
-    "cache-control": "no-cache",
   };
 }
 
@@ -24,32 +34,60 @@ function securityHeaders(apiOrigins: string[]) {
 const COMPILED = path.extname(import.meta.filename) === ".js";
 
 /**
- * The change-password page at `/` and its script at `/app.js`. Compiled,
- * the script is the bundle `npm run build` made (app.bundle.js): an
- * installed package has neither esbuild nor the browser's Connect transport.
- * From the sources, esbuild bundles src/web/app.ts on first request, so an
- * edit shows without a build. Either way it is kept in memory.
+ * The account page under /account/ (see account.ts), its script and its
+ * style. Compiled, the script is the bundle `npm run build` made
+ * (app.bundle.js): an installed package has no esbuild. From the sources,
+ * esbuild bundles src/web/app.ts on first request, so an edit shows
+ * without a build. Either way it is kept in memory.
  */
 export class WebPage {
   private script?: Promise<string>;
-  private readonly html: string;
+  private readonly style: string;
   private readonly headers: Record<string, string>;
 
   constructor(
     private readonly logger: Logger,
-    /** Origins besides its own that the page may call, from WEB_UI_API_ORIGINS. */
-    apiOrigins: string[],
+    /** The page's routes; given the headers every page response carries. */
+    account: (headers: Record<string, string>) => AccountPage,
   ) {
-    // Where the page may send; the policy it reads from the service, for whoever signs in.
-    const settings = JSON.stringify({ apiOrigins }).replaceAll("<", "\\u003c");
-    this.headers = securityHeaders(apiOrigins);
-    this.html = fs.readFileSync(path.join(HERE, "index.html"), "utf8").replace("{{SETTINGS}}", settings);
+    this.headers = securityHeaders();
+    this.style = fs.readFileSync(path.join(HERE, "page.css"), "utf8");
+    this.account = account(this.headers);
   }
 
-  readonly paths = ["/", "/app.js"];
+  private readonly account: AccountPage;
 
-  async serve(pathname: string, res: NodeResponse): Promise<void> {
-    if (pathname === "/") return send(res, this.headers, "text/html; charset=utf-8", this.html);
+  /** Every path served, for the request log. */
+  readonly paths = ["/", PAGE_PREFIX, ...[...AccountPage.PATHS, "/app.js", "/page.css"].map((p) => PAGE_PREFIX + p)];
+
+  /** The page's paths; "/" only for a browser's GET (an RPC there is answered as an unknown method). */
+  handles(req: NodeRequest, pathname: string): boolean {
+    if (pathname === "/") return req.method === "GET" || req.method === "HEAD";
+    return pathname === PAGE_PREFIX || pathname.startsWith(`${PAGE_PREFIX}/`);
+  }
+
+  async serve(req: NodeRequest, res: NodeResponse, pathname: string): Promise<void> {
+    try {
+      await this.route(req, res, pathname);
+    } catch (err) {
+      // A request that broke off while its form was read, or a fault: never an unhandled rejection.
+      this.logger.error({ err }, "the account page could not answer");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end();
+    }
+  }
+
+  private async route(req: NodeRequest, res: NodeResponse, pathname: string): Promise<void> {
+    // The page's own paths are relative to its prefix with a slash: "/" and "/account" lead there.
+    if (pathname === "/" || pathname === PAGE_PREFIX) return found(res, `${PAGE_PREFIX}/`);
+    const below = pathname.slice(PAGE_PREFIX.length);
+    const get = req.method === "GET" || req.method === "HEAD";
+    if (get && below === "/page.css") return send(res, this.headers, "text/css; charset=utf-8", this.style);
+    if (get && below === "/app.js") return this.serveScript(res);
+    if (!(await this.account.handle(req, res, below))) notHere(res);
+  }
+
+  private async serveScript(res: NodeResponse): Promise<void> {
     try {
       send(res, this.headers, "text/javascript; charset=utf-8", await this.bundle());
     } catch (err) {
@@ -64,6 +102,18 @@ export class WebPage {
     this.script ??= COMPILED ? fs.promises.readFile(path.join(HERE, "app.bundle.js"), "utf8") : bundleSources();
     return this.script;
   }
+}
+
+function found(res: NodeResponse, location: string): void {
+  res.writeHead(302, { location, "content-length": 0 });
+  res.end();
+}
+
+/** A path below the prefix the page does not have, or a method it does not take there. */
+function notHere(res: NodeResponse): void {
+  const body = "not found\n";
+  res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.end(body);
 }
 
 /** The options match the build script's bundle in package.json. */
@@ -83,6 +133,6 @@ async function bundleSources(): Promise<string> {
 }
 
 function send(res: NodeResponse, headers: Record<string, string>, type: string, body: string): void {
-  res.writeHead(200, { ...headers, "content-type": type, "content-length": Buffer.byteLength(body) });
+  res.writeHead(200, { ...headers, "cache-control": "no-cache", "content-type": type, "content-length": Buffer.byteLength(body) });
   res.end(body);
 }

@@ -1,9 +1,13 @@
 // Run in the browser by test/browser.test.ts: Google's official gRPC-Web
 // runtime (npm grpc-web), its method descriptor fed with protobuf-es
-// serialisers instead of protoc-gen-grpc-web output.
+// serialisers instead of protoc-gen-grpc-web output; and Connect's
+// gRPC-Web transport (npm @connectrpc/connect-web).
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { GrpcWebClientBase, MethodDescriptor, MethodType, type RpcError } from "grpc-web";
 import {
+  AuthService,
   type UpdateMyPasswordRequest,
   UpdateMyPasswordRequestSchema,
   type UpdateMyPasswordResponse,
@@ -46,4 +50,15 @@ async function change(
   }
 }
 
-(globalThis as unknown as { grpcWebChange: typeof change }).grpcWebChange = change;
+async function connectChange(baseUrl: string, token: string, oldPassword: string, newPassword: string): Promise<GrpcWebResult> {
+  const client = createClient(AuthService, createGrpcWebTransport({ baseUrl }));
+  try {
+    const res = await client.updateMyPassword({ oldPassword, newPassword }, { headers: { authorization: `Bearer ${token}` } });
+    return { ok: true, sequence: String(res.details?.sequence), resourceOwner: res.details?.resourceOwner ?? "" };
+  } catch (err) {
+    const e = ConnectError.from(err);
+    return { ok: false, code: e.code, message: e.rawMessage };
+  }
+}
+
+Object.assign(globalThis, { grpcWebChange: change, connectChange });
