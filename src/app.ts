@@ -6,7 +6,7 @@ import { UserService } from "../gen/zitadel/user/v2/user_service_pb.js";
 import { SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { SessionEndpoint } from "./api/session-endpoint.js";
 import { wantsUpgrade } from "./crypto/imported-hash.js";
-import { hashFamily } from "./store/directory.js";
+import { hashFamily } from "./store/user-admin.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
@@ -121,11 +121,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     gate,
     {
       users: store.users,
-      orgs: store.directory,
+      orgs: store.orgs,
       policies,
       breached,
       instancePolicy: () => store.policies.instancePolicy(),
-      instanceId: () => store.directory.instanceId(),
+      instanceId: () => store.orgs.instanceId(),
     },
     new PerUserRate(config.validateRate.perMinute, config.validateRate.burst),
   );

@@ -90,7 +90,7 @@ const commands: Record<string, Command> = {
       const token = await withStore(config, async (store) => {
         const { createIssuer } = await import("../crypto/tokens.js");
         const issuer = await createIssuer(config.auth, store.signingKeys);
-        const found = await store.directory.findUser({ id: user });
+        const found = await store.userAdmin.findUser({ id: user });
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
         if (found.kind === "machine") throw new UsageError(`user ${user} is a machine user: it changes no password here`);
         // ZITADEL lists a role under the organisations that granted it: the instance's, under the user's own.
