@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "../config.js";
 import { ServiceError } from "../core/errors.js";
 import { type Command, help, print, printError, required, UsageError } from "./args.js";
-import { environmentHelp } from "./environment.js";
+import { environmentHelp } from "../config/describe.js";
 import { policyCommands } from "./policy.js";
 import { sessionCommands } from "./sessions.js";
 import { userCommands, withStore } from "./users.js";
@@ -16,7 +16,7 @@ const SHUTDOWN_EXTRA_MS = 5_000;
 const commands: Record<string, Command> = {
   serve: {
     summary: "serve the API (what `npm start` runs)",
-    usage: `serve\n\nServes every protocol on one port. Configured by the environment (README.md says more):\n\n${environmentHelp()}`,
+    usage: `serve\n\nServes every protocol on one port. Configured by the environment (docs/configuration.md says more):\n\n${environmentHelp()}`,
     options: { ...help },
     async run(_values, config) {
       // Loaded here, not above: the other commands and --help start without the server's modules.
