@@ -177,7 +177,7 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError(`unknown command "${args.join(" ")}"\n\n${overview()}`);
   }
   const [name, command] = found;
-  let values;
+  let values: ReturnType<typeof parseArgs>["values"];
   try {
     ({ values } = parseArgs({ args: args.slice(name.split(" ").length), options: command.options, strict: true }));
   } catch (err) {

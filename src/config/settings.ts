@@ -96,7 +96,10 @@ function duration(fallback: string) {
 
 /** Comma-separated origins (scheme://host[:port]), each checked. */
 export function origins(raw: string, name: string): string[] {
-  const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const origin of items) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
       throw new ConfigError(`${name}: "${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
@@ -107,7 +110,10 @@ export function origins(raw: string, name: string): string[] {
 
 /** Comma-separated origins as browsers send them, or "*" for any. */
 function corsOrigins(raw: string, name: string): string[] | "*" {
-  const items = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!items.includes("*")) return origins(raw, name);
   if (items.length > 1) throw new ConfigError(`${name}: "*" allows every origin and stands alone, not "${raw}"`);
   return "*";
@@ -121,13 +127,14 @@ function smtpUrl(raw: string): string {
     url = undefined;
   }
   // The URL may hold a password: the messages name only its scheme and host.
-  if (!url || !url.hostname) throw new ConfigError("SMTP_URL is not a URL such as smtp://user:password@mail.example.com:587");
+  if (!url?.hostname) throw new ConfigError("SMTP_URL is not a URL such as smtp://user:password@mail.example.com:587");
   if (url.protocol !== "smtp:" && url.protocol !== "smtps:") throw new ConfigError(`SMTP_URL must be smtp:// or smtps://, not "${url.protocol}//"`);
   return raw;
 }
 
 function sender(raw: string): string {
-  if (!/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(raw)) throw new ConfigError(`SMTP_FROM must be an address such as "Accounts <accounts@example.com>", not "${raw}"`);
+  if (!/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(raw))
+    throw new ConfigError(`SMTP_FROM must be an address such as "Accounts <accounts@example.com>", not "${raw}"`);
   return raw;
 }
 
@@ -188,7 +195,10 @@ export const SETTINGS = {
       "and not on every request (0: every request). A kept token still expires at its `exp`, is checked again under a new key set of the issuer, " +
       "and meets the user's state and revocation cutoff on every request, so a password change refuses old tokens at once",
   },
-  VALIDATE_RATE_PER_MINUTE: { ...whole(60, 1, 100_000), doc: "`ValidateMyNewPassword` calls per user and process, refilled at this rate; more are refused with 8" },
+  VALIDATE_RATE_PER_MINUTE: {
+    ...whole(60, 1, 100_000),
+    doc: "`ValidateMyNewPassword` calls per user and process, refilled at this rate; more are refused with 8",
+  },
   VALIDATE_BURST: { ...whole(20, 1, 100_000), doc: "… and at most this many at once" },
   TLS_CERT_FILE: { ...text("a PEM file"), doc: "with `TLS_KEY_FILE`: the port speaks TLS (h2 and http/1.1 by ALPN)" },
   TLS_KEY_FILE: { ...text("a PEM file"), doc: "the certificate's private key" },
@@ -241,7 +251,10 @@ export const SETTINGS = {
     ...whole(3000, 0, 600_000),
     doc: "longest a password check may wait for a bcrypt thread; past it the request is refused at once with 8 ResourceExhausted (REST 429 with `Retry-After`)",
   },
-  USER_CONCURRENCY_LIMIT: { ...whole(3, 1, 1000), doc: "requests of one user that may hold or wait for bcrypt work at once, per process; more are refused with 8" },
+  USER_CONCURRENCY_LIMIT: {
+    ...whole(3, 1, 1000),
+    doc: "requests of one user that may hold or wait for bcrypt work at once, per process; more are refused with 8",
+  },
   TOKEN_CONCURRENCY_LIMIT: {
     ...whole(1, 1, 1000),
     doc:
@@ -289,7 +302,13 @@ export const SETTINGS = {
       "`smtp://[user:password@]host[:port]` (STARTTLS when offered) or `smtps://`: mail reset codes and change notices through this server; " +
       "unset, nothing is mailed. See [Forgotten passwords and notices](resets.md)",
   },
-  SMTP_FROM: { ...text("an address"), default: "`password-service@localhost`", fallback: "password-service@localhost", parse: sender, doc: "the sender of every mail, `addr@host` or `Name <addr@host>`" },
+  SMTP_FROM: {
+    ...text("an address"),
+    default: "`password-service@localhost`",
+    fallback: "password-service@localhost",
+    parse: sender,
+    doc: "the sender of every mail, `addr@host` or `Name <addr@host>`",
+  },
   NOTIFY_PASSWORD_CHANGED: { ...flag(), default: "`true` with `SMTP_URL`", doc: "mail a user with an email address after every change of their password" },
   RESET_URL_TEMPLATE: {
     ...text("a URL template"),
@@ -313,7 +332,7 @@ type Env = Record<string, string | undefined>;
 type Value<K extends SettingName> = ReturnType<(typeof SETTINGS)[K]["parse"]>;
 
 /** The settings whose unset value is their own, not another's. */
-type WithFallback = { [K in SettingName]: (typeof SETTINGS)[K] extends { fallback: {} } ? K : never }[SettingName];
+type WithFallback = { [K in SettingName]: (typeof SETTINGS)[K] extends { fallback: unknown } ? K : never }[SettingName];
 
 /** Whether the variable is set to something: empty counts as unset. */
 export function isSet(env: Env, name: SettingName): boolean {

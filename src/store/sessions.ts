@@ -167,6 +167,7 @@ const OPS = { "=": "=", ">": ">", ">=": ">=", "<": "<", "<=": "<=" } as const;
 /** ListSessions' filters as a function of any query of sessions joined with users. */
 function filtersOf(filter: SessionFilter) {
   // Kysely's two query types (a count, a page) share `where` but no type that names it with these columns.
+  // biome-ignore lint/suspicious/noExplicitAny: as the line above says
   return <Q extends { where: (...args: any[]) => Q }>(query: Q): Q => {
     let q = query;
     if (filter.ids) q = q.where("sessions.id", "in", filter.ids.length > 0 ? filter.ids : [""]);
@@ -176,6 +177,7 @@ function filtersOf(filter: SessionFilter) {
     if (filter.created) q = q.where("sessions.created_at", OPS[filter.created.op], filter.created.atMs);
     const visible = filter.visibleTo;
     if (visible) {
+      // biome-ignore lint/suspicious/noExplicitAny: the expression builder of whichever query Q is
       q = q.where((eb: any) =>
         eb.or([
           eb("sessions.creator_id", "=", visible.userId),
