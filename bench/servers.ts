@@ -57,7 +57,7 @@ export async function seed(count: number, cost: number, databaseUrl?: string): P
   for (const id of lockedIds) await store.users.setUserState(id, "locked", { userAgent: "password-service-bench" });
   const [victim] = await seedUsers(store.db, "victim", 1, hash);
   const [loginApp] = await seedUsers(store.db, "login-app", 1, hash);
-  const loginOrg = (await store.directory.findUser({ id: loginApp }))!.orgId;
+  const loginOrg = (await store.userAdmin.findUser({ id: loginApp }))!.orgId;
   const issuer = await createIssuer(config.auth, store.signingKeys);
   await store.close();
   const loginToken = await issuer.issue(loginApp, "2h", { [LOGIN_CLIENT_ROLE]: [loginOrg] });

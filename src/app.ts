@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { SessionEndpoint } from "./api/session-endpoint.js";
 import { wantsUpgrade } from "./crypto/imported-hash.js";
-import { hashFamily } from "./store/directory.js";
+import { hashFamily } from "./store/user-admin.js";
 import { ChangeEndpoint } from "./api/change-endpoint.js";
 import { Gate } from "./api/gate.js";
 import { PolicyEndpoint } from "./api/policy-endpoint.js";
@@ -109,11 +109,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const sessions = new SessionEndpoint(gate, sessionDeps, config.sessionLimits);
   const policyDeps = {
     users: store.users,
-    orgs: store.directory,
+    orgs: store.orgs,
     policies,
     breached,
     instancePolicy: () => store.policies.instancePolicy(),
-    instanceId: () => store.directory.instanceId(),
+    instanceId: () => store.orgs.instanceId(),
   };
   const policyReads = new PolicyEndpoint(gate, policyDeps, new PerUserRate(config.validateRate.perMinute, config.validateRate.burst));
   const health = new Health(store.users, Object.values(API).map((s) => s.typeName), logger, config.healthWatchLimit, issuerKeys);

@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { RevocationMode } from "./core/revocation.js";
-import { checkUrlTemplate } from "./core/url-template.js";
+import { ConfigError, DEFAULT_ROLES_CLAIM, given, isSet, value } from "./config/settings.js";
 
-/** Everything the service reads from its environment, validated once. */
 /** What one session may keep: metadata keys, each value's bytes, and user agent header values. */
 export interface SessionLimits {
   metadataKeys: number;
@@ -11,6 +10,7 @@ export interface SessionLimits {
   userAgentHeaders: number;
 }
 
+/** Everything the service reads from its environment, validated once (the variables: src/config/settings.ts). */
 export interface Config {
   port: number;
   /** Undefined: every interface, IPv6 and IPv4 where the machine has both. */
@@ -155,12 +155,6 @@ export type AuthConfig = (
   tokenCacheSize: number;
 };
 
-/**
- * ZITADEL's claim of the roles of the project that asked for the token:
- * whichever project that is. The default only for the service's own tokens.
- */
-export const DEFAULT_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles";
-
 /** ZITADEL's claim of one project's roles, whichever project asked for the token. */
 export function projectRolesClaim(projectId: string): string {
   return `urn:zitadel:iam:org:project:${projectId}:roles`;
@@ -174,8 +168,8 @@ export interface JwksTiming {
   maxStaleMs: number;
 }
 
-/** Bad configuration: the process stops with this one line and exit code 2. */
-export class ConfigError extends Error {}
+// Re-exported: the modules that stop on bad configuration, or read a duration, import them from here.
+export { ConfigError, DEFAULT_ROLES_CLAIM, durationSeconds } from "./config/settings.js";
 
 export const SELF_ISSUER = "password-service";
 export const SELF_AUDIENCE = "password-service";
@@ -187,75 +181,63 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-/** libuv's thread pool size when UV_THREADPOOL_SIZE is unset. */
-const LIBUV_POOL_SIZE = 4;
-
 /** `isTerminal`: whether stdout is a terminal, which picks the default log format. */
 export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   const warnings: string[] = [];
-  const dataDir = path.resolve(env.DATA_DIR || "./data");
-  const bcryptCost = intVar(env, "BCRYPT_COST", 12, 4, 16);
-  // The service's default (cores + 2) is set by bin/password-service.cjs,
-  // the only place that can set it before libuv starts its pool. A process
-  // started another way has the pool libuv gives it: 4 threads when unset.
-  const threadPoolSize = intVar(env, "UV_THREADPOOL_SIZE", LIBUV_POOL_SIZE, 1, 1024);
-  const webUi = booleanVar(env, "WEB_UI", !env.JWKS_URL);
-  const publicUrl = env.PUBLIC_URL ? baseUrl(env, "PUBLIC_URL") : undefined;
+  const bcryptCost = value(env, "BCRYPT_COST");
+  const threadPoolSize = value(env, "UV_THREADPOOL_SIZE");
+  // With an outside issuer, users sign in there: the page is the operator's choice then.
+  const webUi = given(env, "WEB_UI") ?? !isSet(env, "JWKS_URL");
+  const publicUrl = given(env, "PUBLIC_URL");
   if (bcryptCost < 10) {
     warnings.push(`BCRYPT_COST=${bcryptCost} is below 10: for tests only, never in production`);
   }
+  const host = given(env, "HOST");
   const config: Config = {
-    port: intVar(env, "PORT", 8080, 0, 65535),
-    host: env.HOST || undefined,
-    database: databaseConfig(env.DATABASE_URL, dataDir),
+    port: value(env, "PORT"),
+    host,
+    database: databaseConfig(env),
     bcryptCost,
     auth: authConfig(env, warnings),
     tls: tlsConfig(env),
-    maxBodyBytes: intVar(env, "MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+    maxBodyBytes: value(env, "MAX_BODY_BYTES"),
     limits: {
-      maxConnections: intVar(env, "MAX_CONNECTIONS", 1000, 1, 1_000_000),
-      maxConnectionsPerClient: intVar(env, "MAX_CONNECTIONS_PER_CLIENT", 100, 1, 1_000_000),
-      maxStreamsPerConnection: intVar(env, "H2_MAX_CONCURRENT_STREAMS", 100, 1, 10_000),
-      maxHeaderBytes: intVar(env, "MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024),
-      idleTimeoutMs: intVar(env, "IDLE_TIMEOUT_MS", 65_000, 1000, 3_600_000),
-      requestBodyTimeoutMs: intVar(env, "REQUEST_BODY_TIMEOUT_MS", 10_000, 100, 600_000),
+      maxConnections: value(env, "MAX_CONNECTIONS"),
+      maxConnectionsPerClient: value(env, "MAX_CONNECTIONS_PER_CLIENT"),
+      maxStreamsPerConnection: value(env, "H2_MAX_CONCURRENT_STREAMS"),
+      maxHeaderBytes: value(env, "MAX_HEADER_BYTES"),
+      idleTimeoutMs: value(env, "IDLE_TIMEOUT_MS"),
+      requestBodyTimeoutMs: value(env, "REQUEST_BODY_TIMEOUT_MS"),
     },
-    logLevel: oneOf(env, "LOG_LEVEL", ["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
-    tokenRevocation: oneOf(env, "TOKEN_REVOCATION", ["others", "all", "none"], "others"),
-    breached: {
-      url: httpUrl(env, "BREACHED_API_URL", "https://api.pwnedpasswords.com"),
-      timeoutMs: intVar(env, "BREACHED_TIMEOUT_MS", 2000, 100, 10_000),
-    },
-    policyCacheMs: intVar(env, "POLICY_CACHE_MS", 2000, 0, 10_000),
-    hashQueueBudgetMs: intVar(env, "HASH_QUEUE_BUDGET_MS", 3000, 0, 600_000),
-    userConcurrency: intVar(env, "USER_CONCURRENCY_LIMIT", 3, 1, 1000),
-    tokenConcurrency: intVar(env, "TOKEN_CONCURRENCY_LIMIT", 1, 1, 1000),
-    checkLeaseMs: intVar(env, "CHECK_LEASE_MS", 10_000, 1000, 600_000),
-    tokenMaxTtlSeconds: durationVar(env, "TOKEN_MAX_TTL", "24h"),
+    logLevel: value(env, "LOG_LEVEL"),
+    tokenRevocation: value(env, "TOKEN_REVOCATION"),
+    breached: { url: value(env, "BREACHED_API_URL"), timeoutMs: value(env, "BREACHED_TIMEOUT_MS") },
+    policyCacheMs: value(env, "POLICY_CACHE_MS"),
+    hashQueueBudgetMs: value(env, "HASH_QUEUE_BUDGET_MS"),
+    userConcurrency: value(env, "USER_CONCURRENCY_LIMIT"),
+    tokenConcurrency: value(env, "TOKEN_CONCURRENCY_LIMIT"),
+    checkLeaseMs: value(env, "CHECK_LEASE_MS"),
+    tokenMaxTtlSeconds: value(env, "TOKEN_MAX_TTL"),
     sessionLimits: {
-      metadataKeys: intVar(env, "SESSION_METADATA_MAX_KEYS", 20, 0, 1000),
-      metadataValueBytes: intVar(env, "SESSION_METADATA_MAX_VALUE_BYTES", 1024, 1, 65_536),
-      userAgentHeaders: intVar(env, "SESSION_HEADER_MAX_COUNT", 20, 0, 1000),
+      metadataKeys: value(env, "SESSION_METADATA_MAX_KEYS"),
+      metadataValueBytes: value(env, "SESSION_METADATA_MAX_VALUE_BYTES"),
+      userAgentHeaders: value(env, "SESSION_HEADER_MAX_COUNT"),
     },
-    validateRate: {
-      perMinute: intVar(env, "VALIDATE_RATE_PER_MINUTE", 60, 1, 100_000),
-      burst: intVar(env, "VALIDATE_BURST", 20, 1, 100_000),
-    },
+    validateRate: { perMinute: value(env, "VALIDATE_RATE_PER_MINUTE"), burst: value(env, "VALIDATE_BURST") },
     threadPoolSize,
     hashConcurrency: Math.max(1, threadPoolSize - 2),
-    logFormat: logFormat(env, isTerminal),
-    metricsPort: intVar(env, "METRICS_PORT", 9464, 0, 65535),
-    metricsHost: env.METRICS_HOST || env.HOST || undefined,
-    corsAllowedOrigins: corsOrigins(env.CORS_ALLOWED_ORIGINS),
-    healthWatchLimit: intVar(env, "HEALTH_WATCH_LIMIT", 100, 0, 100_000),
-    // With an outside issuer, users sign in there: the page is the operator's choice then.
+    logFormat: given(env, "LOG_FORMAT") ?? (isTerminal ? "pretty" : "json"),
+    metricsPort: value(env, "METRICS_PORT"),
+    metricsHost: given(env, "METRICS_HOST") ?? host,
+    corsAllowedOrigins: value(env, "CORS_ALLOWED_ORIGINS"),
+    healthWatchLimit: value(env, "HEALTH_WATCH_LIMIT"),
     webUi,
     publicUrl,
     page: {
-      sessionTtlSeconds: durationVar(env, "WEB_UI_SESSION_TTL", "1h"),
+      sessionTtlSeconds: value(env, "WEB_UI_SESSION_TTL"),
       forgotRate: {
-        perName: { perHour: intVar(env, "FORGOT_NAME_RATE_PER_HOUR", 5, 1, 100_000), burst: intVar(env, "FORGOT_NAME_BURST", 3, 1, 1000) },
-        perAddress: { perHour: intVar(env, "FORGOT_ADDRESS_RATE_PER_HOUR", 60, 1, 100_000), burst: intVar(env, "FORGOT_ADDRESS_BURST", 10, 1, 1000) },
+        perName: { perHour: value(env, "FORGOT_NAME_RATE_PER_HOUR"), burst: value(env, "FORGOT_NAME_BURST") },
+        perAddress: { perHour: value(env, "FORGOT_ADDRESS_RATE_PER_HOUR"), burst: value(env, "FORGOT_ADDRESS_BURST") },
       },
     },
     reset: resetConfig(env, webUi ? publicUrl : undefined),
@@ -264,91 +246,14 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
   return { config, warnings };
 }
 
-function intVar(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
-  }
-  return Number(raw);
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!allowed.includes(raw as T)) {
-    throw new ConfigError(`${name} must be one of ${allowed.join(", ")}, not "${raw}"`);
-  }
-  return raw as T;
-}
-
-function httpUrl(env: Env, name: string, fallback: string): URL {
-  const raw = env[name] || fallback;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} is not a URL: "${raw}"`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigError(`${name} must be an http(s) URL, not "${url.protocol}"`);
-  }
-  return url;
-}
-
-/** An absolute http(s) URL without query or fragment, its path ending in "/" so that relative paths resolve under it. */
-function baseUrl(env: Env, name: string): URL {
-  const url = httpUrl(env, name, "");
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must be a base URL with no query, fragment or credentials, not "${env[name]}"`);
-  if (!url.pathname.endsWith("/")) url.pathname += "/";
-  return url;
-}
-
-function booleanVar(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (raw === "true" || raw === "1") return true;
-  if (raw === "false" || raw === "0") return false;
-  throw new ConfigError(`${name} must be true or false, not "${raw}"`);
-}
-
-function logFormat(env: Env, isTerminal: boolean): Config["logFormat"] {
-  return oneOf(env, "LOG_FORMAT", ["json", "pretty"], isTerminal ? "pretty" : "json");
-}
-
-/** Comma-separated origins as browsers send them (scheme://host[:port]), or "*". */
-function corsOrigins(raw: string | undefined): Config["corsAllowedOrigins"] {
-  const items = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  if (items.includes("*")) {
-    if (items.length > 1) throw new ConfigError(`CORS_ALLOWED_ORIGINS: "*" allows every origin and stands alone, not "${raw}"`);
-    return "*";
-  }
-  return origins("CORS_ALLOWED_ORIGINS", raw);
-}
-
-/** Comma-separated origins (scheme://host[:port]), each checked. */
-function origins(name: string, raw: string | undefined): string[] {
-  const items = (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  for (const origin of items) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    if (!url || url.origin !== origin) {
-      throw new ConfigError(`${name}: "${origin}" is not an origin like https://app.example.com (scheme, host, optional port, no path)`);
-    }
-  }
-  return items;
-}
-
 /**
  * DATABASE_URL takes `postgres://` or `postgresql://` URLs, or a SQLite file
- * as `sqlite:PATH`, `file:PATH` or a plain path.
+ * as `sqlite:PATH`, `file:PATH` or a plain path; unset, the file in DATA_DIR.
  */
-function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfig {
+function databaseConfig(env: Env): DatabaseConfig {
+  const url = given(env, "DATABASE_URL");
   if (!url) {
+    const dataDir = path.resolve(value(env, "DATA_DIR"));
     checkDataDir(dataDir);
     return { kind: "sqlite", path: path.join(dataDir, "password-service.db") };
   }
@@ -363,7 +268,6 @@ function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfi
   }
   return { kind: "sqlite", path: path.resolve(url) };
 }
-
 /**
  * DATA_DIR is created on first start: it, or the nearest folder above it
  * that exists, must be a folder. Otherwise SQLite's or mkdir's error would
@@ -387,38 +291,26 @@ export function describeDatabase(database: DatabaseConfig): string {
 }
 
 function authConfig(env: Env, warnings: string[]): AuthConfig {
-  const claims = {
-    subjectClaim: env.JWT_SUBJECT_CLAIM || "sub",
-    tokenCacheSize: intVar(env, "TOKEN_CACHE_SIZE", 10_000, 0, 1_000_000),
-  };
+  const claims = { subjectClaim: value(env, "JWT_SUBJECT_CLAIM"), tokenCacheSize: value(env, "TOKEN_CACHE_SIZE") };
   const rolesClaim = namedRolesClaim(env);
-  if (!env.JWKS_URL) {
-    return { mode: "self", issuer: env.JWT_ISSUER || SELF_ISSUER, audience: env.JWT_AUDIENCE || SELF_AUDIENCE, rolesClaim: rolesClaim ?? DEFAULT_ROLES_CLAIM, ...claims };
+  const issuer = given(env, "JWT_ISSUER");
+  const audience = given(env, "JWT_AUDIENCE");
+  const jwksUrl = given(env, "JWKS_URL");
+  if (!jwksUrl) {
+    return { mode: "self", issuer: issuer ?? SELF_ISSUER, audience: audience ?? SELF_AUDIENCE, rolesClaim: rolesClaim ?? DEFAULT_ROLES_CLAIM, ...claims };
   }
   if (rolesClaim === DEFAULT_ROLES_CLAIM) {
     warnings.push(`JWT_ROLES_CLAIM=${DEFAULT_ROLES_CLAIM} takes roles from any project of the issuer that asks for a token for this audience: set JWT_PROJECT_ID to take them from this service's project only`);
   }
-  let jwksUrl: URL;
-  try {
-    jwksUrl = new URL(env.JWKS_URL);
-  } catch {
-    throw new ConfigError(`JWKS_URL is not a URL: "${env.JWKS_URL}"`);
-  }
-  if (jwksUrl.protocol !== "https:" && jwksUrl.protocol !== "http:") {
-    throw new ConfigError(`JWKS_URL must be an http(s) URL, not "${jwksUrl.protocol}"`);
-  }
   // Keys fetched in clear text can be swapped on the way for an attacker's, who then signs any token.
-  if (jwksUrl.protocol === "http:" && !isLoopback(jwksUrl.hostname) && !booleanVar(env, "JWKS_ALLOW_HTTP", false)) {
+  if (jwksUrl.protocol === "http:" && !isLoopback(jwksUrl.hostname) && !value(env, "JWKS_ALLOW_HTTP")) {
     throw new ConfigError(`JWKS_URL must be https unless it is on this machine (or JWKS_ALLOW_HTTP=true), not "${jwksUrl.origin}"`);
   }
-  if (!env.JWT_ISSUER || !env.JWT_AUDIENCE) {
+  if (!issuer || !audience) {
     throw new ConfigError("JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE too: tokens of another issuer are checked against both");
   }
-  const jwks = {
-    refreshMs: intVar(env, "JWKS_REFRESH_MS", 300_000, 1000, 86_400_000),
-    maxStaleMs: intVar(env, "JWKS_MAX_STALE_MS", 600_000, 0, 86_400_000),
-  };
-  return { mode: "jwks", jwksUrl, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, jwks, rolesClaim, ...claims };
+  const jwks = { refreshMs: value(env, "JWKS_REFRESH_MS"), maxStaleMs: value(env, "JWKS_MAX_STALE_MS") };
+  return { mode: "jwks", jwksUrl, issuer, audience, jwks, rolesClaim, ...claims };
 }
 
 /**
@@ -427,11 +319,9 @@ function authConfig(env: Env, warnings: string[]): AuthConfig {
  * Roles come from one claim only, so the two do not go together.
  */
 function namedRolesClaim(env: Env): string | undefined {
-  const projectId = env.JWT_PROJECT_ID;
-  if (!projectId) return env.JWT_ROLES_CLAIM || undefined;
-  if (env.JWT_ROLES_CLAIM) throw new ConfigError("JWT_PROJECT_ID and JWT_ROLES_CLAIM both name the claim that grants roles: set one");
-  if (!/^[\w-]{1,200}$/.test(projectId)) throw new ConfigError(`JWT_PROJECT_ID must be a project ID such as 287593748912455693, not "${projectId.slice(0, 40)}"`);
-  return projectRolesClaim(projectId);
+  if (!isSet(env, "JWT_PROJECT_ID")) return given(env, "JWT_ROLES_CLAIM");
+  if (isSet(env, "JWT_ROLES_CLAIM")) throw new ConfigError("JWT_PROJECT_ID and JWT_ROLES_CLAIM both name the claim that grants roles: set one");
+  return projectRolesClaim(given(env, "JWT_PROJECT_ID")!);
 }
 
 /** Which claim grants roles, or that none does, for the start-up log. */
@@ -445,33 +335,13 @@ function isLoopback(hostname: string): boolean {
 }
 
 function tlsConfig(env: Env): Config["tls"] {
-  const certFile = env.TLS_CERT_FILE;
-  const keyFile = env.TLS_KEY_FILE;
+  const certFile = given(env, "TLS_CERT_FILE");
+  const keyFile = given(env, "TLS_KEY_FILE");
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) {
     throw new ConfigError("TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither");
   }
   return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/** "30s", "15m", "1h", "1d" in seconds; throws TypeError for anything else. */
-export function durationSeconds(text: string): number {
-  const match = /^(\d{1,9})\s*(s|m|h|d)$/.exec(text);
-  if (!match) throw new TypeError(`not a duration: "${text}"`);
-  return Number(match[1]) * UNIT_SECONDS[match[2]];
-}
-
-function durationVar(env: Env, name: string, fallback: string): number {
-  const text = env[name] || fallback;
-  try {
-    const seconds = durationSeconds(text);
-    if (seconds > 0) return seconds;
-  } catch {
-    // said below
-  }
-  throw new ConfigError(`${name} must be a duration such as 30m, 24h or 7d, not "${text}"`);
 }
 
 /** The account page's reset form under the public base URL: where a mailed link lands (see src/web/account.ts). */
@@ -481,46 +351,26 @@ export function pageResetTemplate(publicUrl: URL): string {
 
 /** `pageUrl`: the public base URL when the page is on; its reset form is then the default link. */
 function resetConfig(env: Env, pageUrl: URL | undefined): ResetConfig {
-  const urlTemplate = env.RESET_URL_TEMPLATE || (pageUrl && pageResetTemplate(pageUrl));
-  if (urlTemplate !== undefined) {
-    try {
-      checkUrlTemplate(urlTemplate);
-    } catch (err) {
-      const name = env.RESET_URL_TEMPLATE ? "RESET_URL_TEMPLATE" : "the reset link made from PUBLIC_URL";
-      throw new ConfigError(`${name} is invalid: ${(err as Error).message}`);
-    }
-  }
   return {
-    codeTtlSeconds: durationVar(env, "RESET_CODE_TTL", "1h"),
-    // ZITADEL's verification_code takes at most 20 characters.
-    codeLength: intVar(env, "RESET_CODE_LENGTH", 6, 6, 20),
-    rate: { perHour: intVar(env, "RESET_RATE_PER_HOUR", 10, 1, 100_000), burst: intVar(env, "RESET_BURST", 3, 1, 1000) },
-    urlTemplate,
+    codeTtlSeconds: value(env, "RESET_CODE_TTL"),
+    codeLength: value(env, "RESET_CODE_LENGTH"),
+    rate: { perHour: value(env, "RESET_RATE_PER_HOUR"), burst: value(env, "RESET_BURST") },
+    urlTemplate: given(env, "RESET_URL_TEMPLATE") ?? (pageUrl && pageResetTemplate(pageUrl)),
   };
 }
 
 function mailConfig(env: Env): MailConfig | undefined {
-  if (!env.SMTP_URL) {
-    if (booleanVar(env, "NOTIFY_PASSWORD_CHANGED", false)) throw new ConfigError("NOTIFY_PASSWORD_CHANGED=true needs SMTP_URL: there is no mail server to send the notices");
+  const smtpUrl = given(env, "SMTP_URL");
+  if (!smtpUrl) {
+    if (given(env, "NOTIFY_PASSWORD_CHANGED")) throw new ConfigError("NOTIFY_PASSWORD_CHANGED=true needs SMTP_URL: there is no mail server to send the notices");
     return undefined;
   }
-  let url: URL | undefined;
-  try {
-    url = new URL(env.SMTP_URL);
-  } catch {
-    url = undefined;
-  }
-  // The URL may hold a password: the messages name only its scheme and host.
-  if (!url || !url.hostname) throw new ConfigError("SMTP_URL is not a URL such as smtp://user:password@mail.example.com:587");
-  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") throw new ConfigError(`SMTP_URL must be smtp:// or smtps://, not "${url.protocol}//"`);
-  const from = env.SMTP_FROM || "password-service@localhost";
-  if (!/^([^<>\r\n]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(from)) throw new ConfigError(`SMTP_FROM must be an address such as "Accounts <accounts@example.com>", not "${from}"`);
   return {
-    smtpUrl: env.SMTP_URL,
-    from,
-    notifyPasswordChanged: booleanVar(env, "NOTIFY_PASSWORD_CHANGED", true),
-    giveUpAfterSeconds: durationVar(env, "MAIL_GIVE_UP_AFTER", "24h"),
-    maxRetryIntervalSeconds: durationVar(env, "MAIL_RETRY_MAX_INTERVAL", "10m"),
-    pollMs: intVar(env, "MAIL_POLL_INTERVAL_MS", 2000, 100, 600_000),
+    smtpUrl,
+    from: value(env, "SMTP_FROM"),
+    notifyPasswordChanged: given(env, "NOTIFY_PASSWORD_CHANGED") ?? true,
+    giveUpAfterSeconds: value(env, "MAIL_GIVE_UP_AFTER"),
+    maxRetryIntervalSeconds: value(env, "MAIL_RETRY_MAX_INTERVAL"),
+    pollMs: value(env, "MAIL_POLL_INTERVAL_MS"),
   };
 }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { withConfigurationTable } from "../src/config/describe.js";
+import { SETTINGS } from "../src/config/settings.js";
 
 describe("configuration of revocation, policies and the breached check", () => {
   it("has defaults", () => {
@@ -154,5 +157,34 @@ describe("configuration of resets and mail", () => {
     for (const [env, message] of bad) {
       assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message) && !err.message.includes("hunter22"), JSON.stringify(env));
     }
+  });
+});
+
+describe("the documentation of the configuration", () => {
+  const read = (file: string) => fs.readFileSync(new URL(file, import.meta.url), "utf8");
+
+  it("is what `npm run docs:config` writes from the table", () => {
+    const document = read("../docs/configuration.md");
+    assert.equal(withConfigurationTable(document), document, "docs/configuration.md is stale: run `npm run docs:config` and commit it");
+  });
+
+  it("gives every variable a default, what it accepts and a meaning", () => {
+    for (const [name, setting] of Object.entries(SETTINGS)) {
+      assert.ok(setting.default && setting.accepts && setting.doc, name);
+    }
+  });
+
+  it("names, in the README, a few variables with the table's defaults", () => {
+    const readme = read("../README.md");
+    const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## ", readme.indexOf("## Configuration") + 3));
+    const rows = table.split("\n").filter((line) => line.startsWith("| `"));
+    assert.ok(rows.length >= 5 && rows.length < Object.keys(SETTINGS).length / 2, `${rows.length} rows`);
+    for (const row of rows) {
+      const [names, fallback] = row.split(" | ").map((cell) => cell.replace(/^\| /, ""));
+      for (const name of names.replaceAll("`", "").split(", ")) {
+        assert.equal(fallback, SETTINGS[name as keyof typeof SETTINGS]?.default, `README.md: ${name}`);
+      }
+    }
+    assert.match(table, /\(docs\/configuration\.md\)/);
   });
 });

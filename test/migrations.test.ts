@@ -61,4 +61,18 @@ describe("migrating a database from before imported users", () => {
     await db.insertInto("sessions").values(session).execute();
     await assert.rejects(db.insertInto("sessions").values({ ...session, id: "s2" }).execute(), "one session per token");
   });
+
+  it("records the names every database already has, in order, and finds nothing to do the second time", async () => {
+    const fresh = await TestDatabase.create();
+    try {
+      // Renaming a shipped migration would make a migrated database run it again.
+      assert.deepEqual(await migrateToLatest(fresh.db), [
+        "0001_users_and_events", "0002_policies_history_revocation_audit", "0003_signing_keys", "0004_check_lease_hash_form_audit_count",
+        "0005_policy_sequence", "0006_imported_users", "0007_reset_codes_mail_outbox", "0008_instance_id", "0009_sessions",
+      ]);
+      assert.deepEqual(await migrateToLatest(fresh.db), []);
+    } finally {
+      await fresh.drop();
+    }
+  });
 });

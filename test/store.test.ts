@@ -28,7 +28,7 @@ describe(`the store's repositories on ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
 
   let n = 0;
   const newUser = async () => {
-    const created = await store.directory.createUser({
+    const created = await store.userAdmin.createUser({
       username: `u${++n}`,
       orgName: `org-${n}`,
       passwordHash: "hash-1",
@@ -137,7 +137,7 @@ describe(`the store's repositories on ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
   it("makes the instance's ID once, the same for processes racing to make it", async () => {
     const others = await Promise.all([1, 2].map(() => openStore(loadConfig(database.env).config)));
     try {
-      const ids = await Promise.all([store, ...others].map((s) => s.directory.instanceId()));
+      const ids = await Promise.all([store, ...others].map((s) => s.orgs.instanceId()));
       assert.equal(new Set(ids).size, 1, ids.join(" "));
       assert.match(ids[0], /^\d+$/);
       assert.equal((await database.db.selectFrom("instance").selectAll().execute()).length, 1);

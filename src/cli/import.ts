@@ -8,7 +8,9 @@ import { BcryptHasher } from "../crypto/hashing.js";
 import { isValidId } from "../core/ids.js";
 import { FORMATS, type Format, keycloakPolicy, RecordRefused, recordId, toRow } from "./import-formats.js";
 import { DocumentBroken, documentRecords, jsonLines, type TopLevelStrings } from "./import-reader.js";
-import type { ImportField, ImportOutcome, ImportRow, NewUser, OnConflict, OrgPlan } from "../store/directory.js";
+import type { ImportField, ImportOutcome, ImportRow, OnConflict } from "../store/imports.js";
+import type { OrgPlan } from "../store/organisations.js";
+import type { NewUser } from "../store/user-admin.js";
 
 /** Rows committed together: a crash loses at most these, and a new run skips what committed. */
 const DEFAULT_BATCH = 1000;
@@ -263,7 +265,7 @@ async function importRecords(input: Input, config: Config, options: Options): Pr
       ),
     );
     batch = [];
-    for (const outcome of await store.directory.importBatch(rows, options.onConflict, orgs, cliContext())) tally.add(outcome, ids.get(outcome.line));
+    for (const outcome of await store.imports.importBatch(rows, options.onConflict, orgs, cliContext())) tally.add(outcome, ids.get(outcome.line));
   };
   // Read from here on, and only here: a "data" listener attached while the
   // database was still being opened would take the file past the reader.

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "../config.js";
 import { ServiceError } from "../core/errors.js";
 import { type Command, help, print, printError, required, UsageError } from "./args.js";
-import { environmentHelp } from "./environment.js";
+import { environmentHelp } from "../config/describe.js";
 import { policyCommands } from "./policy.js";
 import { sessionCommands } from "./sessions.js";
 import { userCommands, withStore } from "./users.js";
@@ -16,7 +16,7 @@ const SHUTDOWN_EXTRA_MS = 5_000;
 const commands: Record<string, Command> = {
   serve: {
     summary: "serve the API (what `npm start` runs)",
-    usage: `serve\n\nServes every protocol on one port. Configured by the environment (README.md says more):\n\n${environmentHelp()}`,
+    usage: `serve\n\nServes every protocol on one port. Configured by the environment (docs/configuration.md says more):\n\n${environmentHelp()}`,
     options: { ...help },
     async run(_values, config) {
       // Loaded here, not above: the other commands and --help start without the server's modules.
@@ -90,7 +90,7 @@ const commands: Record<string, Command> = {
       const token = await withStore(config, async (store) => {
         const { createIssuer } = await import("../crypto/tokens.js");
         const issuer = await createIssuer(config.auth, store.signingKeys);
-        const found = await store.directory.findUser({ id: user });
+        const found = await store.userAdmin.findUser({ id: user });
         if (!found || found.state === "deleted") throw new UsageError(`no user ${user}`);
         if (found.kind === "machine") throw new UsageError(`user ${user} is a machine user: it changes no password here`);
         // ZITADEL lists a role under the organisations that granted it: the instance's, under the user's own.
@@ -177,7 +177,7 @@ async function main(args: string[]): Promise<void> {
     throw new UsageError(`unknown command "${args.join(" ")}"\n\n${overview()}`);
   }
   const [name, command] = found;
-  let values;
+  let values: ReturnType<typeof parseArgs>["values"];
   try {
     ({ values } = parseArgs({ args: args.slice(name.split(" ").length), options: command.options, strict: true }));
   } catch (err) {

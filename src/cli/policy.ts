@@ -30,7 +30,7 @@ export const policyCommands: Record<string, Command> = {
     async run(values, config) {
       const org = orgOption(values);
       await withStore(config, async (store) => {
-        if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
+        if (org !== undefined && !(await store.orgs.orgExists(org))) throw new UsageError(`no organisation ${org}`);
         const own = org === undefined ? undefined : await store.policies.storedPolicy(org);
         const policy = own ?? (await effectivePolicy(store, undefined));
         const source = org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)";
@@ -80,8 +80,8 @@ export const policyCommands: Record<string, Command> = {
       if ((values.user === undefined) === (org === undefined)) throw new UsageError("events takes --user or --org");
       const user = org === undefined ? idOption(values, "user") : undefined;
       await withStore(config, async (store) => {
-        if (user !== undefined && !(await store.directory.userExists(user))) throw new UsageError(`no user ${user}`);
-        if (org !== undefined && !(await store.directory.orgExists(org))) throw new UsageError(`no organisation ${org}`);
+        if (user !== undefined && !(await store.userAdmin.userExists(user))) throw new UsageError(`no user ${user}`);
+        if (org !== undefined && !(await store.orgs.orgExists(org))) throw new UsageError(`no organisation ${org}`);
         for (const e of await store.audit.list(user !== undefined ? { userId: user } : { orgId: org! })) {
           if (values.json) print(JSON.stringify(e));
           else {

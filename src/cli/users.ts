@@ -5,7 +5,8 @@ import { importCommand } from "./import.js";
 import type { Config } from "../config.js";
 import { isValidId } from "../core/ids.js";
 import type { PasswordPolicy } from "../core/policy.js";
-import type { OrgChoice, UserSummary } from "../store/directory.js";
+import type { OrgChoice } from "../store/organisations.js";
+import type { UserSummary } from "../store/user-admin.js";
 import type { Store } from "../store/store.js";
 
 type Values = Record<string, string | boolean | undefined>;
@@ -98,7 +99,7 @@ export const userCommands: Record<string, Command> = {
     async run(values, config) {
       const name = required(values, "name");
       const id = idOption(values, "id");
-      const orgId = await withStore(config, (store) => store.directory.createOrg({ id, name }), { create: true });
+      const orgId = await withStore(config, (store) => store.orgs.createOrg({ id, name }), { create: true });
       print(values.json ? JSON.stringify({ orgId, name }) : `created organisation ${orgId}`);
     },
   },
@@ -108,7 +109,7 @@ export const userCommands: Record<string, Command> = {
     options: { ...help, ...PAGE },
     async run(values, config) {
       const limit = limitOption(values);
-      const orgs = await withStore(config, (store) => store.directory.listOrgs({ after: idOption(values, "after"), limit }));
+      const orgs = await withStore(config, (store) => store.orgs.listOrgs({ after: idOption(values, "after"), limit }));
       for (const org of orgs) print(values.json ? JSON.stringify(org) : `${org.id}  ${org.name}${org.isDefault ? "  (default)" : ""}`);
       nextPage(orgs.length, limit, orgs.at(-1)?.id);
     },
@@ -148,7 +149,7 @@ export const userCommands: Record<string, Command> = {
       if (values.email !== undefined && !isEmail(values.email as string)) throw new UsageError(`--email takes a bare address such as ann@example.com (no name, no <>), not "${values.email}"`);
       const created = await withStore(config, async (store) => {
         const stored = password === undefined ? { passwordHash: hash ?? null, passwordNfkc: null } : await hashChecked(store, config, values, choice, username, password);
-        return store.directory.createUser({
+        return store.userAdmin.createUser({
           id,
           username,
           ...choice,
@@ -169,7 +170,7 @@ export const userCommands: Record<string, Command> = {
     async run(values, config) {
       const limit = limitOption(values);
       const users = await withStore(config, (store) =>
-        store.directory.listUsers({ orgId: idOption(values, "org"), after: idOption(values, "after"), limit }),
+        store.userAdmin.listUsers({ orgId: idOption(values, "org"), after: idOption(values, "after"), limit }),
       );
       for (const user of users) print(values.json ? JSON.stringify(user) : describeUser(user));
       nextPage(users.length, limit, users.at(-1)?.id);
@@ -184,7 +185,7 @@ export const userCommands: Record<string, Command> = {
       if ((id === undefined) === (values.username === undefined)) throw new UsageError("user show takes --user or --username");
       const by = id !== undefined ? { id } : { username: values.username as string, orgId: idOption(values, "org") };
       const user = await withStore(config, async (store) => {
-        const found = await store.directory.findUser(by);
+        const found = await store.userAdmin.findUser(by);
         if (found) return found;
         if (id !== undefined) throw new UsageError(`no user ${id}`);
         throw new UsageError(await notInOrg(store, values.username as string, by.orgId));
@@ -201,7 +202,7 @@ export const userCommands: Record<string, Command> = {
 /** Where a username was looked for, and how to look elsewhere. */
 async function notInOrg(store: Store, username: string, orgId: string | undefined): Promise<string> {
   if (orgId !== undefined) return `no user "${username}" in organisation ${orgId}; \`org list\` shows the others`;
-  const defaultOrg = (await store.directory.defaultOrgId()) ?? "(none made yet)";
+  const defaultOrg = (await store.orgs.defaultOrgId()) ?? "(none made yet)";
   return `no user "${username}" in the default organisation ${defaultOrg}; --org ORG_ID looks in another (\`org list\` shows them)`;
 }
 
@@ -224,7 +225,7 @@ async function checkHash(hash: string): Promise<void> {
 /** The password checked against the policy of the organisation it goes into, unless --skip-policy, and hashed. */
 async function hashChecked(store: Store, config: Config, values: Values, choice: OrgChoice, username: string, password: string) {
   const { newPasswordViolations } = await import("../core/policy.js");
-  const orgId = choice.orgId ?? (choice.orgName === undefined ? await store.directory.defaultOrgId() : undefined);
+  const orgId = choice.orgId ?? (choice.orgName === undefined ? await store.orgs.defaultOrgId() : undefined);
   return storedPassword(store, config.bcryptCost, orgId, password, (stored, policy) => {
     if (values["skip-policy"]) return;
     const violations = newPasswordViolations(stored, policy, [username, choice.orgName ?? ""]);

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { AuditEntry } from "../core/audit.js";
 import type { IdGenerator } from "../core/ids.js";
 import { Prepared } from "./prepared.js";
@@ -18,7 +18,8 @@ export async function insertAudit(db: Kysely<Database>, ids: IdGenerator, entry:
   });
 }
 
-type AuditRow = Omit<AuditEventTable, "repeat_count" | "last_at">;
+/** The columns a new event sets; its count and last repeat keep their defaults. */
+type AuditRow = Omit<Selectable<AuditEventTable>, "repeat_count" | "last_at">;
 
 const insert = new Prepared((db, p: AuditRow) =>
   db.insertInto("audit_events").values({

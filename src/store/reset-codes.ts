@@ -7,7 +7,17 @@ import { insertAudit } from "./audit-rows.js";
 import { queueMail } from "./mail-outbox.js";
 import type { Database } from "./schema.js";
 
-/** Each user's one reset code, stored as a hash, and its tries. A change that uses it deletes it (UserRepository). */
+/**
+ * Deletes the user's open reset code, in whatever transaction `db` is: every
+ * password change voids it, as ZITADEL empties it, and a change by that code
+ * uses it up (of requests racing with one code, one deletes it). The hash of
+ * the code it deleted, if there was one.
+ */
+export async function voidResetCode(db: Kysely<Database>, userId: string): Promise<string | undefined> {
+  return (await db.deleteFrom("password_reset_codes").where("user_id", "=", userId).returning("code_hash").executeTakeFirst())?.code_hash;
+}
+
+/** Each user's one reset code, stored as a hash, and its tries. A change uses it up with voidResetCode. */
 export class ResetCodeRepository implements ResetCodeStore {
   constructor(
     private readonly db: Kysely<Database>,

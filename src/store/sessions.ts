@@ -1,9 +1,9 @@
-import { type Kysely, sql } from "kysely";
+import { type Insertable, type Kysely, type Selectable, sql } from "kysely";
 import type { IdGenerator } from "../core/ids.js";
 import type { SessionFilter, SessionRecord, SessionStore, SessionView, SignIn } from "../core/sessions.js";
 import { insertAudit } from "./audit-rows.js";
 import { Prepared } from "./prepared.js";
-import type { Database, SessionTable } from "./schema.js";
+import type { Database, SessionTable, UserTable } from "./schema.js";
 
 /** A session, as a session token used as a bearer names its caller. */
 export interface SessionBearer {
@@ -167,6 +167,7 @@ const OPS = { "=": "=", ">": ">", ">=": ">=", "<": "<", "<=": "<=" } as const;
 /** ListSessions' filters as a function of any query of sessions joined with users. */
 function filtersOf(filter: SessionFilter) {
   // Kysely's two query types (a count, a page) share `where` but no type that names it with these columns.
+  // biome-ignore lint/suspicious/noExplicitAny: as the line above says
   return <Q extends { where: (...args: any[]) => Q }>(query: Q): Q => {
     let q = query;
     if (filter.ids) q = q.where("sessions.id", "in", filter.ids.length > 0 ? filter.ids : [""]);
@@ -176,6 +177,7 @@ function filtersOf(filter: SessionFilter) {
     if (filter.created) q = q.where("sessions.created_at", OPS[filter.created.op], filter.created.atMs);
     const visible = filter.visibleTo;
     if (visible) {
+      // biome-ignore lint/suspicious/noExplicitAny: the expression builder of whichever query Q is
       q = q.where((eb: any) =>
         eb.or([
           eb("sessions.creator_id", "=", visible.userId),
@@ -188,7 +190,8 @@ function filtersOf(filter: SessionFilter) {
   };
 }
 
-type ViewRow = SessionTable & { username: string | null; user_org_id: string | null };
+/** A session row with its user's name and organisation, null before a user check (the left join). */
+type ViewRow = Selectable<SessionTable> & { username: Selectable<UserTable>["username"] | null; user_org_id: Selectable<UserTable>["org_id"] | null };
 
 function toView(row: ViewRow): SessionView {
   const session: SessionRecord = {
@@ -211,7 +214,7 @@ function toView(row: ViewRow): SessionView {
   return { session, user: { loginName: `${row.username}@${row.user_org_id}`, displayName: row.username, orgId: row.user_org_id } };
 }
 
-function toRow(s: SessionRecord): SessionTable {
+function toRow(s: SessionRecord): Insertable<SessionTable> {
   return {
     id: s.id,
     token_hash: s.tokenHash,

@@ -1,14 +1,16 @@
 import type { Kysely } from "kysely";
 import type { IdGenerator } from "../core/ids.js";
 import { AuditRepository } from "./audit.js";
-import { Directory } from "./directory.js";
+import { ImportRepository } from "./imports.js";
 import { MailOutbox } from "./mail-outbox.js";
 import { migrateToLatest } from "./migrations.js";
+import { OrgRepository } from "./organisations.js";
 import { PolicyRepository } from "./policies.js";
 import { ResetCodeRepository } from "./reset-codes.js";
 import type { Database } from "./schema.js";
 import { SessionRepository } from "./sessions.js";
 import { SigningKeyRepository } from "./signing-keys.js";
+import { UserAdminRepository } from "./user-admin.js";
 import { UserRepository } from "./users.js";
 
 /**
@@ -22,8 +24,12 @@ export class Store {
   readonly policies: PolicyRepository;
   readonly audit: AuditRepository;
   readonly signingKeys: SigningKeyRepository;
-  /** Organisations and users, for administrators and the import. */
-  readonly directory: Directory;
+  /** The instance and its organisations. */
+  readonly orgs: OrgRepository;
+  /** Users as administrators create, list and find them. */
+  readonly userAdmin: UserAdminRepository;
+  /** Users brought in from another system. */
+  readonly imports: ImportRepository;
   /** Mail waiting to be sent. */
   readonly outbox: MailOutbox;
   /** Sign-in sessions. */
@@ -38,7 +44,9 @@ export class Store {
     this.policies = new PolicyRepository(db, ids);
     this.audit = new AuditRepository(db, ids);
     this.signingKeys = new SigningKeyRepository(db);
-    this.directory = new Directory(db, ids);
+    this.orgs = new OrgRepository(db, ids);
+    this.userAdmin = new UserAdminRepository(db, ids, this.orgs);
+    this.imports = new ImportRepository(db, ids, this.orgs);
     this.outbox = new MailOutbox(db, ids);
     this.sessions = new SessionRepository(db, ids);
   }

@@ -7,6 +7,7 @@ import { insertAudit } from "./audit-rows.js";
 import { StoreInputError } from "./input-error.js";
 import { queueMail } from "./mail-outbox.js";
 import { Prepared } from "./prepared.js";
+import { voidResetCode } from "./reset-codes.js";
 import type { Database, UserRow, UserState } from "./schema.js";
 
 /**
@@ -128,10 +129,8 @@ export class UserRepository implements UserStore, CutoffSource {
       const tokens = extras.revokeTokens
         ? { tokens_valid_after: at.getTime(), token_exempt: extras.revokeTokens.exempt }
         : {};
-      // Every change voids the user's open reset code, as ZITADEL empties it.
-      // A change by that code uses it up: of requests racing with one code, one deletes it.
-      const voided = await tx.deleteFrom("password_reset_codes").where("user_id", "=", userId).returning("code_hash").executeTakeFirst();
-      if (extras.resetCode && voided?.code_hash !== extras.resetCode.codeHash) throw new RolledBack();
+      const voided = await voidResetCode(tx, userId);
+      if (extras.resetCode && voided !== extras.resetCode.codeHash) throw new RolledBack();
       const updated = await tx
         .updateTable("users")
         .set({

@@ -184,7 +184,7 @@ export class Service {
     const { store, issuer, bcryptCost } = await this.fixtures();
     // An organisation of its own unless one is named, so that a test's policy touches no other test's users.
     const orgName = options.orgId === undefined ? (options.orgName ?? `org-${Math.random().toString(36).slice(2, 10)}`) : undefined;
-    const created = await store.directory.createUser({
+    const created = await store.userAdmin.createUser({
       username: options.username ?? `user-${Math.random().toString(36).slice(2, 10)}`,
       orgId: options.orgId,
       orgName,
