@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { RevocationMode } from "./core/revocation.js";
+import { checkUrlTemplate } from "./core/url-template.js";
 import { ConfigError, DEFAULT_ROLES_CLAIM, given, isSet, value } from "./config/settings.js";
 
 /** What one session may keep: metadata keys, each value's bytes, and user agent header values. */
@@ -349,13 +350,24 @@ export function pageResetTemplate(publicUrl: URL): string {
   return `${new URL("account/reset", publicUrl)}?user={{.UserID}}&code={{.Code}}`;
 }
 
+/** The page's reset form as the default link, checked as RESET_URL_TEMPLATE is. */
+function pageTemplate(pageUrl: URL): string {
+  const template = pageResetTemplate(pageUrl);
+  try {
+    checkUrlTemplate(template);
+  } catch (err) {
+    throw new ConfigError(`the reset link made from PUBLIC_URL is invalid: ${(err as Error).message}`);
+  }
+  return template;
+}
+
 /** `pageUrl`: the public base URL when the page is on; its reset form is then the default link. */
 function resetConfig(env: Env, pageUrl: URL | undefined): ResetConfig {
   return {
     codeTtlSeconds: value(env, "RESET_CODE_TTL"),
     codeLength: value(env, "RESET_CODE_LENGTH"),
     rate: { perHour: value(env, "RESET_RATE_PER_HOUR"), burst: value(env, "RESET_BURST") },
-    urlTemplate: given(env, "RESET_URL_TEMPLATE") ?? (pageUrl && pageResetTemplate(pageUrl)),
+    urlTemplate: given(env, "RESET_URL_TEMPLATE") ?? (pageUrl && pageTemplate(pageUrl)),
   };
 }
 
