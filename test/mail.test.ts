@@ -4,7 +4,7 @@ import pino from "pino";
 import { MailComposer } from "../src/mail/mail.js";
 import { type Deliver, OutboxSender } from "../src/mail/sender.js";
 import { inWords } from "../src/mail/texts.js";
-import type { ClaimedMail, MailOutbox } from "../src/store/mail-outbox.js";
+import type { ClaimedMail, MailOutbox } from "../src/core/mail.js";
 import { checkUrlTemplate, fillUrlTemplate } from "../src/core/url-template.js";
 
 const USER = { id: "123", orgId: "9", username: "ann", orgName: "Acme", orgIsDefault: false, email: "ann@example.com" };

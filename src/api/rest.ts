@@ -26,7 +26,7 @@ import {
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { errors, ID, ServiceError } from "../core/errors.js";
-import type { NodeRequest as Request, NodeResponse as Response } from "../http/http-types.js";
+import type { NodeRequest as Request, NodeResponse as Response } from "./node-types.js";
 import { currentRequest } from "../ops/request-info.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import type { SessionEndpoint } from "./session-endpoint.js";

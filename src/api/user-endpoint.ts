@@ -4,10 +4,11 @@ import { type Details, DetailsSchema } from "../../gen/zitadel/object/v2/object_
 import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
 import type { PasswordResetRequest as PasswordResetMessage } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import type { RequestContext } from "../core/audit.js";
-import type { ChangePasswordDeps, CommittedChange } from "../core/change-password.js";
+import type { ChangePasswordDeps } from "../core/change-password.js";
+import type { CommittedChange } from "../core/user-store.js";
 import { errors, invalidField } from "../core/errors.js";
 import type { UserAdmission } from "../crypto/hash-pool.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import { requestPasswordReset, type ResetDeps, type ResetMedium, setPasswordWithCode } from "../core/reset-password.js";
 import { administers, isInstanceWide, isLoginClient } from "../core/roles.js";
 import { setPasswordByAdmin, setPasswordWithCurrent } from "../core/set-password.js";

@@ -18,6 +18,7 @@ import { errors, ServiceError } from "../core/errors.js";
 import { isValidId } from "../core/ids.js";
 import { tokenFingerprint } from "../core/token-hash.js";
 import type { RoleGrants } from "../core/roles.js";
+import type { SigningKeyStore } from "../core/signing-keys.js";
 import { VerifiedTokens } from "./verified-tokens.js";
 
 const SELF_ALG = "ES256";
@@ -379,11 +380,6 @@ interface StoredKey {
   kid: string;
   privateJwk: JWK;
   publicJwk: JWK;
-}
-
-/** Where the self-issuer's key lives: the database, so that every process shares it. */
-export interface SigningKeyStore {
-  signingKey(name: string, create: () => Promise<string>): Promise<string>;
 }
 
 const SELF_KEY_NAME = "self-issuer";

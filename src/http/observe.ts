@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { restRpcOf } from "../api/rest.js";
-import type { NodeRequest, NodeResponse } from "./http-types.js";
+import type { NodeRequest, NodeResponse } from "../api/node-types.js";
 import type { Metrics } from "../ops/metrics.js";
 import { currentRequest, type Protocol, type RequestInfo } from "../ops/request-info.js";
 

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { IdGenerator } from "../core/ids.js";
 import { AuditRepository } from "./audit.js";
 import { Directory } from "./directory.js";
-import { MailOutbox } from "./mail-outbox.js";
+import { MailOutboxRepository } from "./mail-outbox.js";
 import { migrateToLatest } from "./migrations.js";
 import { PolicyRepository } from "./policies.js";
 import { ResetCodeRepository } from "./reset-codes.js";
@@ -25,7 +25,7 @@ export class Store {
   /** Organisations and users, for administrators and the import. */
   readonly directory: Directory;
   /** Mail waiting to be sent. */
-  readonly outbox: MailOutbox;
+  readonly outbox: MailOutboxRepository;
   /** Sign-in sessions. */
   readonly sessions: SessionRepository;
 
@@ -39,7 +39,7 @@ export class Store {
     this.audit = new AuditRepository(db, ids);
     this.signingKeys = new SigningKeyRepository(db);
     this.directory = new Directory(db, ids);
-    this.outbox = new MailOutbox(db, ids);
+    this.outbox = new MailOutboxRepository(db, ids);
     this.sessions = new SessionRepository(db, ids);
   }
 

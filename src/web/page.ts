@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import type { NodeResponse } from "../http/http-types.js";
+import type { NodeResponse } from "../api/node-types.js";
 
 const HERE = import.meta.dirname;
 
