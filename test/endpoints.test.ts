@@ -179,6 +179,36 @@ describe("the v2 user endpoint", () => {
     assert.deepEqual(s.hasher.verified, []);
   });
 
+  it("refuses a set at capacity before the token is checked, as a change", async () => {
+    const hasher = new FakeHasher();
+    hasher.refuseIfBusy = () => {
+      throw errors.atCapacity(1);
+    };
+    const { s, users } = setup({ hasher });
+    const req = { ...(await setRequest(TEST_USER.id, { case: "currentPassword", value: "Right-Passw0rd!" })), authorization: "Bearer not-a-token" };
+    const err = await refusal(users.setPassword(req));
+    assert.equal(err.kind, "resource-exhausted");
+    assert.deepEqual([req.info.userId, req.info.code, req.info.outcome], [undefined, 8, "overloaded"]);
+    assert.equal(s.store.user.passwordHash, TEST_USER.passwordHash);
+  });
+
+  it("lets a user have only so many sets with the current password in flight at once", async () => {
+    const hasher = new FakeHasher();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const admit = hasher.admit.bind(hasher);
+    hasher.admit = () => {
+      const work = admit();
+      return { ...work, verify: async (password, hash) => (await held, work.verify(password, hash)) };
+    };
+    const { users } = setup({ hasher, perUser: 1 });
+    const requests = [0, 1].map(() => setRequest(TEST_USER.id, { case: "currentPassword", value: "Right-Passw0rd!" }));
+    const settled = (await Promise.all(requests)).map((req) => users.setPassword(req).then(() => "set", (err: ServiceError) => err.id));
+    assert.equal(await Promise.race(settled), "PWSVC-BUSY2");
+    release();
+    assert.deepEqual((await Promise.all(settled)).sort(), ["PWSVC-BUSY2", "set"]);
+  });
+
   it("checks the user ID as ZITADEL does", async () => {
     const { users } = setup();
     const err = await refusal(users.setPassword(await setRequest("x".repeat(201), { case: "currentPassword", value: "a" })));

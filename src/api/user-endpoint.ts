@@ -15,7 +15,7 @@ import { setPasswordByAdmin, setPasswordWithCurrent } from "../core/set-password
 import type { Caller } from "../crypto/tokens.js";
 import { URL_TEMPLATE_MAX_LENGTH } from "../core/url-template.js";
 import { checkLength, OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
-import type { CallerRequest, Gate } from "./gate.js";
+import type { Call, CallerRequest, Gate } from "./gate.js";
 
 /** ZITADEL's validation of user_id and verification_code. */
 const USER_ID_MAX = 200;
@@ -64,9 +64,22 @@ export class UserEndpoint {
     });
   }
 
-  /** zitadel.user.v2.UserService/SetPassword: a change, counted and logged as one. */
+  /**
+   * zitadel.user.v2.UserService/SetPassword: a change, counted and logged as
+   * one, and let in as the change is (see ChangeEndpoint).
+   */
   setPassword(req: SetPasswordRequest): Promise<{ details: Details }> {
-    return this.answer(req, "SetPasswordRequest", async (caller) => ({ details: details(await this.setFor(caller, req)) }), true);
+    const withCurrent = req.verification.case === "currentPassword";
+    return this.answer(req, "SetPasswordRequest", async (caller) => ({ details: details(await this.setFor(caller, req)) }), {
+      isChange: true,
+      // Past capacity, refuse before anything is spent: no token check, no database.
+      first: () => this.changes.hasher.refuseIfBusy(),
+      // A check of the user's password: one user's (and one token's) flood is
+      // refused before it fills the queue all share. A recovery is never
+      // refused because of its user's own token traffic: a code's tries are
+      // counted instead, and an administrator is not the user.
+      admit: withCurrent ? (caller) => this.users.enter(req.userId, caller.fingerprint) : undefined,
+    });
   }
 
   private async setFor(caller: Caller, req: SetPasswordRequest): Promise<CommittedChange> {
@@ -77,28 +90,18 @@ export class UserEndpoint {
     const withCurrent = verification.case === "currentPassword";
     if (withCurrent) checkLength("SetPasswordRequest", "CurrentPassword", verification.value, OLD_PASSWORD_MAX_BYTES);
     else if (verification.case) checkLength("SetPasswordRequest", "VerificationCode", verification.value, CODE_MAX);
-    // Past capacity, refuse before anything is spent.
-    this.changes.hasher.refuseIfBusy();
     const { password: newPassword, changeRequired } = req.newPassword;
     const set = { userId: req.userId, newPassword, changeRequired, caller: authority(caller), context: req.context };
-    // A recovery is never refused because of its user's own token traffic:
-    // a code's tries are counted instead, and an administrator is not the user.
     if (!verification.case) return setPasswordByAdmin(this.resets, set);
     if (!withCurrent) return setPasswordWithCode(this.resets, { ...set, code: verification.value });
-    // A check of the user's password: one user's (and one token's) flood is refused before it fills the queue all share.
-    const leave = this.users.enter(req.userId, caller.fingerprint);
-    try {
-      return await setPasswordWithCurrent(this.changes, { ...set, currentPassword: verification.value, token: caller });
-    } finally {
-      leave();
-    }
+    return setPasswordWithCurrent(this.changes, { ...set, currentPassword: verification.value, token: caller });
   }
 
-  /** Checks the user ID once the caller is known, then runs the call through the gate. */
-  private answer<T>(req: UserRequest, requestName: string, run: (caller: Caller) => Promise<T>, isChange = false): Promise<T> {
+  /** Checks the user ID once the caller is known, then runs the call through the gate with the call's hooks. */
+  private answer<T>(req: UserRequest, requestName: string, run: (caller: Caller) => Promise<T>, hooks: Omit<Call<T>, "what" | "run"> = {}): Promise<T> {
     return this.gate.answer(req, {
+      ...hooks,
       what: requestName,
-      isChange,
       run: (caller) => {
         if (req.userId.length === 0 || req.userId.length > USER_ID_MAX) {
           throw invalidField(requestName, "UserId", `value length must be between 1 and ${USER_ID_MAX} runes, inclusive`);
