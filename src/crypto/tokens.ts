@@ -137,7 +137,7 @@ export class Authenticator {
     private readonly options: { issuer: string; audience: string; algorithms: string[] },
     /** `rolesClaim` undefined: tokens grant no roles. */
     private readonly claims: { rolesClaim?: string; subjectClaim: string },
-    private readonly verified: VerifiedTokens,
+    private readonly verified: VerifiedTokens<Caller>,
     /** The key set tokens are checked with now; undefined while it is due for a refresh (nothing is taken from the cache then). */
     private readonly currentKeys: () => object | undefined,
     logger: Logger,
@@ -403,7 +403,7 @@ export async function createAuthenticator(
   sessions?: SessionBearers,
 ): Promise<Authenticator> {
   const { issuer, audience } = auth;
-  const verified = new VerifiedTokens(auth.tokenCacheSize);
+  const verified = new VerifiedTokens<Caller>(auth.tokenCacheSize);
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
     return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys(), logger, sessions);
