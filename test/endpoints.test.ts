@@ -51,6 +51,19 @@ function setup(overrides: Partial<Setup> = {}) {
   };
 }
 
+/** A hasher whose checks wait until released, so that a second request arrives while the first is in flight. */
+function heldHasher(): { hasher: FakeHasher; release: () => void } {
+  const hasher = new FakeHasher();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const admit = hasher.admit.bind(hasher);
+  hasher.admit = () => {
+    const work = admit();
+    return { ...work, verify: async (password, hash) => (await held, work.verify(password, hash)) };
+  };
+  return { hasher, release };
+}
+
 const token = (userId = TEST_USER.id) => issuer.issue(userId, "5m").then((t) => `Bearer ${t}`);
 
 async function changeRequest(overrides: Partial<ChangeRequest> = {}): Promise<ChangeRequest & { info: RequestInfo }> {
@@ -117,15 +130,7 @@ describe("the change endpoint", () => {
   });
 
   it("lets a user have only so many changes in flight at once", async () => {
-    // The first change's check waits until released, so that the second arrives while it is in flight.
-    const hasher = new FakeHasher();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const admit = hasher.admit.bind(hasher);
-    hasher.admit = () => {
-      const work = admit();
-      return { ...work, verify: async (password, hash) => (await held, work.verify(password, hash)) };
-    };
+    const { hasher, release } = heldHasher();
     const { change } = setup({ hasher, perUser: 1 });
     const settled = [await changeRequest(), await changeRequest()].map((req) => change.handle(req).then(() => "changed", (err: ServiceError) => err.id));
     assert.equal(await Promise.race(settled), "PWSVC-BUSY2");
@@ -177,6 +182,29 @@ describe("the v2 user endpoint", () => {
       assert.equal(req.info.code, 7);
     }
     assert.deepEqual(s.hasher.verified, []);
+  });
+
+  it("refuses a set at capacity before the token is checked, as a change", async () => {
+    const hasher = new FakeHasher();
+    hasher.refuseIfBusy = () => {
+      throw errors.atCapacity(1);
+    };
+    const { s, users } = setup({ hasher });
+    const req = { ...(await setRequest(TEST_USER.id, { case: "currentPassword", value: "Right-Passw0rd!" })), authorization: "Bearer not-a-token" };
+    const err = await refusal(users.setPassword(req));
+    assert.equal(err.kind, "resource-exhausted");
+    assert.deepEqual([req.info.userId, req.info.code, req.info.outcome], [undefined, 8, "overloaded"]);
+    assert.equal(s.store.user.passwordHash, TEST_USER.passwordHash);
+  });
+
+  it("lets a user have only so many sets with the current password in flight at once", async () => {
+    const { hasher, release } = heldHasher();
+    const { users } = setup({ hasher, perUser: 1 });
+    const requests = [0, 1].map(() => setRequest(TEST_USER.id, { case: "currentPassword", value: "Right-Passw0rd!" }));
+    const settled = (await Promise.all(requests)).map((req) => users.setPassword(req).then(() => "set", (err: ServiceError) => err.id));
+    assert.equal(await Promise.race(settled), "PWSVC-BUSY2");
+    release();
+    assert.deepEqual((await Promise.all(settled)).sort(), ["PWSVC-BUSY2", "set"]);
   });
 
   it("checks the user ID as ZITADEL does", async () => {

@@ -4,7 +4,7 @@ import pino from "pino";
 import { MailComposer } from "../src/mail/mail.js";
 import { type Deliver, OutboxSender } from "../src/mail/sender.js";
 import { inWords } from "../src/mail/texts.js";
-import type { ClaimedMail, MailOutbox } from "../src/store/mail-outbox.js";
+import type { ClaimedMail, MailOutbox } from "../src/core/mail.js";
 import { checkUrlTemplate, fillUrlTemplate } from "../src/core/url-template.js";
 
 const USER = { id: "123", orgId: "9", username: "ann", orgName: "Acme", orgIsDefault: false, email: "ann@example.com" };
@@ -72,7 +72,7 @@ describe("the mails' texts", () => {
 });
 
 /** An outbox in memory that records what the sender did with each mail. */
-class FakeOutbox {
+class FakeOutbox implements MailOutbox {
   due: ClaimedMail[] = [];
   done: string[] = [];
   async claim(): Promise<ClaimedMail | undefined> {
@@ -98,7 +98,7 @@ const mailOf = (id: string, attempts = 0, ageMs = 0): ClaimedMail => ({
 
 async function runRound(outbox: FakeOutbox, deliver: Deliver): Promise<void> {
   const config = { from: "x@example.com", giveUpAfterSeconds: 3600, maxRetryIntervalSeconds: 10, pollMs: 60_000 };
-  const sender = new OutboxSender(outbox as unknown as MailOutbox, deliver, config, pino({ level: "silent" }), () => NOW);
+  const sender = new OutboxSender(outbox, deliver, config, pino({ level: "silent" }), () => NOW);
   await sender.wake();
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { AuditEntry } from "../src/core/audit.js";
-import type { ChangeExtras } from "../src/core/change-password.js";
+import type { ChangeExtras } from "../src/core/user-store.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { loadConfig } from "../src/config.js";
 import { StoreInputError } from "../src/store/input-error.js";

@@ -4,7 +4,7 @@ import { type ObjectDetails, ObjectDetailsSchema } from "../../gen/zitadel/objec
 import type { RequestContext } from "../core/audit.js";
 import { changePassword, type ChangePasswordDeps } from "../core/change-password.js";
 import { invalidField } from "../core/errors.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import type { UserAdmission } from "../crypto/hash-pool.js";
 import { type Caller, rolesRecord, type TokenIssuer } from "../crypto/tokens.js";
 import type { CallerRequest, Gate } from "./gate.js";

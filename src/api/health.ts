@@ -2,8 +2,8 @@ import { EventEmitter, on } from "node:events";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { Health as HealthService, HealthCheckResponse_ServingStatus as Status } from "../../gen/grpc/health/v1/health_pb.js";
-import type { UserStore } from "../core/change-password.js";
-import type { NodeResponse } from "../http/http-types.js";
+import type { UserStore } from "../core/user-store.js";
+import type { NodeResponse } from "./node-types.js";
 
 /** How often the Watch poller re-checks; a status change reaches watchers within this time. */
 const WATCH_INTERVAL_MS = 1_000;

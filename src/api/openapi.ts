@@ -1,6 +1,6 @@
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
 import { URL_TEMPLATE_MAX_LENGTH } from "../core/url-template.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import { OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
 import { CODE_MAX, FIELD_MAX } from "./field-bounds.js";
 import { REST_ROUTES } from "./rest.js";

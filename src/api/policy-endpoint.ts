@@ -20,10 +20,10 @@ import {
   GetPasswordComplexitySettingsResponseSchema,
 } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { ResourceOwnerType } from "../../gen/zitadel/settings/v2/settings_pb.js";
-import { contextWords } from "../core/change-password.js";
+import { contextWords } from "../core/new-password.js";
 import { errors, invalidField } from "../core/errors.js";
 import { type Language, messageIn } from "../core/messages.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import { type EffectivePolicy, NIST_MAX_CODE_POINTS } from "../core/policy.js";
 import { myPolicy, orgSettings, type PolicyQueryDeps, validateNewPassword } from "../core/policy-queries.js";
 import type { PerUserRate } from "../core/rate-limit.js";

@@ -1,7 +1,7 @@
 import { create, type DescMethodUnary, type JsonObject, toJson, toJsonString } from "@bufbuild/protobuf";
 import { errors, ID, ServiceError } from "../core/errors.js";
 import { type Language, wireMessageIn } from "../core/messages.js";
-import type { NodeRequest as Request, NodeResponse as Response } from "../http/http-types.js";
+import type { NodeRequest as Request, NodeResponse as Response } from "./node-types.js";
 import { currentRequest } from "../ops/request-info.js";
 import { negotiateLanguage } from "./accept-language.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";

@@ -4,10 +4,11 @@ import { type Details, DetailsSchema } from "../../gen/zitadel/object/v2/object_
 import { NotificationType } from "../../gen/zitadel/user/v2/password_pb.js";
 import type { PasswordResetRequest as PasswordResetMessage } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import type { RequestContext } from "../core/audit.js";
-import type { ChangePasswordDeps, CommittedChange } from "../core/change-password.js";
+import type { ChangePasswordDeps } from "../core/change-password.js";
+import type { CommittedChange } from "../core/user-store.js";
 import { errors, invalidField } from "../core/errors.js";
 import type { UserAdmission } from "../crypto/hash-pool.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import { requestPasswordReset, type ResetDeps, type ResetMedium, setPasswordWithCode } from "../core/reset-password.js";
 import { administers, isInstanceWide, isLoginClient } from "../core/roles.js";
 import { setPasswordByAdmin, setPasswordWithCurrent } from "../core/set-password.js";
@@ -15,7 +16,7 @@ import type { Caller } from "../crypto/tokens.js";
 import { URL_TEMPLATE_MAX_LENGTH } from "../core/url-template.js";
 import { checkLength, OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
 import { checkId, CODE_MAX } from "./field-bounds.js";
-import type { CallerRequest, Gate } from "./gate.js";
+import type { Call, CallerRequest, Gate } from "./gate.js";
 
 
 interface UserRequest extends CallerRequest {
@@ -61,9 +62,22 @@ export class UserEndpoint {
     });
   }
 
-  /** zitadel.user.v2.UserService/SetPassword: a change, counted and logged as one. */
+  /**
+   * zitadel.user.v2.UserService/SetPassword: a change, counted and logged as
+   * one, and let in as the change is (see ChangeEndpoint).
+   */
   setPassword(req: SetPasswordRequest): Promise<{ details: Details }> {
-    return this.answer(req, "SetPasswordRequest", async (caller) => ({ details: details(await this.setFor(caller, req)) }), true);
+    const withCurrent = req.verification.case === "currentPassword";
+    return this.answer(req, "SetPasswordRequest", async (caller) => ({ details: details(await this.setFor(caller, req)) }), {
+      isChange: true,
+      // Past capacity, refuse before anything is spent: no token check, no database.
+      first: () => this.changes.hasher.refuseIfBusy(),
+      // A check of the user's password: one user's (and one token's) flood is
+      // refused before it fills the queue all share. A recovery is never
+      // refused because of its user's own token traffic: a code's tries are
+      // counted instead, and an administrator is not the user.
+      admit: withCurrent ? (caller) => this.users.enter(req.userId, caller.fingerprint) : undefined,
+    });
   }
 
   private async setFor(caller: Caller, req: SetPasswordRequest): Promise<CommittedChange> {
@@ -74,28 +88,18 @@ export class UserEndpoint {
     const withCurrent = verification.case === "currentPassword";
     if (withCurrent) checkLength("SetPasswordRequest", "CurrentPassword", verification.value, OLD_PASSWORD_MAX_BYTES);
     else if (verification.case) checkLength("SetPasswordRequest", "VerificationCode", verification.value, CODE_MAX);
-    // Past capacity, refuse before anything is spent.
-    this.changes.hasher.refuseIfBusy();
     const { password: newPassword, changeRequired } = req.newPassword;
     const set = { userId: req.userId, newPassword, changeRequired, caller: authority(caller), context: req.context };
-    // A recovery is never refused because of its user's own token traffic:
-    // a code's tries are counted instead, and an administrator is not the user.
     if (!verification.case) return setPasswordByAdmin(this.resets, set);
     if (!withCurrent) return setPasswordWithCode(this.resets, { ...set, code: verification.value });
-    // A check of the user's password: one user's (and one token's) flood is refused before it fills the queue all share.
-    const leave = this.users.enter(req.userId, caller.fingerprint);
-    try {
-      return await setPasswordWithCurrent(this.changes, { ...set, currentPassword: verification.value, token: caller });
-    } finally {
-      leave();
-    }
+    return setPasswordWithCurrent(this.changes, { ...set, currentPassword: verification.value, token: caller });
   }
 
-  /** Checks the user ID once the caller is known, then runs the call through the gate. */
-  private answer<T>(req: UserRequest, requestName: string, run: (caller: Caller) => Promise<T>, isChange = false): Promise<T> {
+  /** Checks the user ID once the caller is known, then runs the call through the gate with the call's hooks. */
+  private answer<T>(req: UserRequest, requestName: string, run: (caller: Caller) => Promise<T>, hooks: Omit<Call<T>, "what" | "run"> = {}): Promise<T> {
     return this.gate.answer(req, {
+      ...hooks,
       what: requestName,
-      isChange,
       run: (caller) => {
         checkId(requestName, "UserId", req.userId);
         return run(caller);

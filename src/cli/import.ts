@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import { HashRefused, parseHash } from "../crypto/imported-hash.js";
 import { BcryptHasher } from "../crypto/hashing.js";
 import { isValidId } from "../core/ids.js";
+import { hashImported } from "../core/new-password.js";
 import { FORMATS, type Format, keycloakPolicy, RecordRefused, recordId, toRow } from "./import-formats.js";
 import { DocumentBroken, documentRecords, jsonLines, type TopLevelStrings } from "./import-reader.js";
 import type { ImportField, ImportOutcome, ImportRow, OnConflict } from "../store/imports.js";
@@ -261,7 +262,7 @@ async function importRecords(input: Input, config: Config, options: Options): Pr
     }
     const rows: ImportRow[] = await Promise.all(
       batch.map(async ({ line, user, password, stated }) =>
-        password === undefined ? { line, user, stated } : { line, user: { ...user, passwordHash: await hasher.hash(password), passwordNfkc: false }, stated },
+        password === undefined ? { line, user, stated } : { line, user: { ...user, ...(await newHashOf(hasher, password)) }, stated },
       ),
     );
     batch = [];
@@ -297,6 +298,12 @@ async function importRecords(input: Input, config: Config, options: Options): Pr
   }
   if (tally.counts.rejected > options.maxErrors) printError(`stopped: more than ${options.maxErrors} ${tally.unit}s were rejected`);
   return tally;
+}
+
+/** A plain password's hash, as an import stores it (see hashImported). */
+async function newHashOf(hasher: BcryptHasher, password: string): Promise<Pick<NewUser, "passwordHash" | "passwordNfkc">> {
+  const { hash, nfkc } = await hashImported((typed) => hasher.hash(typed), password);
+  return { passwordHash: hash, passwordNfkc: nfkc };
 }
 
 /**

@@ -38,6 +38,21 @@ export interface AuditLog {
   record(entry: AuditEntry, at: Date): Promise<void>;
 }
 
+/** An audit event of the user, from where the command came. */
+export function auditOf(
+  cmd: { context: RequestContext },
+  user: { id: string; orgId: string },
+  type: AuditType,
+  payload?: Record<string, unknown>,
+): AuditEntry {
+  return { type, userId: user.id, orgId: user.orgId, context: cmd.context, payload };
+}
+
+/** Audits a refusal that has no effect to commit with; the caller still gets the refusal when the audit cannot be written. */
+export async function recordRefusal(deps: { audit: AuditLog; now: () => Date; auditFailed: (err: unknown) => void }, entry: AuditEntry): Promise<void> {
+  await deps.audit.record(entry, deps.now()).catch(deps.auditFailed);
+}
+
 /** The context of a command-line administrator. */
 export function cliContext(): RequestContext {
   return { userAgent: "password-service-cli" };

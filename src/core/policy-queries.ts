@@ -1,7 +1,8 @@
 import type { BreachedPasswords } from "./breached.js";
-import { contextWords, type UserRecord, type UserStore } from "./change-password.js";
+import { contextWords } from "./new-password.js";
+import type { UserRecord, UserStore } from "./user-store.js";
 import { errors, type ServiceError } from "./errors.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "./password-hasher.js";
 import { type EffectivePolicy, newPasswordViolations, type PolicySource, passwordToStore, breachedRefusal } from "./policy.js";
 
 /** What the policy reads need: users, organisations and policies, and the breached check. */

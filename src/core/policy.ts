@@ -1,7 +1,7 @@
 import { blocklistViolations } from "./blocklist.js";
 import type { BreachedPasswords } from "./breached.js";
 import { errors, type ServiceError } from "./errors.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "./password-hasher.js";
 
 /**
  * ZITADEL's password complexity policy. Under the zitadel profile lengths

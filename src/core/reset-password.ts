@@ -1,23 +1,15 @@
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
-import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
+import { type AuditEntry, type AuditLog, auditOf, recordRefusal, type RequestContext } from "./audit.js";
 import type { BreachedPasswords } from "./breached.js";
-import {
-  auditOf,
-  checkHistory,
-  checkState,
-  contextWords,
-  historyLimit,
-  recordRefusal,
-  type CommittedChange,
-  type PasswordHasher,
-  type UserRecord,
-  type UserStore,
-  verify,
-} from "./change-password.js";
+import { checkState } from "./change-password.js";
 import { errors, ServiceError } from "./errors.js";
-import type { OutboxMail, ResetMail } from "../mail/mail.js";
-import { breachedRefusal, newPasswordViolations, type PolicySource, passwordToStore } from "./policy.js";
+import type { OutboxMail, ResetMail } from "./mail.js";
+import { commitNewPassword, newPasswordFor, type Proof, setBy } from "./new-password.js";
+import type { PasswordHasher } from "./password-hasher.js";
+import type { PolicySource } from "./policy.js";
+import type { RevocationMode } from "./revocation.js";
 import { fillUrlTemplate } from "./url-template.js";
+import type { CommittedChange, UserRecord, UserStore } from "./user-store.js";
 
 /** Wrong codes that void a reset: ZITADEL's login asks for a new one after them. */
 export const MAX_CODE_ATTEMPTS = 5;
@@ -65,7 +57,10 @@ export interface ResetDeps {
   hasher: PasswordHasher;
   policies: PolicySource;
   breached: BreachedPasswords;
+  /** The reset mails, and the notice of a change. */
   mail: ResetMail;
+  /** TOKEN_REVOCATION, for a change proven by the old password (a set revokes every token). */
+  revocation: RevocationMode;
   now: () => Date;
   codes: { ttlMs: number; length: number; urlTemplate?: string };
   /** Throws when the user had as many resets as they may for now: each may mail them. */
@@ -158,53 +153,36 @@ export async function setPasswordWithCode(deps: ResetDeps, cmd: SetWithCodeComma
 /** What a set without the old password needs: a code's or an administrator's. */
 export type UnprovenSet = Omit<SetWithCodeCommand, "code">;
 
+/** The proof of a set without the old password: the code's hash for a reset, none for an administrator's set. */
+type SetProof = Exclude<Proof, { kind: "old-password" }>;
+
 /**
  * Sets the password without the old one, used up with the code when there
  * is one (a reset), else an administrator's set. Refusals are audited.
  */
 export async function setUnproven(deps: ResetDeps, cmd: UnprovenSet, user: UserRecord, codeHashed?: string): Promise<CommittedChange> {
+  const caller = cmd.caller.userId;
+  const proof: SetProof = codeHashed === undefined ? { kind: "administrator", caller } : { kind: "reset-code", codeHash: codeHashed, caller };
   try {
-    return await changeUnproven(deps, cmd, user, codeHashed);
+    return await changeUnproven(deps, cmd, user, proof);
   } catch (err) {
     if (err instanceof ServiceError) {
-      await recordRefusal(deps, auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation", by: setBy(codeHashed) }));
+      await recordRefusal(deps, auditOf(cmd, user, "password.change.refused", { errorId: err.id ?? "validation", ...setBy(proof) }));
     }
     throw err;
   }
 }
 
-function setBy(codeHashed: string | undefined): string {
-  return codeHashed === undefined ? "admin" : "reset";
-}
-
-async function changeUnproven(deps: ResetDeps, cmd: UnprovenSet, user: UserRecord, codeHashed: string | undefined): Promise<CommittedChange> {
+async function changeUnproven(deps: ResetDeps, cmd: UnprovenSet, user: UserRecord, proof: SetProof): Promise<CommittedChange> {
   const { policy } = await deps.policies.forOrg(user.orgId);
-  const newPassword = passwordToStore(cmd.newPassword, policy.profile);
-  const refusal = newPasswordViolations(newPassword, policy, contextWords(user))[0];
+  const { password, refusal } = newPasswordFor(cmd.newPassword, user, policy);
   if (refusal) throw refusal;
   const work = deps.hasher.admit();
   try {
     const current = user.passwordHash ? { hash: user.passwordHash, nfkc: user.passwordNfkc } : null;
-    // ZITADEL's SetPassword refuses the current password as a change does; the history then needs N - 1 more.
-    if (current && (await verify(work, newPassword, current))) throw errors.sameAsOld();
-    await checkHistory(deps, work, user, null, newPassword, policy.historyCount);
-    const breached = await breachedRefusal(deps.breached, newPassword, policy);
-    if (breached) throw breached;
-    const hash = await work.hash(newPassword);
-    const at = deps.now();
-    const notice = deps.mail.changed(user, at, cmd.context, codeHashed !== undefined);
-    const committed = await deps.store.commitPasswordChange(user.id, user.sequence, hash, at, {
-      replacedHash: current,
-      nfkc: policy.profile === "nist",
-      historyLimit: historyLimit(policy),
-      revokeTokens: { exempt: null },
-      audit: auditOf(cmd, user, "password.changed", { by: setBy(codeHashed), caller: cmd.caller.userId }),
-      changeRequired: cmd.changeRequired,
-      notice,
-      resetCode: codeHashed === undefined ? undefined : { codeHash: codeHashed, audit: auditOf(cmd, user, "password.reset.used", { by: cmd.caller.userId }) },
-    });
-    if (!committed) throw await lostRace(deps, user, codeHashed);
-    if (notice) deps.mail.queued();
+    const { context, changeRequired } = cmd;
+    const committed = await commitNewPassword({ ...deps, notices: deps.mail }, work, { user, policy, password, current, proof, context, changeRequired });
+    if (!committed) throw await lostRace(deps, user, proof);
     return committed;
   } finally {
     work.done();
@@ -212,8 +190,8 @@ async function changeUnproven(deps: ResetDeps, cmd: UnprovenSet, user: UserRecor
 }
 
 /** Another request used the code first, or changed the password meanwhile. */
-async function lostRace(deps: ResetDeps, user: UserRecord, codeHashed: string | undefined): Promise<ServiceError> {
-  if (codeHashed === undefined || (await deps.resetCodes.resetCodeExists(user.id, codeHashed))) return errors.concurrentChange();
+async function lostRace(deps: ResetDeps, user: UserRecord, proof: SetProof): Promise<ServiceError> {
+  if (proof.kind === "administrator" || (await deps.resetCodes.resetCodeExists(user.id, proof.codeHash))) return errors.concurrentChange();
   return errors.codeNotFound();
 }
 

@@ -1,16 +1,11 @@
 import { randomBytes } from "node:crypto";
-import type { AuditEntry, RequestContext } from "./audit.js";
-import {
-  auditOf,
-  type ChangePasswordDeps,
-  checkState,
-  checkUnderSlot,
-  type HashWork,
-  type StoredHash,
-  type UserRecord,
-} from "./change-password.js";
+import { type AuditEntry, auditOf, type RequestContext } from "./audit.js";
+import { type ChangePasswordDeps, checkState, checkUnderSlot } from "./change-password.js";
 import { errors } from "./errors.js";
-import { passwordToStore, type PasswordPolicy } from "./policy.js";
+import { rehash } from "./new-password.js";
+import type { HashWork } from "./password-hasher.js";
+import type { PasswordPolicy } from "./policy.js";
+import type { StoredHash, UserRecord } from "./user-store.js";
 import { tokenFingerprint } from "./token-hash.js";
 
 /** The user agent a login application names for its session, as ZITADEL keeps it. */
@@ -282,7 +277,7 @@ async function checkAndSave(
       userId: user.id,
       at,
       audit: auditOf(cmd, user, "password.check.succeeded", { sessionId: next.id }),
-      upgrade: await upgrade(deps, cmd, user, current, policy, (password) => work.hash(password)),
+      upgrade: await upgrade(deps, cmd, user, current, policy, work),
     };
     if (!(await deps.sessions.saveSession(next, expectedSequence, signIn))) throw await refusalAfterCheck(deps, user.id);
     gaveBack();
@@ -298,13 +293,12 @@ async function upgrade(
   user: UserRecord,
   current: StoredHash,
   policy: PasswordPolicy,
-  hash: (password: string) => Promise<string>,
+  work: HashWork,
 ): Promise<SignIn["upgrade"]> {
   if (!deps.wantsUpgrade(current.hash)) return undefined;
   try {
-    const nfkc = policy.profile === "nist";
-    const stored = await hash(passwordToStore(cmd.checks.password!, policy.profile));
-    return { hash: stored, nfkc, audit: auditOf(cmd, user, "password.hash.upgraded", { from: deps.familyOf(current.hash) }) };
+    const { hash, nfkc } = await rehash(work, cmd.checks.password!, policy.profile);
+    return { hash, nfkc, audit: auditOf(cmd, user, "password.hash.upgraded", { from: deps.familyOf(current.hash) }) };
   } catch (err) {
     deps.upgradeFailed(err);
     return undefined;

@@ -1,8 +1,9 @@
 import type { RequestContext } from "./audit.js";
-import { changePassword, type ChangePasswordDeps, checkState, type CommittedChange } from "./change-password.js";
+import { changePassword, type ChangePasswordDeps, checkState } from "./change-password.js";
 import { errors } from "./errors.js";
 import type { TokenRef } from "./revocation.js";
 import { type Authority, permittedUser, type ResetDeps, setUnproven, type UnprovenSet } from "./reset-password.js";
+import type { CommittedChange } from "./user-store.js";
 
 /**
  * ZITADEL's SetPassword without a proof: a caller with `user.write` on the

@@ -1,5 +1,5 @@
 import { errors } from "../core/errors.js";
-import type { HashWork, PasswordHasher } from "../core/change-password.js";
+import type { HashWork, PasswordHasher } from "../core/password-hasher.js";
 
 /** The raw bcrypt operations, each already off the event loop. */
 export interface HashOps {

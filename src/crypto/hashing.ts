@@ -27,6 +27,3 @@ export class BcryptHasher {
     return bcrypt.compare(password, normalised);
   }
 }
-
-/** bcrypt reads at most this many bytes of a password. */
-export const BCRYPT_MAX_BYTES = 72;

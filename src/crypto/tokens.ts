@@ -18,6 +18,7 @@ import { errors, ServiceError } from "../core/errors.js";
 import { isValidId } from "../core/ids.js";
 import { tokenFingerprint } from "../core/token-hash.js";
 import type { RoleGrants } from "../core/roles.js";
+import type { SigningKeyStore } from "../core/signing-keys.js";
 import { VerifiedTokens } from "./verified-tokens.js";
 
 const SELF_ALG = "ES256";
@@ -136,7 +137,7 @@ export class Authenticator {
     private readonly options: { issuer: string; audience: string; algorithms: string[] },
     /** `rolesClaim` undefined: tokens grant no roles. */
     private readonly claims: { rolesClaim?: string; subjectClaim: string },
-    private readonly verified: VerifiedTokens,
+    private readonly verified: VerifiedTokens<Caller>,
     /** The key set tokens are checked with now; undefined while it is due for a refresh (nothing is taken from the cache then). */
     private readonly currentKeys: () => object | undefined,
     logger: Logger,
@@ -381,11 +382,6 @@ interface StoredKey {
   publicJwk: JWK;
 }
 
-/** Where the self-issuer's key lives: the database, so that every process shares it. */
-export interface SigningKeyStore {
-  signingKey(name: string, create: () => Promise<string>): Promise<string>;
-}
-
 const SELF_KEY_NAME = "self-issuer";
 
 /** The self-issuer's key pair, created on first use by whichever process comes first. */
@@ -407,7 +403,7 @@ export async function createAuthenticator(
   sessions?: SessionBearers,
 ): Promise<Authenticator> {
   const { issuer, audience } = auth;
-  const verified = new VerifiedTokens(auth.tokenCacheSize);
+  const verified = new VerifiedTokens<Caller>(auth.tokenCacheSize);
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
     return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys(), logger, sessions);

@@ -1,6 +1,9 @@
-import type { Caller } from "./tokens.js";
+/** What a verified token names: the caller (see tokens.ts), kept by its token's fingerprint. */
+interface Fingerprinted {
+  fingerprint: string;
+}
 
-interface Verified {
+interface Verified<Caller> {
   caller: Caller;
   /** The key set the token was checked with: under another, it is checked again. */
   keys: object;
@@ -17,8 +20,8 @@ interface Verified {
  * request, so a password change still refuses old tokens at once, on every
  * process.
  */
-export class VerifiedTokens {
-  private readonly entries = new Map<string, Verified>();
+export class VerifiedTokens<Caller extends Fingerprinted> {
+  private readonly entries = new Map<string, Verified<Caller>>();
 
   constructor(private readonly size: number) {}
 

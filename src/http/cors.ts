@@ -1,7 +1,7 @@
 import { cors as connectCors } from "@connectrpc/connect";
 import cors from "cors";
 import type { Config } from "../config.js";
-import type { NodeRequest, NodeResponse } from "./http-types.js";
+import type { NodeRequest, NodeResponse } from "../api/node-types.js";
 
 /** How long a browser may cache a preflight's answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 7200;

@@ -2,7 +2,7 @@ import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import type { NodeRequest, NodeResponse } from "./http-types.js";
+import type { NodeRequest, NodeResponse } from "../api/node-types.js";
 import type { Metrics } from "../ops/metrics.js";
 import { currentRequest, type Protocol, type RequestInfo } from "../ops/request-info.js";
 

@@ -15,7 +15,7 @@ import type { Metrics } from "../ops/metrics.js";
 import { inRequest, type RequestInfo } from "../ops/request-info.js";
 import type { WebPage } from "../web/page.js";
 import { corsLayer } from "./cors.js";
-import type { NodeHandler as Handler, NodeRequest, NodeResponse } from "./http-types.js";
+import type { NodeHandler as Handler, NodeRequest, NodeResponse } from "../api/node-types.js";
 import { observe, recordCode } from "./observe.js";
 import { rpcHandler } from "./rpc.js";
 

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { checkedBody } from "../api/wire-check.js";
 import type { RequestInfo } from "../ops/request-info.js";
 import { binaryTypeOf, decodeBase64Stream, encodeBase64Stream, isGrpcWebText, textTypeOf } from "./grpc-web-text.js";
-import type { NodeRequest, NodeResponse } from "./http-types.js";
+import type { NodeRequest, NodeResponse } from "../api/node-types.js";
 
 export interface RpcOptions {
   routes: (router: ConnectRouter) => void;

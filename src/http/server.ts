@@ -4,7 +4,8 @@ import http2 from "node:http2";
 import net from "node:net";
 import type { Logger } from "pino";
 import { type Config, ConfigError, type ConnectionLimits } from "../config.js";
-import type { NodeHandler as Handler } from "./http-types.js";
+import type { NodeHandler as Handler } from "../api/node-types.js";
+import { bindPort } from "../ops/bind-port.js";
 
 /** The HTTP/2 client connection preface (RFC 9113, 3.4). */
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
@@ -38,26 +39,6 @@ export async function listen(config: Config, handler: Handler, logger: Logger): 
         closeConnections();
       }),
   };
-}
-
-/**
- * Listens on the port a setting names. A port taken by another process, or
- * one below 1024 without the right, stops the start with a line that names
- * the setting to change, not only Node's "listen EADDRINUSE".
- */
-export async function bindPort(server: net.Server, port: number, host: string | undefined, names: { setting: string; zero: string }): Promise<void> {
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, host, () => resolve());
-    });
-  } catch (err) {
-    const { code } = err as NodeJS.ErrnoException;
-    const fix = `(set ${names.setting}, or ${names.zero})`;
-    if (code === "EADDRINUSE") throw new ConfigError(`${names.setting} ${port} is in use ${fix}`);
-    if (code === "EACCES") throw new ConfigError(`${names.setting} ${port} needs privileges this process lacks ${fix}`);
-    throw err;
-  }
 }
 
 /**

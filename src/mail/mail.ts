@@ -1,42 +1,6 @@
 import type { RequestContext } from "../core/audit.js";
+import type { MailUser, OutboxMail, ResetMail } from "../core/mail.js";
 import { inWords, TEXTS } from "./texts.js";
-
-export type MailKind = "password.reset" | "password.notice";
-
-/** A mail to commit to the outbox with what caused it. */
-export interface OutboxMail {
-  kind: MailKind;
-  userId: string;
-  orgId: string;
-  recipient: string;
-  subject: string;
-  body: string;
-}
-
-/** The user a mail is about and goes to. */
-export interface MailUser {
-  id: string;
-  orgId: string;
-  username: string;
-  orgName: string;
-  orgIsDefault: boolean;
-  email: string | null;
-}
-
-/** The change notice, as the use cases see it. */
-export interface ChangeNotices {
-  /** The notice of a change to queue with it; undefined: the user has no email, or notices are off. */
-  changed(user: MailUser, at: Date, context: RequestContext, byReset?: boolean): OutboxMail | undefined;
-  /** Told that mail was committed, so that the sender looks now rather than at its next poll. */
-  queued(): void;
-}
-
-/** The reset mail, as the reset use case sees it. */
-export interface ResetMail extends ChangeNotices {
-  /** Whether mail can be sent at all (SMTP_URL). */
-  readonly sends: boolean;
-  reset(user: MailUser & { email: string }, code: string, link: string | undefined): OutboxMail;
-}
 
 /** Longest user agent quoted in a notice: it is the caller's to choose. */
 const USER_AGENT_MAX = 100;

@@ -1,7 +1,7 @@
 import nodemailer from "nodemailer";
 import type { Logger } from "pino";
 import type { MailConfig } from "../config.js";
-import type { ClaimedMail, MailOutbox } from "../store/mail-outbox.js";
+import type { ClaimedMail, MailOutbox } from "../core/mail.js";
 
 /** How long a claim of one mail holds: longer than the SMTP timeouts below add up to, so that no other process sends it meanwhile. */
 const LEASE_MS = 120_000;

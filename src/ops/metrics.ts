@@ -3,7 +3,7 @@ import type net from "node:net";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { HashOps } from "../crypto/hash-pool.js";
-import { bindPort } from "../http/server.js";
+import { bindPort } from "./bind-port.js";
 
 /** Every metric the service exports, on a registry of its own. */
 export class Metrics {

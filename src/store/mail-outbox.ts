@@ -1,16 +1,8 @@
 import { type Kysely, SqliteAdapter } from "kysely";
 import type { IdGenerator } from "../core/ids.js";
-import type { MailKind, OutboxMail } from "../mail/mail.js";
+import type { ClaimedMail, MailKind, MailOutbox, OutboxMail } from "../core/mail.js";
 import { insertAudit } from "./audit-rows.js";
 import type { Database } from "./schema.js";
-
-/** A mail a process has claimed for sending. */
-export interface ClaimedMail extends OutboxMail {
-  id: string;
-  createdAt: Date;
-  /** Tries so far, this one included. */
-  attempts: number;
-}
 
 /** What the sender's audit events say of where they come from. */
 const SENDER_CONTEXT = { userAgent: "password-service-mailer" };
@@ -37,12 +29,8 @@ export async function queueMail(db: Kysely<Database>, ids: IdGenerator, mail: Ou
     .execute();
 }
 
-/**
- * The outbox as the sender sees it. A mail is claimed with a lease: one
- * process sends it while the lease runs, and if that process dies the mail
- * is claimed again once the lease is over.
- */
-export class MailOutbox {
+/** The outbox in the database (see MailOutbox for what the sender relies on). */
+export class MailOutboxRepository implements MailOutbox {
   private readonly sqlite: boolean;
 
   constructor(

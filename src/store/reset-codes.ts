@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { AuditEntry } from "../core/audit.js";
 import type { IdGenerator } from "../core/ids.js";
 import type { CodeAttempt, ResetCode, ResetCodeStore } from "../core/reset-password.js";
-import type { OutboxMail } from "../mail/mail.js";
+import type { OutboxMail } from "../core/mail.js";
 import { insertAudit } from "./audit-rows.js";
 import { queueMail } from "./mail-outbox.js";
 import type { Database } from "./schema.js";

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { SigningKeyStore } from "../crypto/tokens.js";
+import type { SigningKeyStore } from "../core/signing-keys.js";
 import type { Database } from "./schema.js";
 
 /** The self-issuer's signing key, and any other stored under a name. */

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { IdGenerator } from "../core/ids.js";
 import { AuditRepository } from "./audit.js";
 import { ImportRepository } from "./imports.js";
-import { MailOutbox } from "./mail-outbox.js";
+import { MailOutboxRepository } from "./mail-outbox.js";
 import { migrateToLatest } from "./migrations.js";
 import { OrgRepository } from "./organisations.js";
 import { PolicyRepository } from "./policies.js";
@@ -31,7 +31,7 @@ export class Store {
   /** Users brought in from another system. */
   readonly imports: ImportRepository;
   /** Mail waiting to be sent. */
-  readonly outbox: MailOutbox;
+  readonly outbox: MailOutboxRepository;
   /** Sign-in sessions. */
   readonly sessions: SessionRepository;
 
@@ -47,7 +47,7 @@ export class Store {
     this.orgs = new OrgRepository(db, ids);
     this.userAdmin = new UserAdminRepository(db, ids, this.orgs);
     this.imports = new ImportRepository(db, ids, this.orgs);
-    this.outbox = new MailOutbox(db, ids);
+    this.outbox = new MailOutboxRepository(db, ids);
     this.sessions = new SessionRepository(db, ids);
   }
 

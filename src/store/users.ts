@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AuditEntry, RequestContext } from "../core/audit.js";
-import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../core/change-password.js";
+import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../core/user-store.js";
 import type { IdGenerator } from "../core/ids.js";
 import type { CutoffSource, TokenCutoff } from "../core/revocation.js";
 import { insertAudit } from "./audit-rows.js";

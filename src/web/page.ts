@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
-import type { NodeRequest, NodeResponse } from "../http/http-types.js";
+import type { NodeRequest, NodeResponse } from "../api/node-types.js";
 import { AccountPage } from "./account.js";
 
 const HERE = import.meta.dirname;

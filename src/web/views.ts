@@ -3,7 +3,7 @@
 // script; app.ts enhances them. Every value is escaped where it is written.
 import { LANGUAGES, type Language } from "../core/messages.js";
 import { NIST_MAX_CODE_POINTS, type PasswordPolicy } from "../core/policy.js";
-import { BCRYPT_MAX_BYTES } from "../crypto/hashing.js";
+import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import { LANGUAGE_NAMES, type PageTexts, type PolicyFacts } from "./page-texts.js";
 
 /** What every state of the page is rendered with. */

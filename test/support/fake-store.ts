@@ -1,14 +1,7 @@
 import type { AuditEntry } from "../../src/core/audit.js";
-import type {
-  ChangeExtras,
-  ChangePasswordDeps,
-  CheckSlot,
-  HashWork,
-  PasswordHasher,
-  StoredHash,
-  UserRecord,
-  UserStore,
-} from "../../src/core/change-password.js";
+import type { ChangePasswordDeps } from "../../src/core/change-password.js";
+import type { HashWork, PasswordHasher } from "../../src/core/password-hasher.js";
+import type { ChangeExtras, CheckSlot, StoredHash, UserRecord, UserStore } from "../../src/core/user-store.js";
 import { DEFAULT_POLICY, type PasswordPolicy } from "../../src/core/policy.js";
 import { CheckLine } from "../../src/core/check-line.js";
 import type { TokenCutoff } from "../../src/core/revocation.js";
