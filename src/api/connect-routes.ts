@@ -54,6 +54,7 @@ export function connectRoutes(endpoint: ChangeEndpoint, policies: PolicyEndpoint
   const context = (ctx: HandlerContext) => ({
     userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
     remoteAddress: currentRequest()?.remoteAddress,
+    language: languageOf(ctx),
   });
   return (router: ConnectRouter) => {
     router.service(

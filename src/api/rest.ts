@@ -187,9 +187,9 @@ export function restRoutes(
   return (path) => routes.get(routeOf(path));
 }
 
-/** Where a request came from, for the audit trail. */
+/** Where a request came from, for the audit trail, and the language it asks in. */
 function contextOf(req: Request) {
-  return { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress };
+  return { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress, language: negotiateLanguage(req.headers["accept-language"]) };
 }
 
 /** The user ID in a v2 user route's path, percent-decoded as grpc-gateway does. */

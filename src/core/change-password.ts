@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditLog, RequestContext } from "./audit.js";
+import type { Language } from "./messages.js";
 import type { BreachedPasswords } from "./breached.js";
 import type { ChangeNotices, OutboxMail } from "../mail/mail.js";
 import { errors, ID, ServiceError } from "./errors.js";
@@ -24,6 +25,8 @@ export interface UserRecord {
   failedAttempts: number;
   /** Where change notices and reset codes go; null: nowhere. */
   email: string | null;
+  /** The language of the user's mails; null: none chosen. */
+  preferredLanguage: Language | null;
 }
 
 /** A hash the user had, with the form of the password it was made of (see UserRecord). */

@@ -20,6 +20,8 @@ export interface NewUser extends OrgChoice {
   id?: string;
   username: string;
   email?: string | null;
+  /** A served language's primary subtag (`de`), as `servedLanguage` gives it. */
+  preferredLanguage?: string | null;
   passwordHash: string | null;
   /** Whether the hash is of the password's NFKC form; null for imported hashes (unknown). */
   passwordNfkc: boolean | null;
@@ -46,6 +48,7 @@ export interface UserSummary {
   orgId: string;
   username: string;
   email: string | null;
+  preferredLanguage: string | null;
   kind: UserKind;
   state: UserState;
   /** The family of the stored hash (bcrypt, argon2id, …), or null without a password. */
@@ -59,7 +62,7 @@ export interface UserSummary {
 export type ImportOutcome = { line: number; result: "imported" | "skipped" | "updated" } | { line: number; result: "rejected"; reason: string };
 
 /** The fields of a user an import row may leave out: an update keeps the user's own. */
-export type ImportField = "email" | "password" | "state" | "kind";
+export type ImportField = "email" | "language" | "password" | "state" | "kind";
 
 export interface ImportRow {
   line: number;
@@ -227,7 +230,7 @@ export class Directory {
   private summaries() {
     return this.db
       .selectFrom("users")
-      .select(["id", "org_id", "username", "email", "kind", "state", "password_hash", "sequence", "failed_attempts", "created_at"]);
+      .select(["id", "org_id", "username", "email", "preferred_language", "kind", "state", "password_hash", "sequence", "failed_attempts", "created_at"]);
   }
 
   /**
@@ -392,7 +395,7 @@ export class Directory {
 
 /** The user as an import row meets it, to compare the row with. */
 function currentUser(db: Kysely<Database>) {
-  return db.selectFrom("users").select(["id", "org_id", "username", "email", "kind", "state", "password_hash"]);
+  return db.selectFrom("users").select(["id", "org_id", "username", "email", "preferred_language", "kind", "state", "password_hash"]);
 }
 
 type CurrentUser = Omit<SummaryRow, "sequence" | "failed_attempts" | "created_at">;
@@ -426,6 +429,10 @@ function importedChanges(existing: CurrentUser, row: ImportRow, at: Date) {
   if (stated.has("email") && (user.email ?? null) !== existing.email) {
     set.email = user.email ?? null;
     changed.push("email");
+  }
+  if (stated.has("language") && (user.preferredLanguage ?? null) !== existing.preferred_language) {
+    set.preferred_language = user.preferredLanguage ?? null;
+    changed.push("language");
   }
   if (stated.has("password") && user.passwordHash !== existing.password_hash) {
     // A new credential: the count starts again, and every token issued before it is refused ("all").
@@ -462,6 +469,7 @@ function userValues(id: string, orgId: string, user: NewUser, at: Date) {
     org_id: orgId,
     username: user.username,
     email: user.email ?? null,
+    preferred_language: user.preferredLanguage ?? null,
     kind: user.kind,
     state: user.state,
     password_hash: user.passwordHash,
@@ -484,6 +492,7 @@ type SummaryRow = {
   org_id: string;
   username: string;
   email: string | null;
+  preferred_language: string | null;
   kind: UserKind;
   state: UserState;
   password_hash: string | null;
@@ -502,6 +511,7 @@ function toSummary(row: SummaryRow): UserSummary {
     orgId: row.org_id,
     username: row.username,
     email: row.email,
+    preferredLanguage: row.preferred_language,
     kind: row.kind,
     state: row.state,
     passwordFamily: row.password_hash === null ? null : hashFamily(row.password_hash),

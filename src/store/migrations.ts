@@ -204,6 +204,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("sessions_created").on("sessions").columns(["created_at", "id"]).execute();
     },
   },
+  // The language of a user's mails (issue 27): a served language's primary subtag, or null.
+  "0010_preferred_language": {
+    async up(db) {
+      await db.schema.alterTable("users").addColumn("preferred_language", "varchar(10)").execute();
+    },
+  },
 };
 
 /** Usernames that differ only in case in one organisation cannot become one name by themselves: say which. */
