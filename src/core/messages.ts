@@ -21,6 +21,7 @@ export function servedLanguage(tag: string | null | undefined): Language | undef
   const primary = tag && LANGUAGE_TAG.exec(tag)?.[1].toLowerCase();
   return primary && SERVED.has(primary) ? (primary as Language) : undefined;
 }
+
 type Translated = Exclude<Language, "en">;
 
 /** `{detail}` stands for the error's detail, which stays as it is. */
