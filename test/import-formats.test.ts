@@ -224,6 +224,43 @@ describe("user import --format", () => {
     await changes("281765212093792001", third);
   });
 
+  it("takes each format's language (Keycloak's locale attribute, Auth0's user_metadata, ZITADEL's profile); one not served leaves the user none", async () => {
+    const languages = (ids: string[]) => Promise.all(ids.map(async (id) => (await show(id)).preferredLanguage));
+    const realm = write("lang-realm.json", {
+      realm: "lang",
+      users: [
+        { id: "kc-de", username: "kc-de", attributes: { locale: ["de-AT"] } },
+        { id: "kc-sv", username: "kc-sv", attributes: { locale: ["sv"] } },
+        { id: "kc-none", username: "kc-none", attributes: { note: ["x"] } },
+      ],
+    });
+    assert.match(await cliOk(["user", "import", "--format", "keycloak", "--file", realm], service.env), /imported 3, skipped 0, updated 0, rejected 0/);
+    assert.deepEqual(await languages(["kc-de", "kc-sv", "kc-none"]), ["de", null, null]);
+
+    const auth0 = write("lang-auth0.json", [
+      { user_id: "lang-fr", email: "fr@auth0.example", user_metadata: { language: "fr" } },
+      { user_id: "lang-ja", email: "ja@auth0.example", user_metadata: { language: "sv", locale: "ja-JP" } },
+      { user_id: "lang-bad", email: "bad@auth0.example", user_metadata: { language: 7 } },
+    ]);
+    const run = await cli(["user", "import", "--format", "auth0", "--file", auth0], service.env);
+    assert.match(run.stdout, /^imported 2, skipped 0, updated 0, rejected 1 \(3 records\)$/m, run.stderr);
+    assert.match(run.stdout, /record 3 \(id lang-bad\): user_metadata.language must be a string/);
+    assert.deepEqual(await languages(["auth0|lang-fr", "auth0|lang-ja"]), ["fr", "ja"]);
+
+    const zitadel = write(
+      "lang-zitadel.jsonl",
+      [
+        { userId: "lang-z-pl", username: "zpl", profile: { givenName: "Piotr", preferredLanguage: "pl" } },
+        { userId: "lang-z-und", username: "zund", profile: { preferredLanguage: "und" } },
+        { userId: "lang-z-zh", user: { userName: "zzh", profile: { preferredLanguage: "zh-Hant" } } },
+      ]
+        .map((u) => JSON.stringify(u))
+        .join("\n"),
+    );
+    assert.match(await cliOk(["user", "import", "--format", "zitadel", "--file", zitadel], service.env), /imported 3, skipped 0, updated 0, rejected 0/);
+    assert.deepEqual(await languages(["lang-z-pl", "lang-z-und", "lang-z-zh"]), ["pl", null, "zh"]);
+  });
+
   it("stops past --max-errors, and at a document broken midway writes what came before it", async () => {
     const bad = Array.from({ length: 4 }, (_, i) => ({ user_id: `auth0|bad-${i}`, email: "x" }));
     const capped = await cli(["user", "import", "--format", "auth0", "--file", write("bad.json", bad), "--max-errors", "1"], service.env);

@@ -308,6 +308,29 @@ describe("user import", () => {
     assert.match(refused.stdout, new RegExp(`line 2 \\(id ${machine.userId}\\): user ${machine.userId} is a machine user: it has no password`));
   });
 
+  it("keeps a row's language as the served language it names, refuses one not served, and changes or keeps it on update", async () => {
+    const file = write("languages.jsonl", [
+      { id: "lang-1", username: "lang-1", language: "de-CH" },
+      { id: "lang-2", username: "lang-2", language: "xx" },
+      { id: "lang-3", username: "lang-3", language: ["de"] },
+      { id: "lang-4", username: "lang-4" },
+    ]);
+    const run = await cli(["user", "import", "--file", file], service.env);
+    assert.match(run.stdout, /imported 2, skipped 0, updated 0, rejected 2/);
+    assert.match(run.stdout, /line 2 \(id lang-2\): language must be a BCP 47 tag of a served language \(en, de, fr, it, es, pt, nl, pl, ja, zh\)/);
+    assert.match(run.stdout, /line 3 \(id lang-3\): language must be a string of 1 to 35 characters/);
+    const language = async (id: string) => (await service.userRow(id)).preferred_language;
+    assert.deepEqual([await language("lang-1"), await language("lang-4")], ["de", null]);
+
+    const update = write("languages-update.jsonl", [
+      { id: "lang-1", username: "lang-1" },
+      { id: "lang-4", username: "lang-4", language: "ja" },
+    ]);
+    assert.match(await cliOk(["user", "import", "--file", update, "--on-conflict", "update"], service.env), /skipped 1, updated 1, rejected 0/);
+    assert.deepEqual([await language("lang-1"), await language("lang-4")], ["de", "ja"], "a row without a language keeps the user's");
+    assert.deepEqual((await auditOf("lang-4")).at(-1).payload.changed, ["language"]);
+  });
+
   it("refuses an email address with a name or angle brackets, and a username with a control character", async () => {
     const file = write("hostile.jsonl", [
       { id: "hostile-1", username: "victim-1", email: '"Victim"<attacker@evil.test>' },

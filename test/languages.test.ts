@@ -5,7 +5,8 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import { negotiateLanguage } from "../src/api/accept-language.js";
 import { errors, ID, invalidField, ServiceError } from "../src/core/errors.js";
-import { LANGUAGES, messageIn, TRANSLATIONS, wireMessageIn } from "../src/core/messages.js";
+import { LANGUAGES, messageIn, servedLanguage, TRANSLATIONS, wireMessageIn } from "../src/core/messages.js";
+import { MAIL_TEXTS } from "../src/mail/texts.js";
 import { bearer, type Caller, connectBinaryH2, connectJson, grpcJs, grpcWeb, ownApiGrpc, rest } from "./support/clients.js";
 import { Service } from "./support/service.js";
 
@@ -13,6 +14,82 @@ import { Service } from "./support/service.js";
 function everyError(): [string, ServiceError][] {
   return Object.entries(errors).map(([name, make]) => [name, (make as (...args: unknown[]) => ServiceError)("sample-detail", "sample-detail")]);
 }
+
+/** A catalogue's entries by path (`reset.subject`): nested objects are walked, anything else is an entry. */
+function entries(texts: unknown, prefix = ""): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(texts as object)) {
+    const path = prefix + key;
+    if (typeof value === "object" && value !== null) for (const [p, v] of entries(value, `${path}.`)) found.set(p, v);
+    else found.set(path, value);
+  }
+  return found;
+}
+
+/**
+ * Every language served, each with exactly English's entries: none missing,
+ * none English lacks; each a text that is not empty, or a function (a text
+ * with values in it).
+ */
+function assertComplete(name: string, catalogue: Record<string, unknown>): void {
+  assert.deepEqual(Object.keys(catalogue).sort(), [...LANGUAGES].sort(), `${name}: the languages`);
+  const english = [...entries(catalogue.en).keys()];
+  for (const language of LANGUAGES) {
+    const texts = entries(catalogue[language]);
+    assert.deepEqual(english.filter((path) => !texts.has(path)), [], `${name} in ${language}: missing`);
+    assert.deepEqual([...texts.keys()].filter((path) => !english.includes(path)), [], `${name} in ${language}: not in English`);
+    for (const [path, text] of texts) {
+      assert.ok(typeof text === "function" || (typeof text === "string" && text.trim() !== ""), `${name} in ${language}: ${path} is empty`);
+    }
+  }
+}
+
+/** The API's messages by language, English's from errors.ts: the shape every other catalogue has. */
+function apiMessages(): Record<string, Record<string, string | undefined>> {
+  const english = Object.fromEntries(everyError().flatMap(([, err]) => (err.id ? [[err.id, err.message]] : [])));
+  const byLanguage: Record<string, Record<string, string | undefined>> = { en: english };
+  for (const language of LANGUAGES.filter((l) => l !== "en")) {
+    byLanguage[language] = Object.fromEntries(Object.entries(TRANSLATIONS).map(([id, texts]) => [id, texts[language]]));
+  }
+  return byLanguage;
+}
+
+describe("every catalogue in every language", () => {
+  // Each user-facing catalogue, as languages → texts; a new one is one more line.
+  const catalogues: [string, Record<string, unknown>][] = [
+    ["the API's messages", apiMessages()],
+    ["the mails", MAIL_TEXTS],
+  ];
+  for (const [name, catalogue] of catalogues) {
+    it(`${name}: each language has every entry English has, and none English lacks`, () => assertComplete(name, catalogue));
+  }
+
+  it("fails a catalogue with an entry missing, or one that English lacks", () => {
+    const { de, ...rest } = MAIL_TEXTS;
+    const { subject: _, ...withoutSubject } = de.reset;
+    assert.throws(() => assertComplete("mails", { ...rest, de: { ...de, reset: withoutSubject } }), /de: missing/);
+    assert.throws(() => assertComplete("mails", { ...rest, de: { ...de, farewell: "Tschüss" } }), /de: not in English/);
+    assert.throws(() => assertComplete("mails", rest), /the languages/);
+  });
+});
+
+describe("a user's language, from a BCP 47 tag", () => {
+  const cases: [string, string | undefined][] = [
+    ["de", "de"],
+    ["de-CH", "de"],
+    ["ZH-Hans-CN", "zh"],
+    ["pt-BR", "pt"],
+    ["en", "en"],
+    ["sv", undefined],
+    ["und", undefined],
+    ["xx", undefined],
+    ["de_CH", undefined],
+    ["de-", undefined],
+    ["", undefined],
+    [" de", undefined],
+  ];
+  for (const [tag, want] of cases) it(`${JSON.stringify(tag)} → ${want}`, () => assert.equal(servedLanguage(tag), want));
+});
 
 describe("the message catalogue", () => {
   const ids = Object.values(ID) as string[];

@@ -4,10 +4,11 @@ import pino from "pino";
 import { MailComposer } from "../src/mail/mail.js";
 import { type Deliver, OutboxSender } from "../src/mail/sender.js";
 import { inWords } from "../src/mail/texts.js";
+import { LANGUAGES } from "../src/core/messages.js";
 import type { ClaimedMail, MailOutbox } from "../src/core/mail.js";
 import { checkUrlTemplate, fillUrlTemplate } from "../src/core/url-template.js";
 
-const USER = { id: "123", orgId: "9", username: "ann", orgName: "Acme", orgIsDefault: false, email: "ann@example.com" };
+const USER = { id: "123", orgId: "9", username: "ann", orgName: "Acme", orgIsDefault: false, email: "ann@example.com", preferredLanguage: null };
 
 describe("the reset link's template", () => {
   it("fills ZITADEL's three placeholders, URL-encoded, and nothing else", () => {
@@ -34,7 +35,7 @@ describe("the reset link's template", () => {
 
 describe("the mails' texts", () => {
   it("words a code's lifetime", () => {
-    assert.deepEqual([3600, 5400, 86400, 60, 45].map(inWords), ["1 hour", "90 minutes", "1 day", "1 minute", "45 seconds"]);
+    assert.deepEqual([3600, 5400, 86400, 60, 45].map((s) => inWords(s)), ["1 hour", "90 minutes", "1 day", "1 minute", "45 seconds"]);
   });
 
   it("writes the reset mail with the code and the link, and the notice with no secret, from where it came", () => {
@@ -61,6 +62,46 @@ describe("the mails' texts", () => {
     assert.match(composer.reset(inDefault, "K3M9QX", undefined).body, /the password of your account "ann"\.\n/);
     assert.match(composer.changed(inDefault, new Date(), {}, true)!.body, /The password of your account "ann" was changed on /);
     assert.doesNotMatch(composer.changed(inDefault, new Date(), {}, true)!.body, /default/);
+  });
+
+  it("writes both mails in the user's language; else a reset in its request's, else English; a notice never in the request's", () => {
+    const composer = new MailComposer(true, { notifyPasswordChanged: true, codeTtlSeconds: 3600, queued: () => {} });
+    const german = { ...USER, preferredLanguage: "de" as const };
+    const reset = composer.reset(german, "K3M9QX", undefined, "fr");
+    assert.equal(reset.subject, "Passwort zurücksetzen");
+    assert.equal(
+      reset.body,
+      "Hallo ann,\n\nJemand hat angefordert, das Passwort Ihres Kontos „ann“ bei Acme zurückzusetzen.\n\nIhr Code: K3M9QX\n\n" +
+        "Der Code gilt ein einziges Mal, für 1 Stunde.\nFalls Sie das nicht angefordert haben, ignorieren Sie diese Mail: Ihr Passwort bleibt, wie es ist.",
+    );
+    assert.equal(composer.reset(USER, "K3M9QX", undefined, "fr").subject, "Réinitialisez votre mot de passe");
+    assert.equal(composer.reset(USER, "K3M9QX", undefined).subject, "Reset your password");
+
+    const at = new Date("2026-11-30T16:05:07Z");
+    const notice = composer.changed(german, at, { remoteAddress: "10.1.2.3", userAgent: "curl/8.5", language: "fr" })!;
+    assert.equal(notice.subject, "Ihr Passwort wurde geändert");
+    assert.match(notice.body, /^Hallo ann,\n\nDas Passwort Ihres Kontos „ann“ bei Acme wurde am 2026-11-30 16:05:07 UTC von 10\.1\.2\.3 mit curl\/8\.5 geändert\.\n/);
+    assert.equal(composer.changed(USER, at, { language: "fr" })!.subject, "Your password was changed");
+  });
+
+  it("has both mails in every language, with the name, the code, the link, the lifetime and where from filled in", () => {
+    const composer = new MailComposer(true, { notifyPasswordChanged: true, codeTtlSeconds: 5400, queued: () => {} });
+    const at = new Date("2026-11-30T16:05:07Z");
+    const context = { remoteAddress: "10.1.2.3", userAgent: "curl/8.5" };
+    const english = { reset: composer.reset(USER, "K3M9QX", "https://x.example/r"), notice: composer.changed(USER, at, context)! };
+    for (const language of LANGUAGES) {
+      const user = { ...USER, preferredLanguage: language };
+      const reset = composer.reset(user, "K3M9QX", "https://x.example/r");
+      const notice = composer.changed(user, at, context)!;
+      for (const part of ["ann", "Acme", "K3M9QX", "\nhttps://x.example/r\n", inWords(5400, language)]) assert.ok(reset.body.includes(part), `${language}: ${part} in\n${reset.body}`);
+      for (const part of ["ann", "Acme", "2026-11-30 16:05:07 UTC", "10.1.2.3", "curl/8.5"]) assert.ok(notice.body.includes(part), `${language}: ${part} in\n${notice.body}`);
+      for (const mail of [reset, notice]) assert.doesNotMatch(mail.body + mail.subject, /undefined|\$\{/, language);
+      if (language === "en") continue;
+      assert.notEqual(reset.subject, english.reset.subject, language);
+      assert.notEqual(notice.subject, english.notice.subject, language);
+      assert.doesNotMatch(reset.body + notice.body, /Hello|Your code|Someone asked|was changed/, `${language}: no English left`);
+    }
+    assert.deepEqual(LANGUAGES.map((l) => inWords(5400, l)).slice(0, 3), ["90 minutes", "90 Minuten", "90 minutes"]);
   });
 
   it("sends no notice without mail, with notices off, or to a user without an email address", () => {

@@ -49,7 +49,7 @@ describe("migrating a database from before imported users", () => {
     );
 
     // The instance's ID comes next, made when first needed: no row yet, and only one ever.
-    assert.deepEqual(await migrateToLatest(db), ["0008_instance_id", "0009_sessions"]);
+    assert.deepEqual(await migrateToLatest(db, "0009_sessions"), ["0008_instance_id", "0009_sessions"]);
     assert.deepEqual(await db.selectFrom("instance").selectAll().execute(), []);
     await db.insertInto("instance").values({ slot: 1, id: "1", created_at: 1 }).execute();
     await assert.rejects(db.insertInto("instance").values({ slot: 1, id: "2", created_at: 1 }).execute(), "one instance");
@@ -60,6 +60,13 @@ describe("migrating a database from before imported users", () => {
     };
     await db.insertInto("sessions").values(session).execute();
     await assert.rejects(db.insertInto("sessions").values({ ...session, id: "s2" }).execute(), "one session per token");
+
+    // A language per user comes last: none for the users there, one for each user it is set for.
+    assert.deepEqual(await migrateToLatest(db), ["0010_preferred_language"]);
+    const languages = async () => (await db.selectFrom("users").select(["id", "preferred_language"]).execute()).map((r) => `${r.id}:${r.preferred_language}`).sort();
+    assert.deepEqual(await languages(), [`${long.id}:null`, "69629023906488334:null", "69629023906488335:null"].sort());
+    await db.updateTable("users").set({ preferred_language: "de" }).where("id", "=", "69629023906488334").execute();
+    assert.deepEqual(await languages(), [`${long.id}:null`, "69629023906488334:de", "69629023906488335:null"].sort());
   });
 
   it("records the names every database already has, in order, and finds nothing to do the second time", async () => {

@@ -53,17 +53,17 @@ function refusal(answer: Answer): [number, number, string | undefined] {
   return [answer.status, answer.json.code, answer.json.details?.[0]?.id];
 }
 
-/** The code a mail holds: six or more upper-case letters and digits after "Your code: ". */
-function codeIn(text: string): string {
-  const match = /Your code: ([A-Z0-9]{6,20})/.exec(text);
+/** The code a mail holds: six or more upper-case letters and digits after "Your code: " (or the words of another language). */
+function codeIn(text: string, label = "Your code:"): string {
+  const match = new RegExp(`${label} ([A-Z0-9]{6,20})`).exec(text);
   assert.ok(match, `a code in the mail:\n${text}`);
   return match[1];
 }
 
-/** A user with an email address, in an organisation of its own. */
-async function userWithEmail(service: Service, password = "Initial-Passw0rd!"): Promise<TestUser & { email: string }> {
+/** A user with an email address (and a language, if given), in an organisation of its own. */
+async function userWithEmail(service: Service, password = "Initial-Passw0rd!", preferredLanguage?: string): Promise<TestUser & { email: string }> {
   const email = `u${Math.random().toString(36).slice(2, 10)}@example.com`;
-  const user = await service.createUser(password, { email });
+  const user = await service.createUser(password, { email, preferredLanguage });
   return { ...user, email };
 }
 
@@ -144,6 +144,44 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     }
     const outbox = await service.database.db.selectFrom("mail_outbox").select(["state", "body"]).where("user_id", "=", user.userId).execute();
     assert.deepEqual(outbox.map((r) => [r.state, r.body]), [["sent", null], ["sent", null], ["sent", null]], "sent mails keep no text");
+  });
+
+  it("mails a user in their own language, whatever the request asks; one without a language in the request's, and their notice in English", async () => {
+    const german = await userWithEmail(service, "Initial-Passw0rd!", "de");
+    const admin = await adminToken(service, german.resourceOwner);
+    // REST, asking in French: the user's own language wins.
+    const asked = await fetch(`${service.url}${resetPath(german.userId)}`, {
+      method: "POST",
+      headers: { authorization: bearer(admin), "content-type": "application/json", "accept-language": "fr" },
+      body: JSON.stringify({ sendLink: { notificationType: "NOTIFICATION_TYPE_Email", urlTemplate: LINK } }),
+    });
+    assert.equal(asked.status, 200, await asked.text());
+    const [resetMail] = await mail.waitFor(german.email);
+    assert.equal(resetMail.subject, "Passwort zurücksetzen");
+    assert.match(resetMail.text, /^Hallo user-\w+,\n\nJemand hat angefordert, das Passwort Ihres Kontos „user-\w+“ bei org-\w+ zurückzusetzen\./);
+    const code = codeIn(resetMail.text, "Ihr Code:");
+    service.secrets.push(code);
+    const set = await curl(service, setPath(german.userId), { newPassword: { password: "German-Passw0rd-1!" }, verificationCode: code }, admin);
+    assert.equal(set.status, 200, JSON.stringify(set.json));
+    service.secrets.push("German-Passw0rd-1!");
+    const notice = (await mail.waitFor(german.email, 2))[1];
+    assert.equal(notice.subject, "Ihr Passwort wurde geändert");
+    assert.match(notice.text, /wurde am \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC mit einem Code zum Zurücksetzen des Passworts geändert\./);
+
+    // Connect, asking in Swiss French before German: French, as errors would be.
+    const other = await userWithEmail(service);
+    const client = createUserServiceClient(createConnectTransport({ baseUrl: service.url, httpVersion: "1.1" }));
+    const headers = { authorization: bearer(await adminToken(service, other.resourceOwner)), "accept-language": "fr-CH, de;q=0.8" };
+    await client.passwordReset({ userId: other.userId, medium: { case: "sendLink", value: {} } }, { headers });
+    const [french] = await mail.waitFor(other.email);
+    assert.equal(french.subject, "Réinitialisez votre mot de passe");
+    assert.match(french.text, /^Bonjour user-\w+,\n\nQuelqu'un a demandé la réinitialisation du mot de passe de votre compte « user-\w+ » chez org-\w+\./);
+    assert.match(french.text, /Le code ne sert qu'une fois, pendant 1\sheure\./);
+    const frenchCode = codeIn(french.text, "Votre code :");
+    service.secrets.push(frenchCode, "French-Passw0rd-1!");
+    await client.setPassword({ userId: other.userId, newPassword: { password: "French-Passw0rd-1!", changeRequired: false }, verification: { case: "verificationCode", value: frenchCode } }, { headers });
+    const englishNotice = (await mail.waitFor(other.email, 2))[1];
+    assert.equal(englishNotice.subject, "Your password was changed", "a notice is never in the request's language");
   });
 
   it("returns the code to @zitadel/client's v2 UserService over Connect and gRPC-Web, and mails nothing", async () => {

@@ -129,6 +129,23 @@ describe("organisations and users from the command line", () => {
     assert.equal((await json(["user", "show", "--user", bare.userId])).email, "jörg.o'brien+tag@müller.example", "a bare address, international too");
   });
 
+  it("keeps --language as the served language it names, shows it, and refuses one not served with exit code 2 and one line", async () => {
+    const swiss = await json(["user", "create", "--username", "heidi", "--language", "de-CH"]);
+    assert.equal((await json(["user", "show", "--user", swiss.userId])).preferredLanguage, "de", "de-CH is kept as de");
+    assert.equal((await service.userRow(swiss.userId)).preferred_language, "de");
+    const listed = (await cliOk(["user", "list", "--org", swiss.resourceOwner], env)).split("\n");
+    assert.ok(listed.some((line) => line.startsWith(swiss.userId) && line.endsWith("  language de")), listed.join("\n"));
+    const none = await json(["user", "create", "--username", "nolang"]);
+    assert.equal((await json(["user", "show", "--user", none.userId])).preferredLanguage, null);
+
+    for (const tag of ["xx", "sv-SE", "de_CH", "", "de\nInjected: yes"]) {
+      const refused = await cli(["user", "create", "--username", `lang-${tag.length}`, "--language", tag], env);
+      assert.equal(refused.code, 2, JSON.stringify(tag));
+      assert.match(refused.stderr, /(^|\n)password-service: --language takes a BCP 47 tag of a served language \(en, de, fr, it, es, pt, nl, pl, ja, zh\), such as de or de-CH; not ".*"\n$/, JSON.stringify(tag));
+      assert.equal((await cli(["user", "show", "--username", `lang-${tag.length}`], env)).code, 2, `${JSON.stringify(tag)}: no user made`);
+    }
+  });
+
   it("locks and unlocks idempotently, and says so", async () => {
     const user = await json(["user", "create", "--username", "idem", "--password", "Idem-Passw0rd!"]);
     assert.match(await cliOk(["user", "lock", "--user", user.userId], env), /locked \(sequence 2\)/);

@@ -114,9 +114,9 @@ function callerOf(call: CallContext) {
   return { authorization: call.authorization, info: call.info };
 }
 
-/** Where a request came from, for the audit trail. */
+/** Where a request came from, for the audit trail, and its language, for a reset's mail. */
 function contextOf(call: CallContext) {
-  return { userAgent: call.userAgent, remoteAddress: call.info?.remoteAddress };
+  return { userAgent: call.userAgent, remoteAddress: call.info?.remoteAddress, language: call.language };
 }
 
 /** A v2 RequestContext as the endpoint takes it: undefined when absent or empty. */

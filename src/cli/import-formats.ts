@@ -4,6 +4,8 @@
 // rewritten into the encodings src/crypto/imported-hash.ts verifies; what
 // maps onto none of them is refused by name.
 
+import { servedLanguage } from "../core/messages.js";
+
 /** A record that cannot be imported, with a reason that quotes no secret. */
 export class RecordRefused extends Error {}
 
@@ -27,6 +29,23 @@ function text(record: Json, name: string, label = name): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw new RecordRefused(`${label} must be a string`);
   return value;
+}
+
+/**
+ * A foreign record's language, as a served language's primary subtag: a
+ * language the service does not serve (or ZITADEL's "und") leaves the user
+ * without one, to be mailed in the request's language or English, rather
+ * than the user out of the import.
+ */
+function language(value: unknown, label: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw new RecordRefused(`${label} must be a string`);
+  return servedLanguage(value);
+}
+
+/** A field of an optional nested object, such as Auth0's user_metadata. */
+function nested(record: Json, name: string): Json {
+  return record[name] === undefined || record[name] === null ? {} : object(record[name], name);
 }
 
 /** The record's ID as given, for the report: a rejected record is named by its position and this. */
@@ -107,11 +126,22 @@ function fromKeycloak(record: Json, realm: string | undefined): Row {
     id: text(record, "id"),
     username: text(record, "username"),
     email: text(record, "email"),
+    // Keycloak keeps attributes as lists of strings; its account console sets `locale`.
+    language: keycloakLocale(nested(record, "attributes")),
     orgName: realm,
     state: record.enabled === false ? "locked" : "active",
     kind: machine ? "machine" : "human",
     passwordHash: passwords[0] && !machine ? keycloakHash(passwords[0]) : undefined,
   };
+}
+
+function keycloakLocale(attributes: Json): string | undefined {
+  const locale = attributes.locale;
+  return language(Array.isArray(locale) ? locale[0] : locale, "attributes.locale");
+}
+
+function auth0Language(metadata: Json): string | undefined {
+  return language(metadata.language, "user_metadata.language") ?? language(metadata.locale, "user_metadata.locale");
 }
 
 /** PHC's `$pbkdf2-sha256$i=…,l=…$salt$hash` (Auth0's pbkdf2) as passlib's `$pbkdf2-sha256$rounds$salt$hash`. */
@@ -146,6 +176,8 @@ function fromAuth0(record: Json): Row {
     id: userId === undefined || userId.includes("|") ? userId : `auth0|${userId}`,
     username: text(record, "username") ?? text(record, "email"),
     email: text(record, "email"),
+    // Auth0 has no language field of its own: user_metadata's, as its templates are usually given one.
+    language: auth0Language(nested(record, "user_metadata")),
     state: record.blocked === true ? "locked" : "active",
     passwordHash: record.custom_password_hash !== undefined ? auth0CustomHash(record.custom_password_hash) : bcrypt,
   };
@@ -168,6 +200,7 @@ function fromZitadel(record: Json): Row {
     id: text(record, "userId") ?? text(user, "userId"),
     username: text(user, "username") ?? text(user, "userName"),
     email,
+    language: language(nested(user, "profile").preferredLanguage, "profile.preferredLanguage"),
     orgId: text(organization, "orgId", "organization.orgId"),
     passwordHash: hashed && (text(hashed, "hash", "hashedPassword.hash") ?? text(hashed, "value", "hashedPassword.value")),
     password: password && text(password, "password", "password.password"),

@@ -7,6 +7,7 @@ import { HashRefused, parseHash } from "../crypto/imported-hash.js";
 import { BcryptHasher } from "../crypto/hashing.js";
 import { isValidId } from "../core/ids.js";
 import { hashImported } from "../core/new-password.js";
+import { LANGUAGES, servedLanguage } from "../core/messages.js";
 import { FORMATS, type Format, keycloakPolicy, RecordRefused, recordId, toRow } from "./import-formats.js";
 import { DocumentBroken, documentRecords, jsonLines, type TopLevelStrings } from "./import-reader.js";
 import type { ImportField, ImportOutcome, ImportRow, OnConflict } from "../store/imports.js";
@@ -19,7 +20,7 @@ const DEFAULT_BATCH = 1000;
 const MAX_REASONS = 100;
 const PROGRESS_EVERY_MS = 500;
 
-const FIELDS = new Set(["id", "username", "orgId", "orgName", "email", "password", "passwordHash", "state", "kind"]);
+const FIELDS = new Set(["id", "username", "orgId", "orgName", "email", "language", "password", "passwordHash", "state", "kind"]);
 
 /** A row of the JSON Lines format, checked: the user, its plain password if any, and the fields it states. */
 interface ParsedRow {
@@ -61,6 +62,9 @@ function parseRow(row: Record<string, unknown>, ignoreUnknown: boolean): ParsedR
   if (hasControl(username)) throw new RecordRefused("username contains a control character");
   const email = field("email", 320);
   if (email !== undefined && !isEmail(email)) throw new RecordRefused("email is not a bare address such as ann@example.com");
+  const tag = field("language", 35);
+  const preferredLanguage = tag === undefined ? undefined : servedLanguage(tag);
+  if (tag !== undefined && !preferredLanguage) throw new RecordRefused(`language must be a BCP 47 tag of a served language (${LANGUAGES.join(", ")})`);
   const state = field("state", 10) ?? "active";
   if (state !== "active" && state !== "initial" && state !== "locked") throw new RecordRefused("state must be active, initial or locked");
   const kind = field("kind", 10) ?? "human";
@@ -78,9 +82,9 @@ function parseRow(row: Record<string, unknown>, ignoreUnknown: boolean): ParsedR
       throw err;
     }
   }
-  const user: NewUser = { id, username, orgId, orgName: field("orgName", 200), email, passwordHash: passwordHash ?? null, passwordNfkc: null, kind, state };
+  const user: NewUser = { id, username, orgId, orgName: field("orgName", 200), email, preferredLanguage, passwordHash: passwordHash ?? null, passwordNfkc: null, kind, state };
   // What the row leaves out keeps the user's value on --on-conflict update.
-  const given: [ImportField, unknown][] = [["email", email], ["password", password ?? passwordHash], ["state", row.state], ["kind", row.kind]];
+  const given: [ImportField, unknown][] = [["email", email], ["language", tag], ["password", password ?? passwordHash], ["state", row.state], ["kind", row.kind]];
   const stated = new Set(given.filter(([, value]) => value !== undefined && value !== null).map(([name]) => name));
   return { user, password, stated, unknown: unknown.length };
 }
@@ -109,8 +113,9 @@ export const importCommand: Command = {
   usage:
     "user import --file FILE|- [--format jsonl|keycloak|auth0|zitadel] [--on-conflict skip|fail|update] [--dry-run]\n" +
     "                          [--max-errors N] [--batch-size 1000] [--ignore-unknown]\n\n" +
-    'One JSON object per line: {"id"?, "username", "orgId"?, "orgName"?, "email"?, "password"? | "passwordHash"?,\n' +
+    'One JSON object per line: {"id"?, "username", "orgId"?, "orgName"?, "email"?, "language"?, "password"? | "passwordHash"?,\n' +
     '"state"?: "active"|"initial"|"locked", "kind"?: "human"|"machine"}; --ignore-unknown skips other fields.\n' +
+    `"language" is a BCP 47 tag of ${LANGUAGES.join(", ")} (de-CH is kept as de): the language of the user's mails.\n` +
     "--format keycloak reads a realm export (realm.json or *-users-*.json), auth0 Auth0's bulk export or import\n" +
     "(JSON Lines or a JSON array), zitadel ZITADEL's AddHumanUser/ImportHumanUser JSON. Batches commit one by\n" +
     "one: run it again after a failure and it goes on where it stopped (--on-conflict skip, the default, passes\n" +

@@ -4,6 +4,7 @@ import { type Command, hasControl, help, isEmail, print, required, UsageError } 
 import { importCommand } from "./import.js";
 import type { Config } from "../config.js";
 import { isValidId } from "../core/ids.js";
+import { type Language, LANGUAGES, servedLanguage } from "../core/messages.js";
 import type { PasswordPolicy } from "../core/policy.js";
 import type { OrgChoice } from "../store/organisations.js";
 import type { UserSummary } from "../store/user-admin.js";
@@ -83,13 +84,14 @@ function withoutNewline(text: string): string {
 }
 
 const CREATE_USAGE =
-  "user create --username NAME [--id ID] [--org ORG_ID [--create-org]] [--org-name NAME] [--email EMAIL]\n" +
+  "user create --username NAME [--id ID] [--org ORG_ID [--create-org]] [--org-name NAME] [--email EMAIL] [--language TAG]\n" +
   "            [--password PW | --password-stdin | --password-file FILE | --password-hash HASH] [--skip-policy]\n" +
   "            [--machine] [--initial] [--json]\n\n" +
   "Without --org the user goes into the instance's default organisation. --org names an existing one\n" +
   "(--create-org creates it, named --org-name); --org-name alone creates a new one. A plain password must\n" +
   "meet the organisation's policy unless --skip-policy; --password-hash takes an existing hash (bcrypt,\n" +
-  "argon2i/argon2id, scrypt, pbkdf2, sha256/512-crypt, md5-crypt). Without either the user has no password.";
+  "argon2i/argon2id, scrypt, pbkdf2, sha256/512-crypt, md5-crypt). Without either the user has no password.\n" +
+  `--language sets the language of the user's mails: a BCP 47 tag of ${LANGUAGES.join(", ")} (de-CH is kept as de).`;
 
 export const userCommands: Record<string, Command> = {
   "org create": {
@@ -125,6 +127,7 @@ export const userCommands: Record<string, Command> = {
       "create-org": { type: "boolean" },
       "org-name": { type: "string" },
       email: { type: "string" },
+      language: { type: "string" },
       password: { type: "string" },
       "password-stdin": { type: "boolean" },
       "password-file": { type: "string" },
@@ -147,6 +150,7 @@ export const userCommands: Record<string, Command> = {
       if (values.machine && (password !== undefined || hash !== undefined)) throw new UsageError("a machine user has no password: --machine takes none");
       if (hash !== undefined) await checkHash(hash);
       if (values.email !== undefined && !isEmail(values.email as string)) throw new UsageError(`--email takes a bare address such as ann@example.com (no name, no <>), not "${values.email}"`);
+      const preferredLanguage = languageOption(values.language as string | undefined);
       const created = await withStore(config, async (store) => {
         const stored = password === undefined ? { passwordHash: hash ?? null, passwordNfkc: null } : await hashChecked(store, config, values, choice, username, password);
         return store.userAdmin.createUser({
@@ -154,6 +158,7 @@ export const userCommands: Record<string, Command> = {
           username,
           ...choice,
           email: values.email as string | undefined,
+          preferredLanguage,
           ...stored,
           kind: values.machine ? "machine" : "human",
           state: values.initial ? "initial" : "active",
@@ -208,7 +213,15 @@ async function notInOrg(store: Store, username: string, orgId: string | undefine
 
 function describeUser(u: UserSummary): string {
   const password = u.passwordFamily ? `password (${u.passwordFamily})` : "no password";
-  return `${u.id}  ${u.username}  org ${u.orgId}  ${u.kind}  ${u.state}  ${password}${u.email ? `  ${u.email}` : ""}`;
+  return `${u.id}  ${u.username}  org ${u.orgId}  ${u.kind}  ${u.state}  ${password}${u.email ? `  ${u.email}` : ""}${u.preferredLanguage ? `  language ${u.preferredLanguage}` : ""}`;
+}
+
+/** --language as the store keeps it: a served language's primary subtag. */
+function languageOption(tag: string | undefined): Language | undefined {
+  if (tag === undefined) return undefined;
+  const language = servedLanguage(tag);
+  if (!language) throw new UsageError(`--language takes a BCP 47 tag of a served language (${LANGUAGES.join(", ")}), such as de or de-CH; not ${JSON.stringify(tag.slice(0, 40))}`);
+  return language;
 }
 
 /** A hash given on the command line: one of the supported encodings, within bounds. */

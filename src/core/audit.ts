@@ -1,7 +1,11 @@
+import type { Language } from "./messages.js";
+
 /** Where a request came from, as each protocol adapter reads it: plain data for the audit trail. */
 export interface RequestContext {
   userAgent?: string;
   remoteAddress?: string;
+  /** The language the caller asked to be answered in (Accept-Language): a reset's mail is in it when its user has none of their own. */
+  language?: Language;
 }
 
 export type AuditType =

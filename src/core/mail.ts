@@ -1,4 +1,5 @@
 import type { RequestContext } from "./audit.js";
+import type { Language } from "./messages.js";
 
 export type MailKind = "password.reset" | "password.notice";
 
@@ -20,6 +21,8 @@ export interface MailUser {
   orgName: string;
   orgIsDefault: boolean;
   email: string | null;
+  /** The language the user's mails are in; null: none chosen. */
+  preferredLanguage: Language | null;
 }
 
 /** The change notice, as the use cases see it. */
@@ -34,7 +37,8 @@ export interface ChangeNotices {
 export interface ResetMail extends ChangeNotices {
   /** Whether mail can be sent at all (SMTP_URL). */
   readonly sends: boolean;
-  reset(user: MailUser & { email: string }, code: string, link: string | undefined): OutboxMail;
+  /** In the user's language; else in `requested`, the language of the request that asked for it; else English. */
+  reset(user: MailUser & { email: string }, code: string, link: string | undefined, requested?: Language): OutboxMail;
 }
 
 /** A mail a process has claimed for sending. */

@@ -6,6 +6,22 @@ import { type ErrorId, ID, type ServiceError } from "./errors.js";
  */
 export const LANGUAGES = ["en", "de", "fr", "it", "es", "pt", "nl", "pl", "ja", "zh"] as const;
 export type Language = (typeof LANGUAGES)[number];
+
+const SERVED = new Set<string>(LANGUAGES);
+/** A BCP 47 tag's form: a primary subtag of letters, then subtags of letters and digits. */
+const LANGUAGE_TAG = /^([A-Za-z]{2,8})(?:-[A-Za-z0-9]{1,8})*$/;
+
+/**
+ * The served language a BCP 47 tag names, by its primary subtag (`de-CH`
+ * is `de`, `zh-Hans` is `zh`); undefined for a tag of another language or
+ * one that is not a tag. A user's language is kept as this: the service
+ * has one text per language, not per region.
+ */
+export function servedLanguage(tag: string | null | undefined): Language | undefined {
+  const primary = tag && LANGUAGE_TAG.exec(tag)?.[1].toLowerCase();
+  return primary && SERVED.has(primary) ? (primary as Language) : undefined;
+}
+
 type Translated = Exclude<Language, "en">;
 
 /** `{detail}` stands for the error's detail, which stays as it is. */

@@ -116,7 +116,7 @@ export async function requestPasswordReset(deps: ResetDeps, cmd: RequestResetCom
   if (cmd.medium.kind === "email") {
     if (!deps.mail.sends) throw errors.mailNotConfigured();
     if (!user.email) throw errors.noEmail();
-    mail = deps.mail.reset({ ...user, email: user.email }, code, resetLink(cmd.medium.urlTemplate ?? deps.codes.urlTemplate, user, code));
+    mail = deps.mail.reset({ ...user, email: user.email }, code, resetLink(cmd.medium.urlTemplate ?? deps.codes.urlTemplate, user, code), cmd.context.language);
   }
   // Counted once the request is known to be good: a refused one sends nothing.
   deps.limitResets(user.id);

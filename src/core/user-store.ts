@@ -1,3 +1,4 @@
+import type { Language } from "./messages.js";
 import type { AuditEntry } from "./audit.js";
 import type { OutboxMail } from "./mail.js";
 import type { TokenCutoff } from "./revocation.js";
@@ -19,6 +20,8 @@ export interface UserRecord {
   failedAttempts: number;
   /** Where change notices and reset codes go; null: nowhere. */
   email: string | null;
+  /** The language of the user's mails; null: none chosen. */
+  preferredLanguage: Language | null;
 }
 
 /** A hash the user had, with the form of the password it was made of (see UserRecord). */

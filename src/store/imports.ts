@@ -12,7 +12,7 @@ import { addedEvent, type NewUser, sameName, userValues } from "./user-admin.js"
 export type ImportOutcome = { line: number; result: "imported" | "skipped" | "updated" } | { line: number; result: "rejected"; reason: string };
 
 /** The fields of a user an import row may leave out: an update keeps the user's own. */
-export type ImportField = "email" | "password" | "state" | "kind";
+export type ImportField = "email" | "language" | "password" | "state" | "kind";
 
 export interface ImportRow {
   line: number;
@@ -193,10 +193,10 @@ export class ImportRepository {
 
 /** The user as an import row meets it, to compare the row with. */
 function currentUser(db: Kysely<Database>) {
-  return db.selectFrom("users").select(["id", "org_id", "username", "email", "kind", "state", "password_hash"]);
+  return db.selectFrom("users").select(["id", "org_id", "username", "email", "preferred_language", "kind", "state", "password_hash"]);
 }
 
-type CurrentUser = Pick<Selectable<UserTable>, "id" | "org_id" | "username" | "email" | "kind" | "state" | "password_hash">;
+type CurrentUser = Pick<Selectable<UserTable>, "id" | "org_id" | "username" | "email" | "preferred_language" | "kind" | "state" | "password_hash">;
 
 /** Why a row may not update the user it met, if it may not. */
 function updateRefusal(existing: CurrentUser, row: ImportRow, rowOrgId: string): string | undefined {
@@ -227,6 +227,10 @@ function importedChanges(existing: CurrentUser, row: ImportRow, at: Date) {
   if (stated.has("email") && (user.email ?? null) !== existing.email) {
     set.email = user.email ?? null;
     changed.push("email");
+  }
+  if (stated.has("language") && (user.preferredLanguage ?? null) !== existing.preferred_language) {
+    set.preferred_language = user.preferredLanguage ?? null;
+    changed.push("language");
   }
   if (stated.has("password") && user.passwordHash !== existing.password_hash) {
     // A new credential: the count starts again, and every token issued before it is refused ("all").

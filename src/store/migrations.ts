@@ -8,6 +8,7 @@ import * as m0006 from "./migrations/0006_imported_users.js";
 import * as m0007 from "./migrations/0007_reset_codes_mail_outbox.js";
 import * as m0008 from "./migrations/0008_instance_id.js";
 import * as m0009 from "./migrations/0009_sessions.js";
+import * as m0010 from "./migrations/0010_preferred_language.js";
 
 /**
  * Every migration, in order, by the name a database records it under: one
@@ -25,6 +26,7 @@ const MIGRATIONS: [name: string, migration: Migration][] = [
   ["0007_reset_codes_mail_outbox", m0007],
   ["0008_instance_id", m0008],
   ["0009_sessions", m0009],
+  ["0010_preferred_language", m0010],
 ];
 
 /** The list above, as Kysely's Migrator asks for it: imported, not read from the folder, so that the sources (tsx) and dist/ run the same. */

@@ -59,6 +59,8 @@ export interface UserTable {
   email: string | null;
   /** ZITADEL's change_required, as the last SetPassword gave it (0/1). */
   password_change_required: Generated<number>;
+  /** The language of the user's mails, a served language's primary subtag (`de`); null: none chosen. */
+  preferred_language: Generated<string | null>;
 }
 
 /** Append-only log of a user's events; (user_id, sequence) is unique. */

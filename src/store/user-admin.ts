@@ -9,6 +9,8 @@ export interface NewUser extends OrgChoice {
   id?: string;
   username: string;
   email?: string | null;
+  /** A served language's primary subtag (`de`), as `servedLanguage` gives it. */
+  preferredLanguage?: string | null;
   passwordHash: string | null;
   /** Whether the hash is of the password's NFKC form; null for imported hashes (unknown). */
   passwordNfkc: boolean | null;
@@ -28,6 +30,7 @@ export interface UserSummary {
   orgId: string;
   username: string;
   email: string | null;
+  preferredLanguage: string | null;
   kind: UserKind;
   state: UserState;
   /** The family of the stored hash (bcrypt, argon2id, …), or null without a password. */
@@ -89,7 +92,7 @@ export class UserAdminRepository {
   private summaries() {
     return this.db
       .selectFrom("users")
-      .select(["id", "org_id", "username", "email", "kind", "state", "password_hash", "sequence", "failed_attempts", "created_at"]);
+      .select(["id", "org_id", "username", "email", "preferred_language", "kind", "state", "password_hash", "sequence", "failed_attempts", "created_at"]);
   }
 }
 
@@ -117,6 +120,7 @@ export function userValues(id: string, orgId: string, user: NewUser, at: Date) {
     org_id: orgId,
     username: user.username,
     email: user.email ?? null,
+    preferred_language: user.preferredLanguage ?? null,
     kind: user.kind,
     state: user.state,
     password_hash: user.passwordHash,
@@ -136,7 +140,7 @@ export function addedEvent(userId: string, user: NewUser, at: Date, type: "user.
 
 type SummaryRow = Pick<
   Selectable<UserTable>,
-  "id" | "org_id" | "username" | "email" | "kind" | "state" | "password_hash" | "sequence" | "failed_attempts" | "created_at"
+  "id" | "org_id" | "username" | "email" | "preferred_language" | "kind" | "state" | "password_hash" | "sequence" | "failed_attempts" | "created_at"
 >;
 
 function mapped(row: SummaryRow | undefined): UserSummary | undefined {
@@ -149,6 +153,7 @@ function toSummary(row: SummaryRow): UserSummary {
     orgId: row.org_id,
     username: row.username,
     email: row.email,
+    preferredLanguage: row.preferred_language,
     kind: row.kind,
     state: row.state,
     passwordFamily: row.password_hash === null ? null : hashFamily(row.password_hash),

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { AuditEntry, RequestContext } from "../core/audit.js";
+import { servedLanguage } from "../core/messages.js";
 import type { ChangeExtras, CheckSlot, CommittedChange, FailedAttempt, StoredHash, UserRecord, UserStore } from "../core/user-store.js";
 import type { IdGenerator } from "../core/ids.js";
 import type { CutoffSource, TokenCutoff } from "../core/revocation.js";
@@ -312,6 +313,8 @@ function toRecord(row: UserRow & { org_name: string; org_is_default: number }): 
     sequence: Number(row.sequence),
     failedAttempts: row.failed_attempts,
     email: row.email,
+    // A language this version does not serve (set by a later one) counts as none.
+    preferredLanguage: servedLanguage(row.preferred_language) ?? null,
   };
 }
 

@@ -163,7 +163,7 @@ export class AccountPage {
       form: new URLSearchParams(),
       cookies,
       view: { language, texts: pageTexts(language), csrf },
-      context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress },
+      context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress, language },
     };
   }
 

@@ -52,7 +52,7 @@ export class TestDatabase {
   async userRow(userId: string) {
     const row = await this.db
       .selectFrom("users")
-      .select(["password_hash", "sequence", "failed_attempts", "state", "password_change_required"])
+      .select(["password_hash", "sequence", "failed_attempts", "state", "password_change_required", "preferred_language"])
       .where("id", "=", userId)
       .executeTakeFirstOrThrow();
     return row;

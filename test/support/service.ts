@@ -65,6 +65,8 @@ export interface FixtureOptions {
   orgId?: string;
   orgName?: string;
   email?: string;
+  /** The language of the user's mails, as `user create --language` keeps it (`de`). */
+  preferredLanguage?: string;
   /** A hash to store as it is, in place of the password's. */
   passwordHash?: string;
   machine?: boolean;
@@ -189,6 +191,7 @@ export class Service {
       orgId: options.orgId,
       orgName,
       email: options.email,
+      preferredLanguage: options.preferredLanguage,
       ...(await passwordColumns(store, bcryptCost, options.orgId, password, options.passwordHash)),
       kind: options.machine ? "machine" : "human",
       state: options.initial ? "initial" : "active",
