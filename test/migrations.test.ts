@@ -75,7 +75,7 @@ describe("migrating a database from before imported users", () => {
       // Renaming a shipped migration would make a migrated database run it again.
       assert.deepEqual(await migrateToLatest(fresh.db), [
         "0001_users_and_events", "0002_policies_history_revocation_audit", "0003_signing_keys", "0004_check_lease_hash_form_audit_count",
-        "0005_policy_sequence", "0006_imported_users", "0007_reset_codes_mail_outbox", "0008_instance_id", "0009_sessions",
+        "0005_policy_sequence", "0006_imported_users", "0007_reset_codes_mail_outbox", "0008_instance_id", "0009_sessions", "0010_preferred_language",
       ]);
       assert.deepEqual(await migrateToLatest(fresh.db), []);
     } finally {
