@@ -300,21 +300,42 @@ describe("the account page in Chromium", { skip }, () => {
   });
 
   it("speaks the browser's language, and the menu changes it", async () => {
+    const user = await newUser("German-Passw0rd-1!");
+    await cliOk(["policy", "set", "--org", user.resourceOwner, "--max-password-attempts", "5"], service.env);
     const german = await launch("de-CH");
     const tab = await german.newPage();
     await tab.goto(base);
     assert.equal(await tab.getAttribute("html", "lang"), "de", "de-CH is served as de");
+    await heading("Anmelden", tab);
+    await tab.getByLabel("Anmeldename").fill(user.username);
+    await tab.getByLabel("Passwort", { exact: true }).fill("Wrong-Passw0rd!");
+    await tab.getByRole("link", { name: "Passwort vergessen?" }).waitFor();
     await state("14-german", tab);
-    await tab.getByLabel("Language").selectOption("fr");
-    await tab.getByRole("button", { name: "Change language" }).click();
+    await tab.getByRole("button", { name: "Anmelden" }).click();
+    const refusal = await tab.locator("#result.error").innerText();
+    assert.match(refusal, /Das hat nicht funktioniert\s+Das Passwort ist nicht korrekt\.\s+Bisherige Fehlversuche: 1\.\s+Ihr Konto wird nach 4 weiteren Fehlversuchen gesperrt\./);
+    const shown = await tab.locator("body").innerText();
+    // The menu names English in English (lang="en" on its option); nothing else may be.
+    for (const english of ["Login name", "Password", "Sign in", "Forgot password?", "Language", "Change language", "That did not work", "The password is not correct"]) {
+      assert.ok(!shown.replace("English", "").includes(english), `"${english}" on the German page`);
+    }
+    await state("15-german-wrong-password", tab);
+
+    await tab.getByLabel("Sprache", { exact: true }).selectOption("fr");
+    await tab.getByRole("button", { name: "Sprache ändern" }).click();
     await tab.waitForURL(/lang=fr/);
     assert.equal(await tab.getAttribute("html", "lang"), "fr");
+    await heading("Connexion", tab);
+    await tab.getByLabel("Identifiant").waitFor();
+    await tab.getByLabel("Mot de passe", { exact: true }).waitFor();
+    await tab.getByRole("button", { name: "Se connecter" }).waitFor();
+    await tab.getByRole("button", { name: "Changer de langue" }).waitFor();
     await tab.goto(base);
     assert.equal(await tab.getAttribute("html", "lang"), "fr", "the choice is kept");
+    await tab.getByLabel("Identifiant").waitFor();
     await german.close();
 
     // The API keeps ZITADEL's ID and translates the text.
-    const user = await newUser("German-Passw0rd-1!");
     const res = await fetch(`${service.url}/auth/v1/users/me/password`, {
       method: "PUT",
       headers: { "content-type": "application/json", authorization: `Bearer ${user.token}`, "accept-language": "de-CH, en;q=0.5" },
