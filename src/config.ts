@@ -70,6 +70,8 @@ export interface Config {
   publicUrl?: URL;
   /** The account page's sessions and its forgot-password form's limits. */
   page: PageConfig;
+  /** The page signs in at this outside issuer instead of with a login name and password; undefined: it does not. */
+  oidc?: OidcConfig;
   /** Password reset codes, and the link a mailed one goes in. */
   reset: ResetConfig;
   /** Undefined without SMTP_URL: no mail is sent, and send_link answers 9. */
@@ -81,6 +83,22 @@ export interface PageConfig {
   sessionTtlSeconds: number;
   /** Forgot-password requests per login name, and per client address: each a burst, refilled at a rate per hour. */
   forgotRate: { perName: HourlyRate; perAddress: HourlyRate };
+}
+
+/** The account page as an OpenID Connect client of the outside issuer (authorization code flow with PKCE). */
+export interface OidcConfig {
+  issuer: URL;
+  clientId: string;
+  /** PUBLIC_URL/account/oidc/callback: registered at the issuer. */
+  redirectUri: URL;
+  /** Sent by client_secret_basic; undefined: a public client, PKCE alone. Never logged. */
+  clientSecret?: string;
+  /** Space-separated, with openid among them. */
+  scopes: string;
+  /** How long a sign-in started at the issuer may take to come back. */
+  signInTtlSeconds: number;
+  /** Plain http to the issuer: only on loopback, as OIDC_ISSUER allows it. */
+  allowHttp: boolean;
 }
 
 export interface HourlyRate {
@@ -260,6 +278,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     },
     reset: resetConfig(env, webUi ? publicUrl : undefined),
     mail: mailConfig(env),
+    oidc: oidcConfig(env, webUi, publicUrl),
   };
   return { config, warnings };
 }
@@ -438,6 +457,44 @@ function namedRolesClaim(env: Env): string | undefined {
 export function describeRolesClaim(auth: AuthConfig): string {
   if (auth.rolesClaim) return `roles are granted by the token claim ${auth.rolesClaim}`;
   return "no token claim grants roles (set JWT_PROJECT_ID or JWT_ROLES_CLAIM): callers may change their own password, and nobody administers";
+}
+
+const OIDC_NAMES = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES", "OIDC_SIGN_IN_TTL"];
+/** A scope token as RFC 6749 (3.3) allows it. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * The page's sign-in at the outside issuer. The access token it gets is the
+ * change's bearer, so the issuer must be the one JWKS_URL trusts; the
+ * redirect URI is made from PUBLIC_URL, never from a request's Host.
+ */
+function oidcConfig(env: Env, webUi: boolean, publicUrl: URL | undefined): OidcConfig | undefined {
+  if (!env.OIDC_ISSUER) {
+    const stray = OIDC_NAMES.find((name) => env[name]);
+    if (stray) throw new ConfigError(`${stray} needs OIDC_ISSUER: without it the page does not sign in at an outside issuer`);
+    return undefined;
+  }
+  const issuer = httpUrl(env, "OIDC_ISSUER", "");
+  // Tokens and codes in clear text can be read on the way, and the issuer's metadata swapped.
+  if (issuer.protocol === "http:" && !isLoopback(issuer.hostname)) throw new ConfigError(`OIDC_ISSUER must be https unless it is on this machine, not "${issuer.origin}"`);
+  if (issuer.search || issuer.hash || issuer.username || issuer.password) throw new ConfigError(`OIDC_ISSUER must be an issuer URL with no query, fragment or credentials, not "${issuer.origin}…"`);
+  if (!env.OIDC_CLIENT_ID) throw new ConfigError("OIDC_ISSUER needs OIDC_CLIENT_ID: the client registered at the issuer for the page");
+  if (!env.JWKS_URL) throw new ConfigError("OIDC_ISSUER needs JWKS_URL: the issuer's access tokens are checked with its key set");
+  if (!webUi) throw new ConfigError("OIDC_ISSUER signs in on the account page: it needs WEB_UI=true");
+  if (!publicUrl) throw new ConfigError("OIDC_ISSUER needs PUBLIC_URL: the redirect URI registered at the issuer is PUBLIC_URL/account/oidc/callback");
+  const scopes = (env.OIDC_SCOPES || "openid").trim().split(/ +/);
+  const bad = scopes.find((scope) => !SCOPE_TOKEN.test(scope));
+  if (bad !== undefined) throw new ConfigError(`OIDC_SCOPES must be scopes separated by spaces, not "${bad}"`);
+  if (!scopes.includes("openid")) throw new ConfigError(`OIDC_SCOPES must include openid (the sign-in is OpenID Connect's), not "${scopes.join(" ")}"`);
+  return {
+    issuer,
+    clientId: env.OIDC_CLIENT_ID,
+    redirectUri: new URL("account/oidc/callback", publicUrl),
+    clientSecret: env.OIDC_CLIENT_SECRET || undefined,
+    scopes: scopes.join(" "),
+    signInTtlSeconds: durationVar(env, "OIDC_SIGN_IN_TTL", "10m"),
+    allowHttp: issuer.protocol === "http:",
+  };
 }
 
 function isLoopback(hostname: string): boolean {

@@ -34,6 +34,8 @@ export interface PageTexts {
   forgot: { title: string; intro: string };
   sent: { title: string; body: string };
   reset: { title: string; intro: string; incomplete: string; done: string; doneDetail: string };
+  /** A sign-in at the outside issuer (OIDC_ISSUER) that did not end signed in. */
+  oidc: { refused: string[]; mismatch: string[]; failed: string[] };
   rules: {
     heading: string;
     met: string;
@@ -98,6 +100,11 @@ const en: PageTexts = {
     incomplete: "This link is not complete. Open the whole link from the mail, or request a new one.",
     done: "Password set",
     doneDetail: "Sign in with your new password.",
+  },
+  oidc: {
+    refused: ["Your identity provider did not sign you in.", "Sign in again, or ask an administrator."],
+    mismatch: ["This sign-in was not started here, or it took too long.", "Sign in again."],
+    failed: ["Your identity provider's sign-in could not be completed here. Nothing was changed; try again later, or ask an administrator."],
   },
   rules: {
     heading: "Your new password needs:",

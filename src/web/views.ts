@@ -12,6 +12,8 @@ export interface ViewContext {
   texts: PageTexts;
   /** The double-submit token every form carries (see account.ts). */
   csrf: string;
+  /** Sign-in is at the outside issuer (OIDC_ISSUER): no password form, no forgot link. */
+  issuerSignIn: boolean;
 }
 
 /** A result to show: a success's lines, or a refusal's. */
@@ -51,6 +53,7 @@ export function rulesOf(policy: PasswordPolicy): Rules {
 
 export function signInView(ctx: ViewContext, outcome?: Outcome, loginName = ""): string {
   const t = ctx.texts;
+  if (ctx.issuerSignIn) return page(ctx, t.signIn.title, outcome, issuerSignIn(ctx));
   const form = `<p>${escape(t.signIn.intro)}</p>
 <form method="post" action="sign-in">${csrfField(ctx)}
 ${field("login-name", "loginName", t.labels.loginName, "text", "username", loginName)}
@@ -59,6 +62,17 @@ ${field("password", "password", t.labels.password, "password", "current-password
 </form>
 <p class="aside"><a href="forgot">${escape(t.links.forgotPassword)}</a></p>`;
   return page(ctx, t.signIn.title, outcome, form);
+}
+
+/**
+ * A link, not a form: its answer redirects to the issuer's site, where the
+ * CSP's form-action would stop a form's navigation (and the script sends
+ * every POST form itself).
+ */
+function issuerSignIn(ctx: ViewContext): string {
+  const t = ctx.texts;
+  return `<p>${escape(t.signIn.intro)}</p>
+<p><a class="button" href="oidc/start">${escape(t.buttons.signIn)}</a></p>`;
 }
 
 export function changeView(ctx: ViewContext, username: string, rules: Rules, outcome?: Outcome): string {
