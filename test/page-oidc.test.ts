@@ -9,6 +9,7 @@ import { freePort } from "./support/tools.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CLIENT_ID = "password-service-page";
+const CONFIDENTIAL = { clientId: "password-service-page-with-secret", clientSecret: "s3cret-of-the-page-client" };
 
 // .ci/run installs Debian's Chromium, so CI always runs this; elsewhere it says what is missing.
 const skip = !fs.existsSync(CHROMIUM) && `${CHROMIUM} is missing: apt-get install -y chromium`;
@@ -19,16 +20,23 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
   let context: BrowserContext;
   let page: Page;
   let base: string;
+  /** A second service, a confidential client: on 127.0.0.2, so that the browser keeps its cookies apart. */
+  let confidentialPort: number;
 
   before(async () => {
-    // The redirect URI names the service's own port, so it is chosen first.
+    // The redirect URIs name the services' own ports, so they are chosen first. Their
+    // host is not the issuer's (127.0.0.1): the issuer's answer is a cross-site navigation.
     const port = await freePort();
-    base = `http://127.0.0.1:${port}/account/`;
-    issuer = await OidcIssuer.start([{ clientId: CLIENT_ID, redirectUri: `${base}oidc/callback` }]);
+    confidentialPort = await freePort();
+    base = `http://localhost:${port}/account/`;
+    issuer = await OidcIssuer.start([
+      { clientId: CLIENT_ID, redirectUri: `${base}oidc/callback` },
+      { ...CONFIDENTIAL, redirectUri: `http://127.0.0.2:${confidentialPort}/account/oidc/callback` },
+    ]);
     service = await Service.start({
       WEB_UI: "true",
       PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PUBLIC_URL: `http://localhost:${port}`,
       JWKS_URL: issuer.jwksUri,
       JWT_ISSUER: issuer.issuer,
       JWT_AUDIENCE: SERVICE_AUDIENCE,
@@ -61,10 +69,10 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
   }
 
   /** Clicks the page's Sign in and signs in at the issuer's own pages as `sub`, up to its consent. */
-  async function signInAtIssuer(sub: string): Promise<void> {
+  async function signInAtIssuer(sub: string, at = base): Promise<void> {
     // Signed out at the issuer too (its cookies' names begin with _), or it would sign in without asking.
     await context.clearCookies({ name: /^_/ });
-    await page.goto(base);
+    await page.goto(at);
     await page.getByRole("link", { name: "Sign in" }).click();
     await page.waitForURL((url) => url.href.startsWith(issuer.issuer));
     await page.locator('input[name="login"]').fill(sub);
@@ -76,7 +84,7 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
 
   it("signs in at the issuer, changes the password with its access token, and signs out", async () => {
     const user = await newUser("First-Passw0rd!");
-    await page.goto(service.url);
+    await page.goto(base);
     await heading("Sign in");
     assert.equal(await page.getByLabel("Login name").count(), 0, "no login name and password form");
     assert.equal(await page.getByRole("link", { name: "Forgot password?" }).count(), 0, "no forgot link: passwords for signing in live at the issuer");
@@ -156,6 +164,36 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
     assert.equal(await sessionCookie(), undefined);
     const logged = await service.logEntry((e) => e.failure === "mismatch");
     assert.ok(logged, "the operator is told why");
+  });
+
+  it("signs in as a confidential client: the secret goes by client_secret_basic, and never to a log", async () => {
+    const other = await Service.start({
+      WEB_UI: "true",
+      HOST: "127.0.0.2",
+      PORT: String(confidentialPort),
+      PUBLIC_URL: `http://127.0.0.2:${confidentialPort}`,
+      JWKS_URL: issuer.jwksUri,
+      JWT_ISSUER: issuer.issuer,
+      JWT_AUDIENCE: SERVICE_AUDIENCE,
+      OIDC_ISSUER: issuer.issuer,
+      OIDC_CLIENT_ID: CONFIDENTIAL.clientId,
+      OIDC_CLIENT_SECRET: CONFIDENTIAL.clientSecret,
+    });
+    try {
+      other.secrets.push(CONFIDENTIAL.clientSecret);
+      const user = await other.createUser("Fourth-Passw0rd!");
+      const at = `http://127.0.0.2:${confidentialPort}/account/`;
+      await signInAtIssuer(user.userId, at);
+      await page.getByRole("button", { name: "Continue" }).click();
+      await heading("Change your password");
+      const cookie = (await context.cookies(at)).find((c) => c.name === "ps_session");
+      assert.ok(cookie && cookie.value.startsWith("t."), "signed in with the issuer's access token");
+      other.secrets.push(cookie.value.slice(2));
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.locator("#result.ok", { hasText: "You have signed out." }).waitFor({ timeout: 15_000 });
+    } finally {
+      await other.stop();
+    }
   });
 
   it("answers 404 for the password sign-in and the forgot form, which the issuer's sign-in replaces", async () => {

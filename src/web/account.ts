@@ -25,7 +25,7 @@ import { currentRequest } from "../ops/request-info.js";
 import { explain } from "./explanations.js";
 import { type OidcClient, OidcSignInError, type OidcFailure } from "./oidc.js";
 import { type PageTexts, pageTexts } from "./page-texts.js";
-import { changeView, forgotView, type Outcome, type Rules, resetView, rulesOf, sentView, signInView, type ViewContext } from "./views.js";
+import { changeView, forgotView, onwardView, type Outcome, type Rules, resetView, rulesOf, sentView, signInView, type ViewContext } from "./views.js";
 
 /** Who the page is when it calls the use cases: the login client, for every organisation. */
 export const PAGE_CLIENT_ID = "password-service-page";
@@ -267,8 +267,8 @@ export class AccountPage {
    * The issuer's answer: checked against the sign-in this browser started,
    * the code exchanged, the ID token's nonce checked; the access token then
    * signs the page in, if this service accepts it as a bearer. Either way
-   * the browser goes on to the page's home (a path the callback's query,
-   * which holds the code, is not part of).
+   * the browser goes on to the page's home, and the callback's query, which
+   * holds the code, leaves the address bar.
    */
   private async finishOidc(r: PageRequest, oidc: OidcClient): Promise<void> {
     this.setCookie(r.res, OIDC_COOKIE, "", "Lax", 0, this.oidcCookiePath());
@@ -276,7 +276,7 @@ export class AccountPage {
       const token = await oidc.finish(r.query, r.cookies.get(OIDC_COOKIE));
       await this.checkIssuerToken(token);
       this.setCookie(r.res, SESSION_COOKIE, `t.${token}`, "Strict");
-      redirect(r.res, "../");
+      this.send(r.res, 200, onwardView(r.view, "../"));
     } catch (err) {
       if (!(err instanceof OidcSignInError)) throw err;
       const level = err.failure === "refused" || err.failure === "mismatch" ? "info" : "warn";

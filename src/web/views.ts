@@ -75,6 +75,29 @@ function issuerSignIn(ctx: ViewContext): string {
 <p><a class="button" href="oidc/start">${escape(t.buttons.signIn)}</a></p>`;
 }
 
+/**
+ * The callback's answer once signed in: a navigation of the page's own (a
+ * meta refresh, which needs no script), so that the browser sends the
+ * SameSite=Strict session cookie with it. A redirect would not: its chain
+ * began on the issuer's site. No stylesheet, as relative paths here are the
+ * callback's; the link is for a browser that does not refresh.
+ */
+export function onwardView(ctx: ViewContext, href: string): string {
+  const t = ctx.texts;
+  return `<!doctype html>
+<html lang="${ctx.language}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=${escape(href)}">
+<title>${escape(t.signIn.title)}</title>
+</head>
+<body>
+<main><p><a href="${escape(href)}">${escape(t.change.title)}</a></p></main>
+</body>
+</html>
+`;
+}
+
 export function changeView(ctx: ViewContext, username: string, rules: Rules, outcome?: Outcome): string {
   const t = ctx.texts;
   return page(
