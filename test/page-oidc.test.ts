@@ -196,6 +196,37 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
     }
   });
 
+  it("says plainly that the issuer is out of reach, and tries it again on the next sign-in", async () => {
+    const away = `http://127.0.0.1:${await freePort()}`;
+    const port = await freePort();
+    const other = await Service.start({
+      WEB_UI: "true",
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      JWKS_URL: `${away}/jwks`,
+      JWT_ISSUER: away,
+      JWT_AUDIENCE: SERVICE_AUDIENCE,
+      OIDC_ISSUER: away,
+      OIDC_CLIENT_ID: CLIENT_ID,
+    });
+    try {
+      const told = (entry: Record<string, any>) => String(entry.msg).startsWith("the OIDC issuer's metadata cannot be had");
+      assert.ok(await other.logEntry(told), "at start");
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const res = await fetch(`${other.url}/account/oidc/start`, { redirect: "manual" });
+        assert.equal(res.status, 503, `attempt ${attempt}`);
+        assert.match(await res.text(), /it cannot reach your identity provider/);
+      }
+      // A log line may come after its response: the third, counted as the lines come.
+      let seen = 0;
+      const third = await other.logEntry((entry) => told(entry) && ++seen === 3);
+      assert.ok(third, "at start, and again on each sign-in");
+      assert.equal(third.reason, "discovery failed: fetch failed (ECONNREFUSED)");
+    } finally {
+      await other.stop();
+    }
+  });
+
   it("answers 404 for the password sign-in and the forgot form, which the issuer's sign-in replaces", async () => {
     for (const [method, path] of [["GET", "forgot"], ["POST", "sign-in"], ["POST", "forgot"]]) {
       const res = await fetch(`${base}${path}`, { method, redirect: "manual" });

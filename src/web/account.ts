@@ -257,8 +257,7 @@ export class AccountPage {
       this.setCookie(r.res, OIDC_COOKIE, pending, "Lax", oidc.signInTtlSeconds, this.oidcCookiePath());
       redirect(r.res, location);
     } catch (err) {
-      const failure = err instanceof OidcSignInError ? err.failure : "failed";
-      if (!(err instanceof OidcSignInError)) this.deps.logger.error({ err }, "the page's sign-in at the issuer could not start");
+      const failure = this.oidcFailure(err);
       this.send(r.res, OIDC_STATUS[failure], signInView(r.view, { kind: "error", lines: oidcExplanation(r.view.texts, failure) }));
     }
   }
@@ -278,11 +277,20 @@ export class AccountPage {
       this.setCookie(r.res, SESSION_COOKIE, `t.${token}`, "Strict");
       this.send(r.res, 200, onwardView(r.view, "../"));
     } catch (err) {
-      if (!(err instanceof OidcSignInError)) throw err;
-      const level = err.failure === "refused" || err.failure === "mismatch" ? "info" : "warn";
-      this.deps.logger[level]({ failure: err.failure, reason: err.reason }, "a sign-in at the OIDC issuer did not sign in");
-      redirect(r.res, `../?failed=${err.failure}`);
+      redirect(r.res, `../?failed=${this.oidcFailure(err)}`);
     }
+  }
+
+  /** Logs why a sign-in at the issuer failed (its reason, never a code, verifier or token); the failure the page tells. */
+  private oidcFailure(err: unknown): OidcFailure {
+    if (!(err instanceof OidcSignInError)) {
+      this.deps.logger.error({ err }, "the page's sign-in at the issuer failed");
+      return "failed";
+    }
+    // The person's doing, or the issuer's and the operator's.
+    const level = err.failure === "refused" || err.failure === "mismatch" ? "info" : "warn";
+    this.deps.logger[level]({ failure: err.failure, reason: err.reason }, "a sign-in at the OIDC issuer did not sign in");
+    return err.failure;
   }
 
   /** An access token this service does not take as a bearer would sign in to a page that refuses every change. */
