@@ -29,6 +29,7 @@ import { logStartup } from "./ops/startup-log.js";
 import { createAuthenticator, createIssuer, IssuerKeys } from "./crypto/tokens.js";
 import { WebPage } from "./web/page.js";
 import { AccountPage, accountSettings } from "./web/account.js";
+import { OidcClient } from "./web/oidc.js";
 
 /** One hash at start tells the pool how long an operation takes here, before any load. */
 async function createHashPool(config: Config, metrics: Metrics): Promise<HashPool> {
@@ -120,7 +121,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi
-    ? new WebPage(logger, (headers) => new AccountPage({ gate, change: endpoint, sessions: sessionDeps, resets, policies: policyDeps, logger }, accountSettings(config), headers))
+    ? new WebPage(logger, (headers) => {
+        const oidc = config.oidc && new OidcClient(config.oidc, logger);
+        return new AccountPage({ gate, change: endpoint, sessions: sessionDeps, resets, policies: policyDeps, logger, oidc }, accountSettings(config), headers);
+      })
     : undefined;
   logStartup(config, logger);
   const handlers = apiHandlers({ change: endpoint, policies: policyReads, users, sessions });

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { RevocationMode } from "./core/revocation.js";
 import { checkUrlTemplate } from "./core/url-template.js";
-import { ConfigError, DEFAULT_ROLES_CLAIM, given, isSet, value } from "./config/settings.js";
+import { ConfigError, DEFAULT_ROLES_CLAIM, given, isLoopback, isSet, value } from "./config/settings.js";
 
 /** What one session may keep: metadata keys, each value's bytes, and user agent header values. */
 export interface SessionLimits {
@@ -71,6 +71,8 @@ export interface Config {
   publicUrl?: URL;
   /** The account page's sessions and its forgot-password form's limits. */
   page: PageConfig;
+  /** The page signs in at this outside issuer instead of with a login name and password; undefined: it does not. */
+  oidc?: OidcConfig;
   /** Password reset codes, and the link a mailed one goes in. */
   reset: ResetConfig;
   /** Undefined without SMTP_URL: no mail is sent, and send_link answers 9. */
@@ -82,6 +84,22 @@ export interface PageConfig {
   sessionTtlSeconds: number;
   /** Forgot-password requests per login name, and per client address: each a burst, refilled at a rate per hour. */
   forgotRate: { perName: HourlyRate; perAddress: HourlyRate };
+}
+
+/** The account page as an OpenID Connect client of the outside issuer (authorization code flow with PKCE). */
+export interface OidcConfig {
+  issuer: URL;
+  clientId: string;
+  /** PUBLIC_URL/account/oidc/callback: registered at the issuer. */
+  redirectUri: URL;
+  /** Sent by client_secret_basic; undefined: a public client, PKCE alone. Never logged. */
+  clientSecret?: string;
+  /** Space-separated, with openid among them. */
+  scopes: string;
+  /** How long a sign-in started at the issuer may take to come back. */
+  signInTtlSeconds: number;
+  /** Plain http to the issuer: only on loopback, as OIDC_ISSUER allows it. */
+  allowHttp: boolean;
 }
 
 export interface HourlyRate {
@@ -243,6 +261,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
     },
     reset: resetConfig(env, webUi ? publicUrl : undefined),
     mail: mailConfig(env),
+    oidc: oidcConfig(env, webUi, publicUrl),
   };
   return { config, warnings };
 }
@@ -331,8 +350,34 @@ export function describeRolesClaim(auth: AuthConfig): string {
   return "no token claim grants roles (set JWT_PROJECT_ID or JWT_ROLES_CLAIM): callers may change their own password, and nobody administers";
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+const OIDC_NAMES = ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES", "OIDC_SIGN_IN_TTL"] as const;
+
+/**
+ * The page's sign-in at the outside issuer. The access token it gets is the
+ * change's bearer, so the issuer must be the one JWKS_URL trusts; the
+ * redirect URI is made from PUBLIC_URL, never from a request's Host.
+ */
+function oidcConfig(env: Env, webUi: boolean, publicUrl: URL | undefined): OidcConfig | undefined {
+  const issuer = given(env, "OIDC_ISSUER");
+  if (!issuer) {
+    const stray = OIDC_NAMES.find((name) => isSet(env, name));
+    if (stray) throw new ConfigError(`${stray} needs OIDC_ISSUER: without it the page does not sign in at an outside issuer`);
+    return undefined;
+  }
+  const clientId = given(env, "OIDC_CLIENT_ID");
+  if (!clientId) throw new ConfigError("OIDC_ISSUER needs OIDC_CLIENT_ID: the client registered at the issuer for the page");
+  if (!isSet(env, "JWKS_URL")) throw new ConfigError("OIDC_ISSUER needs JWKS_URL: the issuer's access tokens are checked with its key set");
+  if (!webUi) throw new ConfigError("OIDC_ISSUER signs in on the account page: it needs WEB_UI=true");
+  if (!publicUrl) throw new ConfigError("OIDC_ISSUER needs PUBLIC_URL: the redirect URI registered at the issuer is PUBLIC_URL/account/oidc/callback");
+  return {
+    issuer,
+    clientId,
+    redirectUri: new URL("account/oidc/callback", publicUrl),
+    clientSecret: given(env, "OIDC_CLIENT_SECRET"),
+    scopes: value(env, "OIDC_SCOPES"),
+    signInTtlSeconds: value(env, "OIDC_SIGN_IN_TTL"),
+    allowHttp: issuer.protocol === "http:",
+  };
 }
 
 function tlsConfig(env: Env): Config["tls"] {

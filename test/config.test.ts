@@ -125,6 +125,53 @@ describe("configuration of an external issuer", () => {
   });
 });
 
+describe("configuration of the page's sign-in at an outside issuer", () => {
+  const page = { JWKS_URL: "https://idp.example/jwks", JWT_ISSUER: "https://idp.example", JWT_AUDIENCE: "a", WEB_UI: "true", PUBLIC_URL: "https://id.example.com/pw" };
+  const oidc = { ...page, OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "page" };
+
+  it("is off unless OIDC_ISSUER is set", () => {
+    assert.equal(loadConfig(page).config.oidc, undefined);
+  });
+
+  it("has the documented defaults: a public client with PKCE, openid, 10 minutes to come back, the redirect URI under PUBLIC_URL", () => {
+    const { config } = loadConfig(oidc);
+    assert.deepEqual(config.oidc, {
+      issuer: new URL("https://idp.example"),
+      clientId: "page",
+      redirectUri: new URL("https://id.example.com/pw/account/oidc/callback"),
+      clientSecret: undefined,
+      scopes: "openid",
+      signInTtlSeconds: 600,
+      allowHttp: false,
+    });
+    const set = loadConfig({ ...oidc, OIDC_CLIENT_SECRET: "s3cret-of-the-client", OIDC_SCOPES: " openid  profile ", OIDC_SIGN_IN_TTL: "5m" }).config.oidc!;
+    assert.deepEqual([set.clientSecret, set.scopes, set.signInTtlSeconds], ["s3cret-of-the-client", "openid profile", 300]);
+    assert.equal(loadConfig({ ...oidc, OIDC_ISSUER: "http://127.0.0.1:9000" }).config.oidc!.allowHttp, true, "plain http on loopback");
+  });
+
+  it("refuses what cannot work, in one line that never quotes the client secret", () => {
+    const secret = { OIDC_CLIENT_SECRET: "s3cret-of-the-client" };
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ ...page, OIDC_CLIENT_ID: "page" }, /^OIDC_CLIENT_ID needs OIDC_ISSUER/],
+      [{ ...page, ...secret }, /^OIDC_CLIENT_SECRET needs OIDC_ISSUER/],
+      [{ ...oidc, OIDC_ISSUER: "idp.example" }, /^OIDC_ISSUER is not a URL/],
+      [{ ...oidc, OIDC_ISSUER: "http://idp.example" }, /^OIDC_ISSUER must be https unless it is on this machine/],
+      [{ ...oidc, OIDC_ISSUER: "https://idp.example/?tenant=1" }, /^OIDC_ISSUER must be an issuer URL with no query/],
+      [{ ...oidc, ...secret, OIDC_CLIENT_ID: "" }, /^OIDC_ISSUER needs OIDC_CLIENT_ID/],
+      [{ ...oidc, ...secret, JWKS_URL: "", JWT_ISSUER: "", JWT_AUDIENCE: "" }, /^OIDC_ISSUER needs JWKS_URL/],
+      [{ ...oidc, ...secret, WEB_UI: "false" }, /^OIDC_ISSUER signs in on the account page: it needs WEB_UI=true/],
+      [{ ...oidc, ...secret, WEB_UI: "" }, /^OIDC_ISSUER signs in on the account page: it needs WEB_UI=true/],
+      [{ ...oidc, ...secret, PUBLIC_URL: "" }, /^OIDC_ISSUER needs PUBLIC_URL: the redirect URI/],
+      [{ ...oidc, ...secret, OIDC_SCOPES: "profile email" }, /^OIDC_SCOPES must include openid/],
+      [{ ...oidc, ...secret, OIDC_SCOPES: 'openid "x"' }, /^OIDC_SCOPES must be scopes separated by spaces, not ""x""/],
+      [{ ...oidc, ...secret, OIDC_SIGN_IN_TTL: "0s" }, /^OIDC_SIGN_IN_TTL must be a duration/],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message) && !err.message.includes("s3cret") && !err.message.includes("\n"), JSON.stringify(env));
+    }
+  });
+});
+
 describe("configuration of resets and mail", () => {
   it("has the documented defaults: no mail without SMTP_URL, notices on with it", () => {
     const { config } = loadConfig({});

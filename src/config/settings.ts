@@ -146,6 +146,31 @@ function baseUrl(raw: string, name: string): URL {
   return url;
 }
 
+/** An issuer URL: https, or http on this machine, with no query, fragment or credentials. */
+function issuerUrl(raw: string, name: string): URL {
+  const url = httpUrl(raw, name);
+  // Tokens and codes in clear text can be read on the way, and the issuer's metadata swapped.
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) throw new ConfigError(`${name} must be https unless it is on this machine, not "${url.origin}"`);
+  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must be an issuer URL with no query, fragment or credentials, not "${url.origin}…"`);
+  return url;
+}
+
+/** A scope token as RFC 6749 (3.3) allows it. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Scopes separated by spaces, openid among them (the sign-in is OpenID Connect's). */
+function scopes(raw: string, name: string): string {
+  const list = raw.trim().split(/ +/);
+  const bad = list.find((scope) => !SCOPE_TOKEN.test(scope));
+  if (bad !== undefined) throw new ConfigError(`${name} must be scopes separated by spaces, not "${bad}"`);
+  if (!list.includes("openid")) throw new ConfigError(`${name} must include openid (the sign-in is OpenID Connect's), not "${list.join(" ")}"`);
+  return list.join(" ");
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
 function urlTemplate(raw: string): string {
   try {
     checkUrlTemplate(raw);
@@ -249,6 +274,26 @@ export const SETTINGS = {
     doc: "the page's forgot-password requests per client address and process (a proxy in front counts as one address), refilled at this rate",
   },
   FORGOT_ADDRESS_BURST: { ...whole(10, 1, 1000), doc: "… and at most this many at once" },
+  OIDC_ISSUER: {
+    ...text("an `http(s)` URL"),
+    parse: issuerUrl,
+    doc:
+      "the page signs in at this OpenID Connect issuer (`https`, or `http` on this machine), the one `JWKS_URL` trusts, instead of with a login name and password; " +
+      "needs `JWKS_URL`, `WEB_UI=true` and `PUBLIC_URL`. See [Sign-in at an outside issuer](operations.md#sign-in-at-an-outside-issuer)",
+  },
+  OIDC_CLIENT_ID: {
+    ...text("text"),
+    doc: "the page's client at `OIDC_ISSUER` (required with it), registered with the redirect URI `PUBLIC_URL/account/oidc/callback`",
+  },
+  OIDC_CLIENT_SECRET: {
+    ...text("text"),
+    doc: "the client's secret, sent by `client_secret_basic`; unset, the page is a public client and PKCE alone binds the code. Never logged",
+  },
+  OIDC_SCOPES: { default: "`openid`", accepts: "scopes separated by spaces", fallback: "openid", parse: scopes, doc: "the scopes the page asks for; `openid` must be one" },
+  OIDC_SIGN_IN_TTL: {
+    ...duration("10m"),
+    doc: "how long a sign-in started at the issuer may take to come back to the callback (the life of its `ps_oidc` cookie)",
+  },
   JWKS_ALLOW_HTTP: { ...flag(), default: "`false`", fallback: false, doc: "allow a plain-`http` `JWKS_URL` off this machine (loopback is always allowed)" },
   JWKS_REFRESH_MS: {
     ...whole(300_000, 1000, 86_400_000),

@@ -2,7 +2,9 @@
 // reset link's landing. The service is its own first-party login client
 // here: the page calls the use cases in this process, as the API's
 // endpoints do, so lockout, the tarpit, admission and fairness apply as to
-// every check. A sign-in's token lives only in an HttpOnly cookie.
+// every check. A sign-in's token lives only in an HttpOnly cookie. With
+// OIDC_ISSUER, the page signs in at the outside issuer instead (oidc.ts),
+// and the access token it gets is the bearer of the change.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Logger } from "pino";
 import { negotiateLanguage } from "../api/accept-language.js";
@@ -21,8 +23,9 @@ import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import type { NodeRequest, NodeResponse } from "../api/node-types.js";
 import { currentRequest } from "../ops/request-info.js";
 import { explain } from "./explanations.js";
-import { pageTexts } from "./page-texts.js";
-import { changeView, forgotView, type Outcome, type Rules, resetView, rulesOf, sentView, signInView, type ViewContext } from "./views.js";
+import { type OidcClient, OidcSignInError, type OidcFailure } from "./oidc.js";
+import { type PageTexts, pageTexts } from "./page-texts.js";
+import { changeView, forgotView, onwardView, type Outcome, type Rules, resetView, rulesOf, sentView, signInView, type ViewContext } from "./views.js";
 
 /** Who the page is when it calls the use cases: the login client, for every organisation. */
 export const PAGE_CLIENT_ID = "password-service-page";
@@ -36,6 +39,10 @@ const CODE_MAX = 20;
 const SESSION_COOKIE = "ps_session";
 const CSRF_COOKIE = "ps_csrf";
 const LANGUAGE_COOKIE = "ps_lang";
+/** A sign-in started at the issuer: its state, nonce and code verifier, sent back only to the callback. */
+const OIDC_COOKIE = "ps_oidc";
+/** Browsers keep a cookie of at most 4096 bytes, name and attributes included. */
+const COOKIE_VALUE_MAX = 3800;
 /** 256 random bits, base64url, as the double-submit token is made. */
 const CSRF_TOKEN = /^[\w-]{43}$/;
 
@@ -60,6 +67,8 @@ export interface AccountDeps {
   resets: ResetDeps;
   policies: PolicyQueryDeps;
   logger: Logger;
+  /** Set with OIDC_ISSUER: sign-in is at the issuer, and the password form and the forgot form are gone. */
+  oidc?: OidcClient;
 }
 
 /** The page's settings from the configuration. */
@@ -104,6 +113,9 @@ const STATUS_OF: Record<ErrorKind, number> = {
 /** The refusals of a reset link that a new link mends. */
 const CODE_REFUSALS = new Set<string>([ID.codeNotFound, ID.codeExpired, ID.codeInvalid, ID.resetUserNotFound]);
 
+/** The status of a sign-in at the issuer that failed, shown at the page's home after the callback. */
+const OIDC_STATUS: Record<OidcFailure, number> = { refused: 403, mismatch: 400, failed: 502, unreachable: 503 };
+
 export class AccountPage {
   private readonly forgotByName: PerUserRate;
   private readonly forgotByAddress: PerUserRate;
@@ -118,20 +130,27 @@ export class AccountPage {
     const { perName, perAddress } = settings.forgotRate;
     this.forgotByName = new PerUserRate(perName.perHour / 60, perName.burst, Date.now, errors.resetRateLimited);
     this.forgotByAddress = new PerUserRate(perAddress.perHour / 60, perAddress.burst, Date.now, errors.resetRateLimited);
-    this.routes = {
-      "GET /": (r) => this.home(r),
-      "GET /forgot": (r) => this.forgotForm(r),
-      "GET /reset": (r) => this.resetForm(r),
-      "POST /sign-in": (r) => this.signIn(r),
-      "POST /change": (r) => this.changePassword(r),
-      "POST /sign-out": (r) => this.signOut(r),
-      "POST /forgot": (r) => this.forgot(r),
-      "POST /reset": (r) => this.reset(r),
+    const shared = {
+      "GET /": (r: PageRequest) => this.home(r),
+      "GET /reset": (r: PageRequest) => this.resetForm(r),
+      "POST /change": (r: PageRequest) => this.changePassword(r),
+      "POST /sign-out": (r: PageRequest) => this.signOut(r),
+      "POST /reset": (r: PageRequest) => this.reset(r),
     };
+    const { oidc } = deps;
+    // Passwords for signing in live at the issuer then: no password sign-in here, and no forgot form.
+    this.routes = oidc
+      ? { ...shared, "GET /oidc/start": (r) => this.startOidc(r, oidc), "GET /oidc/callback": (r) => this.finishOidc(r, oidc) }
+      : {
+          ...shared,
+          "GET /forgot": (r) => this.forgotForm(r),
+          "POST /sign-in": (r) => this.signIn(r),
+          "POST /forgot": (r) => this.forgot(r),
+        };
   }
 
   /** The page's paths under its prefix, for the request log. */
-  static readonly PATHS = ["/", "/forgot", "/reset", "/sign-in", "/change", "/sign-out"];
+  static readonly PATHS = ["/", "/forgot", "/reset", "/sign-in", "/change", "/sign-out", "/oidc/start", "/oidc/callback"];
 
   /** Answers a request for `path` (below the page's prefix); false if no route has it. */
   async handle(req: NodeRequest, res: NodeResponse, path: string): Promise<boolean> {
@@ -162,7 +181,7 @@ export class AccountPage {
       query,
       form: new URLSearchParams(),
       cookies,
-      view: { language, texts: pageTexts(language), csrf },
+      view: { language, texts: pageTexts(language), csrf, issuerSignIn: this.deps.oidc !== undefined },
       context: { userAgent: req.headers["user-agent"], remoteAddress: req.socket?.remoteAddress, language },
     };
   }
@@ -222,7 +241,72 @@ export class AccountPage {
       "signed-out": { kind: "ok", lines: [t.signIn.signedOut] },
       set: { kind: "ok", lines: [t.reset.done, t.reset.doneDetail] },
     };
+    const failed = r.query.get("failed");
+    if (this.deps.oidc && failed && Object.hasOwn(OIDC_STATUS, failed)) {
+      const failure = failed as OidcFailure;
+      return this.send(r.res, OIDC_STATUS[failure], signInView(r.view, { kind: "error", lines: oidcExplanation(t, failure) }));
+    }
     this.send(r.res, 200, signInView(r.view, done ? outcomes[done] : undefined));
+  }
+
+  /** Sends the browser to the issuer, with the sign-in's state, nonce and verifier kept for the callback. */
+  private async startOidc(r: PageRequest, oidc: OidcClient): Promise<void> {
+    try {
+      const { location, pending } = await oidc.start();
+      // Lax: the callback is a top-level navigation from the issuer's site, which a Strict cookie would miss.
+      this.setCookie(r.res, OIDC_COOKIE, pending, "Lax", oidc.signInTtlSeconds, this.oidcCookiePath());
+      redirect(r.res, location);
+    } catch (err) {
+      const failure = this.oidcFailure(err);
+      this.send(r.res, OIDC_STATUS[failure], signInView(r.view, { kind: "error", lines: oidcExplanation(r.view.texts, failure) }));
+    }
+  }
+
+  /**
+   * The issuer's answer: checked against the sign-in this browser started,
+   * the code exchanged, the ID token's nonce checked; the access token then
+   * signs the page in, if this service accepts it as a bearer. Either way
+   * the browser goes on to the page's home, and the callback's query, which
+   * holds the code, leaves the address bar.
+   */
+  private async finishOidc(r: PageRequest, oidc: OidcClient): Promise<void> {
+    this.setCookie(r.res, OIDC_COOKIE, "", "Lax", 0, this.oidcCookiePath());
+    try {
+      const token = await oidc.finish(r.query, r.cookies.get(OIDC_COOKIE));
+      await this.checkIssuerToken(token);
+      this.setCookie(r.res, SESSION_COOKIE, `t.${token}`, "Strict");
+      this.send(r.res, 200, onwardView(r.view, "../"));
+    } catch (err) {
+      redirect(r.res, `../?failed=${this.oidcFailure(err)}`);
+    }
+  }
+
+  /** Logs why a sign-in at the issuer failed (its reason, never a code, verifier or token); the failure the page tells. */
+  private oidcFailure(err: unknown): OidcFailure {
+    if (!(err instanceof OidcSignInError)) {
+      this.deps.logger.error({ err }, "the page's sign-in at the issuer failed");
+      return "failed";
+    }
+    // The person's doing, or the issuer's and the operator's.
+    const level = err.failure === "refused" || err.failure === "mismatch" ? "info" : "warn";
+    this.deps.logger[level]({ failure: err.failure, reason: err.reason }, "a sign-in at the OIDC issuer did not sign in");
+    return err.failure;
+  }
+
+  /** An access token this service does not take as a bearer would sign in to a page that refuses every change. */
+  private async checkIssuerToken(token: string): Promise<void> {
+    if (`t.${token}`.length > COOKIE_VALUE_MAX) throw new OidcSignInError("failed", `the access token is longer than a cookie may hold (${COOKIE_VALUE_MAX} characters)`);
+    try {
+      await this.deps.gate.answer({ authorization: `Bearer ${token}` }, { what: "the account page", run: async (c) => c });
+    } catch (err) {
+      const error = err as ServiceError;
+      if (error.id === ID.issuerKeysUnavailable) throw new OidcSignInError("unreachable", "the issuer's key set cannot be had");
+      throw new OidcSignInError("failed", `the access token is refused as a bearer (${error.id ?? error.kind}): the issuer must give JWT access tokens with JWT_ISSUER's iss and JWT_AUDIENCE's aud, whose subject is a user of this service`);
+    }
+  }
+
+  private oidcCookiePath(): string {
+    return `${this.settings.cookiePath}/oidc/callback`;
   }
 
   /** The change form for the cookie's bearer; the sign-in form once it no longer signs in. */
@@ -402,8 +486,8 @@ export class AccountPage {
     return undefined;
   }
 
-  private setCookie(res: NodeResponse, name: string, value: string, sameSite: "Strict" | "Lax", maxAge?: number): void {
-    const flags = [`${name}=${value}`, `Path=${this.settings.cookiePath}`, "HttpOnly", `SameSite=${sameSite}`];
+  private setCookie(res: NodeResponse, name: string, value: string, sameSite: "Strict" | "Lax", maxAge?: number, path = this.settings.cookiePath): void {
+    const flags = [`${name}=${value}`, `Path=${path}`, "HttpOnly", `SameSite=${sameSite}`];
     if (this.settings.secure) flags.push("Secure");
     if (maxAge !== undefined) flags.push(`Max-Age=${maxAge}`);
     const before = res.getHeader("set-cookie");
@@ -418,6 +502,11 @@ export class AccountPage {
     res.writeHead(status, { ...this.headers, "cache-control": "no-store", "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) });
     res.end(html);
   }
+}
+
+/** What the page says of a sign-in at the issuer that failed: the issuer unreachable is said as its key set's outage is. */
+function oidcExplanation(t: PageTexts, failure: OidcFailure): string[] {
+  return failure === "unreachable" ? explain(t, errors.issuerKeysUnavailable()) : t.oidc[failure];
 }
 
 /** A reset link's user and code, when both are there and within ZITADEL's bounds. */

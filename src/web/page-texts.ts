@@ -35,6 +35,8 @@ export interface PageTexts {
   forgot: { title: string; intro: string };
   sent: { title: string; body: string };
   reset: { title: string; intro: string; incomplete: string; done: string; doneDetail: string };
+  /** A sign-in at the outside issuer (OIDC_ISSUER) that did not end signed in. */
+  oidc: { refused: string[]; mismatch: string[]; failed: string[] };
   rules: {
     heading: string;
     met: string;
@@ -135,6 +137,11 @@ const en: PageTexts = {
     incomplete: "This link is not complete. Open the whole link from the mail, or request a new one.",
     done: "Password set",
     doneDetail: "Sign in with your new password.",
+  },
+  oidc: {
+    refused: ["Your identity provider did not sign you in.", "Sign in again, or ask an administrator."],
+    mismatch: ["This sign-in was not started here, or it took too long.", "Sign in again."],
+    failed: ["Your identity provider's sign-in could not be completed here. Nothing was changed; try again later, or ask an administrator."],
   },
   rules: {
     heading: "Your new password needs:",
@@ -277,6 +284,11 @@ const de: PageTexts = {
     incomplete: "Dieser Link ist unvollständig. Öffnen Sie den ganzen Link aus der E-Mail oder fordern Sie einen neuen an.",
     done: "Passwort festgelegt",
     doneDetail: "Melden Sie sich mit Ihrem neuen Passwort an.",
+  },
+  oidc: {
+    refused: ["Ihr Identitätsanbieter hat Sie nicht angemeldet.", "Melden Sie sich erneut an oder wenden Sie sich an einen Administrator."],
+    mismatch: ["Diese Anmeldung wurde nicht hier begonnen oder hat zu lange gedauert.", "Melden Sie sich erneut an."],
+    failed: ["Die Anmeldung bei Ihrem Identitätsanbieter konnte hier nicht abgeschlossen werden. Es wurde nichts geändert; versuchen Sie es später erneut oder wenden Sie sich an einen Administrator."],
   },
   rules: {
     heading: "Anforderungen an Ihr neues Passwort:",
@@ -425,6 +437,11 @@ const fr: PageTexts = {
     incomplete: "Ce lien est incomplet. Ouvrez le lien entier depuis l'e-mail, ou demandez-en un nouveau.",
     done: "Mot de passe défini",
     doneDetail: "Connectez-vous avec votre nouveau mot de passe.",
+  },
+  oidc: {
+    refused: ["Votre fournisseur d'identité ne vous a pas connecté.", "Connectez-vous à nouveau ou contactez un administrateur."],
+    mismatch: ["Cette connexion n'a pas été commencée ici, ou elle a pris trop de temps.", "Connectez-vous à nouveau."],
+    failed: ["La connexion auprès de votre fournisseur d'identité n'a pas pu aboutir ici. Rien n'a été modifié ; réessayez plus tard ou contactez un administrateur."],
   },
   rules: {
     heading: "Exigences pour votre nouveau mot de passe :",
@@ -579,6 +596,11 @@ const it: PageTexts = {
     done: "Password impostata",
     doneDetail: "Accedi con la tua nuova password.",
   },
+  oidc: {
+    refused: ["Il tuo provider di identità non ti ha fatto accedere.", "Accedi di nuovo o rivolgiti a un amministratore."],
+    mismatch: ["Questo accesso non è stato avviato qui, oppure ha richiesto troppo tempo.", "Accedi di nuovo."],
+    failed: ["Non è stato possibile completare qui l'accesso tramite il tuo provider di identità. Non è stato modificato nulla; riprova più tardi o rivolgiti a un amministratore."],
+  },
   rules: {
     heading: "Requisiti della nuova password:",
     met: "soddisfatto",
@@ -731,6 +753,11 @@ const es: PageTexts = {
     incomplete: "Este enlace está incompleto. Abra el enlace completo del correo o solicite uno nuevo.",
     done: "Contraseña establecida",
     doneDetail: "Inicie sesión con su nueva contraseña.",
+  },
+  oidc: {
+    refused: ["Su proveedor de identidad no ha iniciado su sesión.", "Inicie sesión de nuevo o consulte a un administrador."],
+    mismatch: ["Este inicio de sesión no se empezó aquí o ha tardado demasiado.", "Inicie sesión de nuevo."],
+    failed: ["No se ha podido completar aquí el inicio de sesión de su proveedor de identidad. No se ha cambiado nada; inténtelo más tarde o consulte a un administrador."],
   },
   rules: {
     heading: "Requisitos de la nueva contraseña:",
@@ -885,6 +912,11 @@ const pt: PageTexts = {
     done: "Senha definida",
     doneDetail: "Entre com sua nova senha.",
   },
+  oidc: {
+    refused: ["Seu provedor de identidade não fez o seu login.", "Entre novamente ou fale com um administrador."],
+    mismatch: ["Este login não foi iniciado aqui ou demorou demais.", "Entre novamente."],
+    failed: ["Não foi possível concluir aqui o login pelo seu provedor de identidade. Nada foi alterado; tente novamente mais tarde ou fale com um administrador."],
+  },
   rules: {
     heading: "Requisitos da nova senha:",
     met: "atendido",
@@ -1034,6 +1066,11 @@ const nl: PageTexts = {
     incomplete: "Deze link is niet volledig. Open de volledige link uit de e-mail of vraag een nieuwe aan.",
     done: "Wachtwoord ingesteld",
     doneDetail: "Log in met uw nieuwe wachtwoord.",
+  },
+  oidc: {
+    refused: ["Uw identiteitsprovider heeft u niet aangemeld.", "Log opnieuw in of neem contact op met een beheerder."],
+    mismatch: ["Deze aanmelding is niet hier gestart of duurde te lang.", "Log opnieuw in."],
+    failed: ["De aanmelding bij uw identiteitsprovider kon hier niet worden afgerond. Er is niets gewijzigd; probeer het later opnieuw of neem contact op met een beheerder."],
   },
   rules: {
     heading: "Eisen voor uw nieuwe wachtwoord:",
@@ -1185,6 +1222,11 @@ const pl: PageTexts = {
     done: "Hasło ustawione",
     doneDetail: "Zaloguj się nowym hasłem.",
   },
+  oidc: {
+    refused: ["Twój dostawca tożsamości nie zalogował Cię.", "Zaloguj się ponownie lub skontaktuj się z administratorem."],
+    mismatch: ["To logowanie nie zostało rozpoczęte tutaj lub trwało zbyt długo.", "Zaloguj się ponownie."],
+    failed: ["Nie udało się tutaj dokończyć logowania u Twojego dostawcy tożsamości. Nic nie zostało zmienione; spróbuj ponownie później lub skontaktuj się z administratorem."],
+  },
   rules: {
     heading: "Wymagania dotyczące nowego hasła:",
     met: "spełnione",
@@ -1330,6 +1372,11 @@ const ja: PageTexts = {
     done: "パスワードを設定しました",
     doneDetail: "新しいパスワードでログインしてください。",
   },
+  oidc: {
+    refused: ["IDプロバイダーでログインできませんでした。", "もう一度ログインするか、管理者にお問い合わせください。"],
+    mismatch: ["このログインはここで開始されたものではないか、時間がかかりすぎました。", "もう一度ログインしてください。"],
+    failed: ["IDプロバイダーでのログインをここで完了できませんでした。何も変更されていません。しばらくしてからもう一度お試しいただくか、管理者にお問い合わせください。"],
+  },
   rules: {
     heading: "新しいパスワードの条件:",
     met: "満たしています",
@@ -1471,6 +1518,11 @@ const zh: PageTexts = {
     incomplete: "此链接不完整。请打开邮件中的完整链接，或重新获取链接。",
     done: "密码已设置",
     doneDetail: "请使用新密码登录。",
+  },
+  oidc: {
+    refused: ["您的身份提供方未让您登录。", "请重新登录，或联系管理员。"],
+    mismatch: ["此次登录不是从这里发起的，或耗时过长。", "请重新登录。"],
+    failed: ["无法在此完成您身份提供方的登录。未做任何更改；请稍后重试，或联系管理员。"],
   },
   rules: {
     heading: "新密码要求：",

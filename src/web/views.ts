@@ -12,6 +12,8 @@ export interface ViewContext {
   texts: PageTexts;
   /** The double-submit token every form carries (see account.ts). */
   csrf: string;
+  /** Sign-in is at the outside issuer (OIDC_ISSUER): no password form, no forgot link. */
+  issuerSignIn: boolean;
 }
 
 /** A result to show: a success's lines, or a refusal's. */
@@ -51,6 +53,7 @@ export function rulesOf(policy: PasswordPolicy): Rules {
 
 export function signInView(ctx: ViewContext, outcome?: Outcome, loginName = ""): string {
   const t = ctx.texts;
+  if (ctx.issuerSignIn) return page(ctx, t.signIn.title, outcome, issuerSignIn(ctx));
   const form = `<p>${escape(t.signIn.intro)}</p>
 <form method="post" action="sign-in">${csrfField(ctx)}
 ${field("login-name", "loginName", t.labels.loginName, "text", "username", loginName)}
@@ -59,6 +62,40 @@ ${field("password", "password", t.labels.password, "password", "current-password
 </form>
 <p class="aside"><a href="forgot">${escape(t.links.forgotPassword)}</a></p>`;
   return page(ctx, t.signIn.title, outcome, form);
+}
+
+/**
+ * A link, not a form: its answer redirects to the issuer's site, where the
+ * CSP's form-action would stop a form's navigation (and the script sends
+ * every POST form itself).
+ */
+function issuerSignIn(ctx: ViewContext): string {
+  const t = ctx.texts;
+  return `<p>${escape(t.signIn.intro)}</p>
+<p><a class="button" href="oidc/start">${escape(t.buttons.signIn)}</a></p>`;
+}
+
+/**
+ * The callback's answer once signed in: a navigation of the page's own (a
+ * meta refresh, which needs no script), so that the browser sends the
+ * SameSite=Strict session cookie with it. A redirect would not: its chain
+ * began on the issuer's site. No stylesheet, as relative paths here are the
+ * callback's; the link is for a browser that does not refresh.
+ */
+export function onwardView(ctx: ViewContext, href: string): string {
+  const t = ctx.texts;
+  return `<!doctype html>
+<html lang="${ctx.language}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=${escape(href)}">
+<title>${escape(t.signIn.title)}</title>
+</head>
+<body>
+<main><p><a href="${escape(href)}">${escape(t.change.title)}</a></p></main>
+</body>
+</html>
+`;
 }
 
 export function changeView(ctx: ViewContext, username: string, rules: Rules, outcome?: Outcome): string {
