@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { getMetricsFromIterator, type PromMetrics } from "prom2javascript";
 import { bearer, connectJson, grpcJs, grpcWeb, rest } from "./support/clients.js";
 import { setPolicy } from "./support/policy.js";
-import { cliOk, Service } from "./support/service.js";
+import { Service } from "./support/service.js";
 import { freePort } from "./support/tools.js";
 
 /** Scrapes /metrics and parses it with a Prometheus text-format parser. */
@@ -53,7 +53,7 @@ describe("metrics on their own port", () => {
     await rest(service.address, { oldPassword: "wrong", newPassword: "Other-Passw0rd!", authorization: auth });
     await connectJson(service.address, { oldPassword: "New-Passw0rd!", newPassword: "short", authorization: auth });
     await grpcWeb(service.address, { oldPassword: "a", newPassword: "b", authorization: "Bearer nope" });
-    await cliOk(["user", "lock", "--user", user.userId], service.env);
+    await service.setUserState(user.userId, "locked");
     await rest(service.address, { oldPassword: "New-Passw0rd!", newPassword: "Other-Passw0rd!", authorization: auth });
 
     const m = await scrape(metricsPort);
