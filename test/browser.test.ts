@@ -28,8 +28,8 @@ describe("the web page and gRPC-Web clients in Chromium", { skip }, () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     // Each must name the other's origin: the API's port is chosen first.
     const apiPort = await freePort();
-    pageService = await Service.start({ WEB_UI: "true", WEB_UI_API_ORIGINS: `http://127.0.0.1:${apiPort}` });
-    api = await Service.start({ WEB_UI: "false", PORT: String(apiPort), CORS_ALLOWED_ORIGINS: pageService.url });
+    pageService = await Service.spawn({ WEB_UI: "true", WEB_UI_API_ORIGINS: `http://127.0.0.1:${apiPort}` });
+    api = await Service.spawn({ WEB_UI: "false", PORT: String(apiPort), CORS_ALLOWED_ORIGINS: pageService.url });
     user = await api.createUser("First-Passw0rd!");
     context = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
       executablePath: CHROMIUM,
