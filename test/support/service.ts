@@ -162,7 +162,14 @@ async function startInProcess(env: Record<string, string>, lines: LogLines): Pro
     close: async () => {
       if (!serving) return;
       serving = false;
-      await server.close();
+      // The server's grace for connections that never end is an unref'd timer (it
+      // must not keep a process alive); here it must fire, so the close holds the loop.
+      const hold = setInterval(() => {}, 1000);
+      try {
+        await server.close();
+      } finally {
+        clearInterval(hold);
+      }
     },
   };
 }
