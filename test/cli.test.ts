@@ -121,6 +121,8 @@ describe("the command line", () => {
       [["user", "create"], {}, /--username is required/],
       [["user", "create", "--username", "x", "--bogus"], {}, /Unknown option '--bogus'/],
       [["token", "issue", "--user", "1", "--ttl", "forever"], {}, /--ttl takes a duration/],
+      [["token", "issue", "--user", "1", "--role", "owner"], {}, /--role takes "admin" or "login-client", not "owner"/],
+      [["user", "create", "--username", "x", "--password-hash", "$2b$99$not-a-hash"], {}, /^password-service: --password-hash: /],
       [["user", "lock", "--user", "42"], {}, /no user 42/],
       [["migrate"], { BCRYPT_COST: "3" }, /BCRYPT_COST must be a whole number from 4 to 16/],
       [["migrate"], { PORT: "http" }, /PORT must be a whole number/],

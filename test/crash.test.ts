@@ -8,8 +8,8 @@ it(`loses no answered change when a server process is killed mid-load and restar
   const database = await TestDatabase.create();
   // Eight clients share three users' tokens: the subject is durability, not one token's admission (flood.test.ts).
   const env = { TOKEN_CONCURRENCY_LIMIT: "3" };
-  const survivor = await Service.start(env, database);
-  const victim = await Service.start(env, database);
+  const survivor = await Service.spawn(env, database);
+  const victim = await Service.spawn(env, database);
   let restarted: Service | undefined;
   let restarting: Promise<void> | undefined;
   const addresses = [survivor.address, victim.address];
@@ -28,7 +28,7 @@ it(`loses no answered change when a server process is killed mid-load and restar
         // New requests wait for the restart, as behind a load balancer.
         restarting = (async () => {
           assert.equal(await victim.terminate("SIGKILL"), null, "killed by the signal");
-          restarted = await Service.start(env, database);
+          restarted = await Service.spawn(env, database);
           addresses[1] = restarted.address;
         })();
         return restarting;

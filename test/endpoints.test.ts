@@ -2,6 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { generateKeyPair } from "jose";
 import { pino } from "pino";
+import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { AuthService } from "../gen/zitadel/auth_pb.js";
+import { CredentialsCheckErrorSchema } from "../gen/zitadel/message_pb.js";
+import { connectRoutes } from "../src/api/connect-routes.js";
+import { apiHandlers, handlersByMethod } from "../src/api/services.js";
+import type { PolicyEndpoint } from "../src/api/policy-endpoint.js";
+import type { SessionEndpoint } from "../src/api/session-endpoint.js";
 import { ChangeEndpoint, type ChangeRequest } from "../src/api/change-endpoint.js";
 import { Gate } from "../src/api/gate.js";
 import { UserEndpoint } from "../src/api/user-endpoint.js";
@@ -211,5 +218,44 @@ describe("the v2 user endpoint", () => {
     const { users } = setup();
     const err = await refusal(users.setPassword(await setRequest("x".repeat(201), { case: "currentPassword", value: "a" })));
     assert.equal(err.message, "invalid SetPasswordRequest.UserId: value length must be between 1 and 200 runes, inclusive");
+  });
+});
+
+describe("the Connect routes over connect-es's in-memory transport", () => {
+  // The routes as every Connect-based protocol reaches them, with no socket:
+  // the request's message in, the answer or the error detail out.
+  const client = (s = setup()) => ({
+    s,
+    auth: createClient(AuthService, createRouterTransport(connectRoutes(handlersByMethod(apiHandlers({ change: s.change, policies: {} as PolicyEndpoint, users: s.users, sessions: {} as SessionEndpoint }))))),
+  });
+
+  it("changes the password and answers ZITADEL's details", async () => {
+    const { s, auth } = client();
+    const res = await auth.updateMyPassword({ oldPassword: "Right-Passw0rd!", newPassword: "New-Passw0rd!" }, { headers: { authorization: await token() } });
+    assert.deepEqual([res.details?.sequence, res.details?.resourceOwner], [2n, TEST_USER.orgId]);
+    assert.equal(s.s.store.user.passwordHash, "hash:New-Passw0rd!");
+  });
+
+  it("answers a wrong old password with the credential error's detail, in the language asked for", async () => {
+    const { s, auth } = client();
+    const headers = { authorization: await token(), "accept-language": "de" };
+    const err = await auth.updateMyPassword({ oldPassword: "Wrong-Passw0rd!", newPassword: "New-Passw0rd!" }, { headers }).then(
+      () => assert.fail("expected a refusal"),
+      (e: unknown) => ConnectError.from(e),
+    );
+    assert.equal(err.code, Code.InvalidArgument);
+    const [detail] = err.findDetails(CredentialsCheckErrorSchema);
+    assert.deepEqual([detail?.id, detail?.failedAttempts], ["COMMAND-3M0fs", 1]);
+    assert.notEqual(err.rawMessage, "Password is invalid", "not the English text");
+    assert.equal(s.s.store.user.sequence, TEST_USER.sequence, "nothing changed");
+  });
+
+  it("answers a call without a token as unauthenticated", async () => {
+    const { auth } = client();
+    const err = await auth.updateMyPassword({ oldPassword: "Right-Passw0rd!", newPassword: "New-Passw0rd!" }).then(
+      () => assert.fail("expected a refusal"),
+      (e: unknown) => ConnectError.from(e),
+    );
+    assert.equal(err.code, Code.Unauthenticated);
   });
 });

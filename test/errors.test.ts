@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bearer, type ChangeCall, type Detail, type Outcome, PROTOCOLS } from "./support/clients.js";
-import { cliOk, Service, type TestUser } from "./support/service.js";
+import { Service, type TestUser } from "./support/service.js";
 
 /** grpc-gateway's HTTP status for the codes this table uses. */
 const HTTP_STATUS: Record<number, number> = { 3: 400, 9: 400, 13: 500, 16: 401 };
@@ -53,8 +53,8 @@ describe("the contract's error table on every protocol", () => {
     for (let i = 0; i < 2; i++) {
       await PROTOCOLS.REST(service.address, { oldPassword: "wrong", newPassword: "Whatever-1!", authorization: bearer(locked.token) });
     }
-    await cliOk(["user", "lock", "--user", locked.userId], service.env);
-    await cliOk(["user", "remove", "--user", removed.userId], service.env);
+    await service.setUserState(locked.userId, "locked");
+    await service.setUserState(removed.userId, "deleted");
   });
   after(() => service.stop());
 

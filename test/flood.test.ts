@@ -3,7 +3,8 @@ import { after, before, describe, it } from "node:test";
 import bcrypt from "bcrypt";
 import { bearer, type Outcome, PROTOCOLS } from "./support/clients.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
-import { cliOk, Service, type TestUser } from "./support/service.js";
+import { Service, type TestUser } from "./support/service.js";
+import { ADMIN_ROLE } from "../src/core/roles.js";
 
 const RIGHT = "Right-Passw0rd!";
 const grpc = PROTOCOLS["grpc-js (h2c)"];
@@ -45,9 +46,7 @@ function flood(address: string, token: string, width: number, maxRequests = 3000
 
 async function adminToken(service: Service, orgId: string): Promise<string> {
   const admin = await service.createUser();
-  const token = await cliOk(["token", "issue", "--user", admin.userId, "--role", "admin", "--org", orgId], service.env);
-  service.secrets.push(token);
-  return token;
+  return service.tokenWithRoles(admin.userId, { [ADMIN_ROLE]: [orgId] });
 }
 
 async function post(service: Service, path: string, body: unknown, token: string) {

@@ -2,29 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ServiceError } from "../src/core/errors.js";
 import { HashPool, UserAdmission } from "../src/crypto/hash-pool.js";
-
-/** bcrypt stand-in whose operations finish when the test says so, in a log it can read. */
-class ManualOps {
-  readonly started: string[] = [];
-  private readonly pending = new Map<string, () => void>();
-
-  hash(password: string): Promise<string> {
-    return this.op(`hash:${password}`, `hashed:${password}`);
-  }
-
-  verify(password: string): Promise<boolean> {
-    return this.op(`verify:${password}`, true);
-  }
-
-  finish(name: string): void {
-    this.pending.get(name)!();
-  }
-
-  private op<T>(name: string, result: T): Promise<T> {
-    this.started.push(name);
-    return new Promise((resolve) => this.pending.set(name, () => resolve(result)));
-  }
-}
+import { ManualOps } from "./support/manual-ops.js";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
 import { after, before, it } from "node:test";
 import bcrypt from "bcrypt";
 import { bearer, PROTOCOLS } from "./support/clients.js";
@@ -32,17 +30,3 @@ for (const [prefix, cost] of [["$2a$", 4], ["$2b$", 6], ["$2y$", 7]] as const) {
     assert.ok(await bcrypt.compare("Rehashed-Passw0rd!", stored));
   });
 }
-
-it("keeps every core busy with bcrypt, with one thread of the pool left for the rest", () => {
-  const started = JSON.parse(service.logs.find((l) => l.includes('"msg":"listening'))!);
-  assert.equal(started.hashConcurrency, os.availableParallelism());
-  assert.equal(started.threadPoolSize, os.availableParallelism() + 2);
-});
-
-it("runs the thread pool, where bcrypt works, below the event loop's priority", { skip: process.platform !== "linux" }, () => {
-  // Field 19 of /proc/PID/task/TID/stat is the thread's nice value.
-  const nice = (tid: string) => Number(fs.readFileSync(`/proc/${service.pid}/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16]);
-  const tasks = fs.readdirSync(`/proc/${service.pid}/task`);
-  assert.equal(nice(String(service.pid)), 0, "the event loop's thread");
-  assert.equal(tasks.filter((tid) => nice(tid) === 19).length, os.availableParallelism() + 2, "the pool's threads");
-});

@@ -262,7 +262,7 @@ describe("files under DATA_DIR", { skip: ON_POSTGRES && "the database is Postgre
         assert.equal(fs.statSync(path.join(dataDir, `password-service.db${suffix}`)).mode & 0o777, 0o600, suffix || "the database");
       }
     } finally {
-      await service.terminate("SIGTERM");
+      await service.close();
     }
     fs.chmodSync(path.join(dataDir, "password-service.db"), 0o644);
     const again = await Service.start({ DATA_DIR: dataDir });

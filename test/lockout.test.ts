@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bearer, type Outcome, PROTOCOLS, restRequest } from "./support/clients.js";
 import { assertNoSecrets, auditEvents, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
-import { cliOk, Service, type TestUser } from "./support/service.js";
+import { Service, type TestUser } from "./support/service.js";
 
 type Failure = Extract<Outcome, { ok: false }>;
 
@@ -118,7 +118,7 @@ describe("lockout", () => {
       assert.deepEqual(outcome.detail, { type: "zitadel.v1.CredentialsCheckError", id: "COMMAND-JLK35", message: "User is locked", failedAttempts: 3 }, name);
     }
 
-    await cliOk(["user", "unlock", "--user", user.userId], service.env);
+    await service.setUserState(user.userId, "active");
     assert.deepEqual(
       { state: (await service.userRow(user.userId)).state, failed: (await service.userRow(user.userId)).failed_attempts },
       { state: "active", failed: 0 },

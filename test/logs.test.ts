@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bearer, type ChangeCall, PROTOCOLS } from "./support/clients.js";
-import { cliOk, Service, type TestUser } from "./support/service.js";
+import { Service, type TestUser } from "./support/service.js";
 import { bufCurlGrpc, requestLines } from "./support/tools.js";
 
 const ORIGIN = "https://app.example.com";
@@ -33,7 +33,7 @@ describe("request logs", () => {
     }
     const locked = await service.createUser("Locked-Passw0rd!");
     users.push(locked);
-    await cliOk(["user", "lock", "--user", locked.userId], service.env);
+    await service.setUserState(locked.userId, "locked");
     await call("REST", { oldPassword: "Locked-Passw0rd!", newPassword: "Changed-Passw0rd-4!", authorization: bearer(locked.token) });
     // The operational routes.
     await fetch(`${service.url}/healthz`, { headers: { "x-request-id": "probe-1" } });

@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { createInterface } from "node:readline";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { loadConfig } from "../src/config.js";
 import { JwksServer } from "./support/issuer.js";
-import { BIN, cli, ROOT, Service, TestDatabase, testEnv } from "./support/service.js";
-import { freePort } from "./support/tools.js";
+import { BIN, cli, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
+import { freePort, selfSigned } from "./support/tools.js";
 
 /** The messages of a server's JSON log lines. */
 function messages(logs: string[]): string[] {
@@ -39,7 +41,7 @@ describe("the server's messages", () => {
   });
 
   it("says at start whose tokens it takes, whether it mails and serves the page, and its database, without a password", async () => {
-    const own = await Service.start();
+    const own = await Service.spawn();
     try {
       const lines = messages(own.logs);
       assert.ok(lines.includes("tokens: own keys (issuer password-service, audience password-service); `token issue` signs them"), lines.join("\n"));
@@ -54,7 +56,7 @@ describe("the server's messages", () => {
 
     const jwks = await JwksServer.start();
     const smtpPassword = "smtp-Secret-9";
-    const external = await Service.start({
+    const external = await Service.spawn({
       JWKS_URL: jwks.url,
       JWT_ISSUER: "https://issuer.example.com",
       JWT_AUDIENCE: "the-api",
@@ -75,7 +77,7 @@ describe("the server's messages", () => {
   });
 
   it("logs its shutdown in order, once, when a second signal comes while a request is in flight", async () => {
-    const service = await Service.start();
+    const service = await Service.spawn();
     try {
       const user = await service.createUser("Before-Passw0rd!");
       const body = JSON.stringify({ oldPassword: "Before-Passw0rd!", newPassword: "After-Passw0rd!" });
@@ -137,6 +139,67 @@ describe("the server's messages", () => {
       child.kill("SIGTERM");
       await exited;
       await database.drop();
+    }
+  });
+});
+
+/** `serve` with this environment, killed if it does not exit on its own within the bound. */
+function serve(extra: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "serve"], {
+      env: testEnv({ env: { DATA_DIR: tempDir("ps-config-") } }, { PORT: "0", ...extra }),
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let stdout = "";
+    child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.stdout!.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+describe("bad configuration stops the process with exit code 2 and one line", () => {
+  let dir: string;
+  let good: { cert: string; key: string };
+  let other: { cert: string; key: string };
+
+  before(async () => {
+    dir = tempDir("ps-tls-config-");
+    [good, other] = await Promise.all([selfSigned(dir, "good"), selfSigned(dir, "other", "other")]);
+    fs.writeFileSync(path.join(dir, "garbage.pem"), "not a certificate\n");
+  });
+
+  // BCRYPT_COST=10 where loading the environment succeeds: 4, the tests'
+  // default, adds a warning line of its own.
+  const cases: [string, () => Record<string, string>, RegExp][] = [
+    ["TLS_CERT_FILE without TLS_KEY_FILE", () => ({ TLS_CERT_FILE: good.cert }), /TLS_CERT_FILE and TLS_KEY_FILE go together/],
+    ["TLS_KEY_FILE without TLS_CERT_FILE", () => ({ TLS_KEY_FILE: good.key }), /TLS_CERT_FILE and TLS_KEY_FILE go together/],
+    ["BCRYPT_COST=3", () => ({ BCRYPT_COST: "3" }), /^password-service: BCRYPT_COST must be a whole number from \d+ to 16, not "3"$/],
+    ["PORT=abc", () => ({ PORT: "abc" }), /^password-service: PORT must be a whole number from 0 to 65535, not "abc"$/],
+    ["a certificate file that is not there", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: path.join(dir, "missing.pem"), TLS_KEY_FILE: good.key }), /TLS_CERT_FILE: cannot read .*missing\.pem: ENOENT/],
+    ["a directory as key file", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.cert, TLS_KEY_FILE: dir }), /TLS_KEY_FILE: cannot read .*: EISDIR/],
+    ["a certificate file that is no PEM", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: path.join(dir, "garbage.pem"), TLS_KEY_FILE: good.key }), /not a usable certificate and private key/],
+    ["certificate and key swapped", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.key, TLS_KEY_FILE: good.cert }), /not a usable certificate and private key/],
+    ["a key that is not the certificate's", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.cert, TLS_KEY_FILE: other.key }), /not a usable certificate and private key: key values mismatch/],
+    ["a DATA_DIR that is a file", () => ({ BCRYPT_COST: "10", DATA_DIR: path.join(dir, "garbage.pem") }), /DATA_DIR .*garbage\.pem is a file, not a folder/],
+    ["a HOST that does not resolve", () => ({ BCRYPT_COST: "10", HOST: "no-such-host.invalid" }), /(ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/],
+  ];
+
+  it("for each mistake", async () => {
+    const results = await Promise.all(cases.map(([, env]) => serve(env())));
+    for (const [i, [name, , pattern]] of cases.entries()) {
+      const { code, stderr, stdout } = results[i];
+      assert.equal(code, 2, `${name}: exit code (stderr: ${stderr})`);
+      const lines = stderr.trimEnd().split("\n");
+      assert.equal(lines.length, 1, `${name}: one line, not ${JSON.stringify(stderr)}`);
+      assert.match(lines[0], /^password-service: /, name);
+      assert.match(lines[0], pattern, name);
+      assert.doesNotMatch(stdout, /listening on/, `${name}: never listened`);
     }
   });
 });

@@ -29,8 +29,8 @@ it("answers 14 Unavailable while PostgreSQL is down and resumes by itself when i
   const database = await TestDatabase.create();
   // Six clients share three users' tokens: the subject is the outage, not one token's admission (flood.test.ts).
   const env = { TOKEN_CONCURRENCY_LIMIT: "3" };
-  const servers = [await Service.start(env, database)];
-  servers.push(await Service.start(env, database));
+  const servers = [await Service.spawn(env, database)];
+  servers.push(await Service.spawn(env, database));
   let recovered: Promise<void> | undefined;
   try {
     const users = await createUsers(servers[0], 3);

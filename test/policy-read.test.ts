@@ -30,8 +30,9 @@ import { bearer, grpcJsUnary } from "./support/clients.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
 import { RangeApiStandIn } from "./support/range-api.js";
-import { cliOk, ROOT, Service, type TestUser } from "./support/service.js";
+import { ROOT, Service, type TestUser } from "./support/service.js";
 import { bufCurlGrpc } from "./support/tools.js";
+import { ADMIN_ROLE, LOGIN_CLIENT_ROLE } from "../src/core/roles.js";
 
 const BREACHED = "Breached-Passw0rd-1!";
 
@@ -172,9 +173,7 @@ async function refusal(call: Promise<unknown>): Promise<{ code: Code; message: s
 
 /** A token of the user that holds ZITADEL's policy.read, as the settings v2 reads need: the administrator's role for its organisation. */
 async function settingsReader(service: Service, user: TestUser): Promise<string> {
-  const token = await cliOk(["token", "issue", "--user", user.userId, "--role", "admin", "--org", user.resourceOwner], service.env);
-  service.secrets.push(token);
-  return token;
+  return service.tokenWithRoles(user.userId, { [ADMIN_ROLE]: [user.resourceOwner] });
 }
 
 describe("the policy read APIs", () => {
@@ -327,13 +326,11 @@ describe("the policy read APIs", () => {
     );
     assert.deepEqual(denied, { code: Code.PermissionDenied, message: "No matching permissions found (AUTH-5mWD2)", id: "AUTH-5mWD2" });
 
-    const admin = await cliOk(["token", "issue", "--user", user.userId, "--role", "admin", "--org", other.resourceOwner], service.env);
-    service.secrets.push(admin);
+    const admin = await service.tokenWithRoles(user.userId, { [ADMIN_ROLE]: [other.resourceOwner] });
     const allowed = await curl(service, path, admin);
     assert.deepEqual(allowed.json.settings, { maxPasswordAttempts: "7", resourceOwnerType: "RESOURCE_OWNER_TYPE_ORG" });
     assert.equal((await curl(service, "/v2/settings/lockout?ctx.orgId=4242", admin)).status, 403, "the role is for one organisation");
-    const missing = await cliOk(["token", "issue", "--user", user.userId, "--role", "admin", "--org", "4242"], service.env);
-    service.secrets.push(missing);
+    const missing = await service.tokenWithRoles(user.userId, { [ADMIN_ROLE]: ["4242"] });
     const notFound = await curl(service, "/v2/settings/lockout?ctx.orgId=4242", missing);
     assert.equal(notFound.status, 404);
     assert.equal(notFound.json.details[0].id, "PWSVC-ORG01");
@@ -350,8 +347,7 @@ describe("the policy read APIs", () => {
     assert.equal((await own.getMyPasswordPolicy({}, { headers: { authorization: bearer(plain.token) } })).policy!.minLength, 8);
 
     const other = await service.createUser("Initial-Passw0rd!");
-    const login = await cliOk(["token", "issue", "--user", plain.userId, "--role", "login-client"], service.env);
-    service.secrets.push(login);
+    const login = await service.tokenWithRoles(plain.userId, { [LOGIN_CLIENT_ROLE]: [plain.resourceOwner] });
     for (const path of ["/v2/settings/lockout", "/v2/settings/password/complexity?ctx.instance=true", `/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`]) {
       assert.equal((await curl(service, path, login)).status, 200, `the login client reads ${path}`);
     }

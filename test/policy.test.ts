@@ -1,77 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { bearer } from "./support/clients.js";
-import { assertNoSecrets, assertRefusal, auditEvents, cli, MOST_PROTOCOLS, setPolicy, showPolicy } from "./support/policy.js";
+import { assertNoSecrets, assertRefusal, MOST_PROTOCOLS, setPolicy } from "./support/policy.js";
 import { Service, type TestUser } from "./support/service.js";
-
-describe("policy show and set", () => {
-  let service: Service;
-  let user: TestUser;
-  before(async () => {
-    service = await Service.start({ POLICY_CACHE_MS: "0" });
-    user = await service.createUser("Current-Passw0rd!");
-  });
-  after(() => service.stop());
-
-  it("shows ZITADEL's instance defaults before anything is set", async () => {
-    assert.deepEqual(await showPolicy(service), {
-      source: "instance",
-      profile: "zitadel",
-      minLength: 8,
-      hasLowercase: true,
-      hasUppercase: true,
-      hasNumber: true,
-      hasSymbol: true,
-      maxPasswordAttempts: 0,
-      historyCount: 0,
-      blocklist: false,
-      breachedCheck: "off",
-    });
-    const text = await cli(["policy", "show"], service.env);
-    assert.match(text.stdout, /min-length +8 bytes/);
-    assert.match(text.stdout, /max-password-attempts +0 \(never lock\)/);
-  });
-
-  it("refuses bad values with one clear line and exit code 2, changing nothing", async () => {
-    const bad: [string[], RegExp][] = [
-      [["--min-length", "0"], /min-length must be from 1 to 72 under the zitadel profile, not 0/],
-      [["--min-length", "73"], /min-length must be from 1 to 72/],
-      [["--profile", "nist", "--min-length", "65"], /min-length must be from 1 to 64 under the nist profile/],
-      [["--min-length", "eight"], /--min-length takes a whole number, not "eight"/],
-      [["--has-symbol", "yes"], /--has-symbol takes true or false, not "yes"/],
-      [["--profile", "pci"], /--profile takes one of zitadel, nist, not "pci"/],
-      [["--breached-check", "on"], /--breached-check takes one of off, fail-open, fail-closed, not "on"/],
-      [["--history-count", "25"], /history-count must be from 0 to 24/],
-      [["--max-password-attempts", "-1"], /max-password-attempts/],
-      [["--org", "has space"], /--org takes an ID of 1 to 200 printable ASCII characters without spaces/],
-      [["--org", "123"], /no organisation 123/],
-      [["--colour", "red"], /Unknown option '--colour'/],
-    ];
-    for (const [args, message] of bad) {
-      const result = await cli(["policy", "set", ...args], service.env);
-      assert.equal(result.code, 2, args.join(" "));
-      assert.match(result.stderr, message, args.join(" "));
-      assert.match(result.stderr, /^password-service: /m);
-    }
-    assert.equal((await showPolicy(service)).minLength, 8);
-  });
-
-  it("sets an organisation's policy apart from the instance default, profile first, then single fields", async () => {
-    await setPolicy(service, ["--org", user.resourceOwner, "--profile", "nist", "--min-length", "20", "--history-count", "4"]);
-    const org = await showPolicy(service, user.resourceOwner);
-    assert.equal(org.source, `organisation ${user.resourceOwner}`);
-    assert.equal(org.profile, "nist");
-    assert.equal(org.minLength, 20);
-    assert.equal(org.hasSymbol, false);
-    assert.equal(org.blocklist, true);
-    assert.equal(org.historyCount, 4);
-    assert.equal((await showPolicy(service)).profile, "zitadel", "the instance default is untouched");
-    const other = await service.createUser("Current-Passw0rd!");
-    assert.equal((await showPolicy(service, other.resourceOwner)).source, "instance (inherited)");
-    const events = await auditEvents(service, user.userId);
-    assert.deepEqual(events, [], "a policy change is the organisation's event, not the user's");
-  });
-});
 
 describe("policy rules on every protocol", () => {
   let service: Service;

@@ -23,7 +23,7 @@ function bash(script: string, env: Record<string, string>): Promise<{ stdout: st
 
 let service: Service;
 before(async () => {
-  service = await Service.start();
+  service = await Service.spawn();
 });
 after(() => service.stop());
 
@@ -59,7 +59,7 @@ it("runs the README's reset walkthrough as written, with its mail catcher", asyn
   assert.equal(blocks.length, 3, "the reset walkthrough's three blocks are found");
   const port = await freePort();
   const log = path.join(tempDir(), "mail.log");
-  const mailed = await Service.start({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_POLL_INTERVAL_MS: "200", MAIL_RETRY_MAX_INTERVAL: "1s" });
+  const mailed = await Service.spawn({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_POLL_INTERVAL_MS: "200", MAIL_RETRY_MAX_INTERVAL: "1s" });
   try {
     // The liberties taken: free ports for the server and the catcher, a log file of the test's own, and the catcher stopped at the end.
     const script = ["set -euo pipefail", ...blocks, "until grep -q 'was changed' /tmp/password-service-mail.log; do sleep 0.2; done", "cat /tmp/password-service-mail.log"]

@@ -15,9 +15,10 @@ import { bearer, grpcJsUnary, rest } from "./support/clients.js";
 import { issuerKey, JwksServer } from "./support/issuer.js";
 import { MailCatcher } from "./support/mail-catcher.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
-import { auditEvents } from "./support/policy.js";
-import { cli, cliOk, Service, TestDatabase, type TestUser } from "./support/service.js";
+import { auditEvents, setPolicy } from "./support/policy.js";
+import { Service, TestDatabase, type TestUser } from "./support/service.js";
 import { freePort } from "./support/tools.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "../src/core/roles.js";
 
 const LINK = "https://login.example.com/reset?user={{.UserID}}&code={{.Code}}&org={{.OrgID}}";
 
@@ -70,9 +71,7 @@ async function userWithEmail(service: Service, password = "Initial-Passw0rd!", p
 /** A token of a new user holding the administrator's role for `orgId`, or for the instance without it. */
 async function adminToken(service: Service, orgId?: string): Promise<string> {
   const admin = await service.createUser();
-  const token = await cliOk(["token", "issue", "--user", admin.userId, "--role", "admin", ...(orgId ? ["--org", orgId] : [])], service.env);
-  service.secrets.push(token);
-  return token;
+  return service.tokenWithRoles(admin.userId, orgId ? { [ADMIN_ROLE]: [orgId] } : { [INSTANCE_ADMIN_ROLE]: [admin.resourceOwner] });
 }
 
 describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with mail through SMTP", () => {
@@ -274,7 +273,7 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
   it("applies every rule of a change to a reset: the policy, the same password, the history, the user's state", async () => {
     const user = await userWithEmail(service);
     // Set before any request reads the organisation's policy, which each process keeps for POLICY_CACHE_MS.
-    await cliOk(["policy", "set", "--org", user.resourceOwner, "--history-count", "3"], service.env);
+    await setPolicy(service, ["--org", user.resourceOwner, "--history-count", "3"]);
     const token = await adminToken(service, user.resourceOwner);
     const newCode = async () => {
       const code = (await curl(service, resetPath(user.userId), { returnCode: {} }, token)).json.verificationCode;
@@ -288,7 +287,7 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     assert.equal((await setWith(first, "Policy-Passw0rd-1!")).status, 200, "a refused new password leaves the code usable");
     assert.deepEqual(refusal(await setWith(await newCode(), user.password)), [400, 9, "PWSVC-HIS01"], "the one before is in the history");
 
-    await cliOk(["user", "lock", "--user", user.userId], service.env);
+    await service.setUserState(user.userId, "locked");
     const locked = await curl(service, resetPath(user.userId), { returnCode: {} }, token);
     assert.equal(locked.status, 200, "a locked user may ask for a reset, as in ZITADEL");
     service.secrets.push(locked.json.verificationCode);
@@ -331,8 +330,6 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     }
     const noToken = await curl(service, resetPath(other.userId), { returnCode: {} });
     assert.deepEqual(refusal(noToken).slice(0, 2), [401, 16]);
-    const badRole = await cli(["token", "issue", "--user", user.userId, "--role", "owner"], service.env);
-    assert.deepEqual([badRole.code, badRole.stderr.trim().split("\n").at(-1)], [2, 'password-service: --role takes "admin" or "login-client", not "owner"']);
   });
 
   it("answers bad requests with 3 or 12 and changes nothing", async () => {
@@ -497,11 +494,11 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
     try {
       const started = await service.logEntry((e) => e.rolesClaim !== undefined);
       assert.equal(started?.msg, `roles are granted by the token claim ${projectClaim}`);
-      await cliOk(["org", "create", "--id", "org-a", "--name", "A"], service.env);
-      await cliOk(["org", "create", "--id", "org-b", "--name", "B"], service.env);
-      await cliOk(["user", "create", "--id", "person", "--username", "person", "--org", "org-a", "--password", "Person-Passw0rd-1!"], service.env);
-      await cliOk(["user", "create", "--id", "login-app", "--username", "login", "--org", "org-b", "--password", "Login-Passw0rd-1!"], service.env);
-      service.secrets.push("Person-Passw0rd-1!", "Login-Passw0rd-1!");
+      const { orgs: directory } = await service.store();
+      await directory.createOrg({ id: "org-a", name: "A" });
+      await directory.createOrg({ id: "org-b", name: "B" });
+      await service.createUser("Person-Passw0rd-1!", { id: "person", username: "person", orgId: "org-a" });
+      await service.createUser("Login-Passw0rd-1!", { id: "login-app", username: "login", orgId: "org-b" });
       // Any project of the instance may name a role so and ask for a token for this audience.
       const otherProject = await token("login-app", { "password-service:instance-admin": { "org-b": "b.example" } }, genericClaim);
       const otherProjectsAdmin = await token("login-app", { "password-service:admin": { "org-a": "a.example" } }, genericClaim);

@@ -12,8 +12,8 @@ describe(`several server processes on one ${BACKEND} database`, () => {
     it(`${processes} processes: concurrent changes of one user and of others lose nothing`, async (t) => {
       const database = await TestDatabase.create();
       // The first process creates the schema and the signing key; the others start together on it.
-      const servers = [await Service.start({}, database)];
-      servers.push(...(await Promise.all(Array.from({ length: processes - 1 }, () => Service.start({}, database)))));
+      const servers = [await Service.spawn({}, database)];
+      servers.push(...(await Promise.all(Array.from({ length: processes - 1 }, () => Service.spawn({}, database)))));
       try {
         const users = await createUsers(servers[0], 4);
         const attempts = await runLoad({

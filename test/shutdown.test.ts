@@ -32,7 +32,7 @@ function connects(port: number): Promise<boolean> {
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   it(`on ${signal} refuses new connections, answers the request in flight, closes the database and exits 0`, async () => {
-    const service = await Service.start();
+    const service = await Service.spawn();
     try {
       const user = await service.createUser("Before-Passw0rd!");
       assert.equal(await connects(service.port), true);

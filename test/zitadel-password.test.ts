@@ -21,7 +21,7 @@ import { bearer } from "./support/clients.js";
 import { MailCatcher } from "./support/mail-catcher.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents } from "./support/policy.js";
-import { cliOk, Service, type TestUser } from "./support/service.js";
+import { Service, type TestUser } from "./support/service.js";
 
 const TRANSPORTS: Record<string, (baseUrl: string) => Transport> = {
   connect: (baseUrl) => createConnectTransport({ baseUrl, httpVersion: "1.1" }),
@@ -429,7 +429,7 @@ describe("ZITADEL's password tests, on the wire", () => {
 
     it("gives a locked user a reset code, and the lock stays until an administrator lifts it", async () => {
       await eachProtocol(async (protocol, user) => {
-        await cliOk(["user", "lock", "--user", user.userId], service.env);
+        await service.setUserState(user.userId, "locked");
         const reset = await call(service, protocol, "passwordReset", { userId: user.userId, returnCode: {} }, loginClient);
         assert.equal(reset.code, 0, protocol);
         service.secrets.push(reset.json.verificationCode);

@@ -10,7 +10,8 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { createSessionServiceClient } from "@zitadel/client/v2";
 import { bearer } from "./support/clients.js";
 import { setPolicy } from "./support/policy.js";
-import { cliOk, Service } from "./support/service.js";
+import { Service } from "./support/service.js";
+import { ADMIN_ROLE, INSTANCE_ADMIN_ROLE } from "../src/core/roles.js";
 
 async function code(call: Promise<unknown>): Promise<Code> {
   try {
@@ -79,7 +80,7 @@ describe("ZITADEL's session tests, ported", () => {
 
   it("TestServer_CreateSession/locked user", async () => {
     const user = await service.createUser();
-    await cliOk(["user", "lock", "--user", user.userId], service.env);
+    await service.setUserState(user.userId, "locked");
     assert.equal(await code(client.createSession({ checks: { user: { search: { case: "userId", value: user.userId } } } }, login)), Code.FailedPrecondition);
   });
 
@@ -111,8 +112,7 @@ describe("ZITADEL's session tests, ported", () => {
 
   it("TestServer_DeleteSession_token", async () => {
     const admin = await service.createUser();
-    const adminToken = await cliOk(["token", "issue", "--user", admin.userId, "--role", "admin"], service.env);
-    service.secrets.push(adminToken);
+    const adminToken = await service.tokenWithRoles(admin.userId, { [INSTANCE_ADMIN_ROLE]: [admin.resourceOwner] });
     const created = keep(await client.createSession({}, login));
     assert.equal(await code(client.deleteSession({ sessionId: created.sessionId, sessionToken: "invalid" }, as(adminToken))), Code.PermissionDenied);
     await client.deleteSession({ sessionId: created.sessionId, sessionToken: created.sessionToken }, as(adminToken));
@@ -131,8 +131,7 @@ describe("ZITADEL's session tests, ported", () => {
   it("TestServer_DeleteSession_with_permission", async () => {
     const user1 = await service.createUser();
     const owner = await service.createUser("", { orgId: user1.resourceOwner, username: `owner-${Date.now()}` });
-    const ownerToken = await cliOk(["token", "issue", "--user", owner.userId, "--role", "admin", "--org", user1.resourceOwner], service.env);
-    service.secrets.push(ownerToken);
+    const ownerToken = await service.tokenWithRoles(owner.userId, { [ADMIN_ROLE]: [user1.resourceOwner] });
     const created = keep(await client.createSession({ checks: { user: { search: { case: "userId", value: user1.userId } } } }, login));
     await client.deleteSession({ sessionId: created.sessionId }, as(ownerToken));
   });

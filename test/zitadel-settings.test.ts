@@ -13,7 +13,8 @@ import { GetLockoutSettingsResponseSchema, GetPasswordComplexitySettingsResponse
 import { LOGIN_CLIENT_ROLE } from "../src/core/roles.js";
 import { bearer } from "./support/clients.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
-import { cliOk, Service } from "./support/service.js";
+import { Service } from "./support/service.js";
+import { setPolicy } from "./support/policy.js";
 
 const TRANSPORTS: Record<string, (baseUrl: string) => Transport> = {
   connect: (baseUrl) => createConnectTransport({ baseUrl, httpVersion: "1.1" }),
@@ -52,7 +53,7 @@ describe("internal/api/grpc/settings/v2/settings_converter_test.go, on the wire"
   before(async () => {
     service = await Service.start();
     // ZITADEL's test inputs, as the instance's defaults.
-    await cliOk(["policy", "set", "--min-length", "12", "--has-uppercase", "true", "--has-lowercase", "true", "--has-number", "true", "--has-symbol", "true", "--max-password-attempts", "22"], service.env);
+    await setPolicy(service, ["--min-length", "12", "--has-uppercase", "true", "--has-lowercase", "true", "--has-number", "true", "--has-symbol", "true", "--max-password-attempts", "22"]);
     const login = await service.createUser();
     loginClient = await service.tokenWithRoles(login.userId, { [LOGIN_CLIENT_ROLE]: [login.resourceOwner] });
   });
@@ -79,7 +80,7 @@ describe("internal/api/grpc/settings/v2/settings_converter_test.go, on the wire"
   it("Test_isDefaultToResourceOwnerTypePb: RESOURCE_OWNER_TYPE_INSTANCE for an organisation that inherits, RESOURCE_OWNER_TYPE_ORG for one with its own", async () => {
     const inheriting = await service.createUser();
     const owning = await service.createUser();
-    await cliOk(["policy", "set", "--org", owning.resourceOwner, "--max-password-attempts", "3"], service.env);
+    await setPolicy(service, ["--org", owning.resourceOwner, "--max-password-attempts", "3"]);
     for (const read of Object.keys(READS) as Read[]) {
       const inherited = (await settingsEverywhere(service, read, { orgId: inheriting.resourceOwner }, loginClient)) as { resourceOwnerType: string };
       assert.equal(inherited.resourceOwnerType, "RESOURCE_OWNER_TYPE_INSTANCE", read);

@@ -28,12 +28,8 @@ export const policyCommands: Record<string, Command> = {
     usage: "policy show [--org ID] [--json]\n\nAn organisation without a policy of its own shows the instance default it uses.",
     options: { ...help, org: { type: "string" }, json: { type: "boolean" } },
     async run(values, config) {
-      const org = orgOption(values);
       await withStore(config, async (store) => {
-        if (org !== undefined && !(await store.orgs.orgExists(org))) throw new UsageError(`no organisation ${org}`);
-        const own = org === undefined ? undefined : await store.policies.storedPolicy(org);
-        const policy = own ?? (await effectivePolicy(store, undefined));
-        const source = org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)";
+        const { source, policy } = await shownPolicy(store, values);
         print(values.json ? JSON.stringify({ source, ...policyJson(policy) }) : describe(source, policy));
       });
     },
@@ -59,12 +55,7 @@ export const policyCommands: Record<string, Command> = {
       const org = orgOption(values);
       parseAll(values, DEFAULT_POLICY); // every flag checked before the database is opened
       await withStore(config, async (store) => {
-        const before = await effectivePolicy(store, org);
-        const after = parseAll(values, before);
-        const problem = policyProblem(after);
-        if (problem) throw new UsageError(problem);
-        const audit = { type: "policy.changed" as const, orgId: org, context: cliContext(), payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) } };
-        await store.policies.setPolicy(org, after, audit);
+        const after = await setPolicy(store, values);
         print(describe(org === undefined ? "instance" : `organisation ${org}`, after));
       });
     },
@@ -93,6 +84,27 @@ export const policyCommands: Record<string, Command> = {
     },
   },
 };
+
+/** `policy show`'s answer: the policy of `--org` (or the instance's), and where it comes from. */
+export async function shownPolicy(store: Store, values: Values): Promise<{ source: string; policy: PasswordPolicy }> {
+  const org = orgOption(values);
+  if (org !== undefined && !(await store.orgs.orgExists(org))) throw new UsageError(`no organisation ${org}`);
+  const own = org === undefined ? undefined : await store.policies.storedPolicy(org);
+  const policy = own ?? (await effectivePolicy(store, undefined));
+  return { source: org === undefined ? "instance" : own ? `organisation ${org}` : "instance (inherited)", policy };
+}
+
+/** `policy set`'s work: the flags applied to the policy in force, checked, and stored with its audit event. */
+export async function setPolicy(store: Store, values: Values): Promise<PasswordPolicy> {
+  const org = orgOption(values);
+  const before = await effectivePolicy(store, org);
+  const after = parseAll(values, before);
+  const problem = policyProblem(after);
+  if (problem) throw new UsageError(problem);
+  const audit = { type: "policy.changed" as const, orgId: org, context: cliContext(), payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) } };
+  await store.policies.setPolicy(org, after, audit);
+  return after;
+}
 
 /** The policy that applies to an organisation, or the instance default. */
 async function effectivePolicy(store: Store, org: string | undefined): Promise<PasswordPolicy> {
@@ -145,7 +157,7 @@ function oneOf<T extends string>(name: string, raw: string, allowed: T[]): T {
 }
 
 /** The policy in the flags' own names, for --json and the audit trail. */
-function policyJson(p: PasswordPolicy) {
+export function policyJson(p: PasswordPolicy) {
   return {
     profile: p.profile as Profile,
     minLength: p.complexity.minLength,

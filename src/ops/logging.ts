@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type DestinationStream, pino, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { Config } from "../config.js";
 import { currentRequest } from "./request-info.js";
@@ -6,9 +6,10 @@ import { currentRequest } from "./request-info.js";
 /**
  * The service's logger: JSON lines for pipelines, or pino-pretty's coloured
  * lines for a person at a terminal. Written synchronously to stdout, so the
- * last lines before an exit are never lost.
+ * last lines before an exit are never lost. A `destination` in place of
+ * stdout serves a server run inside another program (the tests' own process).
  */
-export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Logger {
+export function createLogger(config: Pick<Config, "logLevel" | "logFormat">, destination?: DestinationStream): Logger {
   const options = {
     level: config.logLevel,
     // A line written while a request is handled names it, wherever in the code it is written.
@@ -23,7 +24,7 @@ export function createLogger(config: Pick<Config, "logLevel" | "logFormat">): Lo
     },
   };
   if (config.logFormat === "pretty") {
-    return pino(options, pretty({ colorize: true, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }));
+    return pino(options, pretty({ colorize: true, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", ...(destination ? { destination } : {}) }));
   }
-  return pino(options);
+  return destination ? pino(options, destination) : pino(options);
 }

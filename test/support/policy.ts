@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
+import { policyCommands, setPolicy as storePolicy } from "../../src/cli/policy.js";
 import type { AuditRecord } from "../../src/store/audit.js";
 import { type Caller, type Outcome, PROTOCOLS } from "./clients.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
@@ -9,9 +11,13 @@ export const MOST_PROTOCOLS: Record<string, Caller> = Object.fromEntries(
   Object.entries(PROTOCOLS).filter(([name]) => !name.startsWith("buf curl") || name === "buf curl grpc"),
 );
 
-/** `password-service policy set ARGS` against the service's database; fails the test if it fails. */
-export function setPolicy(service: Service, args: string[]): Promise<string> {
-  return cliOk(["policy", "set", ...args], service.env);
+/**
+ * `policy set ARGS`'s work, in the test's own process on the service's
+ * store; fails the test if the flags are refused (policy-cli.test.ts runs the command).
+ */
+export async function setPolicy(service: Service, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: policyCommands["policy set"].options, strict: true });
+  await storePolicy(await service.store(), values as Record<string, string | boolean | undefined>);
 }
 
 export async function showPolicy(service: Service, org?: string): Promise<Record<string, unknown>> {

@@ -7,6 +7,7 @@ import { importJWK, SignJWT } from "jose";
 import { loadConfig } from "../../src/config.js";
 import { storedPassword } from "../../src/cli/users.js";
 import { createIssuer, type TokenIssuer } from "../../src/crypto/tokens.js";
+import { cliContext } from "../../src/core/audit.js";
 import { LOGIN_CLIENT_ROLE } from "../../src/core/roles.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -60,6 +61,8 @@ export async function cliOk(args: string[], env: Record<string, string>): Promis
 }
 
 export interface FixtureOptions {
+  /** The user's own ID, as `user create --id` takes one. */
+  id?: string;
   username?: string;
   /** An existing organisation; without it, a new one named `orgName` (or made up). */
   orgId?: string;
@@ -97,9 +100,95 @@ export interface TestUser {
   token: string;
 }
 
+/** Every line a server wrote, as it goes; emits "line" for each line added. */
+class LogLines extends EventEmitter {
+  readonly all: string[] = [];
+
+  add(line: string): void {
+    this.all.push(line);
+    this.emit("line", line);
+  }
+
+  /** pino's destination in the test's own process: each write is one line or more. */
+  write(chunk: string): void {
+    for (const line of chunk.split("\n")) if (line) this.add(line);
+  }
+}
+
+/** Where a test's server runs: a process of its own, or the test's own process. */
+interface Running {
+  port: number;
+  /** The process of a spawned server. */
+  child?: ChildProcess;
+  readonly serving: boolean;
+  close(): Promise<void>;
+}
+
+/** `password-service serve` as a process of its own; resolves once it listens. */
+async function spawnServer(env: Record<string, string>, lines: LogLines): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, "serve"], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  createInterface({ input: child.stderr! }).on("line", (line) => lines.add(line));
+  createInterface({ input: child.stdout! }).on("line", (line) => lines.add(line));
+  const port = await new Promise<number>((resolve, reject) => {
+    lines.on("line", (line: string) => {
+      const entry = safeJson(line);
+      if (entry?.msg?.startsWith("listening on")) resolve(entry.port);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${lines.all.join("\n")}`)));
+  });
+  return {
+    port,
+    child,
+    get serving() {
+      return child.exitCode === null && child.signalCode === null;
+    },
+    close: () => terminate(child, "SIGTERM").then(() => undefined),
+  };
+}
+
 /**
- * A running server process on a free loopback port. Without a database given
- * it has one of its own, dropped when it stops; several may share one.
+ * The server as `serve` wires it, in the test's own process: its log lines
+ * go to `lines`, as a spawned server's stdout would, warnings first.
+ */
+async function startInProcess(env: Record<string, string>, lines: LogLines): Promise<Running> {
+  const [{ startService }, { createLogger }] = await Promise.all([import("../../src/app.js"), import("../../src/ops/logging.js")]);
+  const { config, warnings } = loadConfig(env);
+  for (const warning of warnings) lines.add(`warning: ${warning}`);
+  const server = await startService(config, createLogger(config, lines));
+  let serving = true;
+  return {
+    port: server.port,
+    get serving() {
+      return serving;
+    },
+    close: async () => {
+      if (!serving) return;
+      serving = false;
+      // The server's grace for connections that never end is an unref'd timer (it
+      // must not keep a process alive); here it must fire, so the close holds the loop.
+      const hold = setInterval(() => {}, 1000);
+      try {
+        await server.close();
+      } finally {
+        clearInterval(hold);
+      }
+    },
+  };
+}
+
+/** Sends `signal` and waits for the exit; the exit code, or null if killed by the signal. */
+async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill(signal);
+  return exited;
+}
+
+/**
+ * A running server on a free loopback port: in the test's own process
+ * (`start`), or a process of its own (`spawn`) for tests whose subject is the
+ * process. Without a database given it has one of its own, dropped when it
+ * stops; several may share one.
  */
 export class Service {
   /** Passwords and tokens this test handed the server: none may leak (checked on stop). */
@@ -107,16 +196,26 @@ export class Service {
   private opened?: Promise<Fixtures>;
 
   private constructor(
-    readonly process: ChildProcess,
-    readonly port: number,
+    private readonly running: Running,
     readonly env: Record<string, string>,
-    /** Every line the server wrote, stdout and stderr, as it goes. */
-    readonly logs: string[],
-    /** Emits "line" for each line as it is added to `logs`. */
-    private readonly lines: EventEmitter,
+    private readonly lines: LogLines,
     readonly database: TestDatabase,
     private readonly ownsDatabase: boolean,
   ) {}
+
+  /** Every line the server wrote (a spawned one's stdout and stderr), as it goes. */
+  get logs(): string[] {
+    return this.lines.all;
+  }
+
+  get port(): number {
+    return this.running.port;
+  }
+
+  /** Until `stop`, or a spawned server's exit. */
+  get serving(): boolean {
+    return this.running.serving;
+  }
 
   /**
    * The first log entry, written already or to come, that `match` accepts;
@@ -141,26 +240,25 @@ export class Service {
     });
   }
 
-  static async start(extraEnv: Record<string, string> = {}, shared?: TestDatabase): Promise<Service> {
+  /** The server in the test's own process: for every test whose subject is not the process. */
+  static start(extraEnv: Record<string, string> = {}, shared?: TestDatabase): Promise<Service> {
+    return Service.run(startInProcess, extraEnv, shared);
+  }
+
+  /** `password-service serve` as a process of its own: shutdown, signals, crashes, stdout, several processes. */
+  static spawn(extraEnv: Record<string, string> = {}, shared?: TestDatabase): Promise<Service> {
+    return Service.run(spawnServer, extraEnv, shared);
+  }
+
+  private static async run(
+    how: (env: Record<string, string>, lines: LogLines) => Promise<Running>,
+    extraEnv: Record<string, string>,
+    shared?: TestDatabase,
+  ): Promise<Service> {
     const database = shared ?? (await TestDatabase.create());
     const env = testEnv(database, { PORT: "0", ...extraEnv });
-    const child = spawn(process.execPath, [BIN, "serve"], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    const logs: string[] = [];
-    const lines = new EventEmitter();
-    const add = (line: string) => {
-      logs.push(line);
-      lines.emit("line", line);
-    };
-    createInterface({ input: child.stderr! }).on("line", add);
-    createInterface({ input: child.stdout! }).on("line", add);
-    const port = await new Promise<number>((resolve, reject) => {
-      lines.on("line", (line: string) => {
-        const entry = safeJson(line);
-        if (entry?.msg?.startsWith("listening on")) resolve(entry.port);
-      });
-      child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${logs.join("\n")}`)));
-    });
-    return new Service(child, port, env, logs, lines, database, !shared);
+    const lines = new LogLines();
+    return new Service(await how(env, lines), env, lines, database, !shared);
   }
 
   get dataDir(): string {
@@ -187,6 +285,7 @@ export class Service {
     // An organisation of its own unless one is named, so that a test's policy touches no other test's users.
     const orgName = options.orgId === undefined ? (options.orgName ?? `org-${Math.random().toString(36).slice(2, 10)}`) : undefined;
     const created = await store.userAdmin.createUser({
+      id: options.id,
       username: options.username ?? `user-${Math.random().toString(36).slice(2, 10)}`,
       orgId: options.orgId,
       orgName,
@@ -230,17 +329,16 @@ export class Service {
     return { userId: app.userId, token };
   }
 
-  async token(userId: string, ttl = "15m"): Promise<string> {
-    const token = await cliOk(["token", "issue", "--user", userId, "--ttl", ttl], this.env);
-    this.secrets.push(token);
-    return token;
+  /** A user's token, as `token issue` signs one, without a process of its own (cli.test.ts runs the command). */
+  token(userId: string, ttl = "15m"): Promise<string> {
+    return this.tokenWithRoles(userId, {}, ttl);
   }
 
   /** A token holding roles, as `token issue --role` signs one, without a process of its own. */
-  async tokenWithRoles(userId: string, roles: Record<string, string[]>): Promise<string> {
+  async tokenWithRoles(userId: string, roles: Record<string, string[]>, ttl = "15m"): Promise<string> {
     const { issuer } = await this.fixtures();
     if (!issuer) throw new Error("under JWKS_URL the service issues no tokens");
-    const token = await issuer.issue(userId, "15m", roles);
+    const token = await issuer.issue(userId, ttl, roles);
     this.secrets.push(token);
     return token;
   }
@@ -266,6 +364,11 @@ export class Service {
     return token;
   }
 
+  /** Locks, unlocks or removes a user as `user lock|unlock|remove` does, without a process of its own. */
+  async setUserState(userId: string, state: "active" | "locked" | "deleted"): Promise<void> {
+    await (await this.store()).users.setUserState(userId, state, cliContext());
+  }
+
   /** The user's row as stored, read straight from the database. */
   userRow(userId: string) {
     return this.database.userRow(userId);
@@ -276,30 +379,38 @@ export class Service {
   }
 
   /**
-   * Stops the process (SIGTERM), checks that no secret leaked into its logs or
-   * the database, and drops its database if it is its own.
+   * Stops the server (a process by SIGTERM), checks that no secret leaked
+   * into its logs or the database, and drops its database if it is its own.
    */
   async stop(): Promise<void> {
-    const wasRunning = this.process.exitCode === null && this.process.signalCode === null;
+    const wasServing = this.serving;
     await (await this.opened)?.store.close();
-    await this.terminate("SIGTERM");
+    await this.running.close();
     try {
-      if (wasRunning) await assertNoSecretsLeaked(this.database, this.logs, this.secrets);
+      if (wasServing) await assertNoSecretsLeaked(this.database, this.logs, this.secrets);
     } finally {
       if (this.ownsDatabase) await this.database.drop();
     }
+  }
+
+  /** Stops serving (a process by SIGTERM) and keeps the database, for a server started again on it. */
+  close(): Promise<void> {
+    return this.running.close();
+  }
+
+  /** A spawned server's process. */
+  get process(): ChildProcess {
+    if (!this.running.child) throw new Error("this server runs in the test's own process: start it with Service.spawn");
+    return this.running.child;
   }
 
   get pid(): number {
     return this.process.pid!;
   }
 
-  /** Sends `signal` and waits for the exit; the exit code, or null if killed by the signal. */
-  async terminate(signal: NodeJS.Signals): Promise<number | null> {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return this.process.exitCode;
-    const exited = new Promise<number | null>((resolve) => this.process.once("exit", (code) => resolve(code)));
-    this.process.kill(signal);
-    return exited;
+  /** Sends a spawned server `signal` and waits for the exit; the exit code, or null if killed by the signal. */
+  terminate(signal: NodeJS.Signals): Promise<number | null> {
+    return terminate(this.process, signal);
   }
 }
 

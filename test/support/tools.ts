@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { ROOT } from "./service.js";
 
@@ -85,4 +86,22 @@ export function logEntries(logs: string[]): Record<string, any>[] {
 /** The service's JSON log lines for requests. */
 export function requestLines(logs: string[]): Record<string, any>[] {
   return logEntries(logs).filter((entry) => entry.msg === "request");
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} failed: ${stderr}`)) : resolve(stdout)));
+  });
+}
+
+/** A self-signed P-256 certificate for localhost and 127.0.0.1, made with openssl. */
+export async function selfSigned(dir: string, name: string, cn = "localhost"): Promise<{ cert: string; key: string }> {
+  const cert = path.join(dir, `${name}.crt`);
+  const key = path.join(dir, `${name}.key`);
+  await run("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${cn}`,
+    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+  ]);
+  return { cert, key };
 }

@@ -4,8 +4,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, describe, it } from "node:test";
-import { tempDir } from "./support/database.js";
-import { ROOT } from "./support/service.js";
+import { tempDir } from "../support/database.js";
+import { ROOT } from "../support/service.js";
 
 /**
  * What the README tells a user to allow: the native packages, whose install

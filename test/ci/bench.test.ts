@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { it } from "node:test";
-import { ROOT, tempDir } from "./support/service.js";
+import { ROOT, tempDir } from "../support/service.js";
 
 /**
  * The benchmark's quick mode, so that it cannot rot: every section runs and
