@@ -62,14 +62,19 @@ async function timedImport(file: string, env: Record<string, string>, backend: I
   if (code !== 0) throw new Error(`user import on ${backend} exited ${code}: ${out}`);
   const seconds = (performance.now() - started) / 1000;
   const run = { backend, rows, seconds, rowsPerSecond: rows / seconds, peakRssMb: peakKb / 1024 };
-  log(`import ${backend}: ${rows} rows in ${seconds.toFixed(1)} s (${Math.round(run.rowsPerSecond)}/s), peak RSS ${run.peakRssMb.toFixed(0)} MB — ${out.trim().split("\n")[0]}`);
+  log(
+    `import ${backend}: ${rows} rows in ${seconds.toFixed(1)} s (${Math.round(run.rowsPerSecond)}/s), peak RSS ${run.peakRssMb.toFixed(0)} MB — ${out.trim().split("\n")[0]}`,
+  );
   return run;
 }
 
 /** A PostgreSQL cluster of the benchmark's own (.ci/postgres), or undefined when it cannot be had. */
 function startPostgres(dir: string): string | undefined {
   try {
-    return execFileSync("bash", [path.join(ROOT, ".ci/postgres"), "start", dir], { encoding: "utf8" }).trim().split("\n").at(-1);
+    return execFileSync("bash", [path.join(ROOT, ".ci/postgres"), "start", dir], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .at(-1);
   } catch (err) {
     log(`import: no PostgreSQL (${(err as Error).message.split("\n")[0]}); skipping it`);
     return undefined;
@@ -110,10 +115,15 @@ async function plainPasswords(work: string, cost: number, quick: boolean): Promi
   await Promise.all(Array.from({ length: rows }, (_, i) => bcrypt.hash(`bound-${i}`, cost)));
   const boundPerSecond = rows / ((performance.now() - started) / 1000);
   const file = path.join(work, "plain.jsonl");
-  fs.writeFileSync(file, Array.from({ length: rows }, (_, i) => JSON.stringify({ id: `plain-${i}`, username: `plain-${i}`, password: `Plain-Passw0rd-${i}!` })).join("\n"));
+  fs.writeFileSync(
+    file,
+    Array.from({ length: rows }, (_, i) => JSON.stringify({ id: `plain-${i}`, username: `plain-${i}`, password: `Plain-Passw0rd-${i}!` })).join("\n"),
+  );
   const run = await timedImport(file, { BCRYPT_COST: String(cost), LOG_LEVEL: "warn", DATA_DIR: path.join(work, "plain") }, "sqlite", rows);
   const plain = { rows, cost, rowsPerSecond: run.rowsPerSecond, boundPerSecond, ofBound: run.rowsPerSecond / boundPerSecond };
-  log(`import plain passwords: ${plain.rowsPerSecond.toFixed(1)}/s against a bound of ${boundPerSecond.toFixed(1)} hashes/s (${(plain.ofBound * 100).toFixed(0)}%)`);
+  log(
+    `import plain passwords: ${plain.rowsPerSecond.toFixed(1)}/s against a bound of ${boundPerSecond.toFixed(1)} hashes/s (${(plain.ofBound * 100).toFixed(0)}%)`,
+  );
   return plain;
 }
 

@@ -14,7 +14,14 @@ import { AuthService, UpdateMyPasswordRequestSchema } from "../gen/zitadel/auth_
 import { CreateSessionRequestSchema, SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol, type Request } from "./shared.js";
 
-const REST_CODE: Record<number, Code> = { 400: Code.InvalidArgument, 401: Code.Unauthenticated, 409: Code.Aborted, 429: Code.ResourceExhausted, 500: Code.Internal, 503: Code.Unavailable };
+const REST_CODE: Record<number, Code> = {
+  400: Code.InvalidArgument,
+  401: Code.Unauthenticated,
+  409: Code.Aborted,
+  429: Code.ResourceExhausted,
+  500: Code.Internal,
+  503: Code.Unavailable,
+};
 
 function transportFor(protocol: Exclude<Protocol, "rest">, baseUrl: string): Transport {
   if (protocol === "grpc") return createGrpcTransport({ baseUrl });
@@ -55,7 +62,10 @@ function signInRpc(loginToken: string | undefined): Rpc {
   return {
     grpcPath: "/zitadel.session.v2.SessionService/CreateSession",
     message: (userId, password) =>
-      toBinary(CreateSessionRequestSchema, create(CreateSessionRequestSchema, { checks: { user: { search: { case: "userId", value: userId } }, password: { password } } })),
+      toBinary(
+        CreateSessionRequestSchema,
+        create(CreateSessionRequestSchema, { checks: { user: { search: { case: "userId", value: userId } }, password: { password } } }),
+      ),
     restMethod: "POST",
     restPath: "/v2/sessions",
     restBody: (userId, password) => JSON.stringify({ checks: { user: { userId }, password: { password } } }),
@@ -104,8 +114,7 @@ async function codeOf(call: Promise<unknown>): Promise<Code | 0> {
 
 function connectChange(job: Job): Call {
   const client = createClient(AuthService, transportFor(job.protocol as Exclude<Protocol, "rest">, job.baseUrl));
-  return (token, oldPassword, newPassword) =>
-    codeOf(client.updateMyPassword({ oldPassword, newPassword }, { headers: { authorization: `Bearer ${token}` } }));
+  return (token, oldPassword, newPassword) => codeOf(client.updateMyPassword({ oldPassword, newPassword }, { headers: { authorization: `Bearer ${token}` } }));
 }
 
 function connectSignIn(job: Job): Call {

@@ -88,8 +88,12 @@ for (const [id, us] of selfUs) {
 }
 const sampledUs = [...selfUs.values()].reduce((a, b) => a + b, 0);
 
-const answered = Object.entries(result.codes).map(([code, count]) => `${code} ${count}`).join(", ");
-console.log(`${result.requests} ${request} requests over ${protocol} in ${seconds} s (${answered}); ${(sampledUs / 1000).toFixed(0)} ms of the main thread sampled, ${(sampledUs / result.requests).toFixed(1)} µs a request`);
+const answered = Object.entries(result.codes)
+  .map(([code, count]) => `${code} ${count}`)
+  .join(", ");
+console.log(
+  `${result.requests} ${request} requests over ${protocol} in ${seconds} s (${answered}); ${(sampledUs / 1000).toFixed(0)} ms of the main thread sampled, ${(sampledUs / result.requests).toFixed(1)} µs a request`,
+);
 // Every thread's (bcrypt's on the pool among them), the profiler's own cost included.
 console.log(`server CPU, every thread (from /proc): ${serverCpuMs.toFixed(2)} ms a request`);
 console.log(`\nself time a request, by package:\n${table(byPackage)}`);
@@ -101,7 +105,11 @@ function add(totals: Map<string, number>, key: string, us: number): void {
 
 /** A file as a reader would name it: a package's path, Node's module, or this repository's source. */
 function where(frame: CallFrame): string {
-  return frame.url.replace(/^file:\/\//, "").replace(/.*\/node_modules\//, "").replace(`${ROOT}/dist/`, "").replace(`${ROOT}/`, "");
+  return frame.url
+    .replace(/^file:\/\//, "")
+    .replace(/.*\/node_modules\//, "")
+    .replace(`${ROOT}/dist/`, "")
+    .replace(`${ROOT}/`, "");
 }
 
 /** The npm package, Node's part (`node:internal`, `node:events`, …), this service (`src`), or V8's own entries such as `(garbage collector)`. */

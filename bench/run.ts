@@ -49,8 +49,6 @@ function log(message: string): void {
 const load = (job: Omit<Job, "seconds" | "usersFile"> & Partial<Job>, usersFile: string) =>
   runNode<LoadResult>("load.ts", [JSON.stringify({ seconds, usersFile, ...job })]);
 
-
-
 interface Bound {
   pairsPerSecond: number;
   opMs: number;
@@ -99,7 +97,11 @@ interface Throughput extends LoadResult {
 async function throughput({ small, server }: Context) {
   const results: Record<string, Throughput> = {};
   for (const protocol of PROTOCOLS) {
-    const { result: runs, boundPerSecond, pairCpuMs } = await bracketed(async () => {
+    const {
+      result: runs,
+      boundPerSecond,
+      pairCpuMs,
+    } = await bracketed(async () => {
       const runs: [number, LoadResult, number][] = [];
       for (const concurrency of CONCURRENCY) {
         const before = usage(server.pid).cpuSeconds;
@@ -140,8 +142,17 @@ async function signIn(context: Context) {
     });
     const ratio = result.r.okPerSecond / (2 * boundPerSecond);
     const cpuRatio = result.cpuMs / (pairCpuMs / 2);
-    results[protocol] = { okPerSecond: result.r.okPerSecond, ratio, p50Ms: result.r.p50Ms, p99Ms: result.r.p99Ms, cpuRatio, errors: result.r.requests - result.r.ok };
-    log(`sign-in ${protocol}: ${result.r.okPerSecond.toFixed(1)}/s (${ratio.toFixed(2)} of the verify bound), server CPU ${cpuRatio.toFixed(2)} x one verify's`);
+    results[protocol] = {
+      okPerSecond: result.r.okPerSecond,
+      ratio,
+      p50Ms: result.r.p50Ms,
+      p99Ms: result.r.p99Ms,
+      cpuRatio,
+      errors: result.r.requests - result.r.ok,
+    };
+    log(
+      `sign-in ${protocol}: ${result.r.okPerSecond.toFixed(1)}/s (${ratio.toFixed(2)} of the verify bound), server CPU ${cpuRatio.toFixed(2)} x one verify's`,
+    );
   }
   const { result: idle, opMs } = await bracketed(() =>
     load({ baseUrl: server.baseUrl, protocol: "grpc", request: "signin", concurrency: 1, loginToken: small.loginToken }, small.usersFile),
@@ -168,7 +179,10 @@ async function flood({ small, server }: Context) {
   const before = usage(server.pid).cpuSeconds;
   const [beside, guesses] = await Promise.all([
     others(),
-    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "wrong-password", ratePerSecond: guessesPerSecond, lean: true, loginToken: small.loginToken }, small.floodFile),
+    load(
+      { baseUrl: server.baseUrl, protocol: "grpc", request: "wrong-password", ratePerSecond: guessesPerSecond, lean: true, loginToken: small.loginToken },
+      small.floodFile,
+    ),
   ]);
   const serverCpuMs = (usage(server.pid).cpuSeconds - before) * 1000;
   const result = {
@@ -205,9 +219,7 @@ async function signInPostgres(): Promise<StoreHeadroom | { skipped: string }> {
 }
 
 async function idleLatency({ small, server }: Context) {
-  const { result: idle, opMs } = await bracketed(() =>
-    load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile),
-  );
+  const { result: idle, opMs } = await bracketed(() => load({ baseUrl: server.baseUrl, protocol: "grpc", request: "change", concurrency: 1 }, small.usersFile));
   const result = { p50Ms: idle.p50Ms, opMs, ratio: idle.p50Ms / opMs };
   log(`idle latency: ${idle.p50Ms.toFixed(1)} ms = ${result.ratio.toFixed(2)} x one bcrypt operation`);
   return result;
@@ -235,7 +247,9 @@ async function responsiveness({ small, server }: Context) {
     load({ baseUrl: server.baseUrl, protocol: "rest", request: "locked", ratePerSecond: 50, lean: true }, small.lockedFile),
   ]);
   const result = { saturatingOkPerSecond: saturating.okPerSecond, probeP50Ms: probe.p50Ms, probeP99Ms: probe.p99Ms, probeRequests: probe.requests };
-  log(`responsiveness: hash-free p50 ${probe.p50Ms.toFixed(1)} ms, p99 ${probe.p99Ms.toFixed(1)} ms while changes run at ${saturating.okPerSecond.toFixed(1)}/s`);
+  log(
+    `responsiveness: hash-free p50 ${probe.p50Ms.toFixed(1)} ms, p99 ${probe.p99Ms.toFixed(1)} ms while changes run at ${saturating.okPerSecond.toFixed(1)}/s`,
+  );
   return result;
 }
 
@@ -251,7 +265,9 @@ async function overload({ small, server }: Context) {
   });
   const ratio = over.okPerSecond / boundPerSecond;
   const result = { offeredPerSecond: offered, ...over, ratio, boundPerSecond, rssBeforeMb: rssBefore, rssMaxMb: rssMax };
-  log(`overload at ${offered.toFixed(0)}/s: ${over.okPerSecond.toFixed(1)}/s accepted (${result.ratio.toFixed(2)} of bound), codes ${JSON.stringify(over.codes)}, RSS ${rssBefore.toFixed(0)} -> max ${rssMax.toFixed(0)} MB`);
+  log(
+    `overload at ${offered.toFixed(0)}/s: ${over.okPerSecond.toFixed(1)}/s accepted (${result.ratio.toFixed(2)} of bound), codes ${JSON.stringify(over.codes)}, RSS ${rssBefore.toFixed(0)} -> max ${rssMax.toFixed(0)} MB`,
+  );
   return result;
 }
 
@@ -278,7 +294,9 @@ async function size() {
     fs.rmSync(side.seeded.dataDir, { recursive: true, force: true });
   }
   const [small, large] = sides.map((side) => median(side.runs));
-  log(`size: ${largeUsers} users ${large.toFixed(1)}/s vs ${smallUsers} users ${small.toFixed(1)}/s (runs ${sides.map((s) => s.runs.map((r) => r.toFixed(1)).join(" ")).join(" | ")})`);
+  log(
+    `size: ${largeUsers} users ${large.toFixed(1)}/s vs ${smallUsers} users ${small.toFixed(1)}/s (runs ${sides.map((s) => s.runs.map((r) => r.toFixed(1)).join(" ")).join(" | ")})`,
+  );
   return { smallUsers, largeUsers, rounds, smallOkPerSecond: small, largeOkPerSecond: large, cost: 1 - large / small };
 }
 
@@ -438,7 +456,9 @@ function signInMarkdown(r: any, m: (path: (x: any) => number, d?: number) => str
       : `| sign-ins/s of one process on PostgreSQL, bcrypt cost ${pg.cost} (lean REST client, concurrency ${pg.concurrency}; median of ${pg.runs.length}) | ${n(pg.okPerSecond, 0)} (runs ${pg.runs.map((x: number) => n(x, 0)).join(", ")}; server CPU ${n(pg.serverCpuMs, 2)} ms, PostgreSQL's backends ${pg.postgresCpuMs === undefined ? "not readable" : `${n(pg.postgresCpuMs, 2)} ms`} a sign-in; generator CPU ${n(pg.generatorCpu, 2)}; errors ${pg.errors}) |`,
     ...(pg.skipped
       ? []
-      : [`| ${PROJECTION.cores} cores at cost ${PROJECTION.cost}: verifies/s (one verify ${n(pg.projectionVerifyMs, 0)} ms here, × cores), and the store's headroom above them | ${n(pg.projectedVerifiesPerSecond, 0)}/s; headroom ${n(pg.headroom, 2)} × |`]),
+      : [
+          `| ${PROJECTION.cores} cores at cost ${PROJECTION.cost}: verifies/s (one verify ${n(pg.projectionVerifyMs, 0)} ms here, × cores), and the store's headroom above them | ${n(pg.projectedVerifiesPerSecond, 0)}/s; headroom ${n(pg.headroom, 2)} × |`,
+        ]),
     "",
   ];
 }

@@ -21,18 +21,20 @@ export async function seedUsers(db: Kysely<Database>, prefix: string, count: num
       userIds.push(...batchIds);
       await tx
         .insertInto("users")
-        .values(batchIds.map((id, i) => ({
-          id,
-          org_id: orgId,
-          username: `${prefix}-${start + i}`,
-          kind: "human" as const,
-          state: "active" as const,
-          password_hash: passwordHash,
-          sequence: 1,
-          failed_attempts: 0,
-          created_at: at,
-          changed_at: at,
-        })))
+        .values(
+          batchIds.map((id, i) => ({
+            id,
+            org_id: orgId,
+            username: `${prefix}-${start + i}`,
+            kind: "human" as const,
+            state: "active" as const,
+            password_hash: passwordHash,
+            sequence: 1,
+            failed_attempts: 0,
+            created_at: at,
+            changed_at: at,
+          })),
+        )
         .execute();
       await tx
         .insertInto("events")

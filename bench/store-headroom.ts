@@ -51,7 +51,15 @@ export async function storeHeadroom(adminUrl: string, runs: number, seconds: num
     const seeded = await seed(1000, STORE_COST, url.toString());
     const server = await startServer(seeded, STORE_COST);
     try {
-      const job = { baseUrl: server.baseUrl, protocol: "rest", request: "signin", concurrency, lean: true, usersFile: seeded.usersFile, loginToken: seeded.loginToken };
+      const job = {
+        baseUrl: server.baseUrl,
+        protocol: "rest",
+        request: "signin",
+        concurrency,
+        lean: true,
+        usersFile: seeded.usersFile,
+        loginToken: seeded.loginToken,
+      };
       await runNode<LoadResult>("load.ts", [JSON.stringify({ ...job, seconds: 2 })]);
       const backends = await backendPids(url.toString(), name);
       const measured = [];

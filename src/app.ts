@@ -117,7 +117,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     instanceId: () => store.orgs.instanceId(),
   };
   const policyReads = new PolicyEndpoint(gate, policyDeps, new PerUserRate(config.validateRate.perMinute, config.validateRate.burst));
-  const health = new Health(store.users, Object.values(API).map((s) => s.typeName), logger, config.healthWatchLimit, issuerKeys);
+  const health = new Health(
+    store.users,
+    Object.values(API).map((s) => s.typeName),
+    logger,
+    config.healthWatchLimit,
+    issuerKeys,
+  );
   // Metrics first: a port taken there stops the start before the API is exposed.
   const metricsServer = config.metricsPort ? await serveMetrics(metrics, config.metricsPort, config.metricsHost, logger) : undefined;
   const page = config.webUi
@@ -129,11 +135,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   logStartup(config, logger);
   const handlers = apiHandlers({ change: endpoint, policies: policyReads, users, sessions });
   const handler = createHandler({ handlers, health, page, config, logger, metrics });
-  const server = await listen(config, handler, logger.child({
-    bcryptCost: config.bcryptCost,
-    threadPoolSize: config.threadPoolSize,
-    hashConcurrency: config.hashConcurrency,
-  }));
+  const server = await listen(
+    config,
+    handler,
+    logger.child({
+      bcryptCost: config.bcryptCost,
+      threadPoolSize: config.threadPoolSize,
+      hashConcurrency: config.hashConcurrency,
+    }),
+  );
   sender?.start();
   return {
     port: server.port,

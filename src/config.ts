@@ -320,7 +320,9 @@ function authConfig(env: Env, warnings: string[]): AuthConfig {
     return { mode: "self", issuer: issuer ?? SELF_ISSUER, audience: audience ?? SELF_AUDIENCE, rolesClaim: rolesClaim ?? DEFAULT_ROLES_CLAIM, ...claims };
   }
   if (rolesClaim === DEFAULT_ROLES_CLAIM) {
-    warnings.push(`JWT_ROLES_CLAIM=${DEFAULT_ROLES_CLAIM} takes roles from any project of the issuer that asks for a token for this audience: set JWT_PROJECT_ID to take them from this service's project only`);
+    warnings.push(
+      `JWT_ROLES_CLAIM=${DEFAULT_ROLES_CLAIM} takes roles from any project of the issuer that asks for a token for this audience: set JWT_PROJECT_ID to take them from this service's project only`,
+    );
   }
   // Keys fetched in clear text can be swapped on the way for an attacker's, who then signs any token.
   if (jwksUrl.protocol === "http:" && !isLoopback(jwksUrl.hostname) && !value(env, "JWKS_ALLOW_HTTP")) {
@@ -419,7 +421,8 @@ function resetConfig(env: Env, pageUrl: URL | undefined): ResetConfig {
 function mailConfig(env: Env): MailConfig | undefined {
   const smtpUrl = given(env, "SMTP_URL");
   if (!smtpUrl) {
-    if (given(env, "NOTIFY_PASSWORD_CHANGED")) throw new ConfigError("NOTIFY_PASSWORD_CHANGED=true needs SMTP_URL: there is no mail server to send the notices");
+    if (given(env, "NOTIFY_PASSWORD_CHANGED"))
+      throw new ConfigError("NOTIFY_PASSWORD_CHANGED=true needs SMTP_URL: there is no mail server to send the notices");
     return undefined;
   }
   return {

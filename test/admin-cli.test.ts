@@ -101,7 +101,10 @@ describe("events", () => {
     const text = await cliOk(["events", "--user", user.userId], service.env);
     assert.equal(text.split("\n").length, 3);
     assert.match(text, /user\.locked/);
-    assert.deepEqual((await auditEvents(service, user.userId)).map((e) => e.type), ["password.check.failed", "user.locked", "user.unlocked"]);
+    assert.deepEqual(
+      (await auditEvents(service, user.userId)).map((e) => e.type),
+      ["password.check.failed", "user.locked", "user.unlocked"],
+    );
 
     const orgEvents = (await cliOk(["events", "--org", user.resourceOwner, "--json"], service.env)).split("\n").map((l) => JSON.parse(l));
     const policy = orgEvents.find((e) => e.type === "policy.changed");
@@ -133,7 +136,10 @@ describe("events", () => {
       req.on("error", reject);
       req.end(JSON.stringify({ oldPassword: "Wrong-Passw0rd!", newPassword: "New-Passw0rd!" }));
     });
-    for (const args of [["events", "--user", user.userId], ["events", "--user", user.userId, "--json"]]) {
+    for (const args of [
+      ["events", "--user", user.userId],
+      ["events", "--user", user.userId, "--json"],
+    ]) {
       const out = await cliOk(args, service.env);
       assert.doesNotMatch(out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, args.join(" "));
       assert.match(out, /\\u009b2J/);
@@ -155,7 +161,10 @@ describe("session list and delete", () => {
     const client = createSessionServiceClient(createConnectTransport({ baseUrl: service.url, httpVersion: "1.1" }));
     const user = await service.createUser();
     const signIn = async () => {
-      const created = await client.createSession({ checks: { user: { search: { case: "userId", value: user.userId } }, password: { password: user.password } } }, { headers });
+      const created = await client.createSession(
+        { checks: { user: { search: { case: "userId", value: user.userId } }, password: { password: user.password } } },
+        { headers },
+      );
       service.secrets.push(created.sessionToken);
       return created;
     };

@@ -21,8 +21,16 @@ describe("the audit trail", () => {
       assert.equal(changed.ok, true, name);
 
       const events = await auditEvents(service, user.userId);
-      assert.deepEqual(events.map((e) => e.type), ["password.check.failed", "password.change.refused", "password.changed"], name);
-      assert.deepEqual(events.map((e) => e.payload), [{ failedAttempts: 1 }, { errorId: "DOMAIN-HuJf6" }, { sequence: 2 }], name);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ["password.check.failed", "password.change.refused", "password.changed"],
+        name,
+      );
+      assert.deepEqual(
+        events.map((e) => e.payload),
+        [{ failedAttempts: 1 }, { errorId: "DOMAIN-HuJf6" }, { sequence: 2 }],
+        name,
+      );
       for (const e of events) {
         assert.match(e.remoteAddress ?? "", /127\.0\.0\.1$/, `${name}: remote address`);
         // The hand-written gRPC over HTTP/1.1 caller sends no user agent: none is recorded.
@@ -32,7 +40,11 @@ describe("the audit trail", () => {
         assert.equal(e.orgId, user.resourceOwner);
       }
       // Audit events are not in the user's sequence: created = 1, the change = 2.
-      assert.deepEqual((await service.events(user.userId)).map((e) => e.sequence), [1, 2], name);
+      assert.deepEqual(
+        (await service.events(user.userId)).map((e) => e.sequence),
+        [1, 2],
+        name,
+      );
     }
   });
 
@@ -70,8 +82,11 @@ describe("the audit trail", () => {
     for (let i = 0; i < 20; i++) await PROTOCOLS.REST(service.address, call);
     await PROTOCOLS.REST(service.address, { ...call, newPassword: "short" });
     const refused = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.change.refused");
-    assert.deepEqual(refused.map((e) => [e.payload.errorId, e.count]), [["COMMAND-JLK35", 21]], "a short password is refused as locked too");
+    assert.deepEqual(
+      refused.map((e) => [e.payload.errorId, e.count]),
+      [["COMMAND-JLK35", 21]],
+      "a short password is refused as locked too",
+    );
     assert.ok(refused[0].lastAt && Date.parse(refused[0].lastAt) >= Date.parse(refused[0].at));
   });
-
 });

@@ -9,15 +9,7 @@ import { pino } from "pino";
 import { type CryptoKey, generateKeyPair, importJWK, type JWK, type JWTPayload, type JWTVerifyGetKey, SignJWT } from "jose";
 import { Authenticator } from "../src/crypto/tokens.js";
 import { VerifiedTokens } from "../src/crypto/verified-tokens.js";
-import {
-  bearer,
-  type Caller,
-  connectBinaryH2,
-  grpcJs,
-  type Outcome,
-  restOutcome,
-  restRequest,
-} from "./support/clients.js";
+import { bearer, type Caller, connectBinaryH2, grpcJs, type Outcome, restOutcome, restRequest } from "./support/clients.js";
 import { Service } from "./support/service.js";
 import { logEntries } from "./support/tools.js";
 import { type IssuerKey, issuerKey, JwksServer } from "./support/issuer.js";
@@ -149,7 +141,11 @@ describe("authentication with the service's own tokens", () => {
       ["alg none", `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${p}.`, expected.token],
       ["alg none, kid kept", `Bearer ${b64url({ alg: "none", kid, typ: "JWT" })}.${p}.`, expected.token],
       ["HS256 keyed with the public key", bearer(await sign(publicX, { alg: "HS256", kid, claims: { sub } })), expected.token],
-      ["crit header", `Bearer ${signRaw(stored.privateJwk, { alg: "ES256", kid, crit: ["x-unknown"], "x-unknown": 1 }, { sub, iss: SELF, aud: SELF, iat: t, exp: t + 600 })}`, expected.token],
+      [
+        "crit header",
+        `Bearer ${signRaw(stored.privateJwk, { alg: "ES256", kid, crit: ["x-unknown"], "x-unknown": 1 }, { sub, iss: SELF, aud: SELF, iat: t, exp: t + 600 })}`,
+        expected.token,
+      ],
       ["expired beyond the tolerance", bearer(await sign(key, { ...own, claims: { sub, iat: t - 120, exp: t - 30 } })), expected.token],
       ["not yet valid", bearer(await sign(key, { ...own, claims: { sub, nbf: t + 120 } })), expected.token],
       ["exp not a number", bearer(await sign(key, { ...own, claims: { sub, exp: "tomorrow" } })), expected.token],
@@ -294,8 +290,14 @@ describe("authentication with an external issuer's JWKS", () => {
       ["unknown kid", await token(stranger, user.userId)],
       ["another key under a known kid", await token(stranger, user.userId, {}, keys.ES256.kid)],
       ["no kid, a key not in the set", await sign(stranger.privateKey, { alg: "ES256", claims: { iss: ISSUER, aud: AUDIENCE, sub: user.userId } })],
-      ["HS256 keyed with a public JWK", await sign(hmacSecret, { alg: "HS256", kid: keys.RS256.kid, claims: { iss: ISSUER, aud: AUDIENCE, sub: user.userId } })],
-      ["ES256 header on the RS256 key", await sign(stranger.privateKey, { alg: "ES256", kid: keys.RS256.kid, claims: { iss: ISSUER, aud: AUDIENCE, sub: user.userId } })],
+      [
+        "HS256 keyed with a public JWK",
+        await sign(hmacSecret, { alg: "HS256", kid: keys.RS256.kid, claims: { iss: ISSUER, aud: AUDIENCE, sub: user.userId } }),
+      ],
+      [
+        "ES256 header on the RS256 key",
+        await sign(stranger.privateKey, { alg: "ES256", kid: keys.RS256.kid, claims: { iss: ISSUER, aud: AUDIENCE, sub: user.userId } }),
+      ],
       ["the service's default issuer", await token(keys.ES256, user.userId, { iss: SELF })],
       ["another audience", await token(keys.ES256, user.userId, { aud: SELF })],
       ["expired", await token(keys.ES256, user.userId, { iat: now() - 300, exp: now() - 60 })],
@@ -317,7 +319,11 @@ describe("authentication with an external issuer's JWKS", () => {
       const cases: [string, string, Record<string, unknown>][] = [
         // The operator's JWT_ISSUER without the issuer's trailing slash.
         ["iss", await token(keys.ES256, user.userId, { iss: `${ISSUER}/` }), { expected: ISSUER, got: JSON.stringify(`${ISSUER}/`) }],
-        ["aud", await token(keys.ES256, user.userId, { aud: ["console", "another-api"] }), { expected: AUDIENCE, got: JSON.stringify(["console", "another-api"]) }],
+        [
+          "aud",
+          await token(keys.ES256, user.userId, { aud: ["console", "another-api"] }),
+          { expected: AUDIENCE, got: JSON.stringify(["console", "another-api"]) },
+        ],
         ["exp", await token(keys.ES256, user.userId, { iat: now() - 300, exp: now() - 60 }), {}],
         ["signature", await token(stranger, user.userId, {}, keys.ES256.kid), {}],
         ["kid", await token(stranger, user.userId), {}],
@@ -341,7 +347,11 @@ describe("authentication with an external issuer's JWKS", () => {
   it("refuses a token issued in the future beyond the clock-skew leeway, and accepts one within it", async () => {
     const user = await service.createUser("Initial-Passw0rd!");
     const future = await token(keys.ES256, user.userId, { iat: now() + 3600, exp: now() + 7200 });
-    assertOutcome(await grpcJs(service.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(future) }), expected.token, "an hour ahead");
+    assertOutcome(
+      await grpcJs(service.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(future) }),
+      expected.token,
+      "an hour ahead",
+    );
     const skewed = await token(keys.ES256, user.userId, { iat: now() + 5 });
     const outcome = await grpcJs(service.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(skewed) });
     assert.equal(outcome.ok, true, JSON.stringify(outcome));
@@ -397,9 +407,7 @@ describe("an external issuer whose JWKS cannot be had", () => {
       Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }),
       Service.start({ JWKS_URL: goneUrl, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE }),
     ]);
-    [userId, downUserId] = (
-      await Promise.all([flaky.createUser("Initial-Passw0rd!"), down.createUser("Initial-Passw0rd!")])
-    ).map((u) => u.userId);
+    [userId, downUserId] = (await Promise.all([flaky.createUser("Initial-Passw0rd!"), down.createUser("Initial-Passw0rd!")])).map((u) => u.userId);
   });
 
   after(async () => {
@@ -479,7 +487,14 @@ describe("checked tokens kept in memory (TOKEN_CACHE_SIZE)", () => {
       return publicKey;
     };
     const claims = { subjectClaim: "sub", rolesClaim: "roles" };
-    const auth = new Authenticator(getKey, { issuer: SELF, audience: SELF, algorithms: ["ES256"] }, claims, new VerifiedTokens(size), () => keySet, pino({ level: "silent" }));
+    const auth = new Authenticator(
+      getKey,
+      { issuer: SELF, audience: SELF, algorithms: ["ES256"] },
+      claims,
+      new VerifiedTokens(size),
+      () => keySet,
+      pino({ level: "silent" }),
+    );
     return {
       header: async (sub: string) => bearer(await sign(privateKey, { alg: "ES256", claims: { sub } })),
       check: (header: string) => auth.authenticate(header),

@@ -18,7 +18,11 @@ describe("the blocklist rules", () => {
     assert.equal(checkBlocklist("xX-Marguerite-Xx-2", ["marguerite"])?.id, "PWSVC-BLK02");
     assert.equal(checkBlocklist("Acme-Widgets-1!", ["ACME"])?.id, "PWSVC-BLK02");
     assert.equal(checkBlocklist("Al-the-way-home-1", ["al"]), undefined, "words under 3 code points are no context words");
-    assert.deepEqual(blocklistViolations("superman", ["super"]).map((e) => e.id), ["PWSVC-BLK01", "PWSVC-BLK02"], "both refusals, common first");
+    assert.deepEqual(
+      blocklistViolations("superman", ["super"]).map((e) => e.id),
+      ["PWSVC-BLK01", "PWSVC-BLK02"],
+      "both refusals, common first",
+    );
   });
 });
 

@@ -53,7 +53,16 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
     context = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       // The API answers in the browser's Accept-Language; the assertions read English, whatever the machine's locale.
       locale: "en-US",
     });
@@ -76,10 +85,10 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
 
   type Client = "grpcWebChange" | "connectChange";
   const call = (client: Client, args: string[]) =>
-    page.evaluate(
-      ([name, ...rest]) => (globalThis as unknown as Record<string, (...a: string[]) => Promise<GrpcWebResult>>)[name](...rest),
-      [client, ...args] as const,
-    );
+    page.evaluate(([name, ...rest]) => (globalThis as unknown as Record<string, (...a: string[]) => Promise<GrpcWebResult>>)[name](...rest), [
+      client,
+      ...args,
+    ] as const);
 
   it("serves no page where WEB_UI is off", async () => {
     assert.equal((await fetch(`${api.url}/account/`)).status, 404);
@@ -87,7 +96,10 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
 
   it("changes a password with Connect's gRPC-Web transport", async () => {
     const user: TestUser = await api.createUser("Connect-Passw0rd-1!");
-    const [done] = await Promise.all([call("connectChange", [api.url, user.token, "Connect-Passw0rd-1!", "Connect-Passw0rd-2!"]), sent("application/grpc-web+proto")]);
+    const [done] = await Promise.all([
+      call("connectChange", [api.url, user.token, "Connect-Passw0rd-1!", "Connect-Passw0rd-2!"]),
+      sent("application/grpc-web+proto"),
+    ]);
     assert.deepEqual(done, { ok: true, sequence: "2", resourceOwner: user.resourceOwner });
     const refused = await call("connectChange", [api.url, user.token, "Wrong-Passw0rd-0!", "Connect-Passw0rd-3!"]);
     assert.deepEqual(refused, { ok: false, code: 3, message: "Password is invalid (COMMAND-3M0fs)" });
@@ -95,9 +107,15 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
 
   it("changes a password with Google's grpc-web runtime in text and in binary mode", async () => {
     const other = await api.createUser("Runtime-Passw0rd-1!");
-    const [text] = await Promise.all([call("grpcWebChange", [api.url, "text", other.token, "Runtime-Passw0rd-1!", "Runtime-Passw0rd-2!"]), sent("application/grpc-web-text")]);
+    const [text] = await Promise.all([
+      call("grpcWebChange", [api.url, "text", other.token, "Runtime-Passw0rd-1!", "Runtime-Passw0rd-2!"]),
+      sent("application/grpc-web-text"),
+    ]);
     assert.deepEqual(text, { ok: true, sequence: "2", resourceOwner: other.resourceOwner });
-    const [binary] = await Promise.all([call("grpcWebChange", [api.url, "binary", other.token, "Runtime-Passw0rd-2!", "Runtime-Passw0rd-3!"]), sent("application/grpc-web+proto")]);
+    const [binary] = await Promise.all([
+      call("grpcWebChange", [api.url, "binary", other.token, "Runtime-Passw0rd-2!", "Runtime-Passw0rd-3!"]),
+      sent("application/grpc-web+proto"),
+    ]);
     assert.deepEqual(binary, { ok: true, sequence: "3", resourceOwner: other.resourceOwner });
     const refused = await call("grpcWebChange", [api.url, "text", other.token, "Wrong-Passw0rd-0!", "Runtime-Passw0rd-4!"]);
     assert.deepEqual(refused, { ok: false, code: 3, message: "Password is invalid (COMMAND-3M0fs)" });
@@ -105,9 +123,14 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, "grpc-web-runtime.png"), fullPage: true });
     // A request's line is written once its response is done, which the browser may see first.
     assert.ok(await api.logEntry((l) => l.msg === "request" && l.userId === other.userId && l.code === 3), "the refusal's line");
-    const protocols = requestLines(api.logs).filter((l) => l.userId === other.userId).map((l) => l.protocol);
+    const protocols = requestLines(api.logs)
+      .filter((l) => l.userId === other.userId)
+      .map((l) => l.protocol);
     assert.deepEqual(protocols, ["grpc-web-text", "grpc-web", "grpc-web-text"]);
-    assert.ok(requestLines(api.logs).some((l) => l.method === "OPTIONS" && l.httpStatus === 204), "the browser's preflight was answered");
+    assert.ok(
+      requestLines(api.logs).some((l) => l.method === "OPTIONS" && l.httpStatus === 204),
+      "the browser's preflight was answered",
+    );
     assert.deepEqual([...origins].sort(), [api.url, app.url].sort(), "no request left for any other origin");
   });
 });

@@ -38,7 +38,11 @@ describe("the command line", () => {
   after(() => database.drop());
 
   it("lists a group's commands for user, token and policy, alone or with --help", async () => {
-    for (const [group, member] of [["user", "user create"], ["token", "token issue"], ["policy", "policy set"]]) {
+    for (const [group, member] of [
+      ["user", "user create"],
+      ["token", "token issue"],
+      ["policy", "policy set"],
+    ]) {
       for (const args of [[group], [group, "--help"]]) {
         const out = await cli(args, env);
         assert.equal(out.code, 0, args.join(" "));
@@ -59,8 +63,21 @@ describe("the command line", () => {
     const overview = await cli(["--help"], env);
     assert.equal(overview.code, 0);
     const commands = [
-      "serve", "migrate", "org create", "org list", "user create", "user list", "user show", "user lock", "user unlock", "user remove",
-      "user import", "token issue", "policy show", "policy set", "events",
+      "serve",
+      "migrate",
+      "org create",
+      "org list",
+      "user create",
+      "user list",
+      "user show",
+      "user lock",
+      "user unlock",
+      "user remove",
+      "user import",
+      "token issue",
+      "policy show",
+      "policy set",
+      "events",
     ];
     for (const command of commands) {
       assert.match(overview.stdout, new RegExp(`^  ${command} `, "m"));
@@ -127,7 +144,11 @@ describe("the command line", () => {
       [["migrate"], { BCRYPT_COST: "3" }, /BCRYPT_COST must be a whole number from 4 to 16/],
       [["migrate"], { PORT: "http" }, /PORT must be a whole number/],
       [["migrate"], { DATABASE_URL: "mysql://db/x" }, /only SQLite \(sqlite:PATH\) and PostgreSQL \(postgres:\/\/\) are supported/],
-      [["migrate"], { DATABASE_URL: "postgres://ps:secret@127.0.0.1:1/ps" }, /^password-service: cannot open the database postgres:\/\/ps:\*\*\*@127\.0\.0\.1:1\/ps: connect ECONNREFUSED/],
+      [
+        ["migrate"],
+        { DATABASE_URL: "postgres://ps:secret@127.0.0.1:1/ps" },
+        /^password-service: cannot open the database postgres:\/\/ps:\*\*\*@127\.0\.0\.1:1\/ps: connect ECONNREFUSED/,
+      ],
       [["serve"], { DATABASE_URL: "postgresql://ps@127.0.0.1:1/ps" }, /cannot open the database postgresql:\/\/ps@127\.0\.0\.1:1\/ps: connect ECONNREFUSED/],
       ...(TEST_DATABASE_URL ? [misconfiguredPostgres()] : []),
       [["migrate"], { JWKS_URL: "https://idp.example/jwks" }, /needs JWT_ISSUER and JWT_AUDIENCE/],
@@ -148,15 +169,22 @@ describe("the command line", () => {
     // SQLite, whatever the suite runs on: a file that is not there.
     const sqlite = testEnv({ env: { DATA_DIR: dir } });
     const readers = [
-      ["user", "list"], ["user", "show", "--user", "1"], ["events", "--user", "1"], ["policy", "show"], ["org", "list"],
-      ["token", "issue", "--user", "1"], ["policy", "set", "--min-length", "9"], ["user", "lock", "--user", "1"],
+      ["user", "list"],
+      ["user", "show", "--user", "1"],
+      ["events", "--user", "1"],
+      ["policy", "show"],
+      ["org", "list"],
+      ["token", "issue", "--user", "1"],
+      ["policy", "set", "--min-length", "9"],
+      ["user", "lock", "--user", "1"],
     ];
     for (const args of readers) {
       const result = await cli(args, sqlite);
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
-      assert.deepEqual(result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST")), [
-        `password-service: no database at ${dir}/password-service.db: check DATA_DIR or DATABASE_URL, or run \`password-service migrate\` to make one`,
-      ]);
+      assert.deepEqual(
+        result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST")),
+        [`password-service: no database at ${dir}/password-service.db: check DATA_DIR or DATABASE_URL, or run \`password-service migrate\` to make one`],
+      );
       assert.equal(fs.existsSync(dir), false, `${args.join(" ")} made nothing`);
     }
     assert.equal((await cli(["user", "create", "--username", "first"], sqlite)).code, 0, "a command that creates makes the database");
@@ -177,9 +205,10 @@ describe("the command line", () => {
       const result = await cliWithin(args, unmakeable, 30_000);
       assert.equal(result.killed, false, `${args.join(" ")} ended by itself`);
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
-      assert.deepEqual(result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST")), [
-        "password-service: cannot make the folder /proc/x for the database (ENOENT): DATA_DIR or DATABASE_URL names a place where folders cannot be made",
-      ]);
+      assert.deepEqual(
+        result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST")),
+        ["password-service: cannot make the folder /proc/x for the database (ENOENT): DATA_DIR or DATABASE_URL names a place where folders cannot be made"],
+      );
     }
   });
 
@@ -235,7 +264,10 @@ describe("the command line", () => {
 
   it("ends quietly with exit 0 when its reader has gone", async () => {
     await cli(["user", "create", "--username", "cat"], env);
-    for (const args of [["user", "list", "--json"], ["serve", "--help"]]) {
+    for (const args of [
+      ["user", "list", "--json"],
+      ["serve", "--help"],
+    ]) {
       assert.deepEqual(await withClosedStdout(args, env), { code: 0, stderr: "" }, args.join(" "));
     }
   });
@@ -245,7 +277,10 @@ describe("the command line", () => {
     const file = path.join(dir, "not-a-folder");
     fs.writeFileSync(file, "");
     try {
-      for (const [dataDir, what] of [[file, "is a file"], [path.join(file, "data"), `is under ${file}, which is a file`]]) {
+      for (const [dataDir, what] of [
+        [file, "is a file"],
+        [path.join(file, "data"), `is under ${file}, which is a file`],
+      ]) {
         const out = await cli(["migrate"], { ...env, DATA_DIR: dataDir });
         assert.equal(out.code, 2);
         assert.equal(errors(out.stderr), `password-service: DATA_DIR ${dataDir} ${what}, not a folder (set DATA_DIR to a folder, or DATABASE_URL)\n`);
@@ -259,8 +294,11 @@ describe("the command line", () => {
 /** `password-service ARGS`, killed if it runs longer than `timeoutMs`. */
 function cliWithin(args: string[], env: Record<string, string>, timeoutMs: number): Promise<CliResult & { killed: boolean }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), ...args], { env, cwd: ROOT, timeout: timeoutMs, killSignal: "SIGKILL" }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr, killed: Boolean(err?.killed) }),
+    execFile(
+      process.execPath,
+      [path.join(ROOT, "bin/password-service.cjs"), ...args],
+      { env, cwd: ROOT, timeout: timeoutMs, killSignal: "SIGKILL" },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr, killed: Boolean(err?.killed) }),
     );
   });
 }

@@ -34,10 +34,18 @@ it("lets concurrent changes of one user win distinct sequences and loses none", 
     assert.ok(!o.ok && [3, 8, 10].includes(o.code), JSON.stringify(o));
   }
   const sequences = wins.map(([, o]) => Number(o.sequence)).sort((a, b) => a - b);
-  assert.deepEqual(sequences, sequences.map((_, i) => i + 2), "wins hold sequences 2..k, each once");
+  assert.deepEqual(
+    sequences,
+    sequences.map((_, i) => i + 2),
+    "wins hold sequences 2..k, each once",
+  );
 
   const events = await service.events(user.userId);
-  assert.deepEqual(events.map((e) => e.sequence), [1, ...sequences], "one event per win, no gap");
+  assert.deepEqual(
+    events.map((e) => e.sequence),
+    [1, ...sequences],
+    "one event per win, no gap",
+  );
   const [lastPassword] = wins.find(([, o]) => Number(o.sequence) === sequences.at(-1))!;
   assert.ok(await bcrypt.compare(lastPassword, (await service.userRow(user.userId)).password_hash!), "the last win's password is stored");
 });

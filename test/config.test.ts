@@ -27,7 +27,11 @@ describe("configuration of revocation, policies and the breached check", () => {
       [{ VALIDATE_BURST: "0" }, /VALIDATE_BURST must be a whole number from 1 to 100000/],
       [{ VALIDATE_RATE_PER_MINUTE: "fast" }, /VALIDATE_RATE_PER_MINUTE must be a whole number from 1 to 100000/],
     ];
-    for (const [env, message] of bad) assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message));
+    for (const [env, message] of bad)
+      assert.throws(
+        () => loadConfig(env),
+        (err: Error) => err instanceof ConfigError && message.test(err.message),
+      );
   });
 });
 
@@ -61,7 +65,13 @@ describe("configuration of operations", () => {
   it("has the page's documented limits, each a setting", () => {
     const { page } = loadConfig({}).config;
     assert.deepEqual(page, { sessionTtlSeconds: 3600, forgotRate: { perName: { perHour: 5, burst: 3 }, perAddress: { perHour: 60, burst: 10 } } });
-    const set = loadConfig({ WEB_UI_SESSION_TTL: "15m", FORGOT_NAME_RATE_PER_HOUR: "2", FORGOT_NAME_BURST: "1", FORGOT_ADDRESS_RATE_PER_HOUR: "20", FORGOT_ADDRESS_BURST: "4" });
+    const set = loadConfig({
+      WEB_UI_SESSION_TTL: "15m",
+      FORGOT_NAME_RATE_PER_HOUR: "2",
+      FORGOT_NAME_BURST: "1",
+      FORGOT_ADDRESS_RATE_PER_HOUR: "20",
+      FORGOT_ADDRESS_BURST: "4",
+    });
     assert.deepEqual(set.config.page, { sessionTtlSeconds: 900, forgotRate: { perName: { perHour: 2, burst: 1 }, perAddress: { perHour: 20, burst: 4 } } });
   });
 
@@ -89,7 +99,11 @@ describe("configuration of operations", () => {
       [{ WEB_UI_SESSION_TTL: "forever" }, /^WEB_UI_SESSION_TTL must be a duration/],
       [{ LOG_FORMAT: "xml" }, /^LOG_FORMAT must be one of json, pretty, not "xml"/],
     ];
-    for (const [env, message] of cases) assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message));
+    for (const [env, message] of cases)
+      assert.throws(
+        () => loadConfig(env),
+        (err: Error) => err instanceof ConfigError && message.test(err.message),
+      );
   });
 });
 
@@ -126,7 +140,13 @@ describe("configuration of an external issuer", () => {
 });
 
 describe("configuration of the page's sign-in at an outside issuer", () => {
-  const page = { JWKS_URL: "https://idp.example/jwks", JWT_ISSUER: "https://idp.example", JWT_AUDIENCE: "a", WEB_UI: "true", PUBLIC_URL: "https://id.example.com/pw" };
+  const page = {
+    JWKS_URL: "https://idp.example/jwks",
+    JWT_ISSUER: "https://idp.example",
+    JWT_AUDIENCE: "a",
+    WEB_UI: "true",
+    PUBLIC_URL: "https://id.example.com/pw",
+  };
   const oidc = { ...page, OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "page" };
 
   it("is off unless OIDC_ISSUER is set", () => {
@@ -167,7 +187,11 @@ describe("configuration of the page's sign-in at an outside issuer", () => {
       [{ ...oidc, ...secret, OIDC_SIGN_IN_TTL: "0s" }, /^OIDC_SIGN_IN_TTL must be a duration/],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message) && !err.message.includes("s3cret") && !err.message.includes("\n"), JSON.stringify(env));
+      assert.throws(
+        () => loadConfig(env),
+        (err: Error) => err instanceof ConfigError && message.test(err.message) && !err.message.includes("s3cret") && !err.message.includes("\n"),
+        JSON.stringify(env),
+      );
     }
   });
 });
@@ -180,10 +204,20 @@ describe("configuration of resets and mail", () => {
     const mail = loadConfig({ SMTP_URL: "smtp://user:secret@mail.example.com:587" }).config.mail!;
     assert.deepEqual(
       { ...mail, smtpUrl: undefined },
-      { smtpUrl: undefined, from: "password-service@localhost", notifyPasswordChanged: true, giveUpAfterSeconds: 86400, maxRetryIntervalSeconds: 600, pollMs: 2000 },
+      {
+        smtpUrl: undefined,
+        from: "password-service@localhost",
+        notifyPasswordChanged: true,
+        giveUpAfterSeconds: 86400,
+        maxRetryIntervalSeconds: 600,
+        pollMs: 2000,
+      },
     );
     assert.equal(loadConfig({ SMTP_URL: "smtps://mail.example.com", NOTIFY_PASSWORD_CHANGED: "false" }).config.mail!.notifyPasswordChanged, false);
-    assert.equal(loadConfig({ RESET_URL_TEMPLATE: "https://login.example.com/r?c={{.Code}}" }).config.reset.urlTemplate, "https://login.example.com/r?c={{.Code}}");
+    assert.equal(
+      loadConfig({ RESET_URL_TEMPLATE: "https://login.example.com/r?c={{.Code}}" }).config.reset.urlTemplate,
+      "https://login.example.com/r?c={{.Code}}",
+    );
   });
 
   it("refuses bad values with one clear message that never quotes the SMTP password", () => {
@@ -202,7 +236,11 @@ describe("configuration of resets and mail", () => {
       [{ SMTP_URL: "smtp://m.example", MAIL_GIVE_UP_AFTER: "0s" }, /MAIL_GIVE_UP_AFTER must be a duration/],
     ];
     for (const [env, message] of bad) {
-      assert.throws(() => loadConfig(env), (err: Error) => err instanceof ConfigError && message.test(err.message) && !err.message.includes("hunter22"), JSON.stringify(env));
+      assert.throws(
+        () => loadConfig(env),
+        (err: Error) => err instanceof ConfigError && message.test(err.message) && !err.message.includes("hunter22"),
+        JSON.stringify(env),
+      );
     }
   });
 });

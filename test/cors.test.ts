@@ -26,7 +26,16 @@ describe("CORS with CORS_ALLOWED_ORIGINS", () => {
     const methods = res.headers.get("access-control-allow-methods")!.split(/,\s*/);
     assert.deepEqual(methods.sort(), ["GET", "POST", "PUT"]);
     const allowed = res.headers.get("access-control-allow-headers")!.toLowerCase().split(/,\s*/);
-    for (const header of ["content-type", "x-grpc-web", "x-user-agent", "grpc-timeout", "connect-protocol-version", "connect-timeout-ms", "authorization", "x-request-id"]) {
+    for (const header of [
+      "content-type",
+      "x-grpc-web",
+      "x-user-agent",
+      "grpc-timeout",
+      "connect-protocol-version",
+      "connect-timeout-ms",
+      "authorization",
+      "x-request-id",
+    ]) {
       assert.ok(allowed.includes(header), header);
     }
     assert.equal(res.headers.get("vary"), "Origin");

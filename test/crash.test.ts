@@ -37,8 +37,14 @@ it(`loses no answered change when a server process is killed mid-load and restar
     t.diagnostic(summary(attempts));
     assert.equal(count(attempts, "unavailable"), 0);
     const lost = attempts.filter((a) => a.verdict === "lost");
-    assert.ok(lost.every((a) => a.address === victim.address), "only requests to the killed process went unanswered");
-    assert.ok(attempts.some((a) => a.address === restarted!.address && a.verdict === "success"), "the restarted process serves");
+    assert.ok(
+      lost.every((a) => a.address === victim.address),
+      "only requests to the killed process went unanswered",
+    );
+    assert.ok(
+      attempts.some((a) => a.address === restarted!.address && a.verdict === "success"),
+      "the restarted process serves",
+    );
     await assertNothingLost(database, users, attempts);
   } finally {
     await Promise.all([survivor.stop(), victim.stop(), restarted?.stop()]);

@@ -31,7 +31,14 @@ const ISSUER = "test-issuer";
 const CLAIMS = { rolesClaim: "roles", subjectClaim: "sub" };
 const { privateKey, publicKey } = await generateKeyPair("ES256");
 const issuer = new TokenIssuer(privateKey, "k1", ISSUER, ISSUER, CLAIMS);
-const authenticator = new Authenticator(publicKey, { issuer: ISSUER, audience: ISSUER, algorithms: ["ES256"] }, CLAIMS, new VerifiedTokens(100), () => publicKey, pino({ level: "silent" }));
+const authenticator = new Authenticator(
+  publicKey,
+  { issuer: ISSUER, audience: ISSUER, algorithms: ["ES256"] },
+  CLAIMS,
+  new VerifiedTokens(100),
+  () => publicKey,
+  pino({ level: "silent" }),
+);
 
 interface Setup {
   store: FakeStore;
@@ -139,7 +146,12 @@ describe("the change endpoint", () => {
   it("lets a user have only so many changes in flight at once", async () => {
     const { hasher, release } = heldHasher();
     const { change } = setup({ hasher, perUser: 1 });
-    const settled = [await changeRequest(), await changeRequest()].map((req) => change.handle(req).then(() => "changed", (err: ServiceError) => err.id));
+    const settled = [await changeRequest(), await changeRequest()].map((req) =>
+      change.handle(req).then(
+        () => "changed",
+        (err: ServiceError) => err.id,
+      ),
+    );
     assert.equal(await Promise.race(settled), "PWSVC-BUSY2");
     release();
     assert.deepEqual((await Promise.all(settled)).sort(), ["PWSVC-BUSY2", "changed"]);
@@ -208,7 +220,12 @@ describe("the v2 user endpoint", () => {
     const { hasher, release } = heldHasher();
     const { users } = setup({ hasher, perUser: 1 });
     const requests = [0, 1].map(() => setRequest(TEST_USER.id, { case: "currentPassword", value: "Right-Passw0rd!" }));
-    const settled = (await Promise.all(requests)).map((req) => users.setPassword(req).then(() => "set", (err: ServiceError) => err.id));
+    const settled = (await Promise.all(requests)).map((req) =>
+      users.setPassword(req).then(
+        () => "set",
+        (err: ServiceError) => err.id,
+      ),
+    );
     assert.equal(await Promise.race(settled), "PWSVC-BUSY2");
     release();
     assert.deepEqual((await Promise.all(settled)).sort(), ["PWSVC-BUSY2", "set"]);
@@ -226,7 +243,12 @@ describe("the Connect routes over connect-es's in-memory transport", () => {
   // the request's message in, the answer or the error detail out.
   const client = (s = setup()) => ({
     s,
-    auth: createClient(AuthService, createRouterTransport(connectRoutes(handlersByMethod(apiHandlers({ change: s.change, policies: {} as PolicyEndpoint, users: s.users, sessions: {} as SessionEndpoint }))))),
+    auth: createClient(
+      AuthService,
+      createRouterTransport(
+        connectRoutes(handlersByMethod(apiHandlers({ change: s.change, policies: {} as PolicyEndpoint, users: s.users, sessions: {} as SessionEndpoint }))),
+      ),
+    ),
   });
 
   it("changes the password and answers ZITADEL's details", async () => {

@@ -60,43 +60,97 @@ describe("the contract's error table on every protocol", () => {
 
   const cases: [string, () => ChangeCall, () => Expected][] = [
     ["no Authorization header", () => ({ oldPassword: "a", newPassword: "b" }), () => expected(16, undefined, "auth header missing")],
-    ["not a Bearer header", () => ({ oldPassword: "a", newPassword: "b", authorization: "Basic YTpi" }),
-      () => expected(16, "AUTH-toLo1", "invalid auth header")],
-    ["an invalid token", () => ({ oldPassword: "a", newPassword: "b", authorization: "Bearer not.a.jwt" }),
-      () => expected(16, "AUTH-7fs1e", "Token is invalid")],
-    ["an empty old password", () => ({ oldPassword: "", newPassword: "b", authorization: bearer(active.token) }),
-      () => expected(3, undefined, "invalid UpdateMyPasswordRequest.OldPassword: value length must be at least 1 runes")],
-    ["an empty new password", () => ({ oldPassword: "a", newPassword: "", authorization: bearer(active.token) }),
-      () => expected(3, undefined, "invalid UpdateMyPasswordRequest.NewPassword: value length must be at least 1 runes")],
-    ["a new password over 72 bytes", () => ({ oldPassword: "a", newPassword: "é".repeat(37), authorization: bearer(active.token) }),
-      () => expected(3, undefined, "invalid UpdateMyPasswordRequest.NewPassword: value length must be at most 72 bytes")],
-    ["an unknown user", () => ({ oldPassword: "a", newPassword: "b", authorization: bearer(unknownToken) }),
-      () => expected(9, "COMMAND-G8dh3", "Password not found")],
-    ["a removed user", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(removed.token) }),
-      () => expected(9, "COMMAND-G8dh3", "Password not found")],
-    ["a machine user", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(machine.token) }),
-      () => expected(9, "COMMAND-G8dh3", "Password not found")],
-    ["a user not yet initialised", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(initial.token) }),
-      () => expected(9, "COMMAND-M9dse", "User is not yet initialized")],
-    ["a locked user", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(locked.token) }),
-      () => expected(9, "COMMAND-JLK35", "User is locked", 2)],
-    ["a user without a password", () => ({ oldPassword: "anything", newPassword: "New-Passw0rd!", authorization: bearer(noPassword.token) }),
-      () => expected(9, "COMMAND-Fds3s", "User has not set a password")],
-    ["the same password again", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "Current-Passw0rd!", authorization: bearer(active.token) }),
-      () => expected(9, "COMMAND-Aesh5", "New password cannot be the same as your current password")],
-    ["too short", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "Aa1!", authorization: bearer(active.token) }),
-      () => expected(3, "DOMAIN-HuJf6", "Password is too short")],
-    ["no lower case", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "NEW-PASSW0RD!", authorization: bearer(active.token) }),
-      () => expected(3, "DOMAIN-co3Xw", "Password must contain lower case")],
-    ["no upper case", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "new-passw0rd!", authorization: bearer(active.token) }),
-      () => expected(3, "DOMAIN-VoaRj", "Password must contain upper case")],
-    ["no number", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Password!", authorization: bearer(active.token) }),
-      () => expected(3, "DOMAIN-ZBv4H", "Password must contain number")],
-    ["no symbol", () => ({ oldPassword: "Current-Passw0rd!", newPassword: "NewPassw0rd", authorization: bearer(active.token) }),
-      () => expected(3, "DOMAIN-ZDLwA", "Password must contain symbol")],
-    ["the wrong old password with a too-short new one", () => ({ oldPassword: "Wrong-Passw0rd!", newPassword: "x", authorization: bearer(active.token) }),
+    [
+      "not a Bearer header",
+      () => ({ oldPassword: "a", newPassword: "b", authorization: "Basic YTpi" }),
+      () => expected(16, "AUTH-toLo1", "invalid auth header"),
+    ],
+    [
+      "an invalid token",
+      () => ({ oldPassword: "a", newPassword: "b", authorization: "Bearer not.a.jwt" }),
+      () => expected(16, "AUTH-7fs1e", "Token is invalid"),
+    ],
+    [
+      "an empty old password",
+      () => ({ oldPassword: "", newPassword: "b", authorization: bearer(active.token) }),
+      () => expected(3, undefined, "invalid UpdateMyPasswordRequest.OldPassword: value length must be at least 1 runes"),
+    ],
+    [
+      "an empty new password",
+      () => ({ oldPassword: "a", newPassword: "", authorization: bearer(active.token) }),
+      () => expected(3, undefined, "invalid UpdateMyPasswordRequest.NewPassword: value length must be at least 1 runes"),
+    ],
+    [
+      "a new password over 72 bytes",
+      () => ({ oldPassword: "a", newPassword: "é".repeat(37), authorization: bearer(active.token) }),
+      () => expected(3, undefined, "invalid UpdateMyPasswordRequest.NewPassword: value length must be at most 72 bytes"),
+    ],
+    [
+      "an unknown user",
+      () => ({ oldPassword: "a", newPassword: "b", authorization: bearer(unknownToken) }),
+      () => expected(9, "COMMAND-G8dh3", "Password not found"),
+    ],
+    [
+      "a removed user",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(removed.token) }),
+      () => expected(9, "COMMAND-G8dh3", "Password not found"),
+    ],
+    [
+      "a machine user",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(machine.token) }),
+      () => expected(9, "COMMAND-G8dh3", "Password not found"),
+    ],
+    [
+      "a user not yet initialised",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(initial.token) }),
+      () => expected(9, "COMMAND-M9dse", "User is not yet initialized"),
+    ],
+    [
+      "a locked user",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Passw0rd!", authorization: bearer(locked.token) }),
+      () => expected(9, "COMMAND-JLK35", "User is locked", 2),
+    ],
+    [
+      "a user without a password",
+      () => ({ oldPassword: "anything", newPassword: "New-Passw0rd!", authorization: bearer(noPassword.token) }),
+      () => expected(9, "COMMAND-Fds3s", "User has not set a password"),
+    ],
+    [
+      "the same password again",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "Current-Passw0rd!", authorization: bearer(active.token) }),
+      () => expected(9, "COMMAND-Aesh5", "New password cannot be the same as your current password"),
+    ],
+    [
+      "too short",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "Aa1!", authorization: bearer(active.token) }),
+      () => expected(3, "DOMAIN-HuJf6", "Password is too short"),
+    ],
+    [
+      "no lower case",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "NEW-PASSW0RD!", authorization: bearer(active.token) }),
+      () => expected(3, "DOMAIN-co3Xw", "Password must contain lower case"),
+    ],
+    [
+      "no upper case",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "new-passw0rd!", authorization: bearer(active.token) }),
+      () => expected(3, "DOMAIN-VoaRj", "Password must contain upper case"),
+    ],
+    [
+      "no number",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "New-Password!", authorization: bearer(active.token) }),
+      () => expected(3, "DOMAIN-ZBv4H", "Password must contain number"),
+    ],
+    [
+      "no symbol",
+      () => ({ oldPassword: "Current-Passw0rd!", newPassword: "NewPassw0rd", authorization: bearer(active.token) }),
+      () => expected(3, "DOMAIN-ZDLwA", "Password must contain symbol"),
+    ],
+    [
+      "the wrong old password with a too-short new one",
+      () => ({ oldPassword: "Wrong-Passw0rd!", newPassword: "x", authorization: bearer(active.token) }),
       // The old password is verified first; the count is per user and grows.
-      () => expected(3, "COMMAND-3M0fs", "Password is invalid", ++activeFailures)],
+      () => expected(3, "COMMAND-3M0fs", "Password is invalid", ++activeFailures),
+    ],
   ];
   let activeFailures = 0;
   /** No detail; a field's validation; an ErrorDetail; a CredentialsCheckError with its count. */
@@ -162,7 +216,10 @@ describe("an unexpected failure", () => {
       assert.match(logs, /unexpected error/);
       // The error's own line names the request it happened in.
       const failure = await service.logEntry((l) => /^unexpected error/.test(l.msg));
-      assert.ok(failure?.requestId && (await service.logEntry((l) => l.msg === "request" && l.requestId === failure.requestId)), "the error's line carries its request's ID");
+      assert.ok(
+        failure?.requestId && (await service.logEntry((l) => l.msg === "request" && l.requestId === failure.requestId)),
+        "the error's line carries its request's ID",
+      );
       for (const secret of ["Current-Passw0rd!", "New-Passw0rd!", user.token]) assert.ok(!logs.includes(secret));
     } finally {
       await service.stop();

@@ -8,7 +8,9 @@ import { pageTexts } from "../src/web/page-texts.js";
 import { ROOT } from "./support/service.js";
 
 /** Every error ID in the catalogue (src/core/errors.ts), each factory called with sample arguments. */
-const catalogue = Object.values(errors).map((make) => (make as (...args: number[]) => ServiceError)(1, 1).id!).filter(Boolean);
+const catalogue = Object.values(errors)
+  .map((make) => (make as (...args: number[]) => ServiceError)(1, 1).id!)
+  .filter(Boolean);
 
 /** Every string in src/ shaped like an error ID, wherever it is written. */
 function idsInSource(): Set<string> {
@@ -31,7 +33,11 @@ describe("the page's explanations", () => {
 
   it("has plain words for every error ID in the catalogue", () => {
     assert.ok(catalogue.length >= 30, `the catalogue has ${catalogue.length} IDs`);
-    assert.deepEqual(catalogue.filter((id) => !(id in en.errors)), [], "IDs without an explanation");
+    assert.deepEqual(
+      catalogue.filter((id) => !(id in en.errors)),
+      [],
+      "IDs without an explanation",
+    );
     for (const make of Object.values(errors)) {
       const err = (make as (...args: number[]) => ServiceError)(1, 1);
       if (!err.id) continue;
@@ -41,16 +47,30 @@ describe("the page's explanations", () => {
   });
 
   it("knows no ID the catalogue lacks, and the source raises none outside it", () => {
-    assert.deepEqual(Object.keys(en.errors).filter((id) => !catalogue.includes(id)), [], "explained but never answered");
+    assert.deepEqual(
+      Object.keys(en.errors).filter((id) => !catalogue.includes(id)),
+      [],
+      "explained but never answered",
+    );
     const inSource = idsInSource();
-    assert.ok(catalogue.every((id) => inSource.has(id)), "the scan finds the catalogue itself");
-    assert.deepEqual([...inSource].filter((id) => !catalogue.includes(id)), [], "IDs written outside src/core/errors.ts's catalogue");
+    assert.ok(
+      catalogue.every((id) => inSource.has(id)),
+      "the scan finds the catalogue itself",
+    );
+    assert.deepEqual(
+      [...inSource].filter((id) => !catalogue.includes(id)),
+      [],
+      "IDs written outside src/core/errors.ts's catalogue",
+    );
   });
 
   it("uses the policy's numbers and units when it has them", () => {
     const policy = { minLength: 15, maxLength: 64, unit: "characters" as const, historyCount: 4, maxPasswordAttempts: 5 };
     assert.deepEqual(explain(en, errors.tooShort(), policy), ["The new password is too short.", "It needs at least 15 characters."]);
-    assert.match(explain(en, errors.passwordInvalid(3), policy).join(" "), /Failed attempts so far: 3\. Your account will be locked after 2 more failed attempts/);
+    assert.match(
+      explain(en, errors.passwordInvalid(3), policy).join(" "),
+      /Failed attempts so far: 3\. Your account will be locked after 2 more failed attempts/,
+    );
     assert.match(explain(en, errors.passwordInvalid(5), policy).join(" "), /now locked/);
     assert.match(explain(en, errors.usedBefore(), policy).join(" "), /last 4 passwords/);
   });

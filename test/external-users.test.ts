@@ -49,7 +49,11 @@ describe("users of an existing identity system", () => {
       const viaGrpc = await grpcJs(service.address, { oldPassword: "Their-Passw0rd-2!", newPassword: "Their-Passw0rd-3!", authorization });
       assert.equal(viaGrpc.ok && viaGrpc.sequence, "3", id);
     }
-    const stranger = await rest(service.address, { oldPassword: "x", newPassword: "Their-Passw0rd-9!", authorization: bearer(await token({ sub: "auth0|nobody" })) });
+    const stranger = await rest(service.address, {
+      oldPassword: "x",
+      newPassword: "Their-Passw0rd-9!",
+      authorization: bearer(await token({ sub: "auth0|nobody" })),
+    });
     assert.deepEqual(stranger.ok ? stranger : [stranger.code, stranger.detail?.id], [9, "COMMAND-G8dh3"], "ZITADEL's user-not-found");
   });
 

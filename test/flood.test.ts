@@ -92,7 +92,12 @@ describe("a stolen token's flood and the ways out", () => {
     const thief = flood(service.address, user.token, 20);
     await thief.checked(6);
     const reset = await post(service, `/v2/users/${user.userId}/password_reset`, { returnCode: {} }, admin);
-    const set = await post(service, `/v2/users/${user.userId}/password`, { newPassword: { password: "Reset-Passw0rd-1!" }, verificationCode: reset.json.verificationCode }, admin);
+    const set = await post(
+      service,
+      `/v2/users/${user.userId}/password`,
+      { newPassword: { password: "Reset-Passw0rd-1!" }, verificationCode: reset.json.verificationCode },
+      admin,
+    );
     const ids = await thief.stop();
     service.secrets.push(reset.json.verificationCode, "Reset-Passw0rd-1!");
     assert.equal(reset.status, 200, JSON.stringify(reset.json));
@@ -123,10 +128,7 @@ describe("guesses let in before a change", () => {
     const [owners, stolen] = [await service.token(user.userId), await service.token(user.userId)];
     const changing = rest(service.address, change(owners, RIGHT));
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const guesses = await Promise.all([
-      grpc(service.address, change(user.token, "Wrong-Passw0rd!")),
-      rest(second.address, change(stolen, "Wrong-Passw0rd!")),
-    ]);
+    const guesses = await Promise.all([grpc(service.address, change(user.token, "Wrong-Passw0rd!")), rest(second.address, change(stolen, "Wrong-Passw0rd!"))]);
     assert.ok((await changing).ok, "the owner's change");
     // AUTH-7fs1e is "Token is invalid": the guesses' tokens were valid when let in and revoked by the change they waited behind.
     assert.deepEqual(guesses.map(failure), ["AUTH-7fs1e", "AUTH-7fs1e"], "each guess was refused, not checked against the new password");

@@ -36,11 +36,7 @@ function unframe(body: Buffer): { messages: Buffer[]; trailers: Record<string, s
 }
 
 /** A text-mode call written out by hand, its body sent as the given pieces of base64. */
-function textCall(
-  port: number,
-  token: string,
-  pieces: string[],
-): Promise<{ status: number; type: string; text: string; headers: http.IncomingHttpHeaders }> {
+function textCall(port: number, token: string, pieces: string[]): Promise<{ status: number; type: string; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -124,7 +120,11 @@ describe("gRPC-Web text mode (application/grpc-web-text)", () => {
     const res = await textCall(service.port, user.token, ["AAAA!!!!"]);
     assert.equal(grpcStatusOf(res), "3");
     // 64 KiB is the default body limit: 200 KiB of whitespace, sent in pieces.
-    const big = await textCall(service.port, user.token, Array.from({ length: 50 }, () => " ".repeat(4096)));
+    const big = await textCall(
+      service.port,
+      user.token,
+      Array.from({ length: 50 }, () => " ".repeat(4096)),
+    );
     assert.equal(grpcStatusOf(big), "8");
   });
 });
@@ -132,7 +132,13 @@ describe("gRPC-Web text mode (application/grpc-web-text)", () => {
 describe("decodeBase64Stream", () => {
   async function decode(pieces: string[]): Promise<Buffer> {
     const out: Buffer[] = [];
-    for await (const chunk of decodeBase64Stream((async function* () { yield* pieces; })(), 1024)) out.push(chunk);
+    for await (const chunk of decodeBase64Stream(
+      (async function* () {
+        yield* pieces;
+      })(),
+      1024,
+    ))
+      out.push(chunk);
     return Buffer.concat(out);
   }
 

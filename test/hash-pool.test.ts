@@ -72,7 +72,10 @@ describe("the hash pool", () => {
     const users = new UserAdmission(2, 2);
     const leaveA = users.enter("a", "a1");
     users.enter("a", "a2");
-    assert.throws(() => users.enter("a", "a3"), (err: ServiceError) => err.id === "PWSVC-BUSY2" && err.retryAfterSeconds === 1);
+    assert.throws(
+      () => users.enter("a", "a3"),
+      (err: ServiceError) => err.id === "PWSVC-BUSY2" && err.retryAfterSeconds === 1,
+    );
     users.enter("b", "b1");
     leaveA();
     leaveA(); // leaving twice frees one place, not two
@@ -83,7 +86,10 @@ describe("the hash pool", () => {
   it("lets in at most M requests of one token, leaving the rest of its user's places to the user's other tokens", () => {
     const users = new UserAdmission(3, 1);
     const leaveFlood = users.enter("a", "stolen");
-    assert.throws(() => users.enter("a", "stolen"), (err: ServiceError) => err.id === "PWSVC-BUSY2");
+    assert.throws(
+      () => users.enter("a", "stolen"),
+      (err: ServiceError) => err.id === "PWSVC-BUSY2",
+    );
     assert.throws(() => users.enter("a", "stolen"), ServiceError, "a refused request takes no place");
     users.enter("a", "owner");
     leaveFlood();

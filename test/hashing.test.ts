@@ -14,7 +14,11 @@ async function setHash(userId: string, hash: string): Promise<void> {
   await service.database.db.updateTable("users").set({ password_hash: hash }).where("id", "=", userId).execute();
 }
 
-for (const [prefix, cost] of [["$2a$", 4], ["$2b$", 6], ["$2y$", 7]] as const) {
+for (const [prefix, cost] of [
+  ["$2a$", 4],
+  ["$2b$", 6],
+  ["$2y$", 7],
+] as const) {
   it(`verifies a ${prefix} hash of cost ${cost} and rehashes at the configured cost`, async () => {
     const user = await service.createUser("Imported-Passw0rd!");
     const imported = (await bcrypt.hash("Imported-Passw0rd!", cost)).replace(/^\$2b\$/, prefix);

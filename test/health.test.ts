@@ -22,7 +22,13 @@ describe("health: gRPC's standard service and the HTTP probes", () => {
   });
 
   it("answers Check for the server and for each service, found by reflection (buf curl)", async () => {
-    for (const name of ["", "zitadel.auth.v1.AuthService", "zitadel.settings.v2.SettingsService", "zitadel.session.v2.SessionService", "passwordservice.v1.PasswordService"]) {
+    for (const name of [
+      "",
+      "zitadel.auth.v1.AuthService",
+      "zitadel.settings.v2.SettingsService",
+      "zitadel.session.v2.SessionService",
+      "passwordservice.v1.PasswordService",
+    ]) {
       const run = await bufCurlGrpc(["-d", JSON.stringify({ service: name }), `${service.url}/grpc.health.v1.Health/Check`]);
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(JSON.parse(run.stdout), { status: "SERVING" }, name || "overall");
@@ -56,7 +62,15 @@ describe("Watch while the service shuts down", () => {
     const service = await Service.start();
     try {
       const overall = spawnBuf(["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", "{}", `${service.url}/grpc.health.v1.Health/Watch`]);
-      const unknown = spawnBuf(["curl", "--protocol", "grpc", "--http2-prior-knowledge", "-d", '{"service":"nope"}', `${service.url}/grpc.health.v1.Health/Watch`]);
+      const unknown = spawnBuf([
+        "curl",
+        "--protocol",
+        "grpc",
+        "--http2-prior-knowledge",
+        "-d",
+        '{"service":"nope"}',
+        `${service.url}/grpc.health.v1.Health/Watch`,
+      ]);
       await overall.next(/"SERVING"/);
       await unknown.next(/"SERVICE_UNKNOWN"/);
       const ended = new Promise((resolve) => overall.child.once("exit", resolve));

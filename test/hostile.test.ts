@@ -8,17 +8,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import bcrypt from "bcrypt";
 import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
-import {
-  bearer,
-  type Caller,
-  connectJson,
-  grpcJs,
-  grpcWeb,
-  type Outcome,
-  ownApiGrpc,
-  rest,
-  restRequest,
-} from "./support/clients.js";
+import { bearer, type Caller, connectJson, grpcJs, grpcWeb, type Outcome, ownApiGrpc, rest, restRequest } from "./support/clients.js";
 import { Service, type TestUser } from "./support/service.js";
 
 // connect-node's HTTP/1.1 transports use Node's global agent, whose kept-alive
@@ -59,9 +49,7 @@ function http1(
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode!, headers: res.headers, trailers: res.trailers, body: Buffer.concat(chunks) }),
-        );
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, trailers: res.trailers, body: Buffer.concat(chunks) }));
         res.on("error", reject);
       },
     );
@@ -196,7 +184,19 @@ describe("hostile input", () => {
 
   describe("REST", () => {
     it("refuses malformed JSON and JSON that is not an object with 400", async () => {
-      const bodies = ["{", '{"oldPassword":', "{'oldPassword':'a'}", '{"oldPassword":"a"} trailing', "undefined", "[]", '["a","b"]', '"a string"', "null", "42", "true"];
+      const bodies = [
+        "{",
+        '{"oldPassword":',
+        "{'oldPassword':'a'}",
+        '{"oldPassword":"a"} trailing',
+        "undefined",
+        "[]",
+        '["a","b"]',
+        '"a string"',
+        "null",
+        "42",
+        "true",
+      ];
       for (const body of bodies) {
         const res = await restRequest(service.address, { body, authorization: auth() });
         assertRestError(res, 400, 3, /^request body (is not valid JSON in UTF-8|must be a JSON object)$/);
@@ -443,9 +443,21 @@ describe("hostile input", () => {
       assert.match(JSON.parse(rest.body.toString("utf8")).message, /invalid auth header/);
       // Node's HTTP/2 client will not send a header twice; curl does.
       const { stdout } = await promisify(execFile)("curl", [
-        "-s", "--http2-prior-knowledge", "-X", "PUT", "-w", "\n%{http_code}",
-        "-H", `authorization: ${auth()}`, "-H", "authorization: Bearer someone-elses-token", "-H", "content-type: application/json",
-        "--data-binary", body, `${service.url}/auth/v1/users/me/password`,
+        "-s",
+        "--http2-prior-knowledge",
+        "-X",
+        "PUT",
+        "-w",
+        "\n%{http_code}",
+        "-H",
+        `authorization: ${auth()}`,
+        "-H",
+        "authorization: Bearer someone-elses-token",
+        "-H",
+        "content-type: application/json",
+        "--data-binary",
+        body,
+        `${service.url}/auth/v1/users/me/password`,
       ]);
       const [json, status] = stdout.split("\n");
       assert.equal(status, "401");
@@ -549,10 +561,15 @@ describe("hostile input", () => {
     });
 
     it("answers unknown services and methods over grpc-js with 12 Unimplemented", async () => {
-      const message = Buffer.from(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, {
-        oldPassword: victim.password,
-        newPassword: "New-Passw0rd!",
-      })));
+      const message = Buffer.from(
+        toBinary(
+          UpdateMyPasswordRequestSchema,
+          create(UpdateMyPasswordRequestSchema, {
+            oldPassword: victim.password,
+            newPassword: "New-Passw0rd!",
+          }),
+        ),
+      );
       for (const method of ["/zitadel.auth.v1.AuthService/UpdateMyPasswordX", "/zitadel.auth.v1.Nope/UpdateMyPassword", "/a/b", "/"]) {
         const err = await grpcJsRaw(service.address, method, message, auth());
         assert.equal(err?.code, 12, method);

@@ -57,15 +57,24 @@ describe("reading a JSON document a record at a time", () => {
     const realm = {
       realm: "r",
       groups: [{ name: "g", users: [{ id: "not-a-record" }] }],
-      attributes: { users: "[{]}\"" },
-      users: [{ id: "a", username: "ä \" ] }" }, { id: "b", credentials: [{ type: "password" }] }],
+      attributes: { users: '[{]}"' },
+      users: [
+        { id: "a", username: 'ä " ] }' },
+        { id: "b", credentials: [{ type: "password" }] },
+      ],
       passwordPolicy: "length(8)",
       clients: [[{ users: [] }]],
     };
     const { values, positions, top } = await records(JSON.stringify(realm), "users");
     assert.deepEqual(values, realm.users);
     assert.deepEqual(positions, [1, 2]);
-    assert.deepEqual([...top], [["realm", "r"], ["passwordPolicy", "length(8)"]]);
+    assert.deepEqual(
+      [...top],
+      [
+        ["realm", "r"],
+        ["passwordPolicy", "length(8)"],
+      ],
+    );
   });
 
   it("reads a JSON array or a stream of objects, and refuses a document of another shape", async () => {
@@ -73,7 +82,10 @@ describe("reading a JSON document a record at a time", () => {
     assert.deepEqual((await records('{"a":1}\n{"b":2}\n')).values, [{ a: 1 }, { b: 2 }]);
     await assert.rejects(records('"text"'), /neither a JSON array nor JSON objects/);
     await assert.rejects(records("[1, 2]", "users"), /not a JSON object with "users"/);
-    await assert.rejects(records('[{"a":1}, {"b":'), (err: Error & { position?: number }) => err.message === "the file is not valid JSON" && err.position === 1);
+    await assert.rejects(
+      records('[{"a":1}, {"b":'),
+      (err: Error & { position?: number }) => err.message === "the file is not valid JSON" && err.position === 1,
+    );
   });
 });
 
@@ -118,7 +130,11 @@ describe("user import --format", () => {
         { id: "kc-3", username: "cat", enabled: false, credentials: [keycloakPbkdf2(pw.sha1, "pbkdf2", 20000)] },
         { id: "kc-4", username: "dan", enabled: true, credentials: [await keycloakArgon2(pw.argon)], requiredActions: [] },
         { id: "kc-5", username: "service-account-app", enabled: true, serviceAccountClientId: "app" },
-        { id: "kc-6", username: "eve", credentials: [{ ...keycloakPbkdf2("unused", "pbkdf2-sha256", 1000), credentialData: JSON.stringify({ hashIterations: 10, algorithm: "bcrypt" }) }] },
+        {
+          id: "kc-6",
+          username: "eve",
+          credentials: [{ ...keycloakPbkdf2("unused", "pbkdf2-sha256", 1000), credentialData: JSON.stringify({ hashIterations: 10, algorithm: "bcrypt" }) }],
+        },
         { id: "kc-7", username: "fay", email: "not an address" },
       ],
       roles: { realm: [{ name: "user" }] },
@@ -162,7 +178,8 @@ describe("user import --format", () => {
     const file = path.join(dir, "acme-users-0.json");
     const out = fs.createWriteStream(file);
     out.write('{\n  "realm" : "big",\n  "users" : [ ');
-    for (let i = 0; i < 20_000; i++) out.write(`${i ? ", " : ""}${JSON.stringify({ id: `big-${i}`, username: `big-${i}`, enabled: true, attributes: { note: ["x".repeat(200)] } })}`);
+    for (let i = 0; i < 20_000; i++)
+      out.write(`${i ? ", " : ""}${JSON.stringify({ id: `big-${i}`, username: `big-${i}`, enabled: true, attributes: { note: ["x".repeat(200)] } })}`);
     out.end(" ]\n}\n");
     await new Promise<void>((resolve) => out.once("finish", () => resolve()));
     const run = await cli(["user", "import", "--format", "keycloak", "--file", file], service.env);
@@ -176,7 +193,11 @@ describe("user import --format", () => {
     const lines = [
       { user_id: "auth0|5f1a", email: "ann@auth0.example", username: "ann0", password_hash: await bcrypt.hash(pw.bcrypt, 10), blocked: false, identities: [] },
       { user_id: "auth0|5f1b", email: "ben@auth0.example", blocked: true, password_hash: await bcrypt.hash(pw.bcrypt, 4) },
-      { user_id: "auth0|5f1c", email: "cat@auth0.example", custom_password_hash: { algorithm: "md5", hash: { value: "5f4dcc3b5aa765d61d8327deb882cf99", encoding: "hex" } } },
+      {
+        user_id: "auth0|5f1c",
+        email: "cat@auth0.example",
+        custom_password_hash: { algorithm: "md5", hash: { value: "5f4dcc3b5aa765d61d8327deb882cf99", encoding: "hex" } },
+      },
     ];
     const jsonl = write("auth0.jsonl", lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     const run = await cli(["user", "import", "--format", "auth0", "--file", jsonl], service.env);
@@ -192,7 +213,10 @@ describe("user import --format", () => {
       { user_id: "64f2", email: "eve@auth0.example", custom_password_hash: auth0Pbkdf2(pw.pbkdf2) },
       { user_id: "64f3", email: "fay@auth0.example", custom_password_hash: { algorithm: "bcrypt", hash: { value: await bcrypt.hash(pw.custom, 4) } } },
     ]);
-    assert.match(await cliOk(["user", "import", "--format", "auth0", "--file", array], service.env), /imported 3, skipped 0, updated 0, rejected 0 \(3 records\)/);
+    assert.match(
+      await cliOk(["user", "import", "--format", "auth0", "--file", array], service.env),
+      /imported 3, skipped 0, updated 0, rejected 0 \(3 records\)/,
+    );
     assert.equal((await show("auth0|64f1")).email, "dan@auth0.example", "the import schema's user_id is Auth0's auth0|… subject");
     await changes("auth0|64f1", pw.argon);
     await changes("auth0|64f2", pw.pbkdf2);
@@ -202,21 +226,42 @@ describe("user import --format", () => {
   it("imports ZITADEL's v2 AddHumanUser and v1 ImportHumanUser JSON, and updates them as --on-conflict says", async () => {
     const [first, second, third] = [password("Zitadel"), password("Zitadel"), password("Zitadel")];
     const users = [
-      { userId: "281765212093792001", username: "zann", organization: { orgId: "zorg" }, email: { email: "zann@zitadel.example", isVerified: true }, hashedPassword: { hash: await bcrypt.hash(first, 4) } },
-      { userName: "zben", email: { email: "zben@zitadel.example" }, hashedPassword: { value: await bcrypt.hash(second, 4), algorithm: "bcrypt" }, profile: { firstName: "Ben" } },
+      {
+        userId: "281765212093792001",
+        username: "zann",
+        organization: { orgId: "zorg" },
+        email: { email: "zann@zitadel.example", isVerified: true },
+        hashedPassword: { hash: await bcrypt.hash(first, 4) },
+      },
+      {
+        userName: "zben",
+        email: { email: "zben@zitadel.example" },
+        hashedPassword: { value: await bcrypt.hash(second, 4), algorithm: "bcrypt" },
+        profile: { firstName: "Ben" },
+      },
       { userId: "281765212093792003", username: "zcat", organization: { orgDomain: "zitadel.example" } },
-      { userId: "281765212093792004", organization: { orgId: "zorg" }, user: { userName: "zdan", hashedPassword: { value: await bcrypt.hash(second, 4), algorithm: "bcrypt" } } },
+      {
+        userId: "281765212093792004",
+        organization: { orgId: "zorg" },
+        user: { userName: "zdan", hashedPassword: { value: await bcrypt.hash(second, 4), algorithm: "bcrypt" } },
+      },
     ];
     const file = write("zitadel.jsonl", users.map((u) => JSON.stringify(u)).join("\n"));
     const run = await cli(["user", "import", "--format", "zitadel", "--file", file], service.env);
     assert.match(run.stdout, /^imported 3, skipped 0, updated 0, rejected 1 \(4 records\)$/m, run.stderr);
     assert.match(run.stdout, /record 3 \(id 281765212093792003\): organization.orgDomain is not supported: give organization.orgId/);
     assert.equal((await show("281765212093792001")).orgId, "zorg");
-    assert.deepEqual([(await show("281765212093792004")).username, (await show("281765212093792004")).orgId], ["zdan", "zorg"], "a humanUsers entry of ZITADEL's export");
+    assert.deepEqual(
+      [(await show("281765212093792004")).username, (await show("281765212093792004")).orgId],
+      ["zdan", "zorg"],
+      "a humanUsers entry of ZITADEL's export",
+    );
     await changes("281765212093792001", first);
     await changes("281765212093792004", second);
 
-    const moved = write("zitadel-update.json", [{ userId: "281765212093792001", username: "zann", organization: { orgId: "zorg" }, hashedPassword: { hash: await bcrypt.hash(third, 4) } }]);
+    const moved = write("zitadel-update.json", [
+      { userId: "281765212093792001", username: "zann", organization: { orgId: "zorg" }, hashedPassword: { hash: await bcrypt.hash(third, 4) } },
+    ]);
     assert.match(await cliOk(["user", "import", "--format", "zitadel", "--file", moved], service.env), /imported 0, skipped 1, updated 0/);
     assert.match(await cliOk(["user", "import", "--format", "zitadel", "--file", moved, "--on-conflict", "update"], service.env), /updated 1, rejected 0/);
     const shown = await show("281765212093792001");
@@ -267,7 +312,10 @@ describe("user import --format", () => {
     assert.match(capped.stderr, /stopped: more than 1 records were rejected/);
     assert.match(capped.stdout, /rejected 2 \(2 records\)/);
 
-    const whole = JSON.stringify([{ user_id: "auth0|cut-1", email: "cut1@auth0.example" }, { user_id: "auth0|cut-2", email: "cut2@auth0.example" }]);
+    const whole = JSON.stringify([
+      { user_id: "auth0|cut-1", email: "cut1@auth0.example" },
+      { user_id: "auth0|cut-2", email: "cut2@auth0.example" },
+    ]);
     const cut = await cli(["user", "import", "--format", "auth0", "--file", write("cut.json", whole.slice(0, whole.lastIndexOf("{") + 8))], service.env);
     assert.equal(cut.code, 1);
     assert.match(cut.stderr, /stopped after record 1: the file is not valid JSON/);
@@ -279,19 +327,27 @@ describe("user import --format", () => {
   });
 
   it("JSON Lines: --ignore-unknown counts what it skips, --dry-run predicts the duplicates within the file, and a JSON document gets one line naming --format", async () => {
-    const extra = write("extra.jsonl", `${JSON.stringify({ id: "ign-1", username: "ign1", nickname: "I", locale: "de" })}\n${JSON.stringify({ id: "ign-2", username: "ign2" })}\n`);
+    const extra = write(
+      "extra.jsonl",
+      `${JSON.stringify({ id: "ign-1", username: "ign1", nickname: "I", locale: "de" })}\n${JSON.stringify({ id: "ign-2", username: "ign2" })}\n`,
+    );
     const refused = await cli(["user", "import", "--file", extra], service.env);
     assert.match(refused.stdout, /line 1 \(id ign-1\): unknown field "nickname" \(--ignore-unknown skips such fields\)/);
     const ignored = await cliOk(["user", "import", "--file", extra, "--ignore-unknown"], service.env);
     assert.match(ignored, /^imported 1, skipped 1, updated 0, rejected 0 \(2 lines, 2 unknown fields ignored\)$/m);
 
-    const twice = write("twice.jsonl", [
-      { id: "twice-1", username: "twice-a", orgId: "twice-org" },
-      { id: "twice-1", username: "twice-b", orgId: "twice-org" },
-      { username: "twice-c", orgId: "twice-org" },
-      { username: "twice-C", orgId: "twice-org" },
-      { id: "twice-2", username: "twice-a", orgId: "twice-org" },
-    ].map((row) => JSON.stringify(row)).join("\n"));
+    const twice = write(
+      "twice.jsonl",
+      [
+        { id: "twice-1", username: "twice-a", orgId: "twice-org" },
+        { id: "twice-1", username: "twice-b", orgId: "twice-org" },
+        { username: "twice-c", orgId: "twice-org" },
+        { username: "twice-C", orgId: "twice-org" },
+        { id: "twice-2", username: "twice-a", orgId: "twice-org" },
+      ]
+        .map((row) => JSON.stringify(row))
+        .join("\n"),
+    );
     for (const onConflict of ["skip", "fail"]) {
       const file = twice.replace("twice", `twice-${onConflict}`);
       fs.writeFileSync(file, fs.readFileSync(twice, "utf8").replaceAll("twice-", `twice-${onConflict}-`));
@@ -304,10 +360,23 @@ describe("user import --format", () => {
       assert.equal((await show(`twice-${onConflict}-1`)).username, `twice-${onConflict}-a`, "the first of two rows with one ID is the one imported");
     }
 
-    for (const document of [[{ id: "doc-1", username: "doc1" }, { id: "doc-2", username: "doc2" }], { realm: "r", users: [{ id: "doc-3", username: "doc3" }] }]) {
+    for (const document of [
+      [
+        { id: "doc-1", username: "doc1" },
+        { id: "doc-2", username: "doc2" },
+      ],
+      { realm: "r", users: [{ id: "doc-3", username: "doc3" }] },
+    ]) {
       const run = await cli(["user", "import", "--file", write("document.json", document)], service.env);
       assert.equal(run.code, 2);
-      assert.equal(run.stderr.trim().split("\n").filter((line) => !line.startsWith("warning: BCRYPT_COST")).length, 1, run.stderr);
+      assert.equal(
+        run.stderr
+          .trim()
+          .split("\n")
+          .filter((line) => !line.startsWith("warning: BCRYPT_COST")).length,
+        1,
+        run.stderr,
+      );
       assert.match(run.stderr, /one JSON document, not JSON Lines.*--format keycloak, auth0 or zitadel/);
       assert.equal(run.stdout, "");
     }

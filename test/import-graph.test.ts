@@ -91,7 +91,9 @@ function tangles(graph: Map<string, Map<string, Import>>): string[][] {
 /** A tangle, with one import for each arrow between its parts. */
 function describeTangle(graph: Map<string, Map<string, Import>>, tangle: string[]): string {
   const arrows = tangle.flatMap((from) =>
-    [...(graph.get(from) ?? [])].filter(([to]) => tangle.includes(to)).map(([to, imp]) => `  ${from} -> ${to}: ${relative(imp.from)} imports ${relative(imp.to)}`),
+    [...(graph.get(from) ?? [])]
+      .filter(([to]) => tangle.includes(to))
+      .map(([to, imp]) => `  ${from} -> ${to}: ${relative(imp.from)} imports ${relative(imp.to)}`),
   );
   return `${tangle.join(", ")}:\n${arrows.join("\n")}`;
 }
@@ -102,7 +104,12 @@ describe("the import graph of src/", () => {
 
   it("is read from the code: the layers' own imports are found", () => {
     // Without these the other tests would pass on a parser that reads nothing.
-    for (const [from, to] of [["http", "api"], ["api", "core"], ["store", "core"], ["cli", "store"]]) {
+    for (const [from, to] of [
+      ["http", "api"],
+      ["api", "core"],
+      ["store", "core"],
+      ["cli", "store"],
+    ]) {
       assert.ok(graph.get(from)?.has(to), `no import of ${to}/ found in ${from}/`);
     }
   });

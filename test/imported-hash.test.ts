@@ -81,7 +81,11 @@ describe("imported hashes", () => {
 
   it("refuses each bound just above it, naming the parameter and the bound, never the hash", () => {
     for (const [hash, message] of OVER) {
-      assert.throws(() => parseHash(hash), (err: Error) => err instanceof HashRefused && message.test(err.message) && !err.message.includes(hash), hash);
+      assert.throws(
+        () => parseHash(hash),
+        (err: Error) => err instanceof HashRefused && message.test(err.message) && !err.message.includes(hash),
+        hash,
+      );
     }
   });
 
@@ -98,13 +102,14 @@ describe("imported hashes", () => {
   });
 
   it("refuses hashes in no supported encoding", () => {
-    const cases = [
-      "$argon2d$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$cZn5d+rFh+ZfuRhm2iGUGgcrW5YLeM6q7L3vBsdmFA0",
-      "$md5$whatever",
-      "plaintext-password",
-    ];
+    const cases = ["$argon2d$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$cZn5d+rFh+ZfuRhm2iGUGgcrW5YLeM6q7L3vBsdmFA0", "$md5$whatever", "plaintext-password"];
     for (const hash of cases) {
-      assert.throws(() => parseHash(hash), (err: Error) => err instanceof HashRefused && /none of the supported encodings|argon2i\$ or \$argon2id/.test(err.message) && !err.message.includes(hash), hash);
+      assert.throws(
+        () => parseHash(hash),
+        (err: Error) =>
+          err instanceof HashRefused && /none of the supported encodings|argon2i\$ or \$argon2id/.test(err.message) && !err.message.includes(hash),
+        hash,
+      );
     }
   });
 
@@ -126,7 +131,11 @@ describe("imported hashes", () => {
     ];
     for (const [hash, message] of cases) {
       await assert.rejects(argon2.verify(hash, "password"), `the argon2 library refuses it too: ${hash}`);
-      assert.throws(() => parseHash(hash), (err: Error) => err instanceof HashRefused && message.test(err.message), hash);
+      assert.throws(
+        () => parseHash(hash),
+        (err: Error) => err instanceof HashRefused && message.test(err.message),
+        hash,
+      );
     }
     assert.equal(parseHash(argon2Hash(128, 1, 16, "c2FsdHNhbHQ", "CTFhFQ")).family, "argon2", "8 a thread, 8 bytes of salt, 4 of hash");
   });

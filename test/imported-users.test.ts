@@ -51,7 +51,10 @@ describe("user import", () => {
     const ann = JSON.parse(await cliOk(["user", "show", "--user", "imp-1", "--json"], service.env));
     assert.deepEqual([ann.orgId, ann.email, ann.passwordFamily, ann.sequence], ["imp-org", "ann@example.com", "bcrypt", 1]);
     assert.equal(JSON.parse(await cliOk(["user", "show", "--user", "imp-3", "--json"], service.env)).state, "locked");
-    assert.deepEqual((await service.events("imp-2")).map((e) => [e.sequence, e.type]), [[1, "user.imported"]]);
+    assert.deepEqual(
+      (await service.events("imp-2")).map((e) => [e.sequence, e.type]),
+      [[1, "user.imported"]],
+    );
     const changed = await rest(service.address, {
       oldPassword: FAMILY_SAMPLES[4][1],
       newPassword: "Ben-New-Passw0rd!",
@@ -76,7 +79,10 @@ describe("user import", () => {
     assert.match(run.stdout, /line 2 \(id bound-2\): passwordHash: scrypt cost \(ln\) must be below 16·r, 16 with r=1, not 16/);
     assert.match(run.stdout, /line 3 \(id bound-3\): passwordHash: argon2 memory × time \(m·t, KiB\) must be at most 1048576, not 1310720/);
     assert.match(run.stdout, /line 4 \(id bound-4\): passwordHash: sha-crypt rounds must be from 1000 to 700000, not 700001/);
-    assert.match(run.stdout, /line 5 \(id bound-5\): passwordHash: pbkdf2 rounds × blocks \(the hash's length over the digest's\) must be at most 2000000, not 2000002/);
+    assert.match(
+      run.stdout,
+      /line 5 \(id bound-5\): passwordHash: pbkdf2 rounds × blocks \(the hash's length over the digest's\) must be at most 2000000, not 2000002/,
+    );
     assert.doesNotMatch(run.stdout + run.stderr, new RegExp(salt.slice(0, 12)), "no hash in the report");
     assert.equal(JSON.parse(await cliOk(["user", "show", "--user", "bound-1", "--json"], service.env)).passwordFamily, "scrypt");
     assert.equal(await service.database.userRow("bound-2").catch(() => undefined), undefined, "a refused row writes nothing");
@@ -89,7 +95,10 @@ describe("user import", () => {
     assert.match(dry.stdout, /would import 2, skipped 0, updated 0, rejected 1/);
     assert.match(dry.stdout, /line 2 \(id dry-2\): username is required/);
     assert.equal(await service.database.userRow("dry-1").catch(() => undefined), undefined, "nothing written");
-    const capped = await cli(["user", "import", "--file", write("errors.jsonl", ["x", "y", "z", { id: "late", username: "late" }]), "--max-errors", "1"], service.env);
+    const capped = await cli(
+      ["user", "import", "--file", write("errors.jsonl", ["x", "y", "z", { id: "late", username: "late" }]), "--max-errors", "1"],
+      service.env,
+    );
     assert.match(capped.stderr, /stopped: more than 1 lines were rejected/);
     assert.match(capped.stdout, /imported 0, skipped 0, updated 0, rejected 2/);
   });
@@ -105,13 +114,16 @@ describe("user import", () => {
     assert.match(await cliOk(["user", "import", "--file", second, "--on-conflict", "update"], service.env), /imported 0, skipped 0, updated 1/);
     const user = JSON.parse(await cliOk(["user", "show", "--user", "con-1", "--json"], service.env));
     assert.deepEqual([user.email, user.sequence], ["new@example.com", 2]);
-    const changed = await rest(service.address, { oldPassword: "Con-Passw0rd-2!", newPassword: "Con-Passw0rd-3!", authorization: bearer(await service.token("con-1")) });
+    const changed = await rest(service.address, {
+      oldPassword: "Con-Passw0rd-2!",
+      newPassword: "Con-Passw0rd-3!",
+      authorization: bearer(await service.token("con-1")),
+    });
     assert.equal(changed.ok && changed.sequence, "3");
   });
 
   /** The user's audit events, as `password-service events --json` lists them. */
-  const auditOf = async (userId: string) =>
-    (await cliOk(["events", "--user", userId, "--json"], service.env)).split("\n").map((line) => JSON.parse(line));
+  const auditOf = async (userId: string) => (await cliOk(["events", "--user", userId, "--json"], service.env)).split("\n").map((line) => JSON.parse(line));
 
   /** An open reset code of the user, asked for by an instance administrator, and that administrator's token. */
   const resetCode = async (userId: string) => {
@@ -143,7 +155,9 @@ describe("user import", () => {
     assert.equal(refused.code, 1, refused.stderr);
     assert.match(refused.stdout, /updated 0, rejected 1/);
     assert.ok(
-      refused.stdout.includes(`line 1 (id ${victim.userId}): user ${victim.userId} is in organisation ${victim.resourceOwner}, not attacker-org: an import does not move users`),
+      refused.stdout.includes(
+        `line 1 (id ${victim.userId}): user ${victim.userId} is in organisation ${victim.resourceOwner}, not attacker-org: an import does not move users`,
+      ),
       refused.stdout,
     );
     assert.deepEqual(await service.userRow(victim.userId), untouched, "the user is as it was");
@@ -156,12 +170,23 @@ describe("user import", () => {
     const stale = await rest(service.address, { oldPassword: "Victim-Passw0rd-2!", newPassword: "Victim-Passw0rd-3!", authorization: bearer(victim.token) });
     assert.equal(!stale.ok && stale.code, 16, "a token from before the imported hash is revoked");
     assert.equal(await resetCodes(victim.userId), 0, "the open reset code is void");
-    const withCode = await v2(`/v2/users/${encodeURIComponent(victim.userId)}/password`, { newPassword: { password: "Victim-Passw0rd-3!" }, verificationCode: code }, adminToken);
+    const withCode = await v2(
+      `/v2/users/${encodeURIComponent(victim.userId)}/password`,
+      { newPassword: { password: "Victim-Passw0rd-3!" }, verificationCode: code },
+      adminToken,
+    );
     assert.notEqual(withCode.status, 200, "the code sets no password");
-    const fresh = await rest(service.address, { oldPassword: "Victim-Passw0rd-2!", newPassword: "Victim-Passw0rd-3!", authorization: bearer(await service.token(victim.userId)) });
+    const fresh = await rest(service.address, {
+      oldPassword: "Victim-Passw0rd-2!",
+      newPassword: "Victim-Passw0rd-3!",
+      authorization: bearer(await service.token(victim.userId)),
+    });
     assert.equal(fresh.ok, true, "a new token and the imported password work");
     const updated = (await auditOf(victim.userId)).filter((e) => e.type === "user.updated");
-    assert.deepEqual(updated.map((e) => [e.payload.changed, e.payload.tokensRevoked, e.payload.resetCodeVoided]), [[["password"], true, true]]);
+    assert.deepEqual(
+      updated.map((e) => [e.payload.changed, e.payload.tokensRevoked, e.payload.resetCodeVoided]),
+      [[["password"], true, true]],
+    );
   });
 
   it("keeps what an update row leaves out, and writes each change to the user's events", async () => {
@@ -188,7 +213,11 @@ describe("user import", () => {
       [audit.at(-1).type, audit.at(-1).payload.changed, audit.at(-1).payload.state, audit.at(-1).userAgent],
       ["user.updated", ["password", "state"], "active", "password-service-cli"],
     );
-    const changed = await rest(service.address, { oldPassword: "Kept-Passw0rd-2!", newPassword: "Kept-Passw0rd-3!", authorization: bearer(await service.token(user.userId)) });
+    const changed = await rest(service.address, {
+      oldPassword: "Kept-Passw0rd-2!",
+      newPassword: "Kept-Passw0rd-3!",
+      authorization: bearer(await service.token(user.userId)),
+    });
     assert.equal(changed.ok, true, JSON.stringify(changed));
 
     const same = write("same.jsonl", [{ id: user.userId, username: "kept-renamed", state: "active", email: "kept@example.com" }]);
@@ -240,18 +269,25 @@ describe("user import", () => {
     ]);
     const run = await cli(["user", "import", "--file", file], service.env);
     assert.match(run.stdout, /imported 1, skipped 0, updated 0, rejected 6/);
-    for (const line of [1, 2, 3]) assert.match(run.stdout, new RegExp(`line ${line} \\(id hostile-${line}\\): email is not a bare address such as ann@example.com`));
+    for (const line of [1, 2, 3])
+      assert.match(run.stdout, new RegExp(`line ${line} \\(id hostile-${line}\\): email is not a bare address such as ann@example.com`));
     for (const line of [4, 5, 6]) assert.match(run.stdout, new RegExp(`line ${line} \\(id hostile-${line}\\): username contains a control character`));
     for (const id of ["hostile-1", "hostile-4", "hostile-5", "hostile-6"]) assert.equal((await cli(["user", "show", "--user", id], service.env)).code, 2, id);
   });
 
   it("shows a progress line on a terminal, with rows a second and the time left", async () => {
-    const file = write("tty.jsonl", Array.from({ length: 50 }, (_, i) => ({ id: `tty-${i}`, username: `tty-${i}` })));
+    const file = write(
+      "tty.jsonl",
+      Array.from({ length: 50 }, (_, i) => ({ id: `tty-${i}`, username: `tty-${i}` })),
+    );
     // script(1) gives the command a terminal of its own; its output is what the terminal showed.
     const bin = path.join(ROOT, "bin/password-service.cjs");
     const shown = await new Promise<string>((resolve, reject) =>
-      execFile("script", ["-qec", `"${process.execPath}" "${bin}" user import --file "${file}"`, "/dev/null"], { env: service.env, cwd: ROOT }, (err, stdout) =>
-        err ? reject(err) : resolve(stdout),
+      execFile(
+        "script",
+        ["-qec", `"${process.execPath}" "${bin}" user import --file "${file}"`, "/dev/null"],
+        { env: service.env, cwd: ROOT },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
       ),
     );
     assert.match(shown, /\r\d+ lines, \d+ rows\/s, about \d+ s left/);

@@ -36,8 +36,16 @@ function assertComplete(name: string, catalogue: Record<string, unknown>): void 
   const english = [...entries(catalogue.en).keys()];
   for (const language of LANGUAGES) {
     const texts = entries(catalogue[language]);
-    assert.deepEqual(english.filter((path) => !texts.has(path)), [], `${name} in ${language}: missing`);
-    assert.deepEqual([...texts.keys()].filter((path) => !english.includes(path)), [], `${name} in ${language}: not in English`);
+    assert.deepEqual(
+      english.filter((path) => !texts.has(path)),
+      [],
+      `${name} in ${language}: missing`,
+    );
+    assert.deepEqual(
+      [...texts.keys()].filter((path) => !english.includes(path)),
+      [],
+      `${name} in ${language}: not in English`,
+    );
     for (const [path, text] of texts) {
       assert.ok(typeof text === "function" || (typeof text === "string" && text.trim() !== ""), `${name} in ${language}: ${path} is empty`);
     }
@@ -103,7 +111,11 @@ describe("the message catalogue", () => {
   });
 
   it("has no ID that no error of errors.ts carries", () => {
-    const carried = new Set(everyError().map(([, err]) => err.id).filter((id) => id !== undefined));
+    const carried = new Set(
+      everyError()
+        .map(([, err]) => err.id)
+        .filter((id) => id !== undefined),
+    );
     assert.deepEqual([...carried].sort(), [...ids].sort());
   });
 
@@ -199,7 +211,12 @@ describe("errors in the caller's language on every protocol", () => {
     it(`${name}: q-values choose Japanese; validation stays English`, async () => {
       const user = await service.createUser("Current-Passw0rd!");
       const acceptLanguage = "fr;q=0.4, ja;q=0.8, en;q=0.5";
-      const refused = await call(service.address, { oldPassword: "Current-Passw0rd!", newPassword: "short", authorization: bearer(user.token), acceptLanguage });
+      const refused = await call(service.address, {
+        oldPassword: "Current-Passw0rd!",
+        newPassword: "short",
+        authorization: bearer(user.token),
+        acceptLanguage,
+      });
       assert.equal(refused.ok || refused.message, "パスワードが短すぎます (DOMAIN-HuJf6)");
       assert.equal(refused.ok || refused.detail?.message, "パスワードが短すぎます");
       const invalid = await call(service.address, { oldPassword: "", newPassword: "x", authorization: bearer(user.token), acceptLanguage });
@@ -218,7 +235,10 @@ describe("errors in the caller's language on every protocol", () => {
     const headers = { authorization: bearer(user.token), "accept-language": "pl-PL" };
     const { valid, violations } = await client.validateMyNewPassword({ newPassword: "abc" }, { headers });
     assert.equal(valid, false);
-    assert.ok(violations.some((v) => v.id === ID.tooShort && v.message === "Hasło jest za krótkie"), JSON.stringify(violations));
+    assert.ok(
+      violations.some((v) => v.id === ID.tooShort && v.message === "Hasło jest za krótkie"),
+      JSON.stringify(violations),
+    );
     for (const v of violations) assert.equal(v.message, TRANSLATIONS[v.id as keyof typeof TRANSLATIONS].pl, v.id);
   });
 });

@@ -140,10 +140,14 @@ describe("the caps on connections", () => {
   /** Connections from one loopback address, open and idle. */
   function hold(count: number, localAddress: string): Promise<net.Socket[]> {
     return Promise.all(
-      Array.from({ length: count }, () => new Promise<net.Socket>((resolve) => {
-        const s = net.connect({ port: service.port, host: "127.0.0.1", localAddress }, () => resolve(s));
-        s.on("error", () => {});
-      })),
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect({ port: service.port, host: "127.0.0.1", localAddress }, () => resolve(s));
+            s.on("error", () => {});
+          }),
+      ),
     );
   }
 

@@ -37,7 +37,10 @@ describe("lockout", () => {
     for (const o of outcomes.filter((o) => o.detail?.id !== "COMMAND-3M0fs")) assert.equal(o.detail?.id, "PWSVC-BUSY2", JSON.stringify(o));
     assert.ok(checked.length >= 2, "each process let some in");
     // Each answer carries its own count: 1..k, each once.
-    assert.deepEqual(checked.map((o) => o.detail!.failedAttempts).sort((a, b) => a! - b!), checked.map((_, i) => i + 1));
+    assert.deepEqual(
+      checked.map((o) => o.detail!.failedAttempts).sort((a, b) => a! - b!),
+      checked.map((_, i) => i + 1),
+    );
     const row = await service.userRow(user.userId);
     assert.equal(row.failed_attempts, checked.length);
     assert.equal(row.state, "active", "max_password_attempts 0 never locks");
@@ -63,8 +66,10 @@ describe("lockout", () => {
     const counts = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.check.failed").map((e) => Number(e.payload!.failedAttempts));
     const changes = outcomes.filter((o) => o.ok).length;
     const runs = counts.filter((c) => c === 1).length;
-    assert.ok(runs <= 1 + changes && counts.every((c, i) => c === 1 || c === counts[i - 1] + 1) && counts.every((c) => c <= 3),
-      `wrong passwords checked, each with its count: ${counts.join(", ")}; the right one ${changes ? "changed the password" : "did not"}`);
+    assert.ok(
+      runs <= 1 + changes && counts.every((c, i) => c === 1 || c === counts[i - 1] + 1) && counts.every((c) => c <= 3),
+      `wrong passwords checked, each with its count: ${counts.join(", ")}; the right one ${changes ? "changed the password" : "did not"}`,
+    );
     outcomes.forEach((o, i) => {
       if (o.ok) return assert.equal(guesses[i], "Right-Passw0rd!", "only a real success answers 200");
       assert.ok(["COMMAND-3M0fs", "COMMAND-JLK35", "PWSVC-BUSY2", "PWSVC-BUSY3"].includes(o.detail?.id ?? ""), JSON.stringify(o));

@@ -71,8 +71,15 @@ describe("request logs", () => {
     for (const p of ["grpc", "grpc-web", "grpc-web-text", "connect", "rest", "http"]) assert.ok(protocols.has(p), p);
     const first = users[0];
     const mine = lines.filter((l) => l.userId === first.userId);
-    assert.deepEqual(mine.map((l) => l.code), [0, 3, 3], "the user is named once the token is checked");
-    assert.deepEqual(mine.map((l) => l.outcome), ["changed", "wrong_old_password", "policy_refused"]);
+    assert.deepEqual(
+      mine.map((l) => l.code),
+      [0, 3, 3],
+      "the user is named once the token is checked",
+    );
+    assert.deepEqual(
+      mine.map((l) => l.outcome),
+      ["changed", "wrong_old_password", "policy_refused"],
+    );
     const badToken = lines.find((l) => l.outcome === "unauthenticated");
     assert.equal(badToken?.code, 16);
     assert.equal(badToken?.userId, undefined);

@@ -35,7 +35,10 @@ describe("the reset link's template", () => {
 
 describe("the mails' texts", () => {
   it("words a code's lifetime", () => {
-    assert.deepEqual([3600, 5400, 86400, 60, 45].map((s) => inWords(s)), ["1 hour", "90 minutes", "1 day", "1 minute", "45 seconds"]);
+    assert.deepEqual(
+      [3600, 5400, 86400, 60, 45].map((s) => inWords(s)),
+      ["1 hour", "90 minutes", "1 day", "1 minute", "45 seconds"],
+    );
   });
 
   it("writes the reset mail with the code and the link, and the notice with no secret, from where it came", () => {
@@ -48,7 +51,10 @@ describe("the mails' texts", () => {
     const agent = "Mozilla/5.0 (X11; Linux x86_64)\u0007\u001b[31m AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
     const notice = composer.changed(USER, at, { remoteAddress: "::ffff:10.1.2.3", userAgent: agent })!;
     // Cut after a whole word, under 100 characters, and marked as cut.
-    assert.match(notice.body, /was changed on 2026-11-30 16:05:07 UTC from 10\.1\.2\.3 using Mozilla\/5\.0 \(X11; Linux x86_64\)\[31m AppleWebKit\/537\.36 \(KHTML, like Gecko\) Chrome\/131\.0\.0\.0\.\.\.\./);
+    assert.match(
+      notice.body,
+      /was changed on 2026-11-30 16:05:07 UTC from 10\.1\.2\.3 using Mozilla\/5\.0 \(X11; Linux x86_64\)\[31m AppleWebKit\/537\.36 \(KHTML, like Gecko\) Chrome\/131\.0\.0\.0\.\.\.\./,
+    );
     assert.ok(!/[\u0000-\u0008\u001b]/.test(notice.body), "no control characters from the user agent");
     const endless = composer.changed(USER, at, { remoteAddress: "10.1.2.3", userAgent: `curl/8${"x".repeat(200)}` })!;
     assert.match(endless.body, /from 10\.1\.2\.3\.\n/, "one endless word is not quoted at all");
@@ -80,7 +86,10 @@ describe("the mails' texts", () => {
     const at = new Date("2026-11-30T16:05:07Z");
     const notice = composer.changed(german, at, { remoteAddress: "10.1.2.3", userAgent: "curl/8.5", language: "fr" })!;
     assert.equal(notice.subject, "Ihr Passwort wurde geändert");
-    assert.match(notice.body, /^Hallo ann,\n\nDas Passwort Ihres Kontos „ann“ bei Acme wurde am 2026-11-30 16:05:07 UTC von 10\.1\.2\.3 mit curl\/8\.5 geändert\.\n/);
+    assert.match(
+      notice.body,
+      /^Hallo ann,\n\nDas Passwort Ihres Kontos „ann“ bei Acme wurde am 2026-11-30 16:05:07 UTC von 10\.1\.2\.3 mit curl\/8\.5 geändert\.\n/,
+    );
     assert.equal(composer.changed(USER, at, { language: "fr" })!.subject, "Your password was changed");
   });
 
@@ -93,8 +102,10 @@ describe("the mails' texts", () => {
       const user = { ...USER, preferredLanguage: language };
       const reset = composer.reset(user, "K3M9QX", "https://x.example/r");
       const notice = composer.changed(user, at, context)!;
-      for (const part of ["ann", "Acme", "K3M9QX", "\nhttps://x.example/r\n", inWords(5400, language)]) assert.ok(reset.body.includes(part), `${language}: ${part} in\n${reset.body}`);
-      for (const part of ["ann", "Acme", "2026-11-30 16:05:07 UTC", "10.1.2.3", "curl/8.5"]) assert.ok(notice.body.includes(part), `${language}: ${part} in\n${notice.body}`);
+      for (const part of ["ann", "Acme", "K3M9QX", "\nhttps://x.example/r\n", inWords(5400, language)])
+        assert.ok(reset.body.includes(part), `${language}: ${part} in\n${reset.body}`);
+      for (const part of ["ann", "Acme", "2026-11-30 16:05:07 UTC", "10.1.2.3", "curl/8.5"])
+        assert.ok(notice.body.includes(part), `${language}: ${part} in\n${notice.body}`);
       for (const mail of [reset, notice]) assert.doesNotMatch(mail.body + mail.subject, /undefined|\$\{/, language);
       if (language === "en") continue;
       assert.notEqual(reset.subject, english.reset.subject, language);
@@ -108,7 +119,10 @@ describe("the mails' texts", () => {
     const at = new Date();
     assert.equal(new MailComposer(false, { notifyPasswordChanged: true, codeTtlSeconds: 60, queued: () => {} }).changed(USER, at, {}), undefined);
     assert.equal(new MailComposer(true, { notifyPasswordChanged: false, codeTtlSeconds: 60, queued: () => {} }).changed(USER, at, {}), undefined);
-    assert.equal(new MailComposer(true, { notifyPasswordChanged: true, codeTtlSeconds: 60, queued: () => {} }).changed({ ...USER, email: null }, at, {}), undefined);
+    assert.equal(
+      new MailComposer(true, { notifyPasswordChanged: true, codeTtlSeconds: 60, queued: () => {} }).changed({ ...USER, email: null }, at, {}),
+      undefined,
+    );
   });
 });
 
@@ -133,8 +147,15 @@ class FakeOutbox implements MailOutbox {
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const mailOf = (id: string, attempts = 0, ageMs = 0): ClaimedMail => ({
-  id, kind: "password.reset", userId: "1", orgId: "2", recipient: "a@example.com", subject: "s", body: "b",
-  createdAt: new Date(NOW.getTime() - ageMs), attempts,
+  id,
+  kind: "password.reset",
+  userId: "1",
+  orgId: "2",
+  recipient: "a@example.com",
+  subject: "s",
+  body: "b",
+  createdAt: new Date(NOW.getTime() - ageMs),
+  attempts,
 });
 
 async function runRound(outbox: FakeOutbox, deliver: Deliver): Promise<void> {

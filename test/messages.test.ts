@@ -33,7 +33,10 @@ describe("the server's messages", () => {
       assert.match(api.stderr, new RegExp(`^password-service: PORT ${taken.port} is in use \\(set PORT, or 0 for any free port\\)\\n$`, "m"));
       const metrics = await cli(["serve"], testEnv(database, { PORT: "0", METRICS_PORT: String(taken.port) }));
       assert.equal(metrics.code, 2);
-      assert.match(metrics.stderr, new RegExp(`^password-service: METRICS_PORT ${taken.port} is in use \\(set METRICS_PORT, or 0 to turn metrics off\\)\\n$`, "m"));
+      assert.match(
+        metrics.stderr,
+        new RegExp(`^password-service: METRICS_PORT ${taken.port} is in use \\(set METRICS_PORT, or 0 to turn metrics off\\)\\n$`, "m"),
+      );
     } finally {
       taken.close();
       await database.drop();
@@ -48,7 +51,10 @@ describe("the server's messages", () => {
       assert.ok(lines.includes("mail: off (SMTP_URL unset)"));
       assert.ok(lines.includes("page: on, at /account/"));
       const database = loadConfig(own.env).config.database;
-      const expected = database.kind === "sqlite" ? `database: SQLite at ${database.path}` : `database: PostgreSQL at ${new URL(database.url).host}${new URL(database.url).pathname}`;
+      const expected =
+        database.kind === "sqlite"
+          ? `database: SQLite at ${database.path}`
+          : `database: PostgreSQL at ${new URL(database.url).host}${new URL(database.url).pathname}`;
       assert.ok(lines.includes(expected), lines.join("\n"));
     } finally {
       await own.stop();
@@ -102,7 +108,10 @@ describe("the server's messages", () => {
       socket.destroy();
       const said = messages(service.logs);
       const from = said.findIndex((m) => m.startsWith("shutting down"));
-      assert.deepEqual(said.slice(from).filter((m) => m !== "request"), [said[from], "already shutting down", "stopped"]);
+      assert.deepEqual(
+        said.slice(from).filter((m) => m !== "request"),
+        [said[from], "already shutting down", "stopped"],
+      );
     } finally {
       await service.stop();
     }
@@ -133,7 +142,10 @@ describe("the server's messages", () => {
       while (lines.filter((l) => l.includes("request")).length < 3) await new Promise((r) => setTimeout(r, 20));
       const since = lines.slice(before);
       assert.equal(since.length, 3, since.join("\n"));
-      assert.ok(since.every((l) => /^\[[\d:.]+\] .*request.*"rpc":"zitadel\.auth\.v1\.AuthService\/UpdateMyPassword"/.test(l)), since.join("\n"));
+      assert.ok(
+        since.every((l) => /^\[[\d:.]+\] .*request.*"rpc":"zitadel\.auth\.v1\.AuthService\/UpdateMyPassword"/.test(l)),
+        since.join("\n"),
+      );
     } finally {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.kill("SIGTERM");
@@ -181,11 +193,27 @@ describe("bad configuration stops the process with exit code 2 and one line", ()
     ["TLS_KEY_FILE without TLS_CERT_FILE", () => ({ TLS_KEY_FILE: good.key }), /TLS_CERT_FILE and TLS_KEY_FILE go together/],
     ["BCRYPT_COST=3", () => ({ BCRYPT_COST: "3" }), /^password-service: BCRYPT_COST must be a whole number from \d+ to 16, not "3"$/],
     ["PORT=abc", () => ({ PORT: "abc" }), /^password-service: PORT must be a whole number from 0 to 65535, not "abc"$/],
-    ["a certificate file that is not there", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: path.join(dir, "missing.pem"), TLS_KEY_FILE: good.key }), /TLS_CERT_FILE: cannot read .*missing\.pem: ENOENT/],
+    [
+      "a certificate file that is not there",
+      () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: path.join(dir, "missing.pem"), TLS_KEY_FILE: good.key }),
+      /TLS_CERT_FILE: cannot read .*missing\.pem: ENOENT/,
+    ],
     ["a directory as key file", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.cert, TLS_KEY_FILE: dir }), /TLS_KEY_FILE: cannot read .*: EISDIR/],
-    ["a certificate file that is no PEM", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: path.join(dir, "garbage.pem"), TLS_KEY_FILE: good.key }), /not a usable certificate and private key/],
-    ["certificate and key swapped", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.key, TLS_KEY_FILE: good.cert }), /not a usable certificate and private key/],
-    ["a key that is not the certificate's", () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.cert, TLS_KEY_FILE: other.key }), /not a usable certificate and private key: key values mismatch/],
+    [
+      "a certificate file that is no PEM",
+      () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: path.join(dir, "garbage.pem"), TLS_KEY_FILE: good.key }),
+      /not a usable certificate and private key/,
+    ],
+    [
+      "certificate and key swapped",
+      () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.key, TLS_KEY_FILE: good.cert }),
+      /not a usable certificate and private key/,
+    ],
+    [
+      "a key that is not the certificate's",
+      () => ({ BCRYPT_COST: "10", TLS_CERT_FILE: good.cert, TLS_KEY_FILE: other.key }),
+      /not a usable certificate and private key: key values mismatch/,
+    ],
     ["a DATA_DIR that is a file", () => ({ BCRYPT_COST: "10", DATA_DIR: path.join(dir, "garbage.pem") }), /DATA_DIR .*garbage\.pem is a file, not a folder/],
     ["a HOST that does not resolve", () => ({ BCRYPT_COST: "10", HOST: "no-such-host.invalid" }), /(ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/],
   ];

@@ -45,7 +45,10 @@ describe("metrics on their own port", () => {
   after(() => service.stop());
 
   it("says in its log line the address it bound, METRICS_HOST defaulting to HOST", () => {
-    assert.ok(service.logs.some((l) => l.includes(`"metrics on http://127.0.0.1:${metricsPort}/metrics"`)), service.logs.join("\n"));
+    assert.ok(
+      service.logs.some((l) => l.includes(`"metrics on http://127.0.0.1:${metricsPort}/metrics"`)),
+      service.logs.join("\n"),
+    );
   });
 
   it("counts requests by RPC, protocol and code, and changes by outcome", async () => {
@@ -114,7 +117,10 @@ describe("METRICS_HOST", () => {
     const metricsPort = await freePort();
     const service = await Service.start({ METRICS_PORT: String(metricsPort), METRICS_HOST: "127.0.0.2" });
     try {
-      assert.ok(service.logs.some((l) => l.includes(`"metrics on http://127.0.0.2:${metricsPort}/metrics"`)), service.logs.join("\n"));
+      assert.ok(
+        service.logs.some((l) => l.includes(`"metrics on http://127.0.0.2:${metricsPort}/metrics"`)),
+        service.logs.join("\n"),
+      );
       assert.equal((await fetch(`http://127.0.0.2:${metricsPort}/metrics`)).status, 200);
     } finally {
       await service.stop();
@@ -133,7 +139,10 @@ describe("METRICS_PORT=0", () => {
     try {
       // The same count made of a server that has the listener shows that the count can see it.
       assert.deepEqual(withOn.filter((p) => !before.includes(p)).sort(), [on.port, metricsPort].sort());
-      assert.deepEqual(listeningPorts(process.pid).filter((p) => !withOn.includes(p)), [off.port]);
+      assert.deepEqual(
+        listeningPorts(process.pid).filter((p) => !withOn.includes(p)),
+        [off.port],
+      );
       assert.ok(!off.logs.some((l) => l.includes("/metrics")), off.logs.join("\n"));
     } finally {
       await off.stop();

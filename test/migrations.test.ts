@@ -15,36 +15,72 @@ describe("migrating a database from before imported users", () => {
     await migrateToLatest(db, "0005_policy_sequence");
     await db.insertInto("orgs").values({ id: "69629023906488000", name: "Old Org", created_at: 1 }).execute();
     const user = {
-      org_id: "69629023906488000", kind: "human" as const, sequence: 2, failed_attempts: 1, created_at: 1, changed_at: 2,
+      org_id: "69629023906488000",
+      kind: "human" as const,
+      sequence: 2,
+      failed_attempts: 1,
+      created_at: 1,
+      changed_at: 2,
       password_hash: "$2b$04$abcdefghijklmnopqrstuuOOd0TV8Zq7Yfp3pNpnvBE1Dap9b0Lw6",
     };
-    await db.insertInto("users").values([
-      { ...user, id: "69629023906488334", username: "alice", state: "active" },
-      { ...user, id: "69629023906488335", username: "Alice", state: "deleted" },
-    ]).execute();
+    await db
+      .insertInto("users")
+      .values([
+        { ...user, id: "69629023906488334", username: "alice", state: "active" },
+        { ...user, id: "69629023906488335", username: "Alice", state: "deleted" },
+      ])
+      .execute();
     await db.insertInto("events").values({ user_id: "69629023906488334", sequence: 1, type: "user.added", created_at: 1, payload: "{}" }).execute();
     await db.insertInto("password_history").values({ user_id: "69629023906488334", sequence: 2, password_hash: user.password_hash, created_at: 2 }).execute();
 
     assert.deepEqual(await migrateToLatest(db, "0006_imported_users"), ["0006_imported_users"]);
-    const rows = await db.selectFrom("users").select(["id", "username", "state", "sequence", "failed_attempts", "password_hash", "email"]).orderBy("id").execute();
-    assert.deepEqual(rows.map((r) => [r.id, r.username, r.state, Number(r.sequence), r.failed_attempts, r.password_hash, r.email]), [
-      ["69629023906488334", "alice", "active", 2, 1, user.password_hash, null],
-      ["69629023906488335", "Alice", "deleted", 2, 1, user.password_hash, null],
-    ]);
+    const rows = await db
+      .selectFrom("users")
+      .select(["id", "username", "state", "sequence", "failed_attempts", "password_hash", "email"])
+      .orderBy("id")
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.username, r.state, Number(r.sequence), r.failed_attempts, r.password_hash, r.email]),
+      [
+        ["69629023906488334", "alice", "active", 2, 1, user.password_hash, null],
+        ["69629023906488335", "Alice", "deleted", 2, 1, user.password_hash, null],
+      ],
+    );
     assert.equal((await db.selectFrom("events").selectAll().execute()).length, 1);
     assert.equal((await db.selectFrom("password_history").selectAll().execute()).length, 1);
 
-    const long = { ...user, id: `auth0|${"x".repeat(190)}`, username: "long", state: "active" as const, password_hash: `$argon2id$v=19$m=65536,t=2,p=1$${"s".repeat(22)}$${"h".repeat(300)}` };
+    const long = {
+      ...user,
+      id: `auth0|${"x".repeat(190)}`,
+      username: "long",
+      state: "active" as const,
+      password_hash: `$argon2id$v=19$m=65536,t=2,p=1$${"s".repeat(22)}$${"h".repeat(300)}`,
+    };
     await db.insertInto("users").values(long).execute();
-    await assert.rejects(db.insertInto("users").values({ ...user, id: "x-1", username: "ALICE", state: "active" }).execute(), "ALICE is alice");
+    await assert.rejects(
+      db
+        .insertInto("users")
+        .values({ ...user, id: "x-1", username: "ALICE", state: "active" })
+        .execute(),
+      "ALICE is alice",
+    );
 
     // The reset codes and the mail outbox come next; users keep every row, none asked to change its password.
     assert.deepEqual(await migrateToLatest(db, "0007_reset_codes_mail_outbox"), ["0007_reset_codes_mail_outbox"]);
     const flags = await db.selectFrom("users").select("password_change_required").execute();
-    assert.deepEqual(flags.map((f) => f.password_change_required), [0, 0, 0]);
-    await db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "0".repeat(64), created_at: 1, expires_at: 2 }).execute();
+    assert.deepEqual(
+      flags.map((f) => f.password_change_required),
+      [0, 0, 0],
+    );
+    await db
+      .insertInto("password_reset_codes")
+      .values({ user_id: "69629023906488334", code_hash: "0".repeat(64), created_at: 1, expires_at: 2 })
+      .execute();
     await assert.rejects(
-      db.insertInto("password_reset_codes").values({ user_id: "69629023906488334", code_hash: "1".repeat(64), created_at: 1, expires_at: 2 }).execute(),
+      db
+        .insertInto("password_reset_codes")
+        .values({ user_id: "69629023906488334", code_hash: "1".repeat(64), created_at: 1, expires_at: 2 })
+        .execute(),
       "one code per user",
     );
 
@@ -55,15 +91,34 @@ describe("migrating a database from before imported users", () => {
     await assert.rejects(db.insertInto("instance").values({ slot: 1, id: "2", created_at: 1 }).execute(), "one instance");
     // Sessions come last: a table of their own, its tokens unique, each user's sessions referring to the user.
     const session = {
-      id: "s1", token_hash: "a".repeat(64), token_set_at: 1, creator_id: "app", user_id: "69629023906488334", user_checked_at: 1,
-      password_checked_at: 1, sequence: 1, created_at: 1, changed_at: 1, expires_at: null, metadata: "{}", user_agent: "{}", fingerprint_id: null,
+      id: "s1",
+      token_hash: "a".repeat(64),
+      token_set_at: 1,
+      creator_id: "app",
+      user_id: "69629023906488334",
+      user_checked_at: 1,
+      password_checked_at: 1,
+      sequence: 1,
+      created_at: 1,
+      changed_at: 1,
+      expires_at: null,
+      metadata: "{}",
+      user_agent: "{}",
+      fingerprint_id: null,
     };
     await db.insertInto("sessions").values(session).execute();
-    await assert.rejects(db.insertInto("sessions").values({ ...session, id: "s2" }).execute(), "one session per token");
+    await assert.rejects(
+      db
+        .insertInto("sessions")
+        .values({ ...session, id: "s2" })
+        .execute(),
+      "one session per token",
+    );
 
     // A language per user comes last: none for the users there, one for each user it is set for.
     assert.deepEqual(await migrateToLatest(db), ["0010_preferred_language"]);
-    const languages = async () => (await db.selectFrom("users").select(["id", "preferred_language"]).execute()).map((r) => `${r.id}:${r.preferred_language}`).sort();
+    const languages = async () =>
+      (await db.selectFrom("users").select(["id", "preferred_language"]).execute()).map((r) => `${r.id}:${r.preferred_language}`).sort();
     assert.deepEqual(await languages(), [`${long.id}:null`, "69629023906488334:null", "69629023906488335:null"].sort());
     await db.updateTable("users").set({ preferred_language: "de" }).where("id", "=", "69629023906488334").execute();
     assert.deepEqual(await languages(), [`${long.id}:null`, "69629023906488334:de", "69629023906488335:null"].sort());
@@ -74,8 +129,16 @@ describe("migrating a database from before imported users", () => {
     try {
       // Renaming a shipped migration would make a migrated database run it again.
       assert.deepEqual(await migrateToLatest(fresh.db), [
-        "0001_users_and_events", "0002_policies_history_revocation_audit", "0003_signing_keys", "0004_check_lease_hash_form_audit_count",
-        "0005_policy_sequence", "0006_imported_users", "0007_reset_codes_mail_outbox", "0008_instance_id", "0009_sessions", "0010_preferred_language",
+        "0001_users_and_events",
+        "0002_policies_history_revocation_audit",
+        "0003_signing_keys",
+        "0004_check_lease_hash_form_audit_count",
+        "0005_policy_sequence",
+        "0006_imported_users",
+        "0007_reset_codes_mail_outbox",
+        "0008_instance_id",
+        "0009_sessions",
+        "0010_preferred_language",
       ]);
       assert.deepEqual(await migrateToLatest(fresh.db), []);
     } finally {

@@ -21,7 +21,11 @@ function postgres(command: "start" | "stop"): Promise<unknown> {
   return promisify(execFile)("bash", [path.join(ROOT, ".ci/postgres"), command, CLUSTER!]);
 }
 
-const PROBES: [string, Caller][] = [["REST", rest], ["grpc-js", grpcJs], ["Connect", connectJson]];
+const PROBES: [string, Caller][] = [
+  ["REST", rest],
+  ["grpc-js", grpcJs],
+  ["Connect", connectJson],
+];
 /** A bound on waiting for recovery, so a broken service fails the test instead of hanging it. */
 const RECOVERY_TRIES = 300;
 
@@ -51,9 +55,15 @@ it("answers 14 Unavailable while PostgreSQL is down and resumes by itself when i
     });
     t.diagnostic(summary(attempts));
     assert.equal(count(attempts, "lost"), 0, "every request was answered");
-    assert.ok(attempts.slice(-20).some((a) => a.verdict === "success"), "changes commit again after the outage");
+    assert.ok(
+      attempts.slice(-20).some((a) => a.verdict === "success"),
+      "changes commit again after the outage",
+    );
     // Idle pool connections that the stop broke are logged, not swallowed.
-    assert.ok(servers.some((s) => s.logs.some((l) => l.includes("a PostgreSQL connection failed"))), "the lost connections were logged");
+    assert.ok(
+      servers.some((s) => s.logs.some((l) => l.includes("a PostgreSQL connection failed"))),
+      "the lost connections were logged",
+    );
     await assertNothingLost(database, users, attempts);
   } finally {
     await postgres("start");

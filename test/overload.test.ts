@@ -30,7 +30,10 @@ it("refuses what it cannot start at once with 429 and Retry-After, and changes n
   const users = await Promise.all(Array.from({ length: AT_ONCE }, () => service.createUser("Initial-Passw0rd!")));
   const answers = await Promise.all(users.map((user) => change(user, "Changed-Passw0rd!")));
   const statuses = answers.map((a) => a.status);
-  assert.ok(statuses.every((s) => s === 200 || s === 429), `only 200 and 429: ${statuses}`);
+  assert.ok(
+    statuses.every((s) => s === 200 || s === 429),
+    `only 200 and 429: ${statuses}`,
+  );
   assert.ok(statuses.includes(200) && statuses.includes(429), `some admitted, some refused: ${statuses}`);
   for (const answer of answers.filter((a) => a.status === 429)) {
     assert.equal(answer.json.code, 8);
@@ -47,9 +50,7 @@ it("refuses at the door while saturated, before the token is checked, on every p
   const users = await Promise.all(Array.from({ length: AT_ONCE }, () => service.createUser("Initial-Passw0rd!")));
   let firstRefusal!: () => void;
   const refused = new Promise<void>((resolve) => (firstRefusal = resolve));
-  const changes = Promise.all(
-    users.map((user) => change(user, "Changed-Passw0rd!").then((a) => (a.status === 429 && firstRefusal(), a))),
-  );
+  const changes = Promise.all(users.map((user) => change(user, "Changed-Passw0rd!").then((a) => (a.status === 429 && firstRefusal(), a))));
   // Once one change was refused, the admitted ones hold every slot for a
   // whole bcrypt operation at least: a request without a token is refused for
   // capacity, not for its missing token.

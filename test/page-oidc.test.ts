@@ -46,7 +46,16 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
     context = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       locale: "en-US",
     });
     // The issuer's development pages import a web font; the tests have no network.
@@ -92,10 +101,18 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
     await signInAtIssuer(user.userId);
     const pending = (await context.cookies(`${base}oidc/callback`)).find((c) => c.name === "ps_oidc");
     assert.ok(pending, "the sign-in's state is kept for the callback");
-    assert.deepEqual([pending.httpOnly, pending.sameSite, pending.path, pending.secure], [true, "Lax", "/account/oidc/callback", false], "HttpOnly, SameSite=Lax, the callback's path only");
+    assert.deepEqual(
+      [pending.httpOnly, pending.sameSite, pending.path, pending.secure],
+      [true, "Lax", "/account/oidc/callback", false],
+      "HttpOnly, SameSite=Lax, the callback's path only",
+    );
     assert.ok(pending.expires > Date.now() / 1000 && pending.expires <= Date.now() / 1000 + 600 + 5, "short-lived: OIDC_SIGN_IN_TTL's 10 minutes");
     service.secrets.push(...pending.value.split("."));
-    assert.equal((await context.cookies(base)).find((c) => c.name === "ps_oidc"), undefined, "not sent to the page's other paths");
+    assert.equal(
+      (await context.cookies(base)).find((c) => c.name === "ps_oidc"),
+      undefined,
+      "not sent to the page's other paths",
+    );
 
     const callback = page.waitForRequest((req) => req.url().startsWith(`${base}oidc/callback?`));
     await page.getByRole("button", { name: "Continue" }).click();
@@ -106,13 +123,25 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
 
     const cookie = await sessionCookie();
     assert.ok(cookie, "the session's cookie");
-    assert.deepEqual([cookie.httpOnly, cookie.sameSite, cookie.path, cookie.secure], [true, "Strict", "/account", false], "HttpOnly, SameSite=Strict, the page's path");
+    assert.deepEqual(
+      [cookie.httpOnly, cookie.sameSite, cookie.path, cookie.secure],
+      [true, "Strict", "/account", false],
+      "HttpOnly, SameSite=Strict, the page's path",
+    );
     assert.ok(cookie.value.startsWith("t."), "a bearer that is no session of this service's");
     const token = cookie.value.slice(2);
     service.secrets.push(token);
     const claims = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
-    assert.deepEqual([claims.iss, claims.aud, claims.sub, claims.client_id], [issuer.issuer, SERVICE_AUDIENCE, user.userId, CLIENT_ID], "the issuer's JWT access token for this service");
-    assert.equal((await context.cookies(`${base}oidc/callback`)).find((c) => c.name === "ps_oidc"), undefined, "the callback's cookie is gone");
+    assert.deepEqual(
+      [claims.iss, claims.aud, claims.sub, claims.client_id],
+      [issuer.issuer, SERVICE_AUDIENCE, user.userId, CLIENT_ID],
+      "the issuer's JWT access token for this service",
+    );
+    assert.equal(
+      (await context.cookies(`${base}oidc/callback`)).find((c) => c.name === "ps_oidc"),
+      undefined,
+      "the callback's cookie is gone",
+    );
     assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], "nothing in web storage");
     assert.ok(!(await page.content()).includes(token), "the token is nowhere in the page");
 
@@ -228,7 +257,11 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
   });
 
   it("answers 404 for the password sign-in and the forgot form, which the issuer's sign-in replaces", async () => {
-    for (const [method, path] of [["GET", "forgot"], ["POST", "sign-in"], ["POST", "forgot"]]) {
+    for (const [method, path] of [
+      ["GET", "forgot"],
+      ["POST", "sign-in"],
+      ["POST", "forgot"],
+    ]) {
       const res = await fetch(`${base}${path}`, { method, redirect: "manual" });
       assert.equal(res.status, 404, `${method} ${path}`);
     }

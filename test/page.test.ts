@@ -59,7 +59,16 @@ describe("the account page in Chromium", { skip }, () => {
     const browser = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       viewport: DESKTOP,
       locale,
       javaScriptEnabled,
@@ -81,7 +90,8 @@ describe("the account page in Chromium", { skip }, () => {
     await on.setViewportSize(DESKTOP);
     if (!(await on.evaluate(() => "axe" in window))) await on.addScriptTag({ url: `${service.url}/axe-under-test.js` });
     const violations = await on.evaluate(async (tags) => {
-      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } })
+        .axe;
       const results = await axe.run(document, { runOnly: { type: "tag", values: tags } });
       return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     }, WCAG_21_AA);
@@ -136,7 +146,11 @@ describe("the account page in Chromium", { skip }, () => {
 
     const cookie = (await context.cookies(base)).find((c) => c.name === "ps_session");
     assert.ok(cookie, "the session's cookie");
-    assert.deepEqual([cookie.httpOnly, cookie.sameSite, cookie.path, cookie.secure], [true, "Strict", "/account", false], "HttpOnly, SameSite=Strict, the page's path; Secure only under TLS");
+    assert.deepEqual(
+      [cookie.httpOnly, cookie.sameSite, cookie.path, cookie.secure],
+      [true, "Strict", "/account", false],
+      "HttpOnly, SameSite=Strict, the page's path; Secure only under TLS",
+    );
     assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0], "nothing in web storage");
     const token = cookie.value.split(".")[2];
     service.secrets.push(token);
@@ -157,7 +171,10 @@ describe("the account page in Chromium", { skip }, () => {
 
     await page.getByLabel("Current password").fill("Not-My-Passw0rd!");
     await page.getByLabel("New password").fill("Second-Passw0rd!");
-    assert.match(await submit("Change password", "error"), /The password is not correct\.\s+Failed attempts so far: 1\.\s+Your account will be locked after 4 more/);
+    assert.match(
+      await submit("Change password", "error"),
+      /The password is not correct\.\s+Failed attempts so far: 1\.\s+Your account will be locked after 4 more/,
+    );
     await state("5-change-wrong-current");
 
     await page.getByLabel("Current password").fill("First-Passw0rd!");
@@ -169,7 +186,11 @@ describe("the account page in Chromium", { skip }, () => {
 
     assert.match(await submit("Sign out", "ok"), /You have signed out\./);
     await heading("Sign in");
-    assert.equal((await context.cookies(base)).find((c) => c.name === "ps_session"), undefined, "the cookie is gone");
+    assert.equal(
+      (await context.cookies(base)).find((c) => c.name === "ps_session"),
+      undefined,
+      "the cookie is gone",
+    );
     const after = await fetch(`${service.url}/passwordservice.v1.PasswordService/GetMyPasswordPolicy`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
@@ -313,10 +334,22 @@ describe("the account page in Chromium", { skip }, () => {
     await state("14-german", tab);
     await tab.getByRole("button", { name: "Anmelden" }).click();
     const refusal = await tab.locator("#result.error").innerText();
-    assert.match(refusal, /Das hat nicht funktioniert\s+Das Passwort ist nicht korrekt\.\s+Bisherige Fehlversuche: 1\.\s+Ihr Konto wird nach 4 weiteren Fehlversuchen gesperrt\./);
+    assert.match(
+      refusal,
+      /Das hat nicht funktioniert\s+Das Passwort ist nicht korrekt\.\s+Bisherige Fehlversuche: 1\.\s+Ihr Konto wird nach 4 weiteren Fehlversuchen gesperrt\./,
+    );
     const shown = await tab.locator("body").innerText();
     // The menu names English in English (lang="en" on its option); nothing else may be.
-    for (const english of ["Login name", "Password", "Sign in", "Forgot password?", "Language", "Change language", "That did not work", "The password is not correct"]) {
+    for (const english of [
+      "Login name",
+      "Password",
+      "Sign in",
+      "Forgot password?",
+      "Language",
+      "Change language",
+      "That did not work",
+      "The password is not correct",
+    ]) {
       assert.ok(!shown.replace("English", "").includes(english), `"${english}" on the German page`);
     }
     await state("15-german-wrong-password", tab);

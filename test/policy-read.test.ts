@@ -13,11 +13,7 @@ import {
   ValidateMyNewPasswordRequestSchema,
   ValidateMyNewPasswordResponseSchema,
 } from "../gen/passwordservice/v1/password_service_pb.js";
-import {
-  AuthService,
-  GetMyPasswordComplexityPolicyRequestSchema,
-  GetMyPasswordComplexityPolicyResponseSchema,
-} from "../gen/zitadel/auth_pb.js";
+import { AuthService, GetMyPasswordComplexityPolicyRequestSchema, GetMyPasswordComplexityPolicyResponseSchema } from "../gen/zitadel/auth_pb.js";
 import { ErrorDetailSchema } from "../gen/zitadel/message_pb.js";
 import {
   GetLockoutSettingsRequestSchema,
@@ -58,7 +54,6 @@ function curl(service: Service, path: string, token?: string): Promise<{ status:
     }),
   );
 }
-
 
 interface Read {
   path: string;
@@ -151,8 +146,17 @@ async function viaGrpcWebText(service: Service, read: Read, token: string): Prom
 /** `buf curl` with the repository's schema. */
 function viaBufCurl(service: Service, protocol: "grpc" | "grpcweb" | "connect", read: Read, token: string): Promise<unknown> {
   const args = [
-    "curl", "--schema", ROOT, "--protocol", protocol, ...(protocol === "grpc" ? ["--http2-prior-knowledge"] : []),
-    "--header", `Authorization: ${bearer(token)}`, "--data", JSON.stringify(read.request), `${service.url}${read.path}`,
+    "curl",
+    "--schema",
+    ROOT,
+    "--protocol",
+    protocol,
+    ...(protocol === "grpc" ? ["--http2-prior-knowledge"] : []),
+    "--header",
+    `Authorization: ${bearer(token)}`,
+    "--data",
+    JSON.stringify(read.request),
+    `${service.url}${read.path}`,
   ];
   return new Promise((resolve, reject) =>
     execFile(`${ROOT}/node_modules/.bin/buf`, args, { cwd: ROOT }, (err, stdout, stderr) =>
@@ -199,7 +203,8 @@ describe("the policy read APIs", () => {
       assert.deepEqual({ ...policy, $typeName: undefined, details: undefined }, { ...expected, $typeName: undefined, details: undefined }, name);
       assert.equal(policy!.details!.sequence, 0n, `${name}: ZITADEL's built-in default was never set`);
     }
-    const viaGrpcJs = await grpcJsUnary(service.address,
+    const viaGrpcJs = await grpcJsUnary(
+      service.address,
       "/zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy",
       GetMyPasswordComplexityPolicyRequestSchema,
       GetMyPasswordComplexityPolicyResponseSchema,
@@ -209,14 +214,25 @@ describe("the policy read APIs", () => {
     assert.equal((viaGrpcJs as { policy: { minLength: bigint } }).policy.minLength, 8n);
 
     const viaBuf = await bufCurlGrpc([
-      "--schema", ROOT, "--header", `Authorization: ${bearer(user.token)}`, "--data", "{}",
+      "--schema",
+      ROOT,
+      "--header",
+      `Authorization: ${bearer(user.token)}`,
+      "--data",
+      "{}",
       `${service.url}/zitadel.auth.v1.AuthService/GetMyPasswordComplexityPolicy`,
     ]);
     assert.equal(viaBuf.code, 0, viaBuf.stderr);
     const { details } = JSON.parse(viaBuf.stdout).policy;
     assert.match(details.resourceOwner, /^\d+$/, "the instance's ID owns its default, as in ZITADEL");
     assert.deepEqual(JSON.parse(viaBuf.stdout).policy, {
-      details: { resourceOwner: details.resourceOwner }, minLength: "8", hasUppercase: true, hasLowercase: true, hasNumber: true, hasSymbol: true, isDefault: true,
+      details: { resourceOwner: details.resourceOwner },
+      minLength: "8",
+      hasUppercase: true,
+      hasLowercase: true,
+      hasNumber: true,
+      hasSymbol: true,
+      isDefault: true,
     });
 
     const viaCurl = await curl(service, "/auth/v1/policies/passwords/complexity", user.token);
@@ -278,7 +294,8 @@ describe("the policy read APIs", () => {
     assert.equal(instance.json.settings.resourceOwnerType, "RESOURCE_OWNER_TYPE_INSTANCE");
     const viaCurl = await curl(service, "/v2/settings/lockout", reader);
     assert.deepEqual(viaCurl.json.settings, { maxPasswordAttempts: "5", resourceOwnerType: "RESOURCE_OWNER_TYPE_ORG" });
-    const viaGrpcJs = await grpcJsUnary(service.address,
+    const viaGrpcJs = await grpcJsUnary(
+      service.address,
       "/zitadel.settings.v2.SettingsService/GetLockoutSettings",
       GetLockoutSettingsRequestSchema,
       GetLockoutSettingsResponseSchema,
@@ -338,7 +355,11 @@ describe("the policy read APIs", () => {
 
   it("needs policy.read for the v2 settings: the login client, administrators; not a plain user, who still reads v1 and our own", async () => {
     const plain = await service.createUser("Initial-Passw0rd!");
-    for (const path of ["/v2/settings/lockout", "/v2/settings/password/complexity?ctx.instance=true", `/v2/settings/lockout?ctx.orgId=${plain.resourceOwner}`]) {
+    for (const path of [
+      "/v2/settings/lockout",
+      "/v2/settings/password/complexity?ctx.instance=true",
+      `/v2/settings/lockout?ctx.orgId=${plain.resourceOwner}`,
+    ]) {
       const refused = await curl(service, path, plain.token);
       assert.deepEqual([refused.status, refused.json.code, refused.json.details?.[0]?.id], [403, 7, "AUTH-5mWD2"], path);
     }
@@ -348,11 +369,19 @@ describe("the policy read APIs", () => {
 
     const other = await service.createUser("Initial-Passw0rd!");
     const login = await service.tokenWithRoles(plain.userId, { [LOGIN_CLIENT_ROLE]: [plain.resourceOwner] });
-    for (const path of ["/v2/settings/lockout", "/v2/settings/password/complexity?ctx.instance=true", `/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`]) {
+    for (const path of [
+      "/v2/settings/lockout",
+      "/v2/settings/password/complexity?ctx.instance=true",
+      `/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`,
+    ]) {
       assert.equal((await curl(service, path, login)).status, 200, `the login client reads ${path}`);
     }
     const orgAdmin = await settingsReader(service, plain);
-    assert.equal((await curl(service, "/v2/settings/password/complexity?ctx.instance=true", orgAdmin)).status, 200, "an administrator reads the instance's defaults");
+    assert.equal(
+      (await curl(service, "/v2/settings/password/complexity?ctx.instance=true", orgAdmin)).status,
+      200,
+      "an administrator reads the instance's defaults",
+    );
     assert.equal((await curl(service, `/v2/settings/lockout?ctx.orgId=${other.resourceOwner}`, orgAdmin)).status, 403, "but not another organisation's");
   });
 
@@ -436,18 +465,28 @@ describe("ValidateMyNewPassword", () => {
     const transport = ZITADEL_TRANSPORTS.connect(service.url);
     const username = (await createClient(PasswordService, transport).getMyPasswordPolicy({}, { headers: { authorization: bearer(user.token) } })).username;
     const bad = await validate(transport, user.token, `${username}-password`);
-    assert.deepEqual(bad.violations.map((v) => v.id), ["PWSVC-BLK02"]);
+    assert.deepEqual(
+      bad.violations.map((v) => v.id),
+      ["PWSVC-BLK02"],
+    );
     const fine = await validate(transport, user.token, `${BREACHED}-and-more`);
     assert.equal(fine.valid, true);
     assert.deepEqual(fine.violations, []);
     const seen = rangeApi.paths.length;
     const found = await validate(transport, user.token, BREACHED);
     assert.equal(rangeApi.paths.length, seen + 1, "the range API was asked");
-    assert.deepEqual(found.violations.map((v) => v.id), ["PWSVC-BRE01"]);
+    assert.deepEqual(
+      found.violations.map((v) => v.id),
+      ["PWSVC-BRE01"],
+    );
     rangeApi.mode = "fail";
     try {
       const unavailable = await validate(transport, user.token, "Long-enough-and-fine-99");
-      assert.deepEqual(unavailable.violations.map((v) => v.id), ["PWSVC-BRE02"], "failing closed, the change would be refused");
+      assert.deepEqual(
+        unavailable.violations.map((v) => v.id),
+        ["PWSVC-BRE02"],
+        "failing closed, the change would be refused",
+      );
     } finally {
       rangeApi.mode = "answer";
     }

@@ -29,7 +29,14 @@ describe("policy rules on every protocol", () => {
     ["nist: over 64 code points", () => nist, "a".repeat(65), 3, "PWSVC-LEN01", "Password is too long"],
     ["nist: a common password", () => nist, "1qaz2wsx3edc4rfv", 3, "PWSVC-BLK01", "Password is too common"],
     ["nist: the organisation name", () => nist, "my company is contoso!", 3, "PWSVC-BLK02", "Password must not contain the username or organisation name"],
-    ["nist: the username, in another case", () => nist, "hello it is MARGUERITE here", 3, "PWSVC-BLK02", "Password must not contain the username or organisation name"],
+    [
+      "nist: the username, in another case",
+      () => nist,
+      "hello it is MARGUERITE here",
+      3,
+      "PWSVC-BLK02",
+      "Password must not contain the username or organisation name",
+    ],
   ];
 
   for (const [protocol, call] of Object.entries(MOST_PROTOCOLS)) {

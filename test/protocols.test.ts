@@ -32,7 +32,7 @@ describe("a password change over every protocol", () => {
       });
       assert.equal(second.ok && second.sequence, "3", JSON.stringify(second));
 
-      const row = (await service.userRow(user.userId));
+      const row = await service.userRow(user.userId);
       assert.equal(row.sequence, 3);
       assert.ok(await bcrypt.compare("Third-Passw0rd!", row.password_hash!));
       assert.match(row.password_hash!, /^\$2b\$04\$/, "hashed at the configured cost");

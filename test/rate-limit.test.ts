@@ -14,7 +14,10 @@ describe("the per-user rate of validations", () => {
     );
     rate.take("bob"); // another user's bucket is full
     now = 4_000;
-    assert.throws(() => rate.take("alice"), (err: ServiceError) => err.retryAfterSeconds === 6);
+    assert.throws(
+      () => rate.take("alice"),
+      (err: ServiceError) => err.retryAfterSeconds === 6,
+    );
     now = 10_000;
     rate.take("alice");
     assert.throws(() => rate.take("alice"), /Too many password checks/);

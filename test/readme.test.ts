@@ -48,7 +48,10 @@ it("runs the README's sign-in walkthrough as written: create with the user, set 
   const script = ["set -euo pipefail", ...blocks].join("\n").replaceAll("localhost:8080", `localhost:${service.port}`);
   const { stdout, stderr, code } = await bash(script, service.env);
   assert.equal(code, 0, stderr);
-  const [read, changed] = stdout.trim().split("\n").map((line) => JSON.parse(line));
+  const [read, changed] = stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   assert.ok(read.session.factors.user.verifiedAt && read.session.factors.password.verifiedAt, JSON.stringify(read));
   assert.equal(changed.details.sequence, "3", JSON.stringify(changed));
   service.secrets.push("Carol-Passw0rd-1!", "Carol-Passw0rd-2!");
@@ -62,7 +65,12 @@ it("runs the README's reset walkthrough as written, with its mail catcher", asyn
   const mailed = await Service.spawn({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_POLL_INTERVAL_MS: "200", MAIL_RETRY_MAX_INTERVAL: "1s" });
   try {
     // The liberties taken: free ports for the server and the catcher, a log file of the test's own, and the catcher stopped at the end.
-    const script = ["set -euo pipefail", ...blocks, "until grep -q 'was changed' /tmp/password-service-mail.log; do sleep 0.2; done", "cat /tmp/password-service-mail.log"]
+    const script = [
+      "set -euo pipefail",
+      ...blocks,
+      "until grep -q 'was changed' /tmp/password-service-mail.log; do sleep 0.2; done",
+      "cat /tmp/password-service-mail.log",
+    ]
       .join("\n")
       .replaceAll("localhost:8080", `localhost:${mailed.port}`)
       .replaceAll("--port 1025", `--port ${port}`)
@@ -71,7 +79,11 @@ it("runs the README's reset walkthrough as written, with its mail catcher", asyn
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^\{"details":\{"sequence":"1","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the reset");
     assert.match(stdout, /^\{"details":\{"sequence":"2","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the set with the code");
-    assert.match(stdout, /Subject: Reset your password[\s\S]*https:\/\/login\.example\.com\/reset\?userID=\d+&code=[A-Z0-9]{6}&orgID=\d+/, "the mail and its link");
+    assert.match(
+      stdout,
+      /Subject: Reset your password[\s\S]*https:\/\/login\.example\.com\/reset\?userID=\d+&code=[A-Z0-9]{6}&orgID=\d+/,
+      "the mail and its link",
+    );
     assert.match(stdout, /Subject: Your password was changed/, "the change notice");
     const code6 = /Your code: ([A-Z0-9]{6})/.exec(stdout)![1];
     mailed.secrets.push(code6, "Bob-Passw0rd-2!");

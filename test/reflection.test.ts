@@ -84,11 +84,17 @@ describe("server reflection", () => {
     assert.deepEqual(files.sort(), [...imports, "zitadel/auth.proto", "zitadel/object.proto", "zitadel/policy.proto"]);
     // A file already sent on the stream is sent again only when asked for itself.
     assert.equal(answers[1].case, "fileDescriptorResponse");
-    assert.deepEqual(answers[1].value!.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b as Uint8Array).name), ["zitadel/auth.proto"]);
+    assert.deepEqual(
+      answers[1].value!.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b as Uint8Array).name),
+      ["zitadel/auth.proto"],
+    );
     assert.equal(answers[2].case, "errorResponse");
     assert.equal(answers[2].value!.errorCode, 5);
     assert.equal(answers[3].case, "fileDescriptorResponse");
     const health = fromBinary(FileDescriptorProtoSchema, answers[3].value!.fileDescriptorProto[0] as Uint8Array);
-    assert.deepEqual(health.service.map((s) => s.name), ["Health"]);
+    assert.deepEqual(
+      health.service.map((s) => s.name),
+      ["Health"],
+    );
   });
 });

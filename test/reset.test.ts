@@ -106,7 +106,9 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     const code = codeIn(resetMail.text);
     service.secrets.push(code);
     assert.ok(
-      resetMail.text.includes(`https://login.example.com/reset?user=${encodeURIComponent(user.userId)}&code=${code}&org=${encodeURIComponent(user.resourceOwner)}`),
+      resetMail.text.includes(
+        `https://login.example.com/reset?user=${encodeURIComponent(user.userId)}&code=${code}&org=${encodeURIComponent(user.resourceOwner)}`,
+      ),
       resetMail.text,
     );
 
@@ -121,7 +123,11 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
 
     const oldToken = await rest(service.address, { oldPassword: "Reset-Passw0rd-1!", newPassword: "Reset-Passw0rd-3!", authorization: bearer(user.token) });
     assert.deepEqual(oldToken.ok ? "changed" : [oldToken.code, oldToken.detail?.id], [16, "AUTH-7fs1e"], "the user's tokens from before the reset are revoked");
-    const fresh = await rest(service.address, { oldPassword: "Reset-Passw0rd-1!", newPassword: "Reset-Passw0rd-3!", authorization: bearer(await service.token(user.userId)) });
+    const fresh = await rest(service.address, {
+      oldPassword: "Reset-Passw0rd-1!",
+      newPassword: "Reset-Passw0rd-3!",
+      authorization: bearer(await service.token(user.userId)),
+    });
     assert.equal(fresh.ok, true, "the new password is the one to prove");
 
     const notices = await mail.waitFor(user.email, 3);
@@ -142,7 +148,15 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
       assert.ok(types.includes(step), `${step} audited: ${types.join(", ")}`);
     }
     const outbox = await service.database.db.selectFrom("mail_outbox").select(["state", "body"]).where("user_id", "=", user.userId).execute();
-    assert.deepEqual(outbox.map((r) => [r.state, r.body]), [["sent", null], ["sent", null], ["sent", null]], "sent mails keep no text");
+    assert.deepEqual(
+      outbox.map((r) => [r.state, r.body]),
+      [
+        ["sent", null],
+        ["sent", null],
+        ["sent", null],
+      ],
+      "sent mails keep no text",
+    );
   });
 
   it("mails a user in their own language, whatever the request asks; one without a language in the request's, and their notice in English", async () => {
@@ -178,7 +192,14 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     assert.match(french.text, /Le code ne sert qu'une fois, pendant 1\sheure\./);
     const frenchCode = codeIn(french.text, "Votre code :");
     service.secrets.push(frenchCode, "French-Passw0rd-1!");
-    await client.setPassword({ userId: other.userId, newPassword: { password: "French-Passw0rd-1!", changeRequired: false }, verification: { case: "verificationCode", value: frenchCode } }, { headers });
+    await client.setPassword(
+      {
+        userId: other.userId,
+        newPassword: { password: "French-Passw0rd-1!", changeRequired: false },
+        verification: { case: "verificationCode", value: frenchCode },
+      },
+      { headers },
+    );
     const englishNotice = (await mail.waitFor(other.email, 2))[1];
     assert.equal(englishNotice.subject, "Your password was changed", "a notice is never in the request's language");
   });
@@ -204,20 +225,38 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
       assert.equal((await service.userRow(user.userId)).password_change_required, 1, `${name}: change_required kept`);
       // Only the change notice: a returned code is never mailed.
       const mails = await mail.waitFor(user.email);
-      assert.deepEqual(mails.map((m) => m.subject), ["Your password was changed"], name);
+      assert.deepEqual(
+        mails.map((m) => m.subject),
+        ["Your password was changed"],
+        name,
+      );
     }
   });
 
   it("serves grpc-js over h2c, an implementation independent of Connect", async () => {
     const user = await userWithEmail(service);
     const token = await adminToken(service, user.resourceOwner);
-    const reset = await grpcJsUnary(service.address, RESET, PasswordResetRequestSchema, PasswordResetResponseSchema, { userId: user.userId, medium: { case: "returnCode", value: {} } }, token);
+    const reset = await grpcJsUnary(
+      service.address,
+      RESET,
+      PasswordResetRequestSchema,
+      PasswordResetResponseSchema,
+      { userId: user.userId, medium: { case: "returnCode", value: {} } },
+      token,
+    );
     assert.ok("verificationCode" in reset, `a code, not ${"code" in reset && `${reset.code} ${reset.details}`}`);
     const code = reset.verificationCode!;
     assert.match(code, /^[A-Z0-9]{6}$/);
     service.secrets.push(code);
     const setWith = (value: string) =>
-      grpcJsUnary(service.address, SET, SetPasswordRequestSchema, SetPasswordResponseSchema, { userId: user.userId, newPassword: { password: "Grpc-Passw0rd-1!" }, verification: { case: "verificationCode", value } }, token);
+      grpcJsUnary(
+        service.address,
+        SET,
+        SetPasswordRequestSchema,
+        SetPasswordResponseSchema,
+        { userId: user.userId, newPassword: { password: "Grpc-Passw0rd-1!" }, verification: { case: "verificationCode", value } },
+        token,
+      );
     const wrong = await setWith("WRONG1");
     assert.deepEqual("code" in wrong && [wrong.code, wrong.details], [3, "Code is invalid (CODE-woT0xc)"]);
     const set = await setWith(code.toLowerCase());
@@ -246,10 +285,18 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     assert.deepEqual(ids, [...Array(4).fill("CODE-woT0xc"), ...Array(6).fill("COMMAND-2M9fs")].sort(), JSON.stringify(ids));
     assert.deepEqual(refusal(await setWith(second)), [400, 9, "COMMAND-2M9fs"], "five wrong codes void the reset, the right one with them");
     const refused = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.reset.code.refused");
-    assert.equal(refused.reduce((n, e) => n + e.count, 0), 5, "every wrong code audited");
+    assert.equal(
+      refused.reduce((n, e) => n + e.count, 0),
+      5,
+      "every wrong code audited",
+    );
 
     const third = await newCode();
-    await service.database.db.updateTable("password_reset_codes").set({ expires_at: Date.now() - 1 }).where("user_id", "=", user.userId).execute();
+    await service.database.db
+      .updateTable("password_reset_codes")
+      .set({ expires_at: Date.now() - 1 })
+      .where("user_id", "=", user.userId)
+      .execute();
     const expired = await setWith(third);
     assert.deepEqual(refusal(expired), [400, 9, "CODE-QvUQ4P"]);
     assert.equal(expired.json.message, "Code is expired (CODE-QvUQ4P)");
@@ -267,7 +314,10 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     assert.deepEqual(refusal(set), [400, 9, "COMMAND-2M9fs"], "the code died with the change");
     assert.equal((await service.userRow(user.userId)).sequence, 2, "only the user's own change");
     const changed = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.changed");
-    assert.deepEqual(changed.map((e) => e.payload?.resetCodeVoided), [true]);
+    assert.deepEqual(
+      changed.map((e) => e.payload?.resetCodeVoided),
+      [true],
+    );
   });
 
   it("applies every rule of a change to a reset: the policy, the same password, the history, the user's state", async () => {
@@ -310,11 +360,21 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     const cases: [string, string, unknown, string | undefined][] = [
       ["no role asks a reset", resetPath(other.userId), { returnCode: {} }, user.token],
       ["an admin of another organisation asks a reset", resetPath(other.userId), { returnCode: {} }, elsewhereAdmin],
-      ["someone without a role proves another user's password", setPath(other.userId), { newPassword: { password: "X-Passw0rd-1!" }, currentPassword: other.password }, user.token],
+      [
+        "someone without a role proves another user's password",
+        setPath(other.userId),
+        { newPassword: { password: "X-Passw0rd-1!" }, currentPassword: other.password },
+        user.token,
+      ],
       ["no proof, without a role", setPath(other.userId), { newPassword: { password: "X-Passw0rd-1!" } }, user.token],
       ["no proof, by an admin of another organisation", setPath(other.userId), { newPassword: { password: "X-Passw0rd-1!" } }, elsewhereAdmin],
       ["the user's own code returned to their own token", resetPath(other.userId), { returnCode: {} }, other.token],
-      ["no role sets another user's password with a code", setPath(other.userId), { newPassword: { password: "X-Passw0rd-1!" }, verificationCode: "ABCDEF" }, user.token],
+      [
+        "no role sets another user's password with a code",
+        setPath(other.userId),
+        { newPassword: { password: "X-Passw0rd-1!" }, verificationCode: "ABCDEF" },
+        user.token,
+      ],
       ["an unknown user, to an organisation's admin", resetPath("no-such-user"), { returnCode: {} }, orgAdmin],
     ];
     for (const [what, path, body, token] of cases) {
@@ -340,7 +400,13 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
       ["a template that is no URL", { sendLink: { urlTemplate: "reset {{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
       ["a template of template syntax", { sendLink: { urlTemplate: "https://x.example/{{ range .}}" } }, 400, 3, "DOMAIN-oGh5e"],
       // The URL parser strips CR, LF and tabs and encodes spaces; the mail would quote them as written.
-      ["a template with CR LF and text after", { sendLink: { urlTemplate: "https://x.example/r?c={{.Code}}\r\n\r\nCall +1 555 0100 to finish" } }, 400, 3, "DOMAIN-oGh5e"],
+      [
+        "a template with CR LF and text after",
+        { sendLink: { urlTemplate: "https://x.example/r?c={{.Code}}\r\n\r\nCall +1 555 0100 to finish" } },
+        400,
+        3,
+        "DOMAIN-oGh5e",
+      ],
       ["a template with a space", { sendLink: { urlTemplate: "https://x.example/reset {{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
       ["a template with a tab", { sendLink: { urlTemplate: "https://x.example/\t{{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
       ["a template with a C1 control", { sendLink: { urlTemplate: "https://x.example/\u0085{{.Code}}" } }, 400, 3, "DOMAIN-oGh5e"],
@@ -375,7 +441,10 @@ describe("forgotten passwords: ZITADEL v2 PasswordReset and SetPassword, with ma
     const token = await adminToken(service, user.resourceOwner);
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await curl(service, resetPath(user.userId), { sendLink: {} }, token));
-    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 429]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200, 429],
+    );
     assert.deepEqual(refusal(answers[3]), [429, 8, "PWSVC-RATE2"]);
     assert.equal((await mail.waitFor(user.email, 3)).length, 3, "three mails, not four");
   });
@@ -394,7 +463,8 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
       const token = await adminToken(first, user.resourceOwner);
       const requested = await curl(first, resetPath(user.userId), { sendLink: {} }, token);
       assert.equal(requested.status, 200, "committed with its mail, whether or not the mail server answers");
-      const outbox = () => database.db.selectFrom("mail_outbox").select(["attempts", "state", "last_error"]).where("user_id", "=", user.userId).executeTakeFirstOrThrow();
+      const outbox = () =>
+        database.db.selectFrom("mail_outbox").select(["attempts", "state", "last_error"]).where("user_id", "=", user.userId).executeTakeFirstOrThrow();
       for (let i = 0; i < 100 && (await outbox()).attempts < 2; i++) await new Promise((r) => setTimeout(r, 100));
       const kept = await outbox();
       assert.deepEqual([kept.attempts >= 2, kept.state], [true, "pending"], `tried, and kept for later (${kept.attempts} tries, the last: ${kept.last_error})`);
@@ -418,7 +488,12 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
 
   it("gives a mail up after MAIL_GIVE_UP_AFTER and audits it; without SMTP_URL send_link answers 9 and return_code works", async () => {
     const dead = await freePort();
-    const service = await Service.start({ SMTP_URL: `smtp://127.0.0.1:${dead}`, MAIL_POLL_INTERVAL_MS: "200", MAIL_RETRY_MAX_INTERVAL: "1s", MAIL_GIVE_UP_AFTER: "2s" });
+    const service = await Service.start({
+      SMTP_URL: `smtp://127.0.0.1:${dead}`,
+      MAIL_POLL_INTERVAL_MS: "200",
+      MAIL_RETRY_MAX_INTERVAL: "1s",
+      MAIL_GIVE_UP_AFTER: "2s",
+    });
     const noMail = await Service.start({}, service.database);
     try {
       const user = await userWithEmail(service);
@@ -458,7 +533,10 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
       const token = await adminToken(one);
       // Half the resets through each process; both send whatever is due.
       const answers = await Promise.all(users.map((u, i) => curl(i % 2 ? one : two, resetPath(u.userId), { sendLink: {} }, token)));
-      assert.deepEqual(answers.map((a) => a.status), Array(12).fill(200));
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        Array(12).fill(200),
+      );
       for (const u of users) await mail.waitFor(u.email);
       await new Promise((r) => setTimeout(r, 1000));
       assert.equal(mail.mails.length, 12, "twelve mails, none twice");
@@ -505,18 +583,31 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
       const ofA = await token("login-app", { "password-service:admin": { "org-a": "a.example" } });
       const ofB = await token("login-app", { "password-service:admin": { "org-b": "b.example" } });
       const none = await token("login-app");
-      for (const [what, jwt] of [["another project's instance-admin", otherProject], ["another project's admin", otherProjectsAdmin], ["admin of another org", ofB], ["no roles", none]]) {
+      for (const [what, jwt] of [
+        ["another project's instance-admin", otherProject],
+        ["another project's admin", otherProjectsAdmin],
+        ["admin of another org", ofB],
+        ["no roles", none],
+      ]) {
         assert.deepEqual(refusal(await curl(service, resetPath("person"), { returnCode: {} }, jwt)), [403, 7, "AUTHZ-HKJD33"], what);
       }
       const reset = await curl(service, resetPath("person"), { returnCode: {} }, ofA);
       assert.equal(reset.status, 200, JSON.stringify(reset.json));
       service.secrets.push(reset.json.verificationCode);
-      const set = await curl(service, setPath("person"), { newPassword: { password: "Person-Passw0rd-2!" }, verificationCode: reset.json.verificationCode }, ofA);
+      const set = await curl(
+        service,
+        setPath("person"),
+        { newPassword: { password: "Person-Passw0rd-2!" }, verificationCode: reset.json.verificationCode },
+        ofA,
+      );
       assert.equal(set.status, 200, JSON.stringify(set.json));
       service.secrets.push("Person-Passw0rd-2!");
 
       // Without JWT_PROJECT_ID or JWT_ROLES_CLAIM, an outside issuer's tokens grant no roles; naming the claim makes it count.
-      for (const [env, status] of [[{}, 403], [{ JWT_ROLES_CLAIM: genericClaim }, 200]] as const) {
+      for (const [env, status] of [
+        [{}, 403],
+        [{ JWT_ROLES_CLAIM: genericClaim }, 200],
+      ] as const) {
         const other = await Service.start({ ...issuer, ...env }, service.database);
         try {
           const answer = await curl(other, resetPath("person"), { returnCode: {} }, otherProject);

@@ -60,7 +60,11 @@ describe("TOKEN_REVOCATION=others (the default)", () => {
       }),
     );
 
-    const changed = await PROTOCOLS.REST(service.address, { oldPassword: "Current-Passw0rd!", newPassword: "Second-Passw0rd!", authorization: bearer(user.token) });
+    const changed = await PROTOCOLS.REST(service.address, {
+      oldPassword: "Current-Passw0rd!",
+      newPassword: "Second-Passw0rd!",
+      authorization: bearer(user.token),
+    });
     assert.equal(changed.ok, true, JSON.stringify(changed));
 
     for (const [name, call] of Object.entries(MOST_PROTOCOLS)) {
@@ -70,7 +74,11 @@ describe("TOKEN_REVOCATION=others (the default)", () => {
       }
     }
     // The token that made the change goes on working, on the other process too.
-    const again = await PROTOCOLS["grpc-js (h2c)"](other.address, { oldPassword: "Second-Passw0rd!", newPassword: "Third-Passw0rd!", authorization: bearer(user.token) });
+    const again = await PROTOCOLS["grpc-js (h2c)"](other.address, {
+      oldPassword: "Second-Passw0rd!",
+      newPassword: "Third-Passw0rd!",
+      authorization: bearer(user.token),
+    });
     assert.equal(again.ok, true, JSON.stringify(again));
     // A token issued after the change works.
     const fresh = await service.token(user.userId);
@@ -82,7 +90,11 @@ describe("TOKEN_REVOCATION=others (the default)", () => {
       "the earlier caller's token after a later change",
     );
     // Other users' tokens are untouched.
-    const theirs = await PROTOCOLS.REST(service.address, { oldPassword: "Current-Passw0rd!", newPassword: "Theirs-Passw0rd!", authorization: bearer(bystander.token) });
+    const theirs = await PROTOCOLS.REST(service.address, {
+      oldPassword: "Current-Passw0rd!",
+      newPassword: "Theirs-Passw0rd!",
+      authorization: bearer(bystander.token),
+    });
     assert.equal(theirs.ok, true);
     await assertNoSecrets(service, [older, fresh, user.token, "Second-Passw0rd!", "Third-Passw0rd!", "Fourth-Passw0rd!"]);
   });
@@ -109,7 +121,11 @@ describe("TOKEN_REVOCATION=all", () => {
       await PROTOCOLS.REST(service.address, { oldPassword: "Second-Passw0rd!", newPassword: "Third-Passw0rd!", authorization: bearer(user.token) }),
       "the caller's own token",
     );
-    const withFresh = await PROTOCOLS.REST(service.address, { oldPassword: "Second-Passw0rd!", newPassword: "Third-Passw0rd!", authorization: bearer(res.accessToken) });
+    const withFresh = await PROTOCOLS.REST(service.address, {
+      oldPassword: "Second-Passw0rd!",
+      newPassword: "Third-Passw0rd!",
+      authorization: bearer(res.accessToken),
+    });
     assert.equal(withFresh.ok, true, JSON.stringify(withFresh));
     await assertNoSecrets(service, [user.token, res.accessToken, "Second-Passw0rd!"]);
   });

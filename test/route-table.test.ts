@@ -89,8 +89,14 @@ describe("the REST route table, from the protos' google.api.http", () => {
     assert.equal(set("/v2/users/%E2%82%AC%20x/password").userId, "€ x");
     assert.equal(set("/v2/users/a+b/password").userId, "a+b", "+ is not a space in a path");
     assert.equal(rpcOf("/v2/users/a/b/password", "POST"), undefined, "a raw / is another segment");
-    assert.equal(refusal(() => set("/v2/users/%zz/password")), "the user_id in the path is not valid percent-encoding");
-    assert.equal(refusal(() => set("/v2/users/%C0%AF/password")), "the user_id in the path is not valid percent-encoding");
+    assert.equal(
+      refusal(() => set("/v2/users/%zz/password")),
+      "the user_id in the path is not valid percent-encoding",
+    );
+    assert.equal(
+      refusal(() => set("/v2/users/%C0%AF/password")),
+      "the user_id in the path is not valid percent-encoding",
+    );
   });
 
   it("builds a body:* request from the body, the path's variables over it in either spelling", () => {
@@ -99,7 +105,10 @@ describe("the REST route table, from the protos' google.api.http", () => {
     assert.equal(built.userId, "42");
     assert.deepEqual((built.newPassword as { password: string }).password, "p");
     assert.equal((built.verification as { case?: string }).case, undefined, "with body *, no query parameter is read");
-    assert.equal(refusal(() => message(match, "", { newPassword: "not an object" })), "request body is not a valid SetPasswordRequest");
+    assert.equal(
+      refusal(() => message(match, "", { newPassword: "not an object" })),
+      "request body is not a valid SetPasswordRequest",
+    );
   });
 
   it("reads GET requests from the query, by proto or JSON names, converting booleans and ignoring unknown names", () => {
@@ -109,10 +118,23 @@ describe("the REST route table, from the protos' google.api.http", () => {
     assert.deepEqual(ctx("ctx.org_id=7&connect=v1&nope=1"), { case: "orgId", value: "7" });
     assert.deepEqual(ctx("ctx.instance=true"), { case: "instance", value: true });
     assert.equal(ctx(""), undefined);
-    assert.equal(refusal(() => ctx("ctx.instance=maybe")), 'query parameter "ctx.instance" must be true or false');
-    assert.equal(refusal(() => ctx("ctx.orgId=1&ctx.orgId=2")), 'query parameter "ctx.orgId" is given more than once');
-    assert.equal(refusal(() => ctx("ctx.orgId=1&ctx.org_id=2")), 'query parameter "ctx.orgId" is given more than once');
-    assert.equal(refusal(() => ctx("ctx.orgId=1&ctx.instance=true")), "query string is not a valid GetLockoutSettingsRequest", "two members of one oneof");
+    assert.equal(
+      refusal(() => ctx("ctx.instance=maybe")),
+      'query parameter "ctx.instance" must be true or false',
+    );
+    assert.equal(
+      refusal(() => ctx("ctx.orgId=1&ctx.orgId=2")),
+      'query parameter "ctx.orgId" is given more than once',
+    );
+    assert.equal(
+      refusal(() => ctx("ctx.orgId=1&ctx.org_id=2")),
+      'query parameter "ctx.orgId" is given more than once',
+    );
+    assert.equal(
+      refusal(() => ctx("ctx.orgId=1&ctx.instance=true")),
+      "query string is not a valid GetLockoutSettingsRequest",
+      "two members of one oneof",
+    );
 
     const session = REST_ROUTES.resolve("/v2/sessions/s%201", "GET");
     assert.deepEqual(message(session, "session_token=t&session_id=other"), message(session, "sessionToken=t"));
@@ -142,7 +164,15 @@ describe("the route table's grammar, on a service made here", () => {
     name: "test/library.proto",
     package: "test.v1",
     syntax: "proto3",
-    enumType: [{ name: "Kind", value: [{ name: "KIND_UNSPECIFIED", number: 0 }, { name: "KIND_NOVEL", number: 1 }] }],
+    enumType: [
+      {
+        name: "Kind",
+        value: [
+          { name: "KIND_UNSPECIFIED", number: 0 },
+          { name: "KIND_NOVEL", number: 1 },
+        ],
+      },
+    ],
     messageType: [
       { name: "Sub", field: [field("leaf_name", 1, STRING)] },
       {
@@ -165,9 +195,17 @@ describe("the route table's grammar, on a service made here", () => {
             name: "GetBook",
             inputType: ".test.v1.BookRequest",
             outputType: ".test.v1.Sub",
-            options: rule({ pattern: { case: "get", value: "/v1/{name=shelves/*/books/**}" }, additionalBindings: [{ pattern: { case: "get", value: "/v1/books/{sub.leaf_name}" } }] }),
+            options: rule({
+              pattern: { case: "get", value: "/v1/{name=shelves/*/books/**}" },
+              additionalBindings: [{ pattern: { case: "get", value: "/v1/books/{sub.leaf_name}" } }],
+            }),
           },
-          { name: "UpdateBook", inputType: ".test.v1.BookRequest", outputType: ".test.v1.Sub", options: rule({ pattern: { case: "patch", value: "/v1/books/{name}" }, body: "sub" }) },
+          {
+            name: "UpdateBook",
+            inputType: ".test.v1.BookRequest",
+            outputType: ".test.v1.Sub",
+            options: rule({ pattern: { case: "patch", value: "/v1/books/{name}" }, body: "sub" }),
+          },
           { name: "Unmapped", inputType: ".test.v1.BookRequest", outputType: ".test.v1.Sub" },
         ],
       },
@@ -206,7 +244,10 @@ describe("the route table's grammar, on a service made here", () => {
     assert.equal(message(table.resolve("/v1/books/leaf", "GET"), "kind=1").kind, 1, "an enum by number");
     const bound = message(table.resolve("/v1/books/leaf", "GET"), "sub.leafName=other");
     assert.equal((bound.sub as { leafName: string }).leafName, "leaf", "the path binds it, not the query");
-    assert.equal(refusal(() => message(table.resolve("/v1/books/leaf", "GET"), "count=many")), "query string is not a valid BookRequest");
+    assert.equal(
+      refusal(() => message(table.resolve("/v1/books/leaf", "GET"), "count=many")),
+      "query string is not a valid BookRequest",
+    );
   });
 
   it("puts a body named by its field into that field, and the rest of the request in the query", () => {

@@ -77,7 +77,10 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
       const user = await service.createUser("Sign-In-Passw0rd!", { username: `signin-${name}-${Date.now()}` });
       const c = client(name);
       const created = keep(
-        await c.createSession({ checks: { user: { search: { case: "loginName", value: (await username(user)).toUpperCase() } }, password: { password: user.password } } }, { headers: headers() }),
+        await c.createSession(
+          { checks: { user: { search: { case: "loginName", value: (await username(user)).toUpperCase() } }, password: { password: user.password } } },
+          { headers: headers() },
+        ),
       );
       assert.match(created.sessionToken, /^[\w-]{43}$/, name);
       const { session } = await c.getSession({ sessionId: created.sessionId }, { headers: headers() });
@@ -87,14 +90,20 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
       const events = (await service.events(user.userId)).map((e) => e.type);
       assert.deepEqual(events.slice(-1), ["user.human.password.check.succeeded"], name);
 
-      const changed = await rest(service.address, { oldPassword: user.password, newPassword: "Changed-By-Session-1!", authorization: bearer(created.sessionToken) });
+      const changed = await rest(service.address, {
+        oldPassword: user.password,
+        newPassword: "Changed-By-Session-1!",
+        authorization: bearer(created.sessionToken),
+      });
       assert.equal(changed.ok, true, `${name}: ${JSON.stringify(changed)}`);
     }
   });
 
   it("follows ZITADEL's username and password login guide with curl's requests: create with the user, set the password, read the factors, change the password", async () => {
     const user = await service.createUser("Guide-Passw0rd-1!");
-    const created = await restCall(service, "POST", "/v2/sessions", login.token, { checks: { user: { loginName: `${await username(user)}@${user.resourceOwner}` } } });
+    const created = await restCall(service, "POST", "/v2/sessions", login.token, {
+      checks: { user: { loginName: `${await username(user)}@${user.resourceOwner}` } },
+    });
     assert.equal(created.status, 201);
     service.secrets.push(created.json.sessionToken);
     const { sessionId } = created.json;
@@ -110,7 +119,11 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     const stale = await restCall(service, "GET", `/v2/sessions/${sessionId}?session_token=${created.json.sessionToken}`, login.token);
     assert.equal(stale.status, 403);
     assert.equal(stale.json.details[0].id, "COMMAND-sGr42");
-    const changed = await rest(service.address, { oldPassword: user.password, newPassword: "Guide-Changed-Passw0rd-2!", authorization: bearer(set.json.sessionToken) });
+    const changed = await rest(service.address, {
+      oldPassword: user.password,
+      newPassword: "Guide-Changed-Passw0rd-2!",
+      authorization: bearer(set.json.sessionToken),
+    });
     assert.equal(changed.ok, true, JSON.stringify(changed));
   });
 
@@ -122,10 +135,14 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     assert.deepEqual([r.code, r.id], [9, "COMMAND-Sfw3f"]);
 
     const created = keep(await c.createSession({ checks: { user: { search: { case: "userId", value: user.userId } } } }, { headers: headers() }));
-    r = await refusal(c.setSession({ sessionId: created.sessionId, checks: { user: { search: { case: "userId", value: other.userId } } } }, { headers: headers() }));
+    r = await refusal(
+      c.setSession({ sessionId: created.sessionId, checks: { user: { search: { case: "userId", value: other.userId } } } }, { headers: headers() }),
+    );
     assert.deepEqual([r.code, r.message], [3, "user change not possible"]);
 
-    r = await refusal(c.createSession({ checks: { user: { search: { case: "userId", value: user.userId } } } }, { headers: { authorization: bearer(user.token) } }));
+    r = await refusal(
+      c.createSession({ checks: { user: { search: { case: "userId", value: user.userId } } } }, { headers: { authorization: bearer(user.token) } }),
+    );
     assert.deepEqual([r.code, r.id], [7, "AUTH-5mWD2"]);
 
     for (const check of ["totp", "otpSms", "otpEmail", "idpIntent", "webAuthN"] as const) {
@@ -138,7 +155,10 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     assert.deepEqual([r.code, r.id], [3, "COMMAND-asEG4"]);
     // Nothing was stored by a refusal.
     const { sessions } = await c.listSessions({ queries: [{ query: { case: "userIdQuery", value: { id: user.userId } } }] }, { headers: headers() });
-    assert.deepEqual(sessions.map((s) => s.id), [created.sessionId]);
+    assert.deepEqual(
+      sessions.map((s) => s.id),
+      [created.sessionId],
+    );
   });
 
   it("names a user by its login name without regard to case: the username when one user has it, username@organisation always; an ambiguous name is answered as an unknown one", async () => {
@@ -146,15 +166,21 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     const name = `shared-${Date.now()}`;
     const first = await service.createUser("Shared-Passw0rd-1!", { username: name });
     const unique = await service.createUser("Unique-Passw0rd-1!", { username: `only-${Date.now()}` });
-    const byName = keep(await c.createSession({ checks: { user: { search: { case: "loginName", value: (await username(unique)).toUpperCase() } } } }, { headers: headers() }));
+    const byName = keep(
+      await c.createSession({ checks: { user: { search: { case: "loginName", value: (await username(unique)).toUpperCase() } } } }, { headers: headers() }),
+    );
     assert.equal((await c.getSession({ sessionId: byName.sessionId }, { headers: headers() })).session?.factors?.user?.id, unique.userId);
 
     await service.createUser("Shared-Passw0rd-2!", { username: name.toUpperCase() });
     const ambiguous = await refusal(c.createSession({ checks: { user: { search: { case: "loginName", value: name } } } }, { headers: headers() }));
-    const unknown = await refusal(c.createSession({ checks: { user: { search: { case: "loginName", value: `nobody-${Date.now()}` } } } }, { headers: headers() }));
+    const unknown = await refusal(
+      c.createSession({ checks: { user: { search: { case: "loginName", value: `nobody-${Date.now()}` } } } }, { headers: headers() }),
+    );
     assert.deepEqual(ambiguous, unknown);
     assert.deepEqual([unknown.code, unknown.id], [5, "QUERY-Dfbg2"]);
-    const qualified = keep(await c.createSession({ checks: { user: { search: { case: "loginName", value: `${name}@${first.resourceOwner}` } } } }, { headers: headers() }));
+    const qualified = keep(
+      await c.createSession({ checks: { user: { search: { case: "loginName", value: `${name}@${first.resourceOwner}` } } } }, { headers: headers() }),
+    );
     assert.equal((await c.getSession({ sessionId: qualified.sessionId }, { headers: headers() })).session?.factors?.user?.id, first.userId);
   });
 
@@ -234,14 +260,17 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     const { verificationCode } = await users.passwordReset({ userId: reset.userId, medium: { case: "returnCode", value: {} } }, asAdmin);
     service.secrets.push(verificationCode!, "Reset-Passw0rd-2!");
     await users.setPassword(
-      { userId: reset.userId, newPassword: { password: "Reset-Passw0rd-2!", changeRequired: false }, verification: { case: "verificationCode", value: verificationCode! } },
+      {
+        userId: reset.userId,
+        newPassword: { password: "Reset-Passw0rd-2!", changeRequired: false },
+        verification: { case: "verificationCode", value: verificationCode! },
+      },
       asAdmin,
     );
     for (const s of sessions) {
       assert.equal((await refusal(c.getSession({ sessionId: s.sessionId }, { headers: headers() }))).id, "COMMAND-Flk38", "a reset ends every session");
     }
   });
-
 
   it("keeps metadata, user agent and lifetime within the README's bounds; an expired session is listed but authenticates no more", async () => {
     const c = client();
@@ -256,7 +285,12 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     const full = keep(await c.createSession({ metadata: twenty }, { headers: headers() }));
     r = await refusal(c.setSession({ sessionId: full.sessionId, sessionToken: "", metadata: { more: new Uint8Array([1]) } }, { headers: headers() }));
     assert.deepEqual([r.code, r.id], [3, "PWSVC-SES02"]);
-    keep(await c.setSession({ sessionId: full.sessionId, sessionToken: "", metadata: { k0: new Uint8Array(), more: new Uint8Array([1]) } }, { headers: headers() }));
+    keep(
+      await c.setSession(
+        { sessionId: full.sessionId, sessionToken: "", metadata: { k0: new Uint8Array(), more: new Uint8Array([1]) } },
+        { headers: headers() },
+      ),
+    );
     const header = Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`h${i}`, { values: ["v"] }]));
     r = await refusal(c.createSession({ userAgent: { header } }, { headers: headers() }));
     assert.deepEqual([r.code, r.id], [3, "PWSVC-SES02"]);
@@ -281,7 +315,10 @@ describe("sign-in: ZITADEL v2 sessions with user and password checks", () => {
     const expired = await rest(service.address, { oldPassword: user.password, newPassword: "Never-Passw0rd-4!", authorization: bearer(created.sessionToken) });
     assert.equal(expired.ok ? 0 : expired.code, 16);
     const listed = await c.listSessions({ queries: [{ query: { case: "userAgentQuery", value: { fingerprintId: "fp-1" } } }] }, { headers: headers() });
-    assert.deepEqual(listed.sessions.map((s) => s.id), [created.sessionId]);
+    assert.deepEqual(
+      listed.sessions.map((s) => s.id),
+      [created.sessionId],
+    );
     r = await refusal(c.setSession({ sessionId: created.sessionId, metadata: { more: new Uint8Array([1]) } }, { headers: headers() }));
     assert.deepEqual([r.code, r.id], [9, "COMMAND-Hkl3d"]);
   });

@@ -57,7 +57,10 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
       assert.match(response, /"sequence":"2"/);
 
       assert.equal(await exited, 0);
-      assert.ok(service.logs.some((l) => l.includes('"msg":"stopped"')), "the database was closed before exit");
+      assert.ok(
+        service.logs.some((l) => l.includes('"msg":"stopped"')),
+        "the database was closed before exit",
+      );
       assert.equal((await service.userRow(user.userId)).sequence, 2, "the change committed");
     } finally {
       await service.stop();

@@ -73,7 +73,10 @@ describe("one account, one lockout: sign-ins and changes on two processes", () =
     const servers = Array.from({ length: 8 }, (_, i) => (i % 2 ? second : first));
     const sessions = await Promise.all(servers.map((service) => sessionFor(service, login, user)));
     const outcomes = await Promise.all(sessions.map((id, i) => checkPassword(servers[i], login, id, `Wrong-Passw0rd-${i}!`)));
-    const counted = outcomes.filter((o) => o.id === "COMMAND-3M0fs").map((o) => o.failedAttempts).sort();
+    const counted = outcomes
+      .filter((o) => o.id === "COMMAND-3M0fs")
+      .map((o) => o.failedAttempts)
+      .sort();
     assert.deepEqual(counted, [1, 2, 3], JSON.stringify(outcomes));
     for (const o of outcomes.filter((o) => o.id !== "COMMAND-3M0fs")) {
       assert.ok(["COMMAND-JLK35", "COMMAND-SFA3t", "PWSVC-BUSY2"].includes(o.id ?? ""), JSON.stringify(o));

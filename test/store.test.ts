@@ -81,9 +81,15 @@ describe(`the store's repositories on ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
       const replacedHash = { hash: `old-${sequence}`, nfkc: false };
       await store.users.commitPasswordChange(userId, sequence, `hash-${sequence + 1}`, at, extras(userId, { replacedHash, historyLimit: 2 }));
     }
-    assert.deepEqual((await store.users.passwordHistory(userId, 5)).map((h) => h.hash), ["old-4", "old-3"]);
+    assert.deepEqual(
+      (await store.users.passwordHistory(userId, 5)).map((h) => h.hash),
+      ["old-4", "old-3"],
+    );
     assert.equal((await store.users.findUser(userId))!.sequence, 5);
-    assert.deepEqual((await database.events(userId)).map((e) => e.sequence), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      (await database.events(userId)).map((e) => e.sequence),
+      [1, 2, 3, 4, 5],
+    );
   });
 
   it("lets a reset code be tried at most so many times, and used once, in the change's transaction", async () => {
@@ -108,7 +114,11 @@ describe(`the store's repositories on ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
     const userId = await newUser();
     const orgId = (await store.users.findUser(userId))!.orgId;
     assert.equal((await store.policies.forOrg(orgId)).source, "instance");
-    await store.policies.setPolicy(orgId, { ...DEFAULT_POLICY, complexity: { ...DEFAULT_POLICY.complexity, minLength: 12 } }, { type: "policy.changed", orgId, context: {} });
+    await store.policies.setPolicy(
+      orgId,
+      { ...DEFAULT_POLICY, complexity: { ...DEFAULT_POLICY.complexity, minLength: 12 } },
+      { type: "policy.changed", orgId, context: {} },
+    );
     const own = await store.policies.forOrg(orgId);
     assert.deepEqual([own.source, own.policy.complexity.minLength], ["org", 12]);
     await assert.rejects(
@@ -126,7 +136,13 @@ describe(`the store's repositories on ${ON_POSTGRES ? "PostgreSQL" : "SQLite"}`,
     for (let i = 0; i < 3; i++) await store.audit.record(refused, new Date(at + i * 1000));
     await store.audit.record(audit(userId, "password.change.refused", { id: "DOMAIN-co3Xw" }), new Date(at));
     const rows = await store.audit.list({ userId });
-    assert.deepEqual(rows.map((r) => [r.payload.id, r.count]), [["DOMAIN-HuJf6", 3], ["DOMAIN-co3Xw", 1]]);
+    assert.deepEqual(
+      rows.map((r) => [r.payload.id, r.count]),
+      [
+        ["DOMAIN-HuJf6", 3],
+        ["DOMAIN-co3Xw", 1],
+      ],
+    );
   });
 
   it("keeps the first signing key of processes racing to create one", async () => {

@@ -23,7 +23,19 @@ async function wrongPassword(d: ChangePasswordDeps): Promise<ServiceError> {
 
 describe("the tarpit", () => {
   it("delays from the 5th failure on, one second per further 5 failures, at most 10 s", () => {
-    const table: [number, number][] = [[1, 0], [4, 0], [5, 1000], [9, 1000], [10, 2000], [14, 2000], [15, 3000], [49, 9000], [50, 10_000], [51, 10_000], [1000, 10_000]];
+    const table: [number, number][] = [
+      [1, 0],
+      [4, 0],
+      [5, 1000],
+      [9, 1000],
+      [10, 2000],
+      [14, 2000],
+      [15, 3000],
+      [49, 9000],
+      [50, 10_000],
+      [51, 10_000],
+      [1000, 10_000],
+    ];
     for (const [failures, ms] of table) assert.equal(tarpitDelayMs(failures), ms, `after ${failures} failures`);
   });
 
@@ -36,7 +48,10 @@ describe("the tarpit", () => {
       assert.equal(err.id, "COMMAND-3M0fs");
       assert.equal(err.failedAttempts, n);
     }
-    assert.deepEqual(sleeps, Array.from({ length: 60 }, (_, i) => tarpitDelayMs(i + 1)));
+    assert.deepEqual(
+      sleeps,
+      Array.from({ length: 60 }, (_, i) => tarpitDelayMs(i + 1)),
+    );
     assert.equal(sleeps[4], 1000);
     assert.equal(sleeps[59], 10_000);
     assert.equal(store.audit.filter((a) => a.type === "password.check.failed").length, 60);

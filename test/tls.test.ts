@@ -9,11 +9,7 @@ import { type Client, ConnectError, createClient, type Transport } from "@connec
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import bcrypt from "bcrypt";
-import {
-  AuthService,
-  UpdateMyPasswordRequestSchema,
-  UpdateMyPasswordResponseSchema,
-} from "../gen/zitadel/auth_pb.js";
+import { AuthService, UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
 import { Service, tempDir } from "./support/service.js";
 import { selfSigned } from "./support/tools.js";
 
@@ -88,8 +84,7 @@ function grpcJsTls(address: string, ca: Buffer, change: Change): Promise<Result>
     metadata.set("authorization", `Bearer ${change.token}`);
     client.makeUnaryRequest(
       "/zitadel.auth.v1.AuthService/UpdateMyPassword",
-      (req: { oldPassword: string; newPassword: string }) =>
-        Buffer.from(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, req))),
+      (req: { oldPassword: string; newPassword: string }) => Buffer.from(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, req))),
       (bytes: Buffer) => fromBinary(UpdateMyPasswordResponseSchema, bytes),
       { oldPassword: change.oldPassword, newPassword: change.newPassword },
       metadata,
@@ -157,7 +152,10 @@ describe("TLS on the one port", () => {
       ["REST over h2", (c) => restH2(service.port, ca, c)],
       ["grpc-js with createSsl(ca)", (c) => grpcJsTls(service.address, ca, c)],
       ["Connect over HTTP/1.1", (c) => viaTransport(createConnectTransport({ baseUrl: url, httpVersion: "1.1", nodeOptions: { ca, agent: false } }), c)],
-      ["Connect binary over h2", (c) => viaTransport(createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true, nodeOptions: { ca } }), c)],
+      [
+        "Connect binary over h2",
+        (c) => viaTransport(createConnectTransport({ baseUrl: url, httpVersion: "2", useBinaryFormat: true, nodeOptions: { ca } }), c),
+      ],
       ["gRPC-Web over HTTP/1.1", (c) => viaTransport(createGrpcWebTransport({ baseUrl: url, httpVersion: "1.1", nodeOptions: { ca, agent: false } }), c)],
     ];
     for (const [i, [name, call]] of steps.entries()) {
@@ -191,7 +189,10 @@ describe("TLS on the one port", () => {
     const closed = await new Promise<string>((resolve) => {
       h2c.on("error", (err) => resolve(`error: ${err.message}`));
       h2c.on("close", () => resolve("closed"));
-      h2c.request({ ":method": "PUT", ":path": "/auth/v1/users/me/password" }).on("error", () => {}).end("{}");
+      h2c
+        .request({ ":method": "PUT", ":path": "/auth/v1/users/me/password" })
+        .on("error", () => {})
+        .end("{}");
     });
     h2c.destroy();
     assert.ok(closed, "the h2c attempt ended");

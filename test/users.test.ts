@@ -63,7 +63,10 @@ describe("organisations and users from the command line", () => {
     assert.match(taken.stderr, /a user auth0\|abc123 exists already/);
     const listed = (await cliOk(["user", "list", "--org", "org|acme", "--json"], env)).split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(listed.map((u) => u.id).sort(), [...ids].sort());
-    assert.ok(listed.every((u) => u.passwordFamily === "bcrypt" && !JSON.stringify(u).includes("$2")), "no hash is shown");
+    assert.ok(
+      listed.every((u) => u.passwordFamily === "bcrypt" && !JSON.stringify(u).includes("$2")),
+      "no hash is shown",
+    );
     const page = await cli(["user", "list", "--org", "org|acme", "--limit", "2"], env);
     assert.equal(page.stdout.trim().split("\n").length, 2);
     assert.match(page.stderr, /more: run again with --after /);
@@ -86,8 +89,15 @@ describe("organisations and users from the command line", () => {
     const file = path.join(tempDir("ps-pw-"), "pw");
     fs.writeFileSync(file, "Filed-Passw0rd!\n", { mode: 0o600 });
     const fromFile = JSON.parse(await cliOk(["user", "create", "--username", "file-user", "--password-file", file, "--json"], env));
-    for (const [user, password] of [[JSON.parse(fromStdin.stdout), "Piped-Passw0rd!"], [fromFile, "Filed-Passw0rd!"]]) {
-      const changed = await rest(service.address, { oldPassword: password, newPassword: `${password}-2`, authorization: bearer(await service.token(user.userId)) });
+    for (const [user, password] of [
+      [JSON.parse(fromStdin.stdout), "Piped-Passw0rd!"],
+      [fromFile, "Filed-Passw0rd!"],
+    ]) {
+      const changed = await rest(service.address, {
+        oldPassword: password,
+        newPassword: `${password}-2`,
+        authorization: bearer(await service.token(user.userId)),
+      });
       assert.equal(changed.ok, true, `the password is what was given, without its newline: ${JSON.stringify(changed)}`);
     }
     const dash = await cli(["user", "create", "--username", "dash", "--password", "-"], env);
@@ -134,14 +144,21 @@ describe("organisations and users from the command line", () => {
     assert.equal((await json(["user", "show", "--user", swiss.userId])).preferredLanguage, "de", "de-CH is kept as de");
     assert.equal((await service.userRow(swiss.userId)).preferred_language, "de");
     const listed = (await cliOk(["user", "list", "--org", swiss.resourceOwner], env)).split("\n");
-    assert.ok(listed.some((line) => line.startsWith(swiss.userId) && line.endsWith("  language de")), listed.join("\n"));
+    assert.ok(
+      listed.some((line) => line.startsWith(swiss.userId) && line.endsWith("  language de")),
+      listed.join("\n"),
+    );
     const none = await json(["user", "create", "--username", "nolang"]);
     assert.equal((await json(["user", "show", "--user", none.userId])).preferredLanguage, null);
 
     for (const tag of ["xx", "sv-SE", "de_CH", "", "de\nInjected: yes"]) {
       const refused = await cli(["user", "create", "--username", `lang-${tag.length}`, "--language", tag], env);
       assert.equal(refused.code, 2, JSON.stringify(tag));
-      assert.match(refused.stderr, /(^|\n)password-service: --language takes a BCP 47 tag of a served language \(en, de, fr, it, es, pt, nl, pl, ja, zh\), such as de or de-CH; not ".*"\n$/, JSON.stringify(tag));
+      assert.match(
+        refused.stderr,
+        /(^|\n)password-service: --language takes a BCP 47 tag of a served language \(en, de, fr, it, es, pt, nl, pl, ja, zh\), such as de or de-CH; not ".*"\n$/,
+        JSON.stringify(tag),
+      );
       assert.equal((await cli(["user", "show", "--username", `lang-${tag.length}`], env)).code, 2, `${JSON.stringify(tag)}: no user made`);
     }
   });

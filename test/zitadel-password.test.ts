@@ -184,7 +184,13 @@ describe("ZITADEL's password tests, on the wire", () => {
 
     it("custom url template", async () => {
       await eachProtocol(async (protocol, user) => {
-        await succeeds(protocol, "passwordReset", { userId: user.userId, sendLink: { notificationType: "NOTIFICATION_TYPE_Email", urlTemplate: LINK } }, iamOwner, user);
+        await succeeds(
+          protocol,
+          "passwordReset",
+          { userId: user.userId, sendLink: { notificationType: "NOTIFICATION_TYPE_Email", urlTemplate: LINK } },
+          iamOwner,
+          user,
+        );
         const [sent] = await mail.waitFor(user.email);
         const code = /code=([A-Z0-9]+)&/.exec(sent.text)?.[1];
         assert.ok(code, `${protocol}: a link with the code`);
@@ -224,7 +230,13 @@ describe("ZITADEL's password tests, on the wire", () => {
         await eachProtocol(async (protocol, user) => {
           const initial = await call(service, protocol, "setPassword", { userId: user.userId, newPassword: { password: "InitialPassw0rd!2" } }, iamOwner);
           assert.equal(initial.code, 0, protocol);
-          await succeeds(protocol, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: "InitialPassw0rd!2" }, iamOwner, user);
+          await succeeds(
+            protocol,
+            "setPassword",
+            { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: "InitialPassw0rd!2" },
+            iamOwner,
+            user,
+          );
         });
         service.secrets.push("InitialPassw0rd!2", NEW_PASSWORD);
       });
@@ -242,7 +254,8 @@ describe("ZITADEL's password tests, on the wire", () => {
     });
 
     it("user not existing", async () => {
-      for (const medium of Object.values(media)) await refusedEverywhere(service, "passwordReset", { userId: "no-such-user", ...medium }, iamOwner, 5, "COMMAND-SAF4f");
+      for (const medium of Object.values(media))
+        await refusedEverywhere(service, "passwordReset", { userId: "no-such-user", ...medium }, iamOwner, 5, "COMMAND-SAF4f");
       // Deliberate: to a caller who may not touch every user, an unknown one is refused as any user it may not touch.
       const orgAdmin = await service.tokenWithRoles((await person()).userId, { [ADMIN_ROLE]: ["some-org"] });
       await refusedEverywhere(service, "passwordReset", { userId: "no-such-user", returnCode: {} }, orgAdmin, 7, "AUTHZ-HKJD33");
@@ -250,13 +263,15 @@ describe("ZITADEL's password tests, on the wire", () => {
 
     it("user not initialized", async () => {
       const user = await service.createUser("InitialPassw0rd!", { initial: true, email: "initial@example.com" });
-      for (const medium of Object.values(media)) await refusedEverywhere(service, "passwordReset", { userId: user.userId, ...medium }, iamOwner, 9, "COMMAND-Sfe4g");
+      for (const medium of Object.values(media))
+        await refusedEverywhere(service, "passwordReset", { userId: user.userId, ...medium }, iamOwner, 9, "COMMAND-Sfe4g");
     });
 
     it("missing permission", async () => {
       const user = await person();
       const stranger = await person();
-      for (const medium of Object.values(media)) await refusedEverywhere(service, "passwordReset", { userId: user.userId, ...medium }, stranger.token, 7, "AUTHZ-HKJD33");
+      for (const medium of Object.values(media))
+        await refusedEverywhere(service, "passwordReset", { userId: user.userId, ...medium }, stranger.token, 7, "AUTHZ-HKJD33");
     });
 
     it("invalid template", async () => {
@@ -276,7 +291,14 @@ describe("ZITADEL's password tests, on the wire", () => {
 
     it("code generated template sms: a deliberate difference, no SMS is sent here", async () => {
       const user = await person();
-      await refusedEverywhere(service, "passwordReset", { userId: user.userId, sendLink: { notificationType: "NOTIFICATION_TYPE_SMS", urlTemplate: LINK } }, iamOwner, 12, "PWSVC-SMS01");
+      await refusedEverywhere(
+        service,
+        "passwordReset",
+        { userId: user.userId, sendLink: { notificationType: "NOTIFICATION_TYPE_SMS", urlTemplate: LINK } },
+        iamOwner,
+        12,
+        "PWSVC-SMS01",
+      );
     });
   });
 
@@ -298,7 +320,10 @@ describe("ZITADEL's password tests, on the wire", () => {
       }
     });
 
-    for (const [name, changeRequired] of [["change password onetime, ok", true], ["change password no one time, ok", false]] as const) {
+    for (const [name, changeRequired] of [
+      ["change password onetime, ok", true],
+      ["change password no one time, ok", false],
+    ] as const) {
       it(name, async () => {
         await eachProtocol(async (protocol, user) => {
           const orgAdmin = await service.tokenWithRoles((await person()).userId, { [ADMIN_ROLE]: [user.resourceOwner] });
@@ -306,8 +331,18 @@ describe("ZITADEL's password tests, on the wire", () => {
           const row = await service.userRow(user.userId);
           assert.equal(Boolean(row.password_change_required), changeRequired, `${protocol}: change_required kept`);
           const changed = (await auditEvents(service, user.userId)).filter((e) => e.type === "password.changed");
-          assert.deepEqual(changed.map((e) => e.payload.by), ["admin"], `${protocol}: audited as an administrator's set`);
-          const old = await call(service, protocol, "setPassword", { userId: user.userId, newPassword: { password: "Another-Passw0rd!" }, currentPassword: NEW_PASSWORD }, user.token);
+          assert.deepEqual(
+            changed.map((e) => e.payload.by),
+            ["admin"],
+            `${protocol}: audited as an administrator's set`,
+          );
+          const old = await call(
+            service,
+            protocol,
+            "setPassword",
+            { userId: user.userId, newPassword: { password: "Another-Passw0rd!" }, currentPassword: NEW_PASSWORD },
+            user.token,
+          );
           assert.equal(old.code, 16, `${protocol}: the user's tokens are revoked, as after a reset`);
         });
       });
@@ -322,22 +357,50 @@ describe("ZITADEL's password tests, on the wire", () => {
     it("password missing, invalid argument error", async () => {
       const user = await person();
       await refusedEverywhere(service, "setPassword", { userId: user.userId, verificationCode: "ABCDEF" }, iamOwner, 3, "COMMAND-Mf0sd");
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: "" }, verificationCode: "ABCDEF" }, iamOwner, 3, "COMMAND-Mf0sd");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: "" }, verificationCode: "ABCDEF" },
+        iamOwner,
+        3,
+        "COMMAND-Mf0sd",
+      );
     });
 
     it("user not existing, precondition error", async () => {
-      await refusedEverywhere(service, "setPassword", { userId: "no-such-user", newPassword: { password: NEW_PASSWORD }, verificationCode: "ABCDEF" }, iamOwner, 9, "COMMAND-2M9fs");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: "no-such-user", newPassword: { password: NEW_PASSWORD }, verificationCode: "ABCDEF" },
+        iamOwner,
+        9,
+        "COMMAND-2M9fs",
+      );
     });
 
     it("code not existing, precondition error", async () => {
       const user = await person();
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: "ABCDEF" }, iamOwner, 9, "COMMAND-2M9fs");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: "ABCDEF" },
+        iamOwner,
+        9,
+        "COMMAND-2M9fs",
+      );
     });
 
     it("invalid code, invalid argument error", async () => {
       const user = await person();
       await codeFor(user.userId);
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: "WRONG1" }, iamOwner, 3, "CODE-woT0xc");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: "WRONG1" },
+        iamOwner,
+        3,
+        "CODE-woT0xc",
+      );
     });
 
     // The login client sets with the code, as ZITADEL's login does.
@@ -360,19 +423,39 @@ describe("ZITADEL's password tests, on the wire", () => {
     });
 
     it("user not existing, precondition error", async () => {
-      await refusedEverywhere(service, "setPassword", { userId: "no-such-user", newPassword: { password: NEW_PASSWORD }, currentPassword: "InitialPassw0rd!" }, loginClient, 9, "COMMAND-Fds3s");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: "no-such-user", newPassword: { password: NEW_PASSWORD }, currentPassword: "InitialPassw0rd!" },
+        loginClient,
+        9,
+        "COMMAND-Fds3s",
+      );
     });
 
     it("existing password empty, precondition error", async () => {
       const user = await service.createUser("");
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: "InitialPassw0rd!" }, user.token, 9, "COMMAND-Fds3s");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: "InitialPassw0rd!" },
+        user.token,
+        9,
+        "COMMAND-Fds3s",
+      );
     });
 
     it("password not matching, invalid argument error", async () => {
       const user = await person();
       let count = 0;
       for (const protocol of PROTOCOLS) {
-        const answer = await call(service, protocol, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: "Wrong-Passw0rd!" }, user.token);
+        const answer = await call(
+          service,
+          protocol,
+          "setPassword",
+          { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: "Wrong-Passw0rd!" },
+          user.token,
+        );
         assertRefused(answer, 3, "COMMAND-3M0fs", protocol);
         assert.equal(answer.failedAttempts, ++count, `${protocol}: the CredentialsCheckError counts`);
       }
@@ -381,7 +464,11 @@ describe("ZITADEL's password tests, on the wire", () => {
     it("change password, ok: by the user, the login client and the organisation's administrator", async () => {
       await eachProtocol(async (protocol, user) => {
         const orgAdmin = await service.tokenWithRoles((await person()).userId, { [ADMIN_ROLE]: [user.resourceOwner] });
-        const steps: [string, string, string][] = [[user.token, user.password, "Changed-Passw0rd-1!"], [loginClient, "Changed-Passw0rd-1!", "Changed-Passw0rd-2!"], [orgAdmin, "Changed-Passw0rd-2!", NEW_PASSWORD]];
+        const steps: [string, string, string][] = [
+          [user.token, user.password, "Changed-Passw0rd-1!"],
+          [loginClient, "Changed-Passw0rd-1!", "Changed-Passw0rd-2!"],
+          [orgAdmin, "Changed-Passw0rd-2!", NEW_PASSWORD],
+        ];
         for (const [token, current, next] of steps) {
           await succeeds(protocol, "setPassword", { userId: user.userId, newPassword: { password: next }, currentPassword: current }, token, user);
         }
@@ -392,8 +479,22 @@ describe("ZITADEL's password tests, on the wire", () => {
     it("a deliberate difference: a caller without a role may not prove another user's password", async () => {
       const user = await person();
       const stranger = await person();
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: user.password }, stranger.token, 7, "AUTHZ-HKJD33");
-      await refusedEverywhere(service, "setPassword", { userId: "no-such-user", newPassword: { password: NEW_PASSWORD }, currentPassword: user.password }, stranger.token, 7, "AUTHZ-HKJD33");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: NEW_PASSWORD }, currentPassword: user.password },
+        stranger.token,
+        7,
+        "AUTHZ-HKJD33",
+      );
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: "no-such-user", newPassword: { password: NEW_PASSWORD }, currentPassword: user.password },
+        stranger.token,
+        7,
+        "AUTHZ-HKJD33",
+      );
       assert.equal((await service.userRow(user.userId)).failed_attempts, 0, "nothing was checked");
     });
   });
@@ -402,19 +503,45 @@ describe("ZITADEL's password tests, on the wire", () => {
   describe("internal/command/user_v2_human_test.go TestCommandSide_ChangeUserHuman, its password cases through SetPassword", () => {
     it("change human password, not initialized", async () => {
       const user = await service.createUser("InitialPassw0rd!", { initial: true });
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD, changeRequired: true }, currentPassword: user.password }, user.token, 9, "COMMAND-M9dse");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: NEW_PASSWORD, changeRequired: true }, currentPassword: user.password },
+        user.token,
+        9,
+        "COMMAND-M9dse",
+      );
     });
 
     it("change human password, not in complexity", async () => {
       const user = await person();
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: "no-upper-case-1!", changeRequired: true }, currentPassword: user.password }, user.token, 3, "DOMAIN-VoaRj");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: "no-upper-case-1!", changeRequired: true }, currentPassword: user.password },
+        user.token,
+        3,
+        "DOMAIN-VoaRj",
+      );
     });
 
     it("change human password, password code, not matching policy", async () => {
       const user = await person();
       const code = await codeFor(user.userId);
-      await refusedEverywhere(service, "setPassword", { userId: user.userId, newPassword: { password: "no-upper-case-1!", changeRequired: true }, verificationCode: code }, loginClient, 3, "DOMAIN-VoaRj");
-      assert.equal((await call(service, "connect", "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: code }, loginClient)).code, 0, "the code stays usable");
+      await refusedEverywhere(
+        service,
+        "setPassword",
+        { userId: user.userId, newPassword: { password: "no-upper-case-1!", changeRequired: true }, verificationCode: code },
+        loginClient,
+        3,
+        "DOMAIN-VoaRj",
+      );
+      assert.equal(
+        (await call(service, "connect", "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: code }, loginClient))
+          .code,
+        0,
+        "the code stays usable",
+      );
     });
   });
 
@@ -433,7 +560,13 @@ describe("ZITADEL's password tests, on the wire", () => {
         const reset = await call(service, protocol, "passwordReset", { userId: user.userId, returnCode: {} }, loginClient);
         assert.equal(reset.code, 0, protocol);
         service.secrets.push(reset.json.verificationCode);
-        const set = await call(service, protocol, "setPassword", { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: reset.json.verificationCode }, loginClient);
+        const set = await call(
+          service,
+          protocol,
+          "setPassword",
+          { userId: user.userId, newPassword: { password: NEW_PASSWORD }, verificationCode: reset.json.verificationCode },
+          loginClient,
+        );
         assertRefused(set, 9, "COMMAND-JLK35", protocol);
       });
     });

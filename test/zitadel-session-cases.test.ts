@@ -58,7 +58,12 @@ describe("ZITADEL's session tests, ported", () => {
     const userAgent = { fingerprintId: "fingerPrintID", ip: "1.2.3.4", description: "Description", header: { foo: { values: ["foo", "bar"] } } };
     const created = keep(
       await client.createSession(
-        { checks: { user: { search: { case: "userId", value: user.userId } } }, metadata: { foo: new TextEncoder().encode("bar") }, userAgent, lifetime: { seconds: 300n, nanos: 0 } },
+        {
+          checks: { user: { search: { case: "userId", value: user.userId } } },
+          metadata: { foo: new TextEncoder().encode("bar") },
+          userAgent,
+          lifetime: { seconds: 300n, nanos: 0 },
+        },
         login,
       ),
     );
@@ -67,7 +72,12 @@ describe("ZITADEL's session tests, ported", () => {
     assert.equal(session?.factors?.user?.id, user.userId);
     assert.equal(session?.factors?.password, undefined);
     assert.deepEqual(
-      { fingerprintId: session?.userAgent?.fingerprintId, ip: session?.userAgent?.ip, description: session?.userAgent?.description, header: session?.userAgent?.header.foo?.values },
+      {
+        fingerprintId: session?.userAgent?.fingerprintId,
+        ip: session?.userAgent?.ip,
+        description: session?.userAgent?.description,
+        header: session?.userAgent?.header.foo?.values,
+      },
       { ...userAgent, header: ["foo", "bar"] },
     );
     const ms = (t: { seconds: bigint; nanos: number }) => Number(t.seconds) * 1000 + Math.round(t.nanos / 1e6);
@@ -75,7 +85,10 @@ describe("ZITADEL's session tests, ported", () => {
   });
 
   it("TestServer_CreateSession/negative lifetime", async () => {
-    assert.equal(await code(client.createSession({ metadata: { foo: new TextEncoder().encode("bar") }, lifetime: { seconds: -300n, nanos: 0 } }, login)), Code.InvalidArgument);
+    assert.equal(
+      await code(client.createSession({ metadata: { foo: new TextEncoder().encode("bar") }, lifetime: { seconds: -300n, nanos: 0 } }, login)),
+      Code.InvalidArgument,
+    );
   });
 
   it("TestServer_CreateSession/locked user", async () => {
@@ -89,7 +102,10 @@ describe("ZITADEL's session tests, ported", () => {
   });
 
   it("TestServer_CreateSession/passkey without user error (no passkeys here: Unimplemented)", async () => {
-    assert.equal(await code(client.createSession({ challenges: { webAuthN: { domain: "localhost", userVerificationRequirement: 1 } } }, login)), Code.Unimplemented);
+    assert.equal(
+      await code(client.createSession({ challenges: { webAuthN: { domain: "localhost", userVerificationRequirement: 1 } } }, login)),
+      Code.Unimplemented,
+    );
   });
 
   it("TestServer_CreateSession_lock_user", async () => {
@@ -97,7 +113,9 @@ describe("ZITADEL's session tests, ported", () => {
     const maxAttempts = 2;
     await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", String(maxAttempts)]);
     for (let i = 0; i <= maxAttempts; i++) {
-      const got = await code(client.createSession({ checks: { user: { search: { case: "userId", value: user.userId } }, password: { password: "invalid" } } }, login));
+      const got = await code(
+        client.createSession({ checks: { user: { search: { case: "userId", value: user.userId } }, password: { password: "invalid" } } }, login),
+      );
       // Once the limit is hit the user is locked, and the next request is refused as a precondition.
       assert.equal(got, i >= maxAttempts ? Code.FailedPrecondition : Code.InvalidArgument, `attempt ${i + 1}`);
     }
@@ -107,7 +125,10 @@ describe("ZITADEL's session tests, ported", () => {
     const created = keep(await client.createSession({ lifetime: { seconds: 1n, nanos: 0 } }, login));
     keep(await client.setSession({ sessionId: created.sessionId, sessionToken: "", lifetime: { seconds: 1n, nanos: 0 } }, login));
     await expire();
-    assert.equal(await code(client.setSession({ sessionId: created.sessionId, sessionToken: "", lifetime: { seconds: 1n, nanos: 0 } }, login)), Code.FailedPrecondition);
+    assert.equal(
+      await code(client.setSession({ sessionId: created.sessionId, sessionToken: "", lifetime: { seconds: 1n, nanos: 0 } }, login)),
+      Code.FailedPrecondition,
+    );
   });
 
   it("TestServer_DeleteSession_token", async () => {

@@ -53,7 +53,20 @@ describe("internal/api/grpc/settings/v2/settings_converter_test.go, on the wire"
   before(async () => {
     service = await Service.start();
     // ZITADEL's test inputs, as the instance's defaults.
-    await setPolicy(service, ["--min-length", "12", "--has-uppercase", "true", "--has-lowercase", "true", "--has-number", "true", "--has-symbol", "true", "--max-password-attempts", "22"]);
+    await setPolicy(service, [
+      "--min-length",
+      "12",
+      "--has-uppercase",
+      "true",
+      "--has-lowercase",
+      "true",
+      "--has-number",
+      "true",
+      "--has-symbol",
+      "true",
+      "--max-password-attempts",
+      "22",
+    ]);
     const login = await service.createUser();
     loginClient = await service.tokenWithRoles(login.userId, { [LOGIN_CLIENT_ROLE]: [login.resourceOwner] });
   });

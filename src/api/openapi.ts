@@ -232,7 +232,8 @@ function messageSchema(message: DescMessage, direction: Direction, omit: DescFie
 
 function fieldSchema(field: DescField, direction: Direction, outer: DescMessage[] = []): Schema {
   const element = elementSchema(field, direction, outer);
-  const schema = field.fieldKind === "list" ? { type: "array", items: element } : field.fieldKind === "map" ? { type: "object", additionalProperties: element } : element;
+  const schema =
+    field.fieldKind === "list" ? { type: "array", items: element } : field.fieldKind === "map" ? { type: "object", additionalProperties: element } : element;
   if (direction === "response") return schema;
   const { required: _, ...rules } = FIELD_RULES[`${field.parent.typeName}.${field.name}`] ?? {};
   return { ...schema, ...rules };

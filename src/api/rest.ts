@@ -116,9 +116,7 @@ function sendError(res: Response, err: ServiceError, language: Language): void {
   if (res.headersSent) return void res.destroy();
   const code = CODE_OF[err.kind];
   const detail = detailOf(err, language);
-  const details = detail
-    ? [{ "@type": `type.googleapis.com/${detail.desc.typeName}`, ...(toJson(detail.desc, detail.value) as object) }]
-    : [];
+  const details = detail ? [{ "@type": `type.googleapis.com/${detail.desc.typeName}`, ...(toJson(detail.desc, detail.value) as object) }] : [];
   if (err.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(err.retryAfterSeconds));
   if (code === 16) {
     // RFC 6750: an error code only when a bearer token was sent and failed.

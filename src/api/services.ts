@@ -71,8 +71,7 @@ export function apiHandlers({ change, policies, users, sessions }: Endpoints): A
     },
     user: {
       // async: a bad notification type (mediumOf throws) is answered as the endpoint's errors are.
-      passwordReset: async (m, call) =>
-        users.passwordReset({ ...callerOf(call), userId: m.userId, medium: mediumOf(m.medium), context: contextOf(call) }),
+      passwordReset: async (m, call) => users.passwordReset({ ...callerOf(call), userId: m.userId, medium: mediumOf(m.medium), context: contextOf(call) }),
       setPassword: (m, call) =>
         users.setPassword({ ...callerOf(call), userId: m.userId, newPassword: m.newPassword, verification: m.verification, context: contextOf(call) }),
     },

@@ -107,7 +107,11 @@ export class SessionEndpoint {
         const { sessionId, sessionToken } = req.message;
         const ended = await deleteSession(this.deps, callerOf(caller), sessionId, req.context, sessionToken);
         return {
-          details: create(DetailsSchema, { sequence: BigInt(ended.sequence), changeDate: timestampFromMs(ended.at.getTime()), resourceOwner: ended.resourceOwner }),
+          details: create(DetailsSchema, {
+            sequence: BigInt(ended.sequence),
+            changeDate: timestampFromMs(ended.at.getTime()),
+            resourceOwner: ended.resourceOwner,
+          }),
         };
       },
     });
@@ -238,7 +242,10 @@ function sessionMessage(view: SessionView): Session {
     changeDate: timestampFromMs(session.changedAt),
     sequence: BigInt(session.sequence),
     factors: {
-      user: session.userId && user ? { ...at(session.userCheckedAt), id: session.userId, loginName: user.loginName, displayName: user.displayName, organizationId: user.orgId } : undefined,
+      user:
+        session.userId && user
+          ? { ...at(session.userCheckedAt), id: session.userId, loginName: user.loginName, displayName: user.displayName, organizationId: user.orgId }
+          : undefined,
       password: at(session.passwordCheckedAt),
     },
     metadata: Object.fromEntries(Object.entries(session.metadata).map(([k, v]) => [k, Buffer.from(v, "base64")])),

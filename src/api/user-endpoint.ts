@@ -18,7 +18,6 @@ import { checkLength, OLD_PASSWORD_MAX_BYTES } from "./change-endpoint.js";
 import { checkId, CODE_MAX } from "./field-bounds.js";
 import type { Call, CallerRequest, Gate } from "./gate.js";
 
-
 interface UserRequest extends CallerRequest {
   userId: string;
   context: RequestContext;

@@ -91,12 +91,7 @@ function scalarWireType(scalar: ScalarType): WireType {
  * JSON bodies are checked by parseJsonRequest; compressed frames are left to
  * connect-node, as this service accepts no request compression.
  */
-export function checkedBody(
-  body: AsyncIterable<Buffer>,
-  schema: DescMessage,
-  contentType: string,
-  maxBodyBytes: number,
-): AsyncIterable<Buffer> {
+export function checkedBody(body: AsyncIterable<Buffer>, schema: DescMessage, contentType: string, maxBodyBytes: number): AsyncIterable<Buffer> {
   switch (framingOf(contentType.toLowerCase())) {
     case "enveloped":
       return checkFrames(body, schema, maxBodyBytes);

@@ -103,7 +103,8 @@ export function keycloakHash(credential: Json): string {
   const value = base64Field(secret, "value", "secretData.value");
   const salt = base64Field(secret, "salt", "secretData.salt");
   if (KEYCLOAK_PBKDF2[algorithm]) return `$${KEYCLOAK_PBKDF2[algorithm]}$${iterations}$${ab64(salt)}$${ab64(value)}`;
-  if (algorithm !== "argon2") throw new RecordRefused(`Keycloak's hash algorithm "${algorithm.slice(0, 40)}" has no verifier here (pbkdf2, pbkdf2-sha256, pbkdf2-sha512, argon2)`);
+  if (algorithm !== "argon2")
+    throw new RecordRefused(`Keycloak's hash algorithm "${algorithm.slice(0, 40)}" has no verifier here (pbkdf2, pbkdf2-sha256, pbkdf2-sha512, argon2)`);
   const parameters = data.additionalParameters === undefined ? {} : object(data.additionalParameters, "credentialData.additionalParameters");
   const type = argon2Parameter(parameters, "type") ?? "id";
   if (type !== "id" && type !== "i") throw new RecordRefused(`Keycloak's argon2 type "${type.slice(0, 10)}" has no verifier here (id, i)`);

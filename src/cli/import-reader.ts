@@ -12,7 +12,10 @@ export type SourceRecord = { position: number; text: string } | { position: numb
 
 /** The file stopped being valid JSON (or the shape the format needs) after `position` records. */
 export class DocumentBroken extends Error {
-  constructor(readonly position: number, reason: string) {
+  constructor(
+    readonly position: number,
+    reason: string,
+  ) {
     super(reason);
   }
 }

@@ -82,9 +82,26 @@ function parseRow(row: Record<string, unknown>, ignoreUnknown: boolean): ParsedR
       throw err;
     }
   }
-  const user: NewUser = { id, username, orgId, orgName: field("orgName", 200), email, preferredLanguage, passwordHash: passwordHash ?? null, passwordNfkc: null, kind, state };
+  const user: NewUser = {
+    id,
+    username,
+    orgId,
+    orgName: field("orgName", 200),
+    email,
+    preferredLanguage,
+    passwordHash: passwordHash ?? null,
+    passwordNfkc: null,
+    kind,
+    state,
+  };
   // What the row leaves out keeps the user's value on --on-conflict update.
-  const given: [ImportField, unknown][] = [["email", email], ["language", tag], ["password", password ?? passwordHash], ["state", row.state], ["kind", row.kind]];
+  const given: [ImportField, unknown][] = [
+    ["email", email],
+    ["language", tag],
+    ["password", password ?? passwordHash],
+    ["state", row.state],
+    ["kind", row.kind],
+  ];
   const stated = new Set(given.filter(([, value]) => value !== undefined && value !== null).map(([name]) => name));
   return { user, password, stated, unknown: unknown.length };
 }
@@ -136,13 +153,22 @@ export const importCommand: Command = {
     if (!FORMATS.includes(format)) throw new UsageError(`--format takes ${FORMATS.join(", ")}`);
     const onConflict = values["on-conflict"] as string;
     if (onConflict !== "skip" && onConflict !== "fail" && onConflict !== "update") throw new UsageError("--on-conflict takes skip, fail or update");
-    if (values["ignore-unknown"] && format !== "jsonl") throw new UsageError("--ignore-unknown is for --format jsonl: the other formats skip what they do not use");
+    if (values["ignore-unknown"] && format !== "jsonl")
+      throw new UsageError("--ignore-unknown is for --format jsonl: the other formats skip what they do not use");
     const maxErrors = values["max-errors"] === undefined ? Infinity : wholeNumber(values["max-errors"] as string, "--max-errors", 0);
     const batchSize = wholeNumber(values["batch-size"] as string, "--batch-size", 1, 5000);
     const input = openInput(file);
     const dryRun = Boolean(values["dry-run"]);
     const top: TopLevelStrings = new Map();
-    const tally = await importRecords(input, config, { format, onConflict, dryRun, maxErrors, batchSize, ignoreUnknown: Boolean(values["ignore-unknown"]), top });
+    const tally = await importRecords(input, config, {
+      format,
+      onConflict,
+      dryRun,
+      maxErrors,
+      batchSize,
+      ignoreUnknown: Boolean(values["ignore-unknown"]),
+      top,
+    });
     report(tally, dryRun);
     const policy = top.get("passwordPolicy");
     if (policy) suggestPolicy(policy);
@@ -152,7 +178,8 @@ export const importCommand: Command = {
 
 function wholeNumber(text: string, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new UsageError(`${name} takes a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ""}`);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(`${name} takes a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ""}`);
   return n;
 }
 
@@ -326,7 +353,8 @@ class DryRun {
   constructor(private readonly onConflict: OnConflict) {}
 
   predict(line: number, user: NewUser): ImportOutcome {
-    const org = user.orgId !== undefined ? `organisation ${user.orgId}` : user.orgName !== undefined ? `organisation "${user.orgName}"` : "the default organisation";
+    const org =
+      user.orgId !== undefined ? `organisation ${user.orgId}` : user.orgName !== undefined ? `organisation "${user.orgName}"` : "the default organisation";
     const name = `${org}\n${user.username.toLowerCase()}`;
     const id = user.id ?? "";
     if (user.id !== undefined ? this.ids.has(user.id) : this.names.has(name)) return this.conflict(line, user.id ?? this.names.get(name)!);

@@ -101,7 +101,12 @@ export async function setPolicy(store: Store, values: Values): Promise<PasswordP
   const after = parseAll(values, before);
   const problem = policyProblem(after);
   if (problem) throw new UsageError(problem);
-  const audit = { type: "policy.changed" as const, orgId: org, context: cliContext(), payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) } };
+  const audit = {
+    type: "policy.changed" as const,
+    orgId: org,
+    context: cliContext(),
+    payload: { scope: org ?? "instance", before: policyJson(before), after: policyJson(after) },
+  };
   await store.policies.setPolicy(org, after, audit);
   return after;
 }

@@ -24,7 +24,11 @@ export const sessionCommands: Record<string, Command> = {
       const { sessions } = await withStore(config, (store) => store.sessions.listSessions({ userId, offset: 0, limit: 1000, asc: false }));
       for (const { session } of sessions) {
         const shown = describeSession(session);
-        print(values.json ? JSON.stringify(shown) : `${shown.sessionId}  created ${shown.createdAt}  password ${shown.passwordCheckedAt ?? "not checked"}  expires ${shown.expiresAt ?? "never"}`);
+        print(
+          values.json
+            ? JSON.stringify(shown)
+            : `${shown.sessionId}  created ${shown.createdAt}  password ${shown.passwordCheckedAt ?? "not checked"}  expires ${shown.expiresAt ?? "never"}`,
+        );
       }
     },
   },

@@ -149,21 +149,27 @@ export const userCommands: Record<string, Command> = {
       if (password !== undefined && hash !== undefined) throw new UsageError("--password-hash and a password contradict each other: give one");
       if (values.machine && (password !== undefined || hash !== undefined)) throw new UsageError("a machine user has no password: --machine takes none");
       if (hash !== undefined) await checkHash(hash);
-      if (values.email !== undefined && !isEmail(values.email as string)) throw new UsageError(`--email takes a bare address such as ann@example.com (no name, no <>), not "${values.email}"`);
+      if (values.email !== undefined && !isEmail(values.email as string))
+        throw new UsageError(`--email takes a bare address such as ann@example.com (no name, no <>), not "${values.email}"`);
       const preferredLanguage = languageOption(values.language as string | undefined);
-      const created = await withStore(config, async (store) => {
-        const stored = password === undefined ? { passwordHash: hash ?? null, passwordNfkc: null } : await hashChecked(store, config, values, choice, username, password);
-        return store.userAdmin.createUser({
-          id,
-          username,
-          ...choice,
-          email: values.email as string | undefined,
-          preferredLanguage,
-          ...stored,
-          kind: values.machine ? "machine" : "human",
-          state: values.initial ? "initial" : "active",
-        });
-      }, { create: true });
+      const created = await withStore(
+        config,
+        async (store) => {
+          const stored =
+            password === undefined ? { passwordHash: hash ?? null, passwordNfkc: null } : await hashChecked(store, config, values, choice, username, password);
+          return store.userAdmin.createUser({
+            id,
+            username,
+            ...choice,
+            email: values.email as string | undefined,
+            preferredLanguage,
+            ...stored,
+            kind: values.machine ? "machine" : "human",
+            state: values.initial ? "initial" : "active",
+          });
+        },
+        { create: true },
+      );
       const out = { userId: created.userId, resourceOwner: created.resourceOwner, sequence: String(created.sequence) };
       print(values.json ? JSON.stringify(out) : `created user ${out.userId} in organisation ${out.resourceOwner}`);
     },
@@ -174,9 +180,7 @@ export const userCommands: Record<string, Command> = {
     options: { ...help, org: { type: "string" }, ...PAGE },
     async run(values, config) {
       const limit = limitOption(values);
-      const users = await withStore(config, (store) =>
-        store.userAdmin.listUsers({ orgId: idOption(values, "org"), after: idOption(values, "after"), limit }),
-      );
+      const users = await withStore(config, (store) => store.userAdmin.listUsers({ orgId: idOption(values, "org"), after: idOption(values, "after"), limit }));
       for (const user of users) print(values.json ? JSON.stringify(user) : describeUser(user));
       nextPage(users.length, limit, users.at(-1)?.id);
     },
@@ -220,7 +224,10 @@ function describeUser(u: UserSummary): string {
 function languageOption(tag: string | undefined): Language | undefined {
   if (tag === undefined) return undefined;
   const language = servedLanguage(tag);
-  if (!language) throw new UsageError(`--language takes a BCP 47 tag of a served language (${LANGUAGES.join(", ")}), such as de or de-CH; not ${JSON.stringify(tag.slice(0, 40))}`);
+  if (!language)
+    throw new UsageError(
+      `--language takes a BCP 47 tag of a served language (${LANGUAGES.join(", ")}), such as de or de-CH; not ${JSON.stringify(tag.slice(0, 40))}`,
+    );
   return language;
 }
 

@@ -141,7 +141,8 @@ function sender(raw: string): string {
 /** An absolute http(s) URL without query, fragment or credentials, its path ending in "/" so that relative paths resolve under it. */
 function baseUrl(raw: string, name: string): URL {
   const url = httpUrl(raw, name);
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must be a base URL with no query, fragment or credentials, not "${raw}"`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(`${name} must be a base URL with no query, fragment or credentials, not "${raw}"`);
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url;
 }
@@ -151,7 +152,8 @@ function issuerUrl(raw: string, name: string): URL {
   const url = httpUrl(raw, name);
   // Tokens and codes in clear text can be read on the way, and the issuer's metadata swapped.
   if (url.protocol === "http:" && !isLoopback(url.hostname)) throw new ConfigError(`${name} must be https unless it is on this machine, not "${url.origin}"`);
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError(`${name} must be an issuer URL with no query, fragment or credentials, not "${url.origin}…"`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(`${name} must be an issuer URL with no query, fragment or credentials, not "${url.origin}…"`);
   return url;
 }
 
@@ -289,7 +291,13 @@ export const SETTINGS = {
     ...text("text"),
     doc: "the client's secret, sent by `client_secret_basic`; unset, the page is a public client and PKCE alone binds the code. Never logged",
   },
-  OIDC_SCOPES: { default: "`openid`", accepts: "scopes separated by spaces", fallback: "openid", parse: scopes, doc: "the scopes the page asks for; `openid` must be one" },
+  OIDC_SCOPES: {
+    default: "`openid`",
+    accepts: "scopes separated by spaces",
+    fallback: "openid",
+    parse: scopes,
+    doc: "the scopes the page asks for; `openid` must be one",
+  },
   OIDC_SIGN_IN_TTL: {
     ...duration("10m"),
     doc: "how long a sign-in started at the issuer may take to come back to the callback (the life of its `ps_oidc` cookie)",

@@ -43,12 +43,7 @@ export interface AuditLog {
 }
 
 /** An audit event of the user, from where the command came. */
-export function auditOf(
-  cmd: { context: RequestContext },
-  user: { id: string; orgId: string },
-  type: AuditType,
-  payload?: Record<string, unknown>,
-): AuditEntry {
+export function auditOf(cmd: { context: RequestContext }, user: { id: string; orgId: string }, type: AuditType, payload?: Record<string, unknown>): AuditEntry {
   return { type, userId: user.id, orgId: user.orgId, context: cmd.context, payload };
 }
 

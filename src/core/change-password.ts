@@ -97,15 +97,23 @@ async function checkAndCommit(
     early = refusal ? undefined : work.hashIfIdle(newPassword);
     early?.catch(() => {}); // its result may never be awaited
   };
-  return checkUnderSlot(deps, check, read, policy, work, async (user, current, gaveBack) => {
-    if (refusal) throw refusal;
-    const proof = { kind: "old-password", token: cmd.token } as const;
-    const { context, changeRequired } = cmd;
-    const committed = await commitNewPassword(deps, work, { user, policy, password: newPassword, current, proof, context, changeRequired, early });
-    if (!committed) throw errors.concurrentChange();
-    gaveBack(); // the commit gave the slot back
-    return committed;
-  }, meanwhile);
+  return checkUnderSlot(
+    deps,
+    check,
+    read,
+    policy,
+    work,
+    async (user, current, gaveBack) => {
+      if (refusal) throw refusal;
+      const proof = { kind: "old-password", token: cmd.token } as const;
+      const { context, changeRequired } = cmd;
+      const committed = await commitNewPassword(deps, work, { user, policy, password: newPassword, current, proof, context, changeRequired, early });
+      if (!committed) throw errors.concurrentChange();
+      gaveBack(); // the commit gave the slot back
+      return committed;
+    },
+    meanwhile,
+  );
 }
 
 /** What a password check under the user's slot needs of its request. */
@@ -226,4 +234,3 @@ async function failedAttempt(deps: SlotDeps, check: SlotCheck, user: UserRecord,
   await deps.sleep(tarpitDelayMs(result.failedAttempts));
   throw errors.passwordInvalid(result.failedAttempts);
 }
-

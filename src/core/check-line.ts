@@ -32,12 +32,15 @@ export class CheckLine {
  * Renewed at a third of the lease, so one late renewal still keeps it.
  */
 export function keepLease(renew: (nowMs: number, leaseUntilMs: number) => Promise<void>, leaseMs: number, now: () => Date): () => void {
-  const timer = setInterval(() => {
-    const at = now().getTime();
-    // A renewal that fails (the database is away) leaves the lease as it
-    // was; the check's own outcome then fails to be written the same way.
-    renew(at, at + leaseMs).catch(() => {});
-  }, Math.max(1, Math.floor(leaseMs / 3)));
+  const timer = setInterval(
+    () => {
+      const at = now().getTime();
+      // A renewal that fails (the database is away) leaves the lease as it
+      // was; the check's own outcome then fails to be written the same way.
+      renew(at, at + leaseMs).catch(() => {});
+    },
+    Math.max(1, Math.floor(leaseMs / 3)),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -127,15 +127,12 @@ export const errors = {
   notInitialised: () => new ServiceError("failed-precondition", ID.notInitialised, "User is not yet initialized"),
   /** ZITADEL's: PasswordReset for a user not yet initialised (its ID there differs from a change's). */
   resetNotInitialised: () => new ServiceError("failed-precondition", ID.resetNotInitialised, "User is not yet initialized"),
-  locked: (failedAttempts: number) =>
-    new ServiceError("failed-precondition", ID.locked, "User is locked", failedAttempts),
+  locked: (failedAttempts: number) => new ServiceError("failed-precondition", ID.locked, "User is locked", failedAttempts),
   noPassword: () => new ServiceError("failed-precondition", ID.noPassword, "User has not set a password"),
   /** ZITADEL's: SetPassword without a new password. */
   passwordEmpty: () => new ServiceError("invalid-argument", ID.passwordEmpty, "Password is empty"),
-  sameAsOld: () =>
-    new ServiceError("failed-precondition", ID.sameAsOld, "New password cannot be the same as your current password"),
-  passwordInvalid: (failedAttempts: number) =>
-    new ServiceError("invalid-argument", ID.passwordInvalid, "Password is invalid", failedAttempts),
+  sameAsOld: () => new ServiceError("failed-precondition", ID.sameAsOld, "New password cannot be the same as your current password"),
+  passwordInvalid: (failedAttempts: number) => new ServiceError("invalid-argument", ID.passwordInvalid, "Password is invalid", failedAttempts),
   tooShort: () => new ServiceError("invalid-argument", ID.tooShort, "Password is too short"),
   noLowercase: () => new ServiceError("invalid-argument", ID.noLowercase, "Password must contain lower case"),
   noUppercase: () => new ServiceError("invalid-argument", ID.noUppercase, "Password must contain upper case"),
@@ -148,19 +145,15 @@ export const errors = {
   /** Our own: the blocklist of common passwords. */
   tooCommon: () => new ServiceError("invalid-argument", ID.tooCommon, "Password is too common"),
   /** Our own: the blocklist's context words. */
-  containsContextWord: () =>
-    new ServiceError("invalid-argument", ID.containsContextWord, "Password must not contain the username or organisation name"),
+  containsContextWord: () => new ServiceError("invalid-argument", ID.containsContextWord, "Password must not contain the username or organisation name"),
   /** Our own: the breached-password check found it. */
   breached: () => new ServiceError("invalid-argument", ID.breached, "Password has appeared in a data breach"),
   /** Our own: the breached-password check could not answer and the policy fails closed. */
-  breachedCheckUnavailable: () =>
-    new ServiceError("unavailable", ID.breachedCheckUnavailable, "The breached-password check is unavailable; try again later"),
+  breachedCheckUnavailable: () => new ServiceError("unavailable", ID.breachedCheckUnavailable, "The breached-password check is unavailable; try again later"),
   /** Our own: password history. Code 9 like "same as current", which it generalises. */
-  usedBefore: () =>
-    new ServiceError("failed-precondition", ID.usedBefore, "New password must not be one of your recent passwords"),
+  usedBefore: () => new ServiceError("failed-precondition", ID.usedBefore, "New password must not be one of your recent passwords"),
   /** Our own: another change of the same user committed first. */
-  concurrentChange: () =>
-    new ServiceError("aborted", ID.concurrentChange, "The password was changed by another request at the same time; try again"),
+  concurrentChange: () => new ServiceError("aborted", ID.concurrentChange, "The password was changed by another request at the same time; try again"),
   /** Our own: a check of this user's password is in flight or the tarpit's time has not come; refused before any hash. */
   checkTooSoon: (retryAfterSeconds: number) =>
     new ServiceError(
@@ -175,19 +168,12 @@ export const errors = {
     new ServiceError("resource-exhausted", ID.atCapacity, "The service is at capacity; try again shortly", undefined, retryAfterSeconds),
   /** Our own: ValidateMyNewPassword was called more often than one user may. */
   validationRateLimited: (retryAfterSeconds: number) =>
-    new ServiceError(
-      "resource-exhausted",
-      ID.validationRateLimited,
-      "Too many password checks for this user; try again later",
-      undefined,
-      retryAfterSeconds,
-    ),
+    new ServiceError("resource-exhausted", ID.validationRateLimited, "Too many password checks for this user; try again later", undefined, retryAfterSeconds),
   /** Our own: more password resets for this user than RESET_BURST and RESET_RATE_PER_HOUR allow (each may send a mail). */
   resetRateLimited: (retryAfterSeconds: number) =>
     new ServiceError("resource-exhausted", ID.resetRateLimited, "Too many password resets for this user; try again later", undefined, retryAfterSeconds),
   /** Our own: this user already has as many requests in flight as one user may; refused at the door. */
-  userBusy: () =>
-    new ServiceError("resource-exhausted", ID.userBusy, "Too many requests for this user at once; try again shortly", undefined, 1),
+  userBusy: () => new ServiceError("resource-exhausted", ID.userBusy, "Too many requests for this user at once; try again shortly", undefined, 1),
   /** Our own: the database cannot be reached (transactions keep it whole); try again. */
   databaseUnavailable: () => new ServiceError("unavailable", ID.databaseUnavailable, "The database is unavailable; try again"),
   internal: () => new ServiceError("internal", ID.internal, "An internal error occurred"),

@@ -155,9 +155,7 @@ function extras(deps: Pick<NewPasswordDeps, "revocation">, change: NewPassword, 
     changeRequired: change.changeRequired,
     notice,
     resetCode:
-      proof.kind === "reset-code"
-        ? { codeHash: proof.codeHash, audit: auditOf(change, user, "password.reset.used", { by: proof.caller }) }
-        : undefined,
+      proof.kind === "reset-code" ? { codeHash: proof.codeHash, audit: auditOf(change, user, "password.reset.used", { by: proof.caller }) } : undefined,
   };
 }
 

@@ -116,13 +116,7 @@ export interface UserStore {
    * reset, its code is still on record); undefined if not. Gives the check
    * slot back.
    */
-  commitPasswordChange(
-    userId: string,
-    expectedSequence: number,
-    passwordHash: string,
-    at: Date,
-    extras: ChangeExtras,
-  ): Promise<CommittedChange | undefined>;
+  commitPasswordChange(userId: string, expectedSequence: number, passwordHash: string, at: Date, extras: ChangeExtras): Promise<CommittedChange | undefined>;
   /** The user's last `count` replaced hashes, newest first. */
   passwordHistory(userId: string, count: number): Promise<StoredHash[]>;
 }

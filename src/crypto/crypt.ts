@@ -21,7 +21,13 @@ function encodeGroups(bytes: Uint8Array, groups: number[][], tail: [number[], nu
   return out;
 }
 
-const MD5_GROUPS = [[0, 6, 12], [1, 7, 13], [2, 8, 14], [3, 9, 15], [4, 10, 5]];
+const MD5_GROUPS = [
+  [0, 6, 12],
+  [1, 7, 13],
+  [2, 8, 14],
+  [3, 9, 15],
+  [4, 10, 5],
+];
 
 /** MD5-crypt: `$1$salt$hash`, 1000 rounds, a salt of at most 8 characters. */
 export function md5Crypt(password: Buffer, salt: string): string {
@@ -42,10 +48,40 @@ export function md5Crypt(password: Buffer, salt: string): string {
   return `$1$${salt.slice(0, 8)}$${encodeGroups(final, MD5_GROUPS, [[-1, -1, 11], 2])}`;
 }
 
-const SHA256_GROUPS = [[0, 10, 20], [21, 1, 11], [12, 22, 2], [3, 13, 23], [24, 4, 14], [15, 25, 5], [6, 16, 26], [27, 7, 17], [18, 28, 8], [9, 19, 29]];
+const SHA256_GROUPS = [
+  [0, 10, 20],
+  [21, 1, 11],
+  [12, 22, 2],
+  [3, 13, 23],
+  [24, 4, 14],
+  [15, 25, 5],
+  [6, 16, 26],
+  [27, 7, 17],
+  [18, 28, 8],
+  [9, 19, 29],
+];
 const SHA512_GROUPS = [
-  [0, 21, 42], [22, 43, 1], [44, 2, 23], [3, 24, 45], [25, 46, 4], [47, 5, 26], [6, 27, 48], [28, 49, 7], [50, 8, 29], [9, 30, 51], [31, 52, 10],
-  [53, 11, 32], [12, 33, 54], [34, 55, 13], [56, 14, 35], [15, 36, 57], [37, 58, 16], [59, 17, 38], [18, 39, 60], [40, 61, 19], [62, 20, 41],
+  [0, 21, 42],
+  [22, 43, 1],
+  [44, 2, 23],
+  [3, 24, 45],
+  [25, 46, 4],
+  [47, 5, 26],
+  [6, 27, 48],
+  [28, 49, 7],
+  [50, 8, 29],
+  [9, 30, 51],
+  [31, 52, 10],
+  [53, 11, 32],
+  [12, 33, 54],
+  [34, 55, 13],
+  [56, 14, 35],
+  [15, 36, 57],
+  [37, 58, 16],
+  [59, 17, 38],
+  [18, 39, 60],
+  [40, 61, 19],
+  [62, 20, 41],
 ];
 
 /** SHA-crypt's default rounds, and its bounds: a `rounds=` outside them is clamped, as the specification says. */
@@ -88,8 +124,7 @@ export function shaCrypt(variant: "5" | "6", password: Buffer, salt: string, rou
     round.update(r & 1 ? c : p);
     c = round.digest();
   }
-  const encoded =
-    size === 32 ? encodeGroups(c, SHA256_GROUPS, [[-1, 31, 30], 3]) : encodeGroups(c, SHA512_GROUPS, [[-1, -1, 63], 2]);
+  const encoded = size === 32 ? encodeGroups(c, SHA256_GROUPS, [[-1, 31, 30], 3]) : encodeGroups(c, SHA512_GROUPS, [[-1, -1, 63], 2]);
   const prefix = rounds === undefined ? "" : `rounds=${n}$`;
   return `$${variant}$${prefix}${salt.slice(0, 16)}$${encoded}`;
 }

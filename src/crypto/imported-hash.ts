@@ -184,7 +184,9 @@ function scryptVerifier(bounds: HashBounds, ln: number, r: number, p: number, sa
     family: "scrypt",
     verify: (password) =>
       new Promise((resolve, reject) =>
-        scrypt(password, salt, length, { N: 2 ** ln, r, p, maxmem: 128 * r * (2 ** ln + 2 + p) + 1024 }, (err, derived) => (err ? reject(err) : resolve(matches(derived)))),
+        scrypt(password, salt, length, { N: 2 ** ln, r, p, maxmem: 128 * r * (2 ** ln + 2 + p) + 1024 }, (err, derived) =>
+          err ? reject(err) : resolve(matches(derived)),
+        ),
       ),
   };
 }
@@ -208,7 +210,14 @@ function encode64(bytes: Buffer): string {
   return out;
 }
 
-const PBKDF2_DIGESTS: Record<string, string> = { "": "sha1", "-sha1": "sha1", "-sha224": "sha224", "-sha256": "sha256", "-sha384": "sha384", "-sha512": "sha512" };
+const PBKDF2_DIGESTS: Record<string, string> = {
+  "": "sha1",
+  "-sha1": "sha1",
+  "-sha224": "sha224",
+  "-sha256": "sha256",
+  "-sha384": "sha384",
+  "-sha512": "sha512",
+};
 const DIGEST_BYTES: Record<string, number> = { sha1: 20, sha224: 28, sha256: 32, sha384: 48, sha512: 64 };
 const AB64 = /^[A-Za-z0-9./]*$/;
 

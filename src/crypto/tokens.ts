@@ -71,7 +71,6 @@ const SESSION_TOKEN = /^[\w-]{43}$/;
  */
 const SESSION_CALLER_TTL_S = 3600;
 
-
 /**
  * Reads ZITADEL's shape of a roles claim, `{ "role": { "orgId": "org domain" } }`.
  * Anything else grants nothing: a malformed claim is no reason to refuse the
@@ -406,7 +405,15 @@ export async function createAuthenticator(
   const verified = new VerifiedTokens<Caller>(auth.tokenCacheSize);
   if (auth.mode === "jwks") {
     if (!issuerKeys) throw new TypeError("an external issuer needs its IssuerKeys");
-    return new Authenticator(issuerKeys.getKey, { issuer, audience, algorithms: EXTERNAL_ALGS }, auth, verified, () => issuerKeys.freshKeys(), logger, sessions);
+    return new Authenticator(
+      issuerKeys.getKey,
+      { issuer, audience, algorithms: EXTERNAL_ALGS },
+      auth,
+      verified,
+      () => issuerKeys.freshKeys(),
+      logger,
+      sessions,
+    );
   }
   const stored = await loadOrCreateSigningKey(keys);
   const publicKey = (await importJWK(stored.publicJwk, SELF_ALG)) as CryptoKey;

@@ -122,6 +122,22 @@ function rpcOf(path: string, protocol: Protocol, observed: Observed): string {
 
 /** For responses that named no gRPC code: the inverse of grpc-gateway's table. */
 function codeOfHttpStatus(status: number): number {
-  const codes: Record<number, number> = { 200: 0, 204: 0, 400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 409: 10, 413: 8, 415: 3, 429: 8, 499: 1, 501: 12, 503: 14, 504: 4 };
+  const codes: Record<number, number> = {
+    200: 0,
+    204: 0,
+    400: 3,
+    401: 16,
+    403: 7,
+    404: 5,
+    405: 12,
+    409: 10,
+    413: 8,
+    415: 3,
+    429: 8,
+    499: 1,
+    501: 12,
+    503: 14,
+    504: 4,
+  };
   return codes[status] ?? (status < 400 ? 0 : 13);
 }

@@ -157,11 +157,7 @@ function cleartextServer(handler: Handler, limits: ConnectionLimits): Listener {
  * GOAWAY (streams in flight finish), HTTP/1.1 connections close when idle or
  * once their request in flight is answered.
  */
-function trackConnections(
-  listener: net.Server,
-  h2: http2.Http2Server | http2.Http2SecureServer,
-  h1?: http.Server,
-): () => void {
+function trackConnections(listener: net.Server, h2: http2.Http2Server | http2.Http2SecureServer, h1?: http.Server): () => void {
   const sessions = new Set<http2.ServerHttp2Session>();
   const sockets = new Set<net.Socket>();
   const h1Responses = new Set<http.ServerResponse>();

@@ -30,7 +30,10 @@ export class MailComposer implements ResetMail {
     // Not the request's language: a notice warns the user of a change that may have been an intruder's.
     const texts = MAIL_TEXTS[user.preferredLanguage ?? "en"];
     const where = byReset ? texts.changed.byReset : whereFrom(texts, context);
-    const when = at.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+    const when = at
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d+Z$/, " UTC");
     const body = changedBody(texts, { account: account(texts, user), username: user.username, when, where });
     return { kind: "password.notice", userId: user.id, orgId: user.orgId, recipient: user.email, subject: texts.changed.subject, body };
   }

@@ -280,7 +280,12 @@ export function changedBody(texts: MailTexts, v: { account: string; username: st
 
 /** "1 hour", "90 minutes", "2 days": a code's lifetime in words, in `language` (Intl knows each one's plurals). */
 export function inWords(seconds: number, language: Language = "en"): string {
-  const units: [number, string][] = [[86400, "day"], [3600, "hour"], [60, "minute"], [1, "second"]];
+  const units: [number, string][] = [
+    [86400, "day"],
+    [3600, "hour"],
+    [60, "minute"],
+    [1, "second"],
+  ];
   const [size, unit] = units.find(([size]) => seconds % size === 0)!;
   return new Intl.NumberFormat(language, { style: "unit", unit, unitDisplay: "long" }).format(seconds / size);
 }

@@ -24,7 +24,17 @@ export function createLogger(config: Pick<Config, "logLevel" | "logFormat">, des
     },
   };
   if (config.logFormat === "pretty") {
-    return pino(options, pretty({ colorize: true, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", ...(destination ? { destination } : {}) }));
+    return pino(
+      options,
+      pretty({
+        colorize: true,
+        sync: true,
+        singleLine: true,
+        translateTime: "SYS:HH:MM:ss.l",
+        ignore: "pid,hostname",
+        ...(destination ? { destination } : {}),
+      }),
+    );
   }
   return destination ? pino(options, destination) : pino(options);
 }

@@ -13,7 +13,12 @@ export function logStartup(config: Config, logger: Logger): void {
 }
 
 function startupLines(config: Config): string[] {
-  return [issuerLine(config.auth), mailLine(config.mail?.smtpUrl), `page: ${config.webUi ? "on, at /account/" : "off (WEB_UI=false)"}`, databaseLine(config.database)];
+  return [
+    issuerLine(config.auth),
+    mailLine(config.mail?.smtpUrl),
+    `page: ${config.webUi ? "on, at /account/" : "off (WEB_UI=false)"}`,
+    databaseLine(config.database),
+  ];
 }
 
 function issuerLine(auth: Config["auth"]): string {

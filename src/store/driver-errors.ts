@@ -48,7 +48,8 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /** pg reports a connection lost mid-query by message alone. */
-const UNAVAILABLE_MESSAGES = /^(Connection terminated|Client has encountered a connection error|Postgres connection has been discarded|timeout exceeded when trying to connect|Query read timeout)/;
+const UNAVAILABLE_MESSAGES =
+  /^(Connection terminated|Client has encountered a connection error|Postgres connection has been discarded|timeout exceeded when trying to connect|Query read timeout)/;
 
 function isUnavailable(err: unknown): boolean {
   const code = codeOf(err);

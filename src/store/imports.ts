@@ -38,13 +38,7 @@ export class ImportRepository {
    * organisation (an import run again). Each new user gets its
    * `user.imported` event, sequence 1.
    */
-  async importBatch(
-    rows: ImportRow[],
-    onConflict: OnConflict,
-    orgs: Map<string, OrgPlan>,
-    context: RequestContext,
-    at = new Date(),
-  ): Promise<ImportOutcome[]> {
+  async importBatch(rows: ImportRow[], onConflict: OnConflict, orgs: Map<string, OrgPlan>, context: RequestContext, at = new Date()): Promise<ImportOutcome[]> {
     const outcomes: ImportOutcome[] = [];
     const planned: { row: ImportRow; plan: OrgPlan }[] = [];
     for (const row of rows) {
@@ -80,7 +74,10 @@ export class ImportRepository {
       // others meet it as a user that exists, as they would in a later batch.
       const added = new Set(prepared.filter((p) => inserted.delete(p.userId)));
       if (added.size > 0) {
-        await tx.insertInto("events").values([...added].map((p) => addedEvent(p.userId, p.row.user, at, "user.imported"))).execute();
+        await tx
+          .insertInto("events")
+          .values([...added].map((p) => addedEvent(p.userId, p.row.user, at, "user.imported")))
+          .execute();
       }
       for (const p of prepared) {
         if (added.has(p)) outcomes.push({ line: p.row.line, result: "imported" });

@@ -31,7 +31,11 @@ export class PolicyRepository implements PolicySource {
 
   /** The stored policy of one scope (an organisation, or the instance when orgId is undefined), if any. */
   async storedPolicy(orgId: string | undefined): Promise<PasswordPolicy | undefined> {
-    const row = await this.db.selectFrom("policies").selectAll().where("scope", "=", orgId ?? INSTANCE_SCOPE).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("policies")
+      .selectAll()
+      .where("scope", "=", orgId ?? INSTANCE_SCOPE)
+      .executeTakeFirst();
     return row && policyFromRow(row);
   }
 

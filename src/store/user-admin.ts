@@ -64,7 +64,10 @@ export class UserAdminRepository {
         .returning("id")
         .executeTakeFirst();
       if (!inserted) throw await conflictOf(tx, userId, orgId, input.username);
-      await tx.insertInto("events").values(addedEvent(userId, input, at, "user.added")).execute();
+      await tx
+        .insertInto("events")
+        .values(addedEvent(userId, input, at, "user.added"))
+        .execute();
       return { userId, resourceOwner: orgId, sequence: 1 };
     });
   }
@@ -166,6 +169,14 @@ function toSummary(row: SummaryRow): UserSummary {
 /** The name of a modular-crypt hash's family, from its prefix alone: what `user show` names and a sign-in's upgrade audits. */
 export function hashFamily(hash: string): string {
   const id = /^\$([a-z0-9-]+)\$/.exec(hash)?.[1];
-  const names: Record<string, string> = { "2a": "bcrypt", "2b": "bcrypt", "2y": "bcrypt", "1": "md5-crypt", "5": "sha256-crypt", "6": "sha512-crypt", "7": "scrypt" };
+  const names: Record<string, string> = {
+    "2a": "bcrypt",
+    "2b": "bcrypt",
+    "2y": "bcrypt",
+    "1": "md5-crypt",
+    "5": "sha256-crypt",
+    "6": "sha512-crypt",
+    "7": "scrypt",
+  };
   return (id && (names[id] ?? id)) || "unknown";
 }

@@ -112,7 +112,13 @@ export class UserRepository implements UserStore, CutoffSource {
       }
       const locked = row.state === "locked";
       await insertAudit(tx, this.ids, { ...audit, payload: { failedAttempts: row.failed_attempts } }, at);
-      if (locked) await insertAudit(tx, this.ids, { ...audit, type: "user.locked", payload: { reason: "max_password_attempts", failedAttempts: row.failed_attempts } }, at);
+      if (locked)
+        await insertAudit(
+          tx,
+          this.ids,
+          { ...audit, type: "user.locked", payload: { reason: "max_password_attempts", failedAttempts: row.failed_attempts } },
+          at,
+        );
       return { failedAttempts: row.failed_attempts, locked, counted: true };
     });
   }
@@ -124,48 +130,46 @@ export class UserRepository implements UserStore, CutoffSource {
     at: Date,
     extras: ChangeExtras,
   ): Promise<CommittedChange | undefined> {
-    return this.db.transaction().execute(async (tx) => {
-      // The user row moves only from the sequence the caller read: a
-      // concurrent change that committed first makes this update miss.
-      const tokens = extras.revokeTokens
-        ? { tokens_valid_after: at.getTime(), token_exempt: extras.revokeTokens.exempt }
-        : {};
-      const voided = await voidResetCode(tx, userId);
-      if (extras.resetCode && voided !== extras.resetCode.codeHash) throw new RolledBack();
-      const updated = await tx
-        .updateTable("users")
-        .set({
-          password_hash: passwordHash,
-          password_nfkc: extras.nfkc ? 1 : 0,
-          password_change_required: extras.changeRequired ? 1 : 0,
-          sequence: expectedSequence + 1,
-          failed_attempts: 0,
-          check_lease_until: 0,
-          changed_at: at.getTime(),
-          ...tokens,
-        })
-        .where("id", "=", userId)
-        .where("sequence", "=", expectedSequence)
-        .where("state", "=", "active")
-        .returning(["org_id"])
-        .executeTakeFirst();
-      if (!updated) throw new RolledBack(); // undoes the code's use
-      const sequence = expectedSequence + 1;
-      await tx
-        .insertInto("events")
-        .values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" })
-        .execute();
-      await this.keepHistory(tx, userId, sequence, extras, at);
-      if (extras.revokeTokens) await endSessions(tx, userId, extras.revokeTokens.exempt);
-      const voidedCode = voided !== undefined && !extras.resetCode ? { resetCodeVoided: true } : {};
-      await insertAudit(tx, this.ids, { ...extras.audit, payload: { ...extras.audit.payload, sequence, ...voidedCode } }, at);
-      if (extras.resetCode) await insertAudit(tx, this.ids, extras.resetCode.audit, at);
-      if (extras.notice) await queueMail(tx, this.ids, extras.notice, at);
-      return { sequence, changedAt: at, resourceOwner: updated.org_id };
-    }).catch((err) => {
-      if (err instanceof RolledBack) return undefined;
-      throw err;
-    });
+    return this.db
+      .transaction()
+      .execute(async (tx) => {
+        // The user row moves only from the sequence the caller read: a
+        // concurrent change that committed first makes this update miss.
+        const tokens = extras.revokeTokens ? { tokens_valid_after: at.getTime(), token_exempt: extras.revokeTokens.exempt } : {};
+        const voided = await voidResetCode(tx, userId);
+        if (extras.resetCode && voided !== extras.resetCode.codeHash) throw new RolledBack();
+        const updated = await tx
+          .updateTable("users")
+          .set({
+            password_hash: passwordHash,
+            password_nfkc: extras.nfkc ? 1 : 0,
+            password_change_required: extras.changeRequired ? 1 : 0,
+            sequence: expectedSequence + 1,
+            failed_attempts: 0,
+            check_lease_until: 0,
+            changed_at: at.getTime(),
+            ...tokens,
+          })
+          .where("id", "=", userId)
+          .where("sequence", "=", expectedSequence)
+          .where("state", "=", "active")
+          .returning(["org_id"])
+          .executeTakeFirst();
+        if (!updated) throw new RolledBack(); // undoes the code's use
+        const sequence = expectedSequence + 1;
+        await tx.insertInto("events").values({ user_id: userId, sequence, type: "user.password.changed", created_at: at.getTime(), payload: "{}" }).execute();
+        await this.keepHistory(tx, userId, sequence, extras, at);
+        if (extras.revokeTokens) await endSessions(tx, userId, extras.revokeTokens.exempt);
+        const voidedCode = voided !== undefined && !extras.resetCode ? { resetCodeVoided: true } : {};
+        await insertAudit(tx, this.ids, { ...extras.audit, payload: { ...extras.audit.payload, sequence, ...voidedCode } }, at);
+        if (extras.resetCode) await insertAudit(tx, this.ids, extras.resetCode.audit, at);
+        if (extras.notice) await queueMail(tx, this.ids, extras.notice, at);
+        return { sequence, changedAt: at, resourceOwner: updated.org_id };
+      })
+      .catch((err) => {
+        if (err instanceof RolledBack) return undefined;
+        throw err;
+      });
   }
 
   /** Keeps the replaced hash and at most `historyLimit` old hashes in all; none are kept that no policy asks for. */
@@ -268,7 +272,12 @@ async function endSessions(tx: Kysely<Database>, userId: string, exempt: string 
 const NO_LIMIT = 2 ** 31 - 1;
 
 const findUser = new Prepared((db, p: { userId: string }) =>
-  db.selectFrom("users").innerJoin("orgs", "orgs.id", "users.org_id").selectAll("users").select(["orgs.name as org_name", "orgs.is_default as org_is_default"]).where("users.id", "=", p.userId),
+  db
+    .selectFrom("users")
+    .innerJoin("orgs", "orgs.id", "users.org_id")
+    .selectAll("users")
+    .select(["orgs.name as org_name", "orgs.is_default as org_is_default"])
+    .where("users.id", "=", p.userId),
 );
 
 /** One statement: of requests racing on any number of processes, one takes the slot. */

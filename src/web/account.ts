@@ -160,7 +160,7 @@ export class AccountPage {
     const r = this.pageRequest(req, res);
     if (method === "POST") {
       const refusal = await this.readForm(r);
-      if (refusal) return this.refuseForm(r, refusal), true;
+      if (refusal) return (this.refuseForm(r, refusal), true);
     }
     await route(r);
     return true;
@@ -205,7 +205,10 @@ export class AccountPage {
    * page's. Returns the HTTP status of a refusal.
    */
   private async readForm(r: PageRequest): Promise<number | undefined> {
-    const type = String(r.req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    const type = String(r.req.headers["content-type"] ?? "")
+      .split(";")[0]
+      .trim()
+      .toLowerCase();
     if (type !== "application/x-www-form-urlencoded") return 415;
     const body = await readBody(r.req, this.settings.maxBodyBytes);
     if (body === undefined) return 413;
@@ -295,13 +298,17 @@ export class AccountPage {
 
   /** An access token this service does not take as a bearer would sign in to a page that refuses every change. */
   private async checkIssuerToken(token: string): Promise<void> {
-    if (`t.${token}`.length > COOKIE_VALUE_MAX) throw new OidcSignInError("failed", `the access token is longer than a cookie may hold (${COOKIE_VALUE_MAX} characters)`);
+    if (`t.${token}`.length > COOKIE_VALUE_MAX)
+      throw new OidcSignInError("failed", `the access token is longer than a cookie may hold (${COOKIE_VALUE_MAX} characters)`);
     try {
       await this.deps.gate.answer({ authorization: `Bearer ${token}` }, { what: "the account page", run: async (c) => c });
     } catch (err) {
       const error = err as ServiceError;
       if (error.id === ID.issuerKeysUnavailable) throw new OidcSignInError("unreachable", "the issuer's key set cannot be had");
-      throw new OidcSignInError("failed", `the access token is refused as a bearer (${error.id ?? error.kind}): the issuer must give JWT access tokens with JWT_ISSUER's iss and JWT_AUDIENCE's aud, whose subject is a user of this service`);
+      throw new OidcSignInError(
+        "failed",
+        `the access token is refused as a bearer (${error.id ?? error.kind}): the issuer must give JWT access tokens with JWT_ISSUER's iss and JWT_AUDIENCE's aud, whose subject is a user of this service`,
+      );
     }
   }
 
@@ -499,7 +506,12 @@ export class AccountPage {
   }
 
   private send(res: NodeResponse, status: number, html: string): void {
-    res.writeHead(status, { ...this.headers, "cache-control": "no-store", "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) });
+    res.writeHead(status, {
+      ...this.headers,
+      "cache-control": "no-store",
+      "content-type": "text/html; charset=utf-8",
+      "content-length": Buffer.byteLength(html),
+    });
     res.end(html);
   }
 }

@@ -89,7 +89,15 @@ export class OidcClient {
       throw new OidcSignInError("mismatch", `the callback is not the issuer's answer to this sign-in: ${reasonOf(err)}`);
     }
     try {
-      const response = await oauth.authorizationCodeGrantRequest(issuer, this.client, this.clientAuth, params, this.config.redirectUri.href, verifier, this.requests);
+      const response = await oauth.authorizationCodeGrantRequest(
+        issuer,
+        this.client,
+        this.clientAuth,
+        params,
+        this.config.redirectUri.href,
+        verifier,
+        this.requests,
+      );
       const tokens = await oauth.processAuthorizationCodeResponse(issuer, this.client, response, { expectedNonce: nonce, requireIdToken: true });
       return tokens.access_token;
     } catch (err) {
@@ -101,7 +109,10 @@ export class OidcClient {
   private discovered(): Promise<oauth.AuthorizationServer> {
     this.metadata ??= this.discover().catch((err: OidcSignInError) => {
       this.metadata = undefined;
-      this.logger.warn({ issuer: this.config.issuer.href, reason: err.reason }, "the OIDC issuer's metadata cannot be had; the page's sign-in is tried again on the next click");
+      this.logger.warn(
+        { issuer: this.config.issuer.href, reason: err.reason },
+        "the OIDC issuer's metadata cannot be had; the page's sign-in is tried again on the next click",
+      );
       throw err;
     });
     return this.metadata;
@@ -115,7 +126,8 @@ export class OidcClient {
     } catch (err) {
       throw new OidcSignInError("unreachable", `discovery failed: ${reasonOf(err)}`);
     }
-    if (!issuer.authorization_endpoint || !issuer.token_endpoint) throw new OidcSignInError("unreachable", "the issuer's metadata names no authorization or token endpoint");
+    if (!issuer.authorization_endpoint || !issuer.token_endpoint)
+      throw new OidcSignInError("unreachable", "the issuer's metadata names no authorization or token endpoint");
     // An issuer that lists its methods and not S256 would ignore the challenge, and the code would go unbound.
     const methods = issuer.code_challenge_methods_supported;
     if (methods && !methods.includes("S256")) throw new OidcSignInError("unreachable", "the issuer does not support PKCE with S256");
@@ -132,7 +144,8 @@ function reasonOf(err: unknown): string {
   if (err instanceof oauth.WWWAuthenticateChallengeError) return `${err.status} ${quoted(err.cause.map((c) => c.scheme).join(", "))} challenge`;
   if (err instanceof oauth.OperationProcessingError) return `${err.code}: ${quoted(err.message)}`;
   // fetch's "fetch failed" says why in its cause: a refused connection, a timeout, a certificate.
-  if (err instanceof Error) return `${quoted(err.message)}${err.cause instanceof Error ? ` (${quoted(String((err.cause as { code?: string }).code ?? err.cause.message))})` : ""}`;
+  if (err instanceof Error)
+    return `${quoted(err.message)}${err.cause instanceof Error ? ` (${quoted(String((err.cause as { code?: string }).code ?? err.cause.message))})` : ""}`;
   return "unknown";
 }
 

@@ -161,7 +161,9 @@ const en: PageTexts = {
   problem: "That did not work",
   page: {
     formExpired: ["The form had expired. Please try again."],
-    forgotRateLimited: (minutes) => [`Too many reset links were asked for from here or for this name. Wait ${enCount(minutes, { one: "# minute", other: "# minutes" })}, then try again.`],
+    forgotRateLimited: (minutes) => [
+      `Too many reset links were asked for from here or for this name. Wait ${enCount(minutes, { one: "# minute", other: "# minutes" })}, then try again.`,
+    ],
     fillEveryField: ["Fill in every field."],
     tooLong: ["The password is too long: at most 72 bytes (fewer with accented letters or emoji)."],
     signInAgain: ["Your sign-in has ended. Sign in again."],
@@ -213,10 +215,15 @@ const en: PageTexts = {
       "The new password has appeared in a data breach, so attackers may already know it.",
       "Choose another one, and do not use it anywhere else either.",
     ],
-    [ID.breachedCheckUnavailable]: () => ["The check against known breached passwords cannot answer right now, and your organisation requires it.", "Try again in a minute."],
+    [ID.breachedCheckUnavailable]: () => [
+      "The check against known breached passwords cannot answer right now, and your organisation requires it.",
+      "Try again in a minute.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "You have used this password recently.",
-      policy ? `It must differ from your last ${enCount(policy.historyCount, { one: "# password", other: "# passwords" })}.` : "Choose one you have not used before.",
+      policy
+        ? `It must differ from your last ${enCount(policy.historyCount, { one: "# password", other: "# passwords" })}.`
+        : "Choose one you have not used before.",
     ],
     [ID.concurrentChange]: () => ["Your password was changed by another request at the same moment. Please try again."],
     [ID.checkTooSoon]: () => ["Another attempt with this password is under way, or the last wrong one was moments ago.", "Wait a few seconds, then try again."],
@@ -232,7 +239,9 @@ const en: PageTexts = {
     [ID.smsUnimplemented]: () => ["Reset codes cannot be sent by text message here. Ask for one by email."],
     [ID.mailNotConfigured]: () => ["This service does not send mail, so no reset link can be mailed.", "Ask an administrator for a reset code."],
     [ID.noEmail]: () => ["This account has no email address to send a reset link to.", "Ask an administrator."],
-    [ID.invalidUrlTemplate]: () => ["The link for the reset mail is not valid: it may name only {{.UserID}}, {{.Code}} and {{.OrgID}}, and must be an http(s) address."],
+    [ID.invalidUrlTemplate]: () => [
+      "The link for the reset mail is not valid: it may name only {{.UserID}}, {{.Code}} and {{.OrgID}}, and must be an http(s) address.",
+    ],
     [ID.sessionUserMissing]: () => ["A password was checked before the account was named. Type your login name."],
     [ID.sessionUserNotFound]: () => ["No account has that login name. Check the name you typed."],
     [ID.sessionUserNotActive]: () => ["Your account is locked or not active, so it cannot sign in. Ask an administrator to unlock it."],
@@ -249,7 +258,6 @@ const en: PageTexts = {
   },
 };
 
-
 const deCount = counter("de");
 const deUnits: Units = { bytes: { one: "# Byte", other: "# Bytes" }, characters: { other: "# Zeichen" } };
 const deFailed: Forms = { one: "# Fehlversuch", other: "# Fehlversuchen" };
@@ -257,7 +265,13 @@ const deFailed: Forms = { one: "# Fehlversuch", other: "# Fehlversuchen" };
 const de: PageTexts = {
   language: { label: "Sprache", button: "Sprache ändern" },
   labels: { loginName: "Anmeldename", password: "Passwort", currentPassword: "Aktuelles Passwort", newPassword: "Neues Passwort" },
-  buttons: { signIn: "Anmelden", changePassword: "Passwort ändern", signOut: "Abmelden", sendResetLink: "Link zum Zurücksetzen senden", setPassword: "Passwort festlegen" },
+  buttons: {
+    signIn: "Anmelden",
+    changePassword: "Passwort ändern",
+    signOut: "Abmelden",
+    sendResetLink: "Link zum Zurücksetzen senden",
+    setPassword: "Passwort festlegen",
+  },
   links: { forgotPassword: "Passwort vergessen?", backToSignIn: "Zurück zur Anmeldung", requestNewLink: "Neuen Link anfordern", signIn: "Anmelden" },
   signIn: {
     title: "Anmelden",
@@ -288,7 +302,9 @@ const de: PageTexts = {
   oidc: {
     refused: ["Ihr Identitätsanbieter hat Sie nicht angemeldet.", "Melden Sie sich erneut an oder wenden Sie sich an einen Administrator."],
     mismatch: ["Diese Anmeldung wurde nicht hier begonnen oder hat zu lange gedauert.", "Melden Sie sich erneut an."],
-    failed: ["Die Anmeldung bei Ihrem Identitätsanbieter konnte hier nicht abgeschlossen werden. Es wurde nichts geändert; versuchen Sie es später erneut oder wenden Sie sich an einen Administrator."],
+    failed: [
+      "Die Anmeldung bei Ihrem Identitätsanbieter konnte hier nicht abgeschlossen werden. Es wurde nichts geändert; versuchen Sie es später erneut oder wenden Sie sich an einen Administrator.",
+    ],
   },
   rules: {
     heading: "Anforderungen an Ihr neues Passwort:",
@@ -321,7 +337,10 @@ const de: PageTexts = {
   errors: {
     [ID.invalidAuthHeader]: () => ["Ihre Sitzung ist beendet. Melden Sie sich erneut an."],
     [ID.tokenInvalid]: () => ["Ihre Sitzung ist abgelaufen oder wurde durch eine Passwortänderung beendet. Melden Sie sich erneut an."],
-    [ID.issuerKeysUnavailable]: () => ["Der Dienst kann Anmeldungen gerade nicht prüfen: Er erreicht Ihren Identitätsanbieter nicht.", "Versuchen Sie es in einer Minute erneut."],
+    [ID.issuerKeysUnavailable]: () => [
+      "Der Dienst kann Anmeldungen gerade nicht prüfen: Er erreicht Ihren Identitätsanbieter nicht.",
+      "Versuchen Sie es in einer Minute erneut.",
+    ],
     [ID.permissionDenied]: () => ["Ihr Konto darf das nicht.", "Bitten Sie einen Administrator um Zugriff."],
     [ID.userPermissionDenied]: () => ["Ihr Konto darf das für jenes Konto nicht.", "Bitten Sie einen Administrator um Zugriff."],
     [ID.userNotFound]: () => ["Ihr Konto ist hier nicht bekannt oder wurde entfernt.", "Wenden Sie sich an einen Administrator."],
@@ -329,7 +348,9 @@ const de: PageTexts = {
     [ID.orgNotFound]: () => ["Diese Organisation existiert nicht."],
     [ID.passwordNotFound]: () => ["Dieses Konto hat kein Passwort, das hier geändert werden kann."],
     [ID.notInitialised]: () => ["Dieses Konto ist noch nicht eingerichtet. Schließen Sie zuerst die Einrichtung ab."],
-    [ID.resetNotInitialised]: () => ["Dieses Konto ist noch nicht eingerichtet, daher kann sein Passwort nicht zurückgesetzt werden. Schließen Sie zuerst die Einrichtung ab."],
+    [ID.resetNotInitialised]: () => [
+      "Dieses Konto ist noch nicht eingerichtet, daher kann sein Passwort nicht zurückgesetzt werden. Schließen Sie zuerst die Einrichtung ab.",
+    ],
     [ID.locked]: ({ failedAttempts }) => [
       "Ihr Konto ist gesperrt.",
       `Es wurde nach ${deCount(failedAttempts, deFailed)} gesperrt: Es sind keine Versuche mehr übrig. Bitten Sie einen Administrator, es zu entsperren.`,
@@ -362,7 +383,10 @@ const de: PageTexts = {
       "Das neue Passwort ist in einem Datenleck aufgetaucht, Angreifer kennen es also womöglich schon.",
       "Wählen Sie ein anderes und verwenden Sie dieses auch anderswo nicht mehr.",
     ],
-    [ID.breachedCheckUnavailable]: () => ["Die Prüfung auf kompromittierte Passwörter antwortet gerade nicht, und Ihre Organisation verlangt sie.", "Versuchen Sie es in einer Minute erneut."],
+    [ID.breachedCheckUnavailable]: () => [
+      "Die Prüfung auf kompromittierte Passwörter antwortet gerade nicht, und Ihre Organisation verlangt sie.",
+      "Versuchen Sie es in einer Minute erneut.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "Sie haben dieses Passwort vor Kurzem verwendet.",
       policy
@@ -370,10 +394,15 @@ const de: PageTexts = {
         : "Wählen Sie eines, das Sie noch nicht verwendet haben.",
     ],
     [ID.concurrentChange]: () => ["Ihr Passwort wurde im selben Moment durch eine andere Anfrage geändert. Bitte versuchen Sie es erneut."],
-    [ID.checkTooSoon]: () => ["Mit diesem Passwort läuft gerade ein anderer Versuch, oder der letzte falsche liegt erst Augenblicke zurück.", "Warten Sie einige Sekunden und versuchen Sie es dann erneut."],
+    [ID.checkTooSoon]: () => [
+      "Mit diesem Passwort läuft gerade ein anderer Versuch, oder der letzte falsche liegt erst Augenblicke zurück.",
+      "Warten Sie einige Sekunden und versuchen Sie es dann erneut.",
+    ],
     [ID.atCapacity]: () => ["Der Dienst ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal."],
     [ID.validationRateLimited]: () => ["Ihr neues Passwort wurde in kurzer Zeit sehr oft geprüft. Warten Sie eine Minute und versuchen Sie es dann erneut."],
-    [ID.resetRateLimited]: () => ["Für dieses Konto wurden zu oft Links zum Zurücksetzen angefordert. Warten Sie eine Weile, bevor Sie erneut einen anfordern, und verwenden Sie die neueste E-Mail."],
+    [ID.resetRateLimited]: () => [
+      "Für dieses Konto wurden zu oft Links zum Zurücksetzen angefordert. Warten Sie eine Weile, bevor Sie erneut einen anfordern, und verwenden Sie die neueste E-Mail.",
+    ],
     [ID.userBusy]: () => ["Für Ihr Konto laufen zu viele Anfragen gleichzeitig. Warten Sie einen Moment und versuchen Sie es dann erneut."],
     [ID.databaseUnavailable]: () => ["Der Dienst erreicht seine Datenbank gerade nicht. Es wurde nichts geändert; versuchen Sie es gleich noch einmal."],
     [ID.internal]: () => ["Beim Dienst ist ein Fehler aufgetreten. Es wurde nichts geändert; bitte versuchen Sie es später erneut."],
@@ -382,14 +411,23 @@ const de: PageTexts = {
       "Fordern Sie einen neuen Link an.",
     ],
     [ID.codeExpired]: () => ["Dieser Link zum Zurücksetzen ist abgelaufen.", "Fordern Sie einen neuen Link an."],
-    [ID.codeInvalid]: () => ["Der Code in diesem Link stimmt nicht. Öffnen Sie den Link aus der neuesten E-Mail; nach fünf falschen Codes funktioniert er nicht mehr."],
+    [ID.codeInvalid]: () => [
+      "Der Code in diesem Link stimmt nicht. Öffnen Sie den Link aus der neuesten E-Mail; nach fünf falschen Codes funktioniert er nicht mehr.",
+    ],
     [ID.smsUnimplemented]: () => ["Codes zum Zurücksetzen können hier nicht per SMS gesendet werden. Fordern Sie einen per E-Mail an."],
-    [ID.mailNotConfigured]: () => ["Dieser Dienst versendet keine E-Mails, daher kann kein Link zum Zurücksetzen verschickt werden.", "Bitten Sie einen Administrator um einen Code zum Zurücksetzen."],
+    [ID.mailNotConfigured]: () => [
+      "Dieser Dienst versendet keine E-Mails, daher kann kein Link zum Zurücksetzen verschickt werden.",
+      "Bitten Sie einen Administrator um einen Code zum Zurücksetzen.",
+    ],
     [ID.noEmail]: () => ["Dieses Konto hat keine E-Mail-Adresse, an die ein Link zum Zurücksetzen gehen könnte.", "Wenden Sie sich an einen Administrator."],
-    [ID.invalidUrlTemplate]: () => ["Der Link für die E-Mail zum Zurücksetzen ist ungültig: Er darf nur {{.UserID}}, {{.Code}} und {{.OrgID}} enthalten und muss eine http(s)-Adresse sein."],
+    [ID.invalidUrlTemplate]: () => [
+      "Der Link für die E-Mail zum Zurücksetzen ist ungültig: Er darf nur {{.UserID}}, {{.Code}} und {{.OrgID}} enthalten und muss eine http(s)-Adresse sein.",
+    ],
     [ID.sessionUserMissing]: () => ["Ein Passwort wurde geprüft, bevor das Konto genannt war. Geben Sie Ihren Anmeldenamen ein."],
     [ID.sessionUserNotFound]: () => ["Kein Konto hat diesen Anmeldenamen. Prüfen Sie den eingegebenen Namen."],
-    [ID.sessionUserNotActive]: () => ["Ihr Konto ist gesperrt oder nicht aktiv und kann sich daher nicht anmelden. Bitten Sie einen Administrator, es zu entsperren."],
+    [ID.sessionUserNotActive]: () => [
+      "Ihr Konto ist gesperrt oder nicht aktiv und kann sich daher nicht anmelden. Bitten Sie einen Administrator, es zu entsperren.",
+    ],
     [ID.sessionNotFound]: () => ["Ihre Sitzung ist beendet. Melden Sie sich erneut an."],
     [ID.sessionExpired]: () => ["Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an."],
     [ID.sessionTokenInvalid]: () => ["Ihre Sitzung wurde durch eine neuere ersetzt. Melden Sie sich erneut an."],
@@ -410,7 +448,13 @@ const frFailed: Forms = { one: "# tentative échouée", other: "# tentatives éc
 const fr: PageTexts = {
   language: { label: "Langue", button: "Changer de langue" },
   labels: { loginName: "Identifiant", password: "Mot de passe", currentPassword: "Mot de passe actuel", newPassword: "Nouveau mot de passe" },
-  buttons: { signIn: "Se connecter", changePassword: "Changer le mot de passe", signOut: "Se déconnecter", sendResetLink: "Envoyer le lien de réinitialisation", setPassword: "Définir le mot de passe" },
+  buttons: {
+    signIn: "Se connecter",
+    changePassword: "Changer le mot de passe",
+    signOut: "Se déconnecter",
+    sendResetLink: "Envoyer le lien de réinitialisation",
+    setPassword: "Définir le mot de passe",
+  },
   links: { forgotPassword: "Mot de passe oublié ?", backToSignIn: "Retour à la connexion", requestNewLink: "Demander un nouveau lien", signIn: "Se connecter" },
   signIn: {
     title: "Connexion",
@@ -441,7 +485,9 @@ const fr: PageTexts = {
   oidc: {
     refused: ["Votre fournisseur d'identité ne vous a pas connecté.", "Connectez-vous à nouveau ou contactez un administrateur."],
     mismatch: ["Cette connexion n'a pas été commencée ici, ou elle a pris trop de temps.", "Connectez-vous à nouveau."],
-    failed: ["La connexion auprès de votre fournisseur d'identité n'a pas pu aboutir ici. Rien n'a été modifié ; réessayez plus tard ou contactez un administrateur."],
+    failed: [
+      "La connexion auprès de votre fournisseur d'identité n'a pas pu aboutir ici. Rien n'a été modifié ; réessayez plus tard ou contactez un administrateur.",
+    ],
   },
   rules: {
     heading: "Exigences pour votre nouveau mot de passe :",
@@ -485,7 +531,9 @@ const fr: PageTexts = {
     [ID.orgNotFound]: () => ["Cette organisation n'existe pas."],
     [ID.passwordNotFound]: () => ["Ce compte n'a pas de mot de passe modifiable ici."],
     [ID.notInitialised]: () => ["Ce compte n'est pas encore configuré. Terminez d'abord sa configuration."],
-    [ID.resetNotInitialised]: () => ["Ce compte n'est pas encore configuré, son mot de passe ne peut donc pas être réinitialisé. Terminez d'abord sa configuration."],
+    [ID.resetNotInitialised]: () => [
+      "Ce compte n'est pas encore configuré, son mot de passe ne peut donc pas être réinitialisé. Terminez d'abord sa configuration.",
+    ],
     [ID.locked]: ({ failedAttempts }) => [
       "Votre compte est verrouillé.",
       `Il a été verrouillé après ${frCount(failedAttempts, frFailed)} : il ne reste plus aucune tentative. Demandez à un administrateur de le déverrouiller.`,
@@ -497,7 +545,8 @@ const fr: PageTexts = {
       notCorrect: "Le mot de passe est incorrect.",
       failedSoFar: (count) => `Tentatives échouées jusqu'ici : ${count}.`,
       nowLocked: "Votre compte est maintenant verrouillé. Demandez à un administrateur de le déverrouiller.",
-      lockedAfter: (left) => `Votre compte sera verrouillé après ${frCount(left, { one: "# autre tentative échouée", other: "# autres tentatives échouées" })}.`,
+      lockedAfter: (left) =>
+        `Votre compte sera verrouillé après ${frCount(left, { one: "# autre tentative échouée", other: "# autres tentatives échouées" })}.`,
     }),
     [ID.tooShort]: ({ policy }) => [
       "Le nouveau mot de passe est trop court.",
@@ -512,13 +561,18 @@ const fr: PageTexts = {
       "Le nouveau mot de passe est trop long.",
       policy ? `Il peut comporter au plus ${frCount(policy.maxLength, frUnits[policy.unit])}.` : "Raccourcissez-le.",
     ],
-    [ID.tooCommon]: () => ["Le nouveau mot de passe fait partie des plus courants, ceux que les attaquants essaient en premier. Choisissez-en un moins évident."],
+    [ID.tooCommon]: () => [
+      "Le nouveau mot de passe fait partie des plus courants, ceux que les attaquants essaient en premier. Choisissez-en un moins évident.",
+    ],
     [ID.containsContextWord]: () => ["Le nouveau mot de passe contient votre nom d'utilisateur ou le nom de votre organisation. Retirez-les."],
     [ID.breached]: () => [
       "Le nouveau mot de passe figure dans une fuite de données : des attaquants le connaissent peut-être déjà.",
       "Choisissez-en un autre, et ne l'utilisez nulle part ailleurs non plus.",
     ],
-    [ID.breachedCheckUnavailable]: () => ["La vérification des mots de passe compromis ne répond pas pour le moment, et votre organisation l'exige.", "Réessayez dans une minute."],
+    [ID.breachedCheckUnavailable]: () => [
+      "La vérification des mots de passe compromis ne répond pas pour le moment, et votre organisation l'exige.",
+      "Réessayez dans une minute.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "Vous avez utilisé ce mot de passe récemment.",
       policy
@@ -526,12 +580,19 @@ const fr: PageTexts = {
         : "Choisissez-en un que vous n'avez jamais utilisé.",
     ],
     [ID.concurrentChange]: () => ["Votre mot de passe a été modifié au même moment par une autre requête. Veuillez réessayer."],
-    [ID.checkTooSoon]: () => ["Une autre tentative avec ce mot de passe est en cours, ou la dernière erreur date d'il y a quelques instants.", "Attendez quelques secondes, puis réessayez."],
+    [ID.checkTooSoon]: () => [
+      "Une autre tentative avec ce mot de passe est en cours, ou la dernière erreur date d'il y a quelques instants.",
+      "Attendez quelques secondes, puis réessayez.",
+    ],
     [ID.atCapacity]: () => ["Le service est très sollicité en ce moment. Veuillez réessayer dans un instant."],
     [ID.validationRateLimited]: () => ["Votre nouveau mot de passe a été vérifié très souvent en peu de temps. Attendez une minute, puis réessayez."],
-    [ID.resetRateLimited]: () => ["Trop de liens de réinitialisation ont été demandés pour ce compte. Attendez un moment avant d'en redemander un, et utilisez l'e-mail le plus récent."],
+    [ID.resetRateLimited]: () => [
+      "Trop de liens de réinitialisation ont été demandés pour ce compte. Attendez un moment avant d'en redemander un, et utilisez l'e-mail le plus récent.",
+    ],
     [ID.userBusy]: () => ["Trop de requêtes pour votre compte sont en cours en même temps. Attendez un instant, puis réessayez."],
-    [ID.databaseUnavailable]: () => ["Le service ne parvient pas à joindre sa base de données pour le moment. Rien n'a été modifié ; réessayez dans un instant."],
+    [ID.databaseUnavailable]: () => [
+      "Le service ne parvient pas à joindre sa base de données pour le moment. Rien n'a été modifié ; réessayez dans un instant.",
+    ],
     [ID.internal]: () => ["Une erreur s'est produite du côté du service. Rien n'a été modifié ; veuillez réessayer plus tard."],
     [ID.codeNotFound]: () => [
       "Ce lien de réinitialisation n'est plus valide : il a été utilisé, remplacé par un plus récent, ou annulé après des essais erronés.",
@@ -540,14 +601,19 @@ const fr: PageTexts = {
     [ID.codeExpired]: () => ["Ce lien de réinitialisation a expiré.", "Demandez un nouveau lien."],
     [ID.codeInvalid]: () => ["Le code de ce lien est incorrect. Ouvrez le lien du dernier e-mail ; après cinq codes erronés, il ne fonctionne plus."],
     [ID.smsUnimplemented]: () => ["Les codes de réinitialisation ne peuvent pas être envoyés par SMS ici. Demandez-en un par e-mail."],
-    [ID.mailNotConfigured]: () => ["Ce service n'envoie pas d'e-mails, aucun lien de réinitialisation ne peut donc être envoyé.", "Demandez un code de réinitialisation à un administrateur."],
+    [ID.mailNotConfigured]: () => [
+      "Ce service n'envoie pas d'e-mails, aucun lien de réinitialisation ne peut donc être envoyé.",
+      "Demandez un code de réinitialisation à un administrateur.",
+    ],
     [ID.noEmail]: () => ["Ce compte n'a pas d'adresse e-mail à laquelle envoyer un lien de réinitialisation.", "Adressez-vous à un administrateur."],
     [ID.invalidUrlTemplate]: () => [
       "Le lien de l'e-mail de réinitialisation n'est pas valide : il ne peut contenir que {{.UserID}}, {{.Code}} et {{.OrgID}}, et doit être une adresse http(s).",
     ],
     [ID.sessionUserMissing]: () => ["Un mot de passe a été vérifié avant que le compte soit indiqué. Saisissez votre identifiant."],
     [ID.sessionUserNotFound]: () => ["Aucun compte n'a cet identifiant. Vérifiez l'identifiant saisi."],
-    [ID.sessionUserNotActive]: () => ["Votre compte est verrouillé ou inactif, il ne peut donc pas se connecter. Demandez à un administrateur de le déverrouiller."],
+    [ID.sessionUserNotActive]: () => [
+      "Votre compte est verrouillé ou inactif, il ne peut donc pas se connecter. Demandez à un administrateur de le déverrouiller.",
+    ],
     [ID.sessionNotFound]: () => ["Votre session a pris fin. Reconnectez-vous."],
     [ID.sessionExpired]: () => ["Votre session a expiré. Reconnectez-vous."],
     [ID.sessionTokenInvalid]: () => ["Votre session a été remplacée par une plus récente. Reconnectez-vous."],
@@ -568,7 +634,13 @@ const itFailed: Forms = { one: "# tentativo fallito", other: "# tentativi fallit
 const it: PageTexts = {
   language: { label: "Lingua", button: "Cambia lingua" },
   labels: { loginName: "Nome di accesso", password: "Password", currentPassword: "Password attuale", newPassword: "Nuova password" },
-  buttons: { signIn: "Accedi", changePassword: "Cambia password", signOut: "Esci", sendResetLink: "Invia link di reimpostazione", setPassword: "Imposta password" },
+  buttons: {
+    signIn: "Accedi",
+    changePassword: "Cambia password",
+    signOut: "Esci",
+    sendResetLink: "Invia link di reimpostazione",
+    setPassword: "Imposta password",
+  },
   links: { forgotPassword: "Password dimenticata?", backToSignIn: "Torna all'accesso", requestNewLink: "Richiedi un nuovo link", signIn: "Accedi" },
   signIn: {
     title: "Accedi",
@@ -583,7 +655,8 @@ const it: PageTexts = {
   },
   forgot: {
     title: "Password dimenticata?",
-    intro: "Inserisci il tuo nome di accesso. Se appartiene a un account, all'indirizzo email di quell'account arriverà un link per impostare una nuova password.",
+    intro:
+      "Inserisci il tuo nome di accesso. Se appartiene a un account, all'indirizzo email di quell'account arriverà un link per impostare una nuova password.",
   },
   sent: {
     title: "Controlla la tua email",
@@ -599,7 +672,9 @@ const it: PageTexts = {
   oidc: {
     refused: ["Il tuo provider di identità non ti ha fatto accedere.", "Accedi di nuovo o rivolgiti a un amministratore."],
     mismatch: ["Questo accesso non è stato avviato qui, oppure ha richiesto troppo tempo.", "Accedi di nuovo."],
-    failed: ["Non è stato possibile completare qui l'accesso tramite il tuo provider di identità. Non è stato modificato nulla; riprova più tardi o rivolgiti a un amministratore."],
+    failed: [
+      "Non è stato possibile completare qui l'accesso tramite il tuo provider di identità. Non è stato modificato nulla; riprova più tardi o rivolgiti a un amministratore.",
+    ],
   },
   rules: {
     heading: "Requisiti della nuova password:",
@@ -643,7 +718,9 @@ const it: PageTexts = {
     [ID.orgNotFound]: () => ["Quell'organizzazione non esiste."],
     [ID.passwordNotFound]: () => ["Questo account non ha una password modificabile qui."],
     [ID.notInitialised]: () => ["Questo account non è ancora configurato. Completa prima la configurazione."],
-    [ID.resetNotInitialised]: () => ["Questo account non è ancora configurato, quindi la sua password non può essere reimpostata. Completa prima la configurazione."],
+    [ID.resetNotInitialised]: () => [
+      "Questo account non è ancora configurato, quindi la sua password non può essere reimpostata. Completa prima la configurazione.",
+    ],
     [ID.locked]: ({ failedAttempts }) => [
       "Il tuo account è bloccato.",
       `È stato bloccato dopo ${itCount(failedAttempts, itFailed)}: non restano altri tentativi. Chiedi a un amministratore di sbloccarlo.`,
@@ -676,7 +753,10 @@ const it: PageTexts = {
       "La nuova password è comparsa in una violazione di dati, quindi gli attaccanti potrebbero già conoscerla.",
       "Scegline un'altra e non usare questa nemmeno altrove.",
     ],
-    [ID.breachedCheckUnavailable]: () => ["Il controllo delle password compromesse non risponde in questo momento, e la tua organizzazione lo richiede.", "Riprova tra un minuto."],
+    [ID.breachedCheckUnavailable]: () => [
+      "Il controllo delle password compromesse non risponde in questo momento, e la tua organizzazione lo richiede.",
+      "Riprova tra un minuto.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "Hai usato questa password di recente.",
       policy
@@ -684,10 +764,15 @@ const it: PageTexts = {
         : "Scegline una che non hai mai usato.",
     ],
     [ID.concurrentChange]: () => ["La tua password è stata modificata nello stesso momento da un'altra richiesta. Riprova."],
-    [ID.checkTooSoon]: () => ["È in corso un altro tentativo con questa password, oppure l'ultimo errato risale a pochi istanti fa.", "Attendi qualche secondo, poi riprova."],
+    [ID.checkTooSoon]: () => [
+      "È in corso un altro tentativo con questa password, oppure l'ultimo errato risale a pochi istanti fa.",
+      "Attendi qualche secondo, poi riprova.",
+    ],
     [ID.atCapacity]: () => ["Il servizio è occupato in questo momento. Riprova tra poco."],
     [ID.validationRateLimited]: () => ["La tua nuova password è stata verificata molte volte in poco tempo. Attendi un minuto, poi riprova."],
-    [ID.resetRateLimited]: () => ["Per questo account sono stati richiesti troppi link di reimpostazione. Attendi un po' prima di richiederne un altro, e usa l'email più recente."],
+    [ID.resetRateLimited]: () => [
+      "Per questo account sono stati richiesti troppi link di reimpostazione. Attendi un po' prima di richiederne un altro, e usa l'email più recente.",
+    ],
     [ID.userBusy]: () => ["Ci sono troppe richieste in corso per il tuo account. Attendi un momento, poi riprova."],
     [ID.databaseUnavailable]: () => ["Il servizio non riesce a raggiungere il suo database in questo momento. Non è stato modificato nulla; riprova tra poco."],
     [ID.internal]: () => ["Si è verificato un errore da parte del servizio. Non è stato modificato nulla; riprova più tardi."],
@@ -698,7 +783,10 @@ const it: PageTexts = {
     [ID.codeExpired]: () => ["Questo link di reimpostazione è scaduto.", "Richiedi un nuovo link."],
     [ID.codeInvalid]: () => ["Il codice in questo link non è corretto. Apri il link dell'email più recente; dopo cinque codici errati smette di funzionare."],
     [ID.smsUnimplemented]: () => ["Qui i codici di reimpostazione non possono essere inviati via SMS. Richiedine uno via email."],
-    [ID.mailNotConfigured]: () => ["Questo servizio non invia email, quindi non è possibile inviare un link di reimpostazione.", "Chiedi a un amministratore un codice di reimpostazione."],
+    [ID.mailNotConfigured]: () => [
+      "Questo servizio non invia email, quindi non è possibile inviare un link di reimpostazione.",
+      "Chiedi a un amministratore un codice di reimpostazione.",
+    ],
     [ID.noEmail]: () => ["Questo account non ha un indirizzo email a cui inviare un link di reimpostazione.", "Rivolgiti a un amministratore."],
     [ID.invalidUrlTemplate]: () => [
       "Il link per l'email di reimpostazione non è valido: può contenere solo {{.UserID}}, {{.Code}} e {{.OrgID}}, e deve essere un indirizzo http(s).",
@@ -726,8 +814,19 @@ const esFailed: Forms = { one: "# intento fallido", other: "# intentos fallidos"
 const es: PageTexts = {
   language: { label: "Idioma", button: "Cambiar idioma" },
   labels: { loginName: "Nombre de inicio de sesión", password: "Contraseña", currentPassword: "Contraseña actual", newPassword: "Nueva contraseña" },
-  buttons: { signIn: "Iniciar sesión", changePassword: "Cambiar contraseña", signOut: "Cerrar sesión", sendResetLink: "Enviar enlace de restablecimiento", setPassword: "Establecer contraseña" },
-  links: { forgotPassword: "¿Ha olvidado su contraseña?", backToSignIn: "Volver a iniciar sesión", requestNewLink: "Solicitar un enlace nuevo", signIn: "Iniciar sesión" },
+  buttons: {
+    signIn: "Iniciar sesión",
+    changePassword: "Cambiar contraseña",
+    signOut: "Cerrar sesión",
+    sendResetLink: "Enviar enlace de restablecimiento",
+    setPassword: "Establecer contraseña",
+  },
+  links: {
+    forgotPassword: "¿Ha olvidado su contraseña?",
+    backToSignIn: "Volver a iniciar sesión",
+    requestNewLink: "Solicitar un enlace nuevo",
+    signIn: "Iniciar sesión",
+  },
   signIn: {
     title: "Iniciar sesión",
     intro: "Inicie sesión para cambiar su contraseña.",
@@ -741,7 +840,8 @@ const es: PageTexts = {
   },
   forgot: {
     title: "¿Ha olvidado su contraseña?",
-    intro: "Escriba su nombre de inicio de sesión. Si pertenece a una cuenta, se enviará un enlace para establecer una nueva contraseña a la dirección de correo electrónico de esa cuenta.",
+    intro:
+      "Escriba su nombre de inicio de sesión. Si pertenece a una cuenta, se enviará un enlace para establecer una nueva contraseña a la dirección de correo electrónico de esa cuenta.",
   },
   sent: {
     title: "Revise su correo",
@@ -757,7 +857,9 @@ const es: PageTexts = {
   oidc: {
     refused: ["Su proveedor de identidad no ha iniciado su sesión.", "Inicie sesión de nuevo o consulte a un administrador."],
     mismatch: ["Este inicio de sesión no se empezó aquí o ha tardado demasiado.", "Inicie sesión de nuevo."],
-    failed: ["No se ha podido completar aquí el inicio de sesión de su proveedor de identidad. No se ha cambiado nada; inténtelo más tarde o consulte a un administrador."],
+    failed: [
+      "No se ha podido completar aquí el inicio de sesión de su proveedor de identidad. No se ha cambiado nada; inténtelo más tarde o consulte a un administrador.",
+    ],
   },
   rules: {
     heading: "Requisitos de la nueva contraseña:",
@@ -834,7 +936,10 @@ const es: PageTexts = {
       "La nueva contraseña ha aparecido en una filtración de datos, así que puede que los atacantes ya la conozcan.",
       "Elija otra y no use esta tampoco en ningún otro sitio.",
     ],
-    [ID.breachedCheckUnavailable]: () => ["La comprobación de contraseñas filtradas no responde en este momento y su organización la exige.", "Inténtelo de nuevo en un minuto."],
+    [ID.breachedCheckUnavailable]: () => [
+      "La comprobación de contraseñas filtradas no responde en este momento y su organización la exige.",
+      "Inténtelo de nuevo en un minuto.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "Ha usado esta contraseña recientemente.",
       policy
@@ -842,12 +947,19 @@ const es: PageTexts = {
         : "Elija una que no haya usado antes.",
     ],
     [ID.concurrentChange]: () => ["Otra solicitud cambió su contraseña en el mismo momento. Inténtelo de nuevo."],
-    [ID.checkTooSoon]: () => ["Hay otro intento en curso con esta contraseña, o el último incorrecto fue hace un momento.", "Espere unos segundos y vuelva a intentarlo."],
+    [ID.checkTooSoon]: () => [
+      "Hay otro intento en curso con esta contraseña, o el último incorrecto fue hace un momento.",
+      "Espere unos segundos y vuelva a intentarlo.",
+    ],
     [ID.atCapacity]: () => ["El servicio está ocupado en este momento. Inténtelo de nuevo en unos instantes."],
     [ID.validationRateLimited]: () => ["Su nueva contraseña se ha comprobado muchas veces en poco tiempo. Espere un minuto y vuelva a intentarlo."],
-    [ID.resetRateLimited]: () => ["Se han solicitado demasiados enlaces de restablecimiento para esta cuenta. Espere un rato antes de volver a pedirlo y use el correo más reciente."],
+    [ID.resetRateLimited]: () => [
+      "Se han solicitado demasiados enlaces de restablecimiento para esta cuenta. Espere un rato antes de volver a pedirlo y use el correo más reciente.",
+    ],
     [ID.userBusy]: () => ["Hay demasiadas solicitudes en curso a la vez para su cuenta. Espere un momento y vuelva a intentarlo."],
-    [ID.databaseUnavailable]: () => ["El servicio no consigue conectar con su base de datos en este momento. No se ha cambiado nada; inténtelo de nuevo en unos instantes."],
+    [ID.databaseUnavailable]: () => [
+      "El servicio no consigue conectar con su base de datos en este momento. No se ha cambiado nada; inténtelo de nuevo en unos instantes.",
+    ],
     [ID.internal]: () => ["Algo ha fallado en el servicio. No se ha cambiado nada; inténtelo de nuevo más tarde."],
     [ID.codeNotFound]: () => [
       "Este enlace de restablecimiento ya no es válido: se usó, se sustituyó por uno más reciente o se anuló tras intentos erróneos.",
@@ -856,14 +968,22 @@ const es: PageTexts = {
     [ID.codeExpired]: () => ["Este enlace de restablecimiento ha caducado.", "Solicite un enlace nuevo."],
     [ID.codeInvalid]: () => ["El código de este enlace no es correcto. Abra el enlace del correo más reciente; tras cinco códigos erróneos deja de funcionar."],
     [ID.smsUnimplemented]: () => ["Aquí no se pueden enviar códigos de restablecimiento por SMS. Pida uno por correo electrónico."],
-    [ID.mailNotConfigured]: () => ["Este servicio no envía correos, así que no se puede enviar ningún enlace de restablecimiento.", "Pida un código de restablecimiento a un administrador."],
-    [ID.noEmail]: () => ["Esta cuenta no tiene ninguna dirección de correo electrónico a la que enviar un enlace de restablecimiento.", "Consulte a un administrador."],
+    [ID.mailNotConfigured]: () => [
+      "Este servicio no envía correos, así que no se puede enviar ningún enlace de restablecimiento.",
+      "Pida un código de restablecimiento a un administrador.",
+    ],
+    [ID.noEmail]: () => [
+      "Esta cuenta no tiene ninguna dirección de correo electrónico a la que enviar un enlace de restablecimiento.",
+      "Consulte a un administrador.",
+    ],
     [ID.invalidUrlTemplate]: () => [
       "El enlace del correo de restablecimiento no es válido: solo puede incluir {{.UserID}}, {{.Code}} y {{.OrgID}}, y debe ser una dirección http(s).",
     ],
     [ID.sessionUserMissing]: () => ["Se comprobó una contraseña antes de indicar la cuenta. Escriba su nombre de inicio de sesión."],
     [ID.sessionUserNotFound]: () => ["Ninguna cuenta tiene ese nombre de inicio de sesión. Revise el nombre que escribió."],
-    [ID.sessionUserNotActive]: () => ["Su cuenta está bloqueada o no está activa, por lo que no puede iniciar sesión. Pida a un administrador que la desbloquee."],
+    [ID.sessionUserNotActive]: () => [
+      "Su cuenta está bloqueada o no está activa, por lo que no puede iniciar sesión. Pida a un administrador que la desbloquee.",
+    ],
     [ID.sessionNotFound]: () => ["Su sesión ha terminado. Vuelva a iniciar sesión."],
     [ID.sessionExpired]: () => ["Su sesión ha caducado. Vuelva a iniciar sesión."],
     [ID.sessionTokenInvalid]: () => ["Su sesión se sustituyó por una más reciente. Vuelva a iniciar sesión."],
@@ -915,7 +1035,9 @@ const pt: PageTexts = {
   oidc: {
     refused: ["Seu provedor de identidade não fez o seu login.", "Entre novamente ou fale com um administrador."],
     mismatch: ["Este login não foi iniciado aqui ou demorou demais.", "Entre novamente."],
-    failed: ["Não foi possível concluir aqui o login pelo seu provedor de identidade. Nada foi alterado; tente novamente mais tarde ou fale com um administrador."],
+    failed: [
+      "Não foi possível concluir aqui o login pelo seu provedor de identidade. Nada foi alterado; tente novamente mais tarde ou fale com um administrador.",
+    ],
   },
   rules: {
     heading: "Requisitos da nova senha:",
@@ -948,7 +1070,10 @@ const pt: PageTexts = {
   errors: {
     [ID.invalidAuthHeader]: () => ["Sua sessão terminou. Entre novamente."],
     [ID.tokenInvalid]: () => ["Sua sessão terminou ou foi encerrada por uma alteração de senha. Entre novamente."],
-    [ID.issuerKeysUnavailable]: () => ["O serviço não consegue verificar logins no momento: não consegue acessar seu provedor de identidade.", "Tente novamente em um minuto."],
+    [ID.issuerKeysUnavailable]: () => [
+      "O serviço não consegue verificar logins no momento: não consegue acessar seu provedor de identidade.",
+      "Tente novamente em um minuto.",
+    ],
     [ID.permissionDenied]: () => ["Sua conta não tem permissão para fazer isso.", "Peça acesso a um administrador."],
     [ID.userPermissionDenied]: () => ["Sua conta não tem permissão para fazer isso nessa conta.", "Peça acesso a um administrador."],
     [ID.userNotFound]: () => ["Sua conta não é conhecida aqui ou foi removida.", "Fale com um administrador."],
@@ -989,7 +1114,10 @@ const pt: PageTexts = {
       "A nova senha apareceu em um vazamento de dados, então invasores talvez já a conheçam.",
       "Escolha outra e também não use esta em nenhum outro lugar.",
     ],
-    [ID.breachedCheckUnavailable]: () => ["A verificação de senhas vazadas não está respondendo no momento, e sua organização a exige.", "Tente novamente em um minuto."],
+    [ID.breachedCheckUnavailable]: () => [
+      "A verificação de senhas vazadas não está respondendo no momento, e sua organização a exige.",
+      "Tente novamente em um minuto.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "Você usou esta senha recentemente.",
       policy
@@ -997,10 +1125,15 @@ const pt: PageTexts = {
         : "Escolha uma que você ainda não tenha usado.",
     ],
     [ID.concurrentChange]: () => ["Sua senha foi alterada por outra solicitação ao mesmo tempo. Tente novamente."],
-    [ID.checkTooSoon]: () => ["Outra tentativa com esta senha está em andamento, ou a última incorreta foi há poucos instantes.", "Aguarde alguns segundos e tente novamente."],
+    [ID.checkTooSoon]: () => [
+      "Outra tentativa com esta senha está em andamento, ou a última incorreta foi há poucos instantes.",
+      "Aguarde alguns segundos e tente novamente.",
+    ],
     [ID.atCapacity]: () => ["O serviço está ocupado no momento. Tente novamente em instantes."],
     [ID.validationRateLimited]: () => ["Sua nova senha foi verificada muitas vezes em pouco tempo. Aguarde um minuto e tente novamente."],
-    [ID.resetRateLimited]: () => ["Foram solicitados links de redefinição demais para esta conta. Aguarde um pouco antes de pedir de novo e use o e-mail mais recente."],
+    [ID.resetRateLimited]: () => [
+      "Foram solicitados links de redefinição demais para esta conta. Aguarde um pouco antes de pedir de novo e use o e-mail mais recente.",
+    ],
     [ID.userBusy]: () => ["Há solicitações demais em andamento ao mesmo tempo para sua conta. Aguarde um momento e tente novamente."],
     [ID.databaseUnavailable]: () => ["O serviço não consegue acessar o banco de dados no momento. Nada foi alterado; tente novamente em instantes."],
     [ID.internal]: () => ["Algo deu errado do lado do serviço. Nada foi alterado; tente novamente mais tarde."],
@@ -1011,7 +1144,10 @@ const pt: PageTexts = {
     [ID.codeExpired]: () => ["Este link de redefinição expirou.", "Solicite um novo link."],
     [ID.codeInvalid]: () => ["O código neste link não está certo. Abra o link do e-mail mais recente; após cinco códigos errados ele deixa de funcionar."],
     [ID.smsUnimplemented]: () => ["Aqui não é possível enviar códigos de redefinição por SMS. Peça um por e-mail."],
-    [ID.mailNotConfigured]: () => ["Este serviço não envia e-mails, então nenhum link de redefinição pode ser enviado.", "Peça um código de redefinição a um administrador."],
+    [ID.mailNotConfigured]: () => [
+      "Este serviço não envia e-mails, então nenhum link de redefinição pode ser enviado.",
+      "Peça um código de redefinição a um administrador.",
+    ],
     [ID.noEmail]: () => ["Esta conta não tem endereço de e-mail para onde enviar um link de redefinição.", "Fale com um administrador."],
     [ID.invalidUrlTemplate]: () => [
       "O link do e-mail de redefinição não é válido: ele só pode conter {{.UserID}}, {{.Code}} e {{.OrgID}}, e precisa ser um endereço http(s).",
@@ -1039,7 +1175,13 @@ const nlFailed: Forms = { one: "# mislukte poging", other: "# mislukte pogingen"
 const nl: PageTexts = {
   language: { label: "Taal", button: "Taal wijzigen" },
   labels: { loginName: "Inlognaam", password: "Wachtwoord", currentPassword: "Huidig wachtwoord", newPassword: "Nieuw wachtwoord" },
-  buttons: { signIn: "Inloggen", changePassword: "Wachtwoord wijzigen", signOut: "Uitloggen", sendResetLink: "Herstellink versturen", setPassword: "Wachtwoord instellen" },
+  buttons: {
+    signIn: "Inloggen",
+    changePassword: "Wachtwoord wijzigen",
+    signOut: "Uitloggen",
+    sendResetLink: "Herstellink versturen",
+    setPassword: "Wachtwoord instellen",
+  },
   links: { forgotPassword: "Wachtwoord vergeten?", backToSignIn: "Terug naar inloggen", requestNewLink: "Nieuwe link aanvragen", signIn: "Inloggen" },
   signIn: {
     title: "Inloggen",
@@ -1054,7 +1196,8 @@ const nl: PageTexts = {
   },
   forgot: {
     title: "Wachtwoord vergeten?",
-    intro: "Voer uw inlognaam in. Als een account deze naam heeft, gaat er een link om een nieuw wachtwoord in te stellen naar het e-mailadres van dat account.",
+    intro:
+      "Voer uw inlognaam in. Als een account deze naam heeft, gaat er een link om een nieuw wachtwoord in te stellen naar het e-mailadres van dat account.",
   },
   sent: {
     title: "Controleer uw e-mail",
@@ -1070,7 +1213,9 @@ const nl: PageTexts = {
   oidc: {
     refused: ["Uw identiteitsprovider heeft u niet aangemeld.", "Log opnieuw in of neem contact op met een beheerder."],
     mismatch: ["Deze aanmelding is niet hier gestart of duurde te lang.", "Log opnieuw in."],
-    failed: ["De aanmelding bij uw identiteitsprovider kon hier niet worden afgerond. Er is niets gewijzigd; probeer het later opnieuw of neem contact op met een beheerder."],
+    failed: [
+      "De aanmelding bij uw identiteitsprovider kon hier niet worden afgerond. Er is niets gewijzigd; probeer het later opnieuw of neem contact op met een beheerder.",
+    ],
   },
   rules: {
     heading: "Eisen voor uw nieuwe wachtwoord:",
@@ -1103,7 +1248,10 @@ const nl: PageTexts = {
   errors: {
     [ID.invalidAuthHeader]: () => ["Uw sessie is beëindigd. Log opnieuw in."],
     [ID.tokenInvalid]: () => ["Uw sessie is verlopen of beëindigd door een wachtwoordwijziging. Log opnieuw in."],
-    [ID.issuerKeysUnavailable]: () => ["De dienst kan inlogpogingen nu niet controleren: uw identiteitsprovider is niet bereikbaar.", "Probeer het over een minuut opnieuw."],
+    [ID.issuerKeysUnavailable]: () => [
+      "De dienst kan inlogpogingen nu niet controleren: uw identiteitsprovider is niet bereikbaar.",
+      "Probeer het over een minuut opnieuw.",
+    ],
     [ID.permissionDenied]: () => ["Uw account mag dit niet doen.", "Vraag een beheerder om toegang."],
     [ID.userPermissionDenied]: () => ["Uw account mag dit niet doen voor dat account.", "Vraag een beheerder om toegang."],
     [ID.userNotFound]: () => ["Uw account is hier niet bekend of is verwijderd.", "Neem contact op met een beheerder."],
@@ -1138,13 +1286,18 @@ const nl: PageTexts = {
       "Het nieuwe wachtwoord is te lang.",
       policy ? `Het mag hoogstens ${nlCount(policy.maxLength, nlUnits[policy.unit])} lang zijn.` : "Maak het korter.",
     ],
-    [ID.tooCommon]: () => ["Het nieuwe wachtwoord is een van de meest voorkomende wachtwoorden, die aanvallers als eerste proberen. Kies een minder voor de hand liggend wachtwoord."],
+    [ID.tooCommon]: () => [
+      "Het nieuwe wachtwoord is een van de meest voorkomende wachtwoorden, die aanvallers als eerste proberen. Kies een minder voor de hand liggend wachtwoord.",
+    ],
     [ID.containsContextWord]: () => ["Het nieuwe wachtwoord bevat uw gebruikersnaam of de naam van uw organisatie. Laat die weg."],
     [ID.breached]: () => [
       "Het nieuwe wachtwoord is in een datalek opgedoken, dus aanvallers kennen het misschien al.",
       "Kies een ander wachtwoord en gebruik dit ook nergens anders meer.",
     ],
-    [ID.breachedCheckUnavailable]: () => ["De controle op gelekte wachtwoorden antwoordt nu niet, en uw organisatie vereist die.", "Probeer het over een minuut opnieuw."],
+    [ID.breachedCheckUnavailable]: () => [
+      "De controle op gelekte wachtwoorden antwoordt nu niet, en uw organisatie vereist die.",
+      "Probeer het over een minuut opnieuw.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "U hebt dit wachtwoord onlangs gebruikt.",
       policy
@@ -1152,10 +1305,15 @@ const nl: PageTexts = {
         : "Kies een wachtwoord dat u nog niet eerder hebt gebruikt.",
     ],
     [ID.concurrentChange]: () => ["Uw wachtwoord is op hetzelfde moment door een ander verzoek gewijzigd. Probeer het opnieuw."],
-    [ID.checkTooSoon]: () => ["Er loopt al een andere poging met dit wachtwoord, of de laatste onjuiste was zojuist.", "Wacht een paar seconden en probeer het dan opnieuw."],
+    [ID.checkTooSoon]: () => [
+      "Er loopt al een andere poging met dit wachtwoord, of de laatste onjuiste was zojuist.",
+      "Wacht een paar seconden en probeer het dan opnieuw.",
+    ],
     [ID.atCapacity]: () => ["De dienst is op dit moment druk. Probeer het zo opnieuw."],
     [ID.validationRateLimited]: () => ["Uw nieuwe wachtwoord is in korte tijd heel vaak gecontroleerd. Wacht een minuut en probeer het dan opnieuw."],
-    [ID.resetRateLimited]: () => ["Er zijn te vaak herstellinks aangevraagd voor dit account. Wacht even voordat u er opnieuw een aanvraagt, en gebruik de nieuwste e-mail."],
+    [ID.resetRateLimited]: () => [
+      "Er zijn te vaak herstellinks aangevraagd voor dit account. Wacht even voordat u er opnieuw een aanvraagt, en gebruik de nieuwste e-mail.",
+    ],
     [ID.userBusy]: () => ["Er lopen te veel verzoeken tegelijk voor uw account. Wacht even en probeer het dan opnieuw."],
     [ID.databaseUnavailable]: () => ["De dienst kan zijn database nu niet bereiken. Er is niets gewijzigd; probeer het zo opnieuw."],
     [ID.internal]: () => ["Er ging iets mis aan de kant van de dienst. Er is niets gewijzigd; probeer het later opnieuw."],
@@ -1168,7 +1326,9 @@ const nl: PageTexts = {
     [ID.smsUnimplemented]: () => ["Herstelcodes kunnen hier niet per sms worden verstuurd. Vraag er een aan per e-mail."],
     [ID.mailNotConfigured]: () => ["Deze dienst verstuurt geen e-mail, dus er kan geen herstellink worden gemaild.", "Vraag een beheerder om een herstelcode."],
     [ID.noEmail]: () => ["Dit account heeft geen e-mailadres om een herstellink naartoe te sturen.", "Neem contact op met een beheerder."],
-    [ID.invalidUrlTemplate]: () => ["De link voor de herstelmail is niet geldig: hij mag alleen {{.UserID}}, {{.Code}} en {{.OrgID}} bevatten en moet een http(s)-adres zijn."],
+    [ID.invalidUrlTemplate]: () => [
+      "De link voor de herstelmail is niet geldig: hij mag alleen {{.UserID}}, {{.Code}} en {{.OrgID}} bevatten en moet een http(s)-adres zijn.",
+    ],
     [ID.sessionUserMissing]: () => ["Er is een wachtwoord gecontroleerd voordat het account was opgegeven. Voer uw inlognaam in."],
     [ID.sessionUserNotFound]: () => ["Geen enkel account heeft die inlognaam. Controleer de naam die u hebt ingevoerd."],
     [ID.sessionUserNotActive]: () => ["Uw account is geblokkeerd of niet actief en kan dus niet inloggen. Vraag een beheerder om het te deblokkeren."],
@@ -1194,7 +1354,13 @@ const plFailed: Forms = { one: "# nieudanej próbie", other: "# nieudanych prób
 const pl: PageTexts = {
   language: { label: "Język", button: "Zmień język" },
   labels: { loginName: "Nazwa logowania", password: "Hasło", currentPassword: "Obecne hasło", newPassword: "Nowe hasło" },
-  buttons: { signIn: "Zaloguj się", changePassword: "Zmień hasło", signOut: "Wyloguj się", sendResetLink: "Wyślij link do resetowania", setPassword: "Ustaw hasło" },
+  buttons: {
+    signIn: "Zaloguj się",
+    changePassword: "Zmień hasło",
+    signOut: "Wyloguj się",
+    sendResetLink: "Wyślij link do resetowania",
+    setPassword: "Ustaw hasło",
+  },
   links: { forgotPassword: "Nie pamiętasz hasła?", backToSignIn: "Wróć do logowania", requestNewLink: "Poproś o nowy link", signIn: "Zaloguj się" },
   signIn: {
     title: "Logowanie",
@@ -1225,7 +1391,9 @@ const pl: PageTexts = {
   oidc: {
     refused: ["Twój dostawca tożsamości nie zalogował Cię.", "Zaloguj się ponownie lub skontaktuj się z administratorem."],
     mismatch: ["To logowanie nie zostało rozpoczęte tutaj lub trwało zbyt długo.", "Zaloguj się ponownie."],
-    failed: ["Nie udało się tutaj dokończyć logowania u Twojego dostawcy tożsamości. Nic nie zostało zmienione; spróbuj ponownie później lub skontaktuj się z administratorem."],
+    failed: [
+      "Nie udało się tutaj dokończyć logowania u Twojego dostawcy tożsamości. Nic nie zostało zmienione; spróbuj ponownie później lub skontaktuj się z administratorem.",
+    ],
   },
   rules: {
     heading: "Wymagania dotyczące nowego hasła:",
@@ -1259,7 +1427,10 @@ const pl: PageTexts = {
   errors: {
     [ID.invalidAuthHeader]: () => ["Twoja sesja się zakończyła. Zaloguj się ponownie."],
     [ID.tokenInvalid]: () => ["Twoja sesja się zakończyła lub została zakończona przez zmianę hasła. Zaloguj się ponownie."],
-    [ID.issuerKeysUnavailable]: () => ["Usługa nie może teraz sprawdzać logowań: nie może połączyć się z Twoim dostawcą tożsamości.", "Spróbuj ponownie za minutę."],
+    [ID.issuerKeysUnavailable]: () => [
+      "Usługa nie może teraz sprawdzać logowań: nie może połączyć się z Twoim dostawcą tożsamości.",
+      "Spróbuj ponownie za minutę.",
+    ],
     [ID.permissionDenied]: () => ["Twoje konto nie ma do tego uprawnień.", "Poproś administratora o dostęp."],
     [ID.userPermissionDenied]: () => ["Twoje konto nie ma do tego uprawnień w przypadku tamtego konta.", "Poproś administratora o dostęp."],
     [ID.userNotFound]: () => ["Twoje konto nie jest tu znane lub zostało usunięte.", "Skontaktuj się z administratorem."],
@@ -1296,8 +1467,14 @@ const pl: PageTexts = {
     ],
     [ID.tooCommon]: () => ["Nowe hasło należy do najpopularniejszych haseł, które atakujący sprawdzają w pierwszej kolejności. Wybierz mniej oczywiste."],
     [ID.containsContextWord]: () => ["Nowe hasło zawiera Twoją nazwę użytkownika lub nazwę Twojej organizacji. Usuń je."],
-    [ID.breached]: () => ["Nowe hasło pojawiło się w wycieku danych, więc atakujący mogą je już znać.", "Wybierz inne i nie używaj tego również nigdzie indziej."],
-    [ID.breachedCheckUnavailable]: () => ["Sprawdzanie haseł z wycieków nie odpowiada w tej chwili, a Twoja organizacja go wymaga.", "Spróbuj ponownie za minutę."],
+    [ID.breached]: () => [
+      "Nowe hasło pojawiło się w wycieku danych, więc atakujący mogą je już znać.",
+      "Wybierz inne i nie używaj tego również nigdzie indziej.",
+    ],
+    [ID.breachedCheckUnavailable]: () => [
+      "Sprawdzanie haseł z wycieków nie odpowiada w tej chwili, a Twoja organizacja go wymaga.",
+      "Spróbuj ponownie za minutę.",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "To hasło było niedawno używane.",
       policy
@@ -1308,7 +1485,9 @@ const pl: PageTexts = {
     [ID.checkTooSoon]: () => ["Trwa już inna próba z tym hasłem lub ostatnia błędna była przed chwilą.", "Odczekaj kilka sekund i spróbuj ponownie."],
     [ID.atCapacity]: () => ["Usługa jest teraz zajęta. Spróbuj ponownie za chwilę."],
     [ID.validationRateLimited]: () => ["Twoje nowe hasło było sprawdzane bardzo często w krótkim czasie. Odczekaj minutę i spróbuj ponownie."],
-    [ID.resetRateLimited]: () => ["Dla tego konta zbyt często żądano linków do resetowania. Odczekaj chwilę, zanim poprosisz ponownie, i użyj najnowszej wiadomości."],
+    [ID.resetRateLimited]: () => [
+      "Dla tego konta zbyt często żądano linków do resetowania. Odczekaj chwilę, zanim poprosisz ponownie, i użyj najnowszej wiadomości.",
+    ],
     [ID.userBusy]: () => ["Dla Twojego konta trwa jednocześnie zbyt wiele żądań. Odczekaj chwilę i spróbuj ponownie."],
     [ID.databaseUnavailable]: () => ["Usługa nie może teraz połączyć się ze swoją bazą danych. Nic nie zostało zmienione; spróbuj ponownie za chwilę."],
     [ID.internal]: () => ["Po stronie usługi wystąpił błąd. Nic nie zostało zmienione; spróbuj ponownie później."],
@@ -1321,7 +1500,9 @@ const pl: PageTexts = {
     [ID.smsUnimplemented]: () => ["Kodów resetowania nie można tu wysyłać SMS-em. Poproś o kod e-mailem."],
     [ID.mailNotConfigured]: () => ["Ta usługa nie wysyła poczty, więc nie można wysłać linku do resetowania.", "Poproś administratora o kod resetowania."],
     [ID.noEmail]: () => ["To konto nie ma adresu e-mail, na który można wysłać link do resetowania.", "Skontaktuj się z administratorem."],
-    [ID.invalidUrlTemplate]: () => ["Link do wiadomości resetującej jest nieprawidłowy: może zawierać tylko {{.UserID}}, {{.Code}} i {{.OrgID}} i musi być adresem http(s)."],
+    [ID.invalidUrlTemplate]: () => [
+      "Link do wiadomości resetującej jest nieprawidłowy: może zawierać tylko {{.UserID}}, {{.Code}} i {{.OrgID}} i musi być adresem http(s).",
+    ],
     [ID.sessionUserMissing]: () => ["Sprawdzono hasło, zanim wskazano konto. Wpisz swoją nazwę logowania."],
     [ID.sessionUserNotFound]: () => ["Żadne konto nie ma takiej nazwy logowania. Sprawdź wpisaną nazwę."],
     [ID.sessionUserNotActive]: () => ["Twoje konto jest zablokowane lub nieaktywne, więc nie może się zalogować. Poproś administratora o odblokowanie."],
@@ -1344,7 +1525,13 @@ const jaUnit = (unit: PolicyFacts["unit"]) => (unit === "bytes" ? "バイト" : 
 const ja: PageTexts = {
   language: { label: "言語", button: "言語を変更" },
   labels: { loginName: "ログイン名", password: "パスワード", currentPassword: "現在のパスワード", newPassword: "新しいパスワード" },
-  buttons: { signIn: "ログイン", changePassword: "パスワードを変更", signOut: "ログアウト", sendResetLink: "リセット用リンクを送信", setPassword: "パスワードを設定" },
+  buttons: {
+    signIn: "ログイン",
+    changePassword: "パスワードを変更",
+    signOut: "ログアウト",
+    sendResetLink: "リセット用リンクを送信",
+    setPassword: "パスワードを設定",
+  },
   links: { forgotPassword: "パスワードをお忘れですか？", backToSignIn: "ログインに戻る", requestNewLink: "新しいリンクをリクエスト", signIn: "ログイン" },
   signIn: {
     title: "ログイン",
@@ -1375,7 +1562,9 @@ const ja: PageTexts = {
   oidc: {
     refused: ["IDプロバイダーでログインできませんでした。", "もう一度ログインするか、管理者にお問い合わせください。"],
     mismatch: ["このログインはここで開始されたものではないか、時間がかかりすぎました。", "もう一度ログインしてください。"],
-    failed: ["IDプロバイダーでのログインをここで完了できませんでした。何も変更されていません。しばらくしてからもう一度お試しいただくか、管理者にお問い合わせください。"],
+    failed: [
+      "IDプロバイダーでのログインをここで完了できませんでした。何も変更されていません。しばらくしてからもう一度お試しいただくか、管理者にお問い合わせください。",
+    ],
   },
   rules: {
     heading: "新しいパスワードの条件:",
@@ -1395,7 +1584,9 @@ const ja: PageTexts = {
   problem: "うまくいきませんでした",
   page: {
     formExpired: ["フォームの有効期限が切れていました。もう一度お試しください。"],
-    forgotRateLimited: (minutes) => [`この場所から、またはこの名前に対するリセット用リンクのリクエストが多すぎます。${minutes} 分待ってから、もう一度お試しください。`],
+    forgotRateLimited: (minutes) => [
+      `この場所から、またはこの名前に対するリセット用リンクのリクエストが多すぎます。${minutes} 分待ってから、もう一度お試しください。`,
+    ],
     fillEveryField: ["すべての項目を入力してください。"],
     tooLong: ["パスワードが長すぎます。最大 72 バイトです（アクセント付きの文字や絵文字を含むと、入力できる文字数はさらに減ります）。"],
     signInAgain: ["セッションが終了しました。もう一度ログインしてください。"],
@@ -1447,7 +1638,10 @@ const ja: PageTexts = {
       "新しいパスワードはデータ漏えいで流出しているため、攻撃者にすでに知られている可能性があります。",
       "別のパスワードを選び、このパスワードはほかの場所でも使わないでください。",
     ],
-    [ID.breachedCheckUnavailable]: () => ["漏えいパスワードの確認が現在応答しませんが、組織ではこの確認が必須です。", "1 分ほどしてからもう一度お試しください。"],
+    [ID.breachedCheckUnavailable]: () => [
+      "漏えいパスワードの確認が現在応答しませんが、組織ではこの確認が必須です。",
+      "1 分ほどしてからもう一度お試しください。",
+    ],
     [ID.usedBefore]: ({ policy }) => [
       "このパスワードは最近使用されています。",
       policy ? `直近 ${policy.historyCount} 個のパスワードとは異なるものにしてください。` : "これまでに使ったことのないものを選んでください。",
@@ -1467,9 +1661,14 @@ const ja: PageTexts = {
     [ID.codeExpired]: () => ["このリセット用リンクの有効期限が切れています。", "新しいリンクをリクエストしてください。"],
     [ID.codeInvalid]: () => ["このリンクのコードが正しくありません。最新のメールのリンクを開いてください。誤ったコードが 5 回入力されると使えなくなります。"],
     [ID.smsUnimplemented]: () => ["ここではリセットコードを SMS で送信できません。メールでリクエストしてください。"],
-    [ID.mailNotConfigured]: () => ["このサービスはメールを送信しないため、リセット用リンクをメールで送れません。", "管理者にリセットコードを依頼してください。"],
+    [ID.mailNotConfigured]: () => [
+      "このサービスはメールを送信しないため、リセット用リンクをメールで送れません。",
+      "管理者にリセットコードを依頼してください。",
+    ],
     [ID.noEmail]: () => ["このアカウントには、リセット用リンクの送信先となるメールアドレスがありません。", "管理者にお問い合わせください。"],
-    [ID.invalidUrlTemplate]: () => ["リセット用メールのリンクが無効です。使用できるのは {{.UserID}}、{{.Code}}、{{.OrgID}} のみで、http(s) のアドレスである必要があります。"],
+    [ID.invalidUrlTemplate]: () => [
+      "リセット用メールのリンクが無効です。使用できるのは {{.UserID}}、{{.Code}}、{{.OrgID}} のみで、http(s) のアドレスである必要があります。",
+    ],
     [ID.sessionUserMissing]: () => ["アカウントが指定される前にパスワードが確認されました。ログイン名を入力してください。"],
     [ID.sessionUserNotFound]: () => ["そのログイン名のアカウントはありません。入力した名前を確認してください。"],
     [ID.sessionUserNotActive]: () => ["アカウントがロックされているか有効でないため、ログインできません。管理者にロックの解除を依頼してください。"],
@@ -1583,7 +1782,10 @@ const zh: PageTexts = {
     [ID.containsContextWord]: () => ["新密码包含您的用户名或组织名称。请将其去掉。"],
     [ID.breached]: () => ["新密码曾出现在数据泄露中，攻击者可能已经知道它。", "请选择其他密码，并且不要在其他任何地方使用此密码。"],
     [ID.breachedCheckUnavailable]: () => ["泄露密码检查当前无法响应，而您的组织要求进行此检查。", "请一分钟后重试。"],
-    [ID.usedBefore]: ({ policy }) => ["您最近使用过此密码。", policy ? `新密码必须与最近 ${policy.historyCount} 个密码均不相同。` : "请选择一个从未使用过的密码。"],
+    [ID.usedBefore]: ({ policy }) => [
+      "您最近使用过此密码。",
+      policy ? `新密码必须与最近 ${policy.historyCount} 个密码均不相同。` : "请选择一个从未使用过的密码。",
+    ],
     [ID.concurrentChange]: () => ["另一个请求同时修改了您的密码。请重试。"],
     [ID.checkTooSoon]: () => ["使用此密码的另一次尝试正在进行，或上一次错误尝试刚刚发生。", "请等待几秒钟后重试。"],
     [ID.atCapacity]: () => ["服务当前繁忙，请稍后重试。"],

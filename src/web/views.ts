@@ -181,7 +181,9 @@ function csrfField(ctx: ViewContext): string {
  */
 function rulesList(t: PageTexts, rules: Rules, own: boolean): string {
   const { policy, facts } = rules;
-  const items: [string, string][] = [[t.rules.length(facts.minLength, facts.maxLength, facts.unit), `length ${facts.minLength} ${facts.maxLength} ${facts.unit}`]];
+  const items: [string, string][] = [
+    [t.rules.length(facts.minLength, facts.maxLength, facts.unit), `length ${facts.minLength} ${facts.maxLength} ${facts.unit}`],
+  ];
   // Under the nist profile there are no character classes to speak of.
   if (policy.profile === "zitadel") {
     const c = policy.complexity;
@@ -220,10 +222,12 @@ function outcomeHtml(outcome: Outcome | undefined, problem: string): string {
  */
 function page(ctx: ViewContext, title: string, outcome: Outcome | undefined, body: string, keep: Record<string, string> = {}): string {
   const t = ctx.texts;
-  const kept = Object.entries(keep).map(([name, value]) => `<input type="hidden" name="${name}" value="${escape(value)}">`).join("");
-  const options = LANGUAGES.map(
-    (l) => `<option value="${l}" lang="${l}"${l === ctx.language ? " selected" : ""}>${escape(LANGUAGE_NAMES[l])}</option>`,
-  ).join("");
+  const kept = Object.entries(keep)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escape(value)}">`)
+    .join("");
+  const options = LANGUAGES.map((l) => `<option value="${l}" lang="${l}"${l === ctx.language ? " selected" : ""}>${escape(LANGUAGE_NAMES[l])}</option>`).join(
+    "",
+  );
   return `<!doctype html>
 <html lang="${ctx.language}">
 <head>

@@ -28,13 +28,7 @@ const updateMyPassword = new MethodDescriptor<UpdateMyPasswordRequest, UpdateMyP
 
 export type GrpcWebResult = { ok: true; sequence: string; resourceOwner: string } | { ok: false; code: number; message: string };
 
-async function change(
-  baseUrl: string,
-  format: "text" | "binary",
-  token: string,
-  oldPassword: string,
-  newPassword: string,
-): Promise<GrpcWebResult> {
+async function change(baseUrl: string, format: "text" | "binary", token: string, oldPassword: string, newPassword: string): Promise<GrpcWebResult> {
   const client = new GrpcWebClientBase({ format });
   try {
     const res = await client.unaryCall(

@@ -15,9 +15,7 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   // As npm run bench runs it: compiled (npm test builds first), so that its many processes start fast.
   const args = ["dist/bench/run.js", "--quick", "--runs", "2", "--seconds", "0.25", "--large-users", "3000", "--out", out];
   await new Promise<void>((resolve, reject) =>
-    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 }, (err, _stdout, stderr) =>
-      err ? reject(new Error(stderr)) : resolve(),
-    ),
+    execFile(process.execPath, args, { cwd: ROOT, maxBuffer: 1 << 24 }, (err, _stdout, stderr) => (err ? reject(new Error(stderr)) : resolve())),
   );
   const results = JSON.parse(fs.readFileSync(path.join(out, "latest.json"), "utf8"));
   assert.ok(results.bound.pairsPerSecond > 0 && results.bound.opMs > 0);
@@ -25,7 +23,12 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   assert.equal(results.bound.measurements.length, 23, "the bound is measured in turns with the runs");
   assert.ok(results.bound.pairCpuMs > 0, "the CPU of one pair");
   assert.equal(results.rounds.length, 2);
-  assert.deepEqual(Object.keys(results.throughput).sort(), ["connect@1", "connect@4", "grpc@1", "grpc@4", "grpcweb@1", "grpcweb@4", "rest@1", "rest@4"].map((k) => k.replace("4", String(2 * results.machine.cores))).sort());
+  assert.deepEqual(
+    Object.keys(results.throughput).sort(),
+    ["connect@1", "connect@4", "grpc@1", "grpc@4", "grpcweb@1", "grpcweb@4", "rest@1", "rest@4"]
+      .map((k) => k.replace("4", String(2 * results.machine.cores)))
+      .sort(),
+  );
   for (const [key, run] of Object.entries<any>(results.throughput)) {
     assert.ok(run.ok > 0, `${key} changed passwords`);
     assert.deepEqual(Object.keys(run.codes), ["OK"], `${key}: every change succeeded`);

@@ -62,7 +62,10 @@ describe("the packed tarball, installed", () => {
     fs.mkdirSync(elsewhere);
     // The dist/ that `npm test` built first (pretest): npm pack's own build (prepare) would
     // rewrite it under the feet of the servers other test files start meanwhile.
-    const packed = await run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", scratch], ROOT, { ...process.env } as Record<string, string>);
+    const packed = await run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", scratch], ROOT, { ...process.env } as Record<
+      string,
+      string
+    >);
     const tarball = ok(packed, "npm pack");
     const file = path.join(scratch, tarball.split("\n").at(-1)!);
     const installed = await run(

@@ -7,11 +7,7 @@ import { type Client, ConnectError, createClient, type Transport } from "@connec
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { PasswordService } from "../../gen/passwordservice/v1/password_service_pb.js";
 import { StatusSchema } from "../../gen/google/rpc/status_pb.js";
-import {
-  AuthService,
-  UpdateMyPasswordRequestSchema,
-  UpdateMyPasswordResponseSchema,
-} from "../../gen/zitadel/auth_pb.js";
+import { AuthService, UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../../gen/zitadel/auth_pb.js";
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
 import { assertRestResponseMatchesOpenApi } from "./openapi.js";
 import { ROOT } from "./service.js";
@@ -54,8 +50,7 @@ export const grpcJs: Caller = (address, call) =>
     if (call.acceptLanguage !== undefined) metadata.set("accept-language", call.acceptLanguage);
     client.makeUnaryRequest(
       "/zitadel.auth.v1.AuthService/UpdateMyPassword",
-      (req: { oldPassword: string; newPassword: string }) =>
-        Buffer.from(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, req))),
+      (req: { oldPassword: string; newPassword: string }) => Buffer.from(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, req))),
       (bytes: Buffer) => fromBinary(UpdateMyPasswordResponseSchema, bytes),
       { oldPassword: call.oldPassword, newPassword: call.newPassword },
       metadata,
@@ -123,31 +118,27 @@ async function viaConnectClient(transport: Transport, call: ChangeCall, ownApi =
       ...e.findDetails(CredentialsCheckErrorSchema).map((m) => ({ ...m, type: m.$typeName })),
       ...e.findDetails(ErrorDetailSchema).map((m) => ({ ...m, type: m.$typeName })),
     ];
-    const detail = details[0] && withoutEmpty({
-      type: details[0].type,
-      id: details[0].id,
-      message: details[0].message,
-      failedAttempts: "failedAttempts" in details[0] ? (details[0].failedAttempts as number) : undefined,
-    });
+    const detail =
+      details[0] &&
+      withoutEmpty({
+        type: details[0].type,
+        id: details[0].id,
+        message: details[0].message,
+        failedAttempts: "failedAttempts" in details[0] ? (details[0].failedAttempts as number) : undefined,
+      });
     return { ok: false, code: e.code, message: e.rawMessage, detail };
   }
 }
 
-export const grpcWeb: Caller = (address, call) =>
-  viaConnectClient(createGrpcWebTransport({ baseUrl: `http://${address}`, httpVersion: "1.1" }), call);
+export const grpcWeb: Caller = (address, call) => viaConnectClient(createGrpcWebTransport({ baseUrl: `http://${address}`, httpVersion: "1.1" }), call);
 
-export const connectJson: Caller = (address, call) =>
-  viaConnectClient(createConnectTransport({ baseUrl: `http://${address}`, httpVersion: "1.1" }), call);
+export const connectJson: Caller = (address, call) => viaConnectClient(createConnectTransport({ baseUrl: `http://${address}`, httpVersion: "1.1" }), call);
 
 export const connectBinaryH2: Caller = (address, call) =>
-  viaConnectClient(
-    createConnectTransport({ baseUrl: `http://${address}`, httpVersion: "2", useBinaryFormat: true }),
-    call,
-  );
+  viaConnectClient(createConnectTransport({ baseUrl: `http://${address}`, httpVersion: "2", useBinaryFormat: true }), call);
 
 /** Our own API, PasswordService/ChangeMyPassword, over Connect's gRPC on h2c. */
-export const ownApiGrpc: Caller = (address, call) =>
-  viaConnectClient(createGrpcTransport({ baseUrl: `http://${address}` }), call, true);
+export const ownApiGrpc: Caller = (address, call) => viaConnectClient(createGrpcTransport({ baseUrl: `http://${address}` }), call, true);
 
 /**
  * gRPC over HTTP/1.1 with trailers, written out by hand with node:http:
@@ -163,35 +154,32 @@ export const grpcHttp1: Caller = (address, call) =>
     const headers: Record<string, string> = { "content-type": "application/grpc+proto", te: "trailers" };
     if (call.authorization !== undefined) headers.authorization = call.authorization;
     if (call.acceptLanguage !== undefined) headers["accept-language"] = call.acceptLanguage;
-    const req = http.request(
-      { host, port, method: "POST", path: "/zitadel.auth.v1.AuthService/UpdateMyPassword", headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const meta = { ...res.headers, ...res.trailers };
-          const code = Number(meta["grpc-status"]);
-          if (code === 0) {
-            const body = Buffer.concat(chunks);
-            const d = fromBinary(UpdateMyPasswordResponseSchema, body.subarray(5, 5 + body.readUInt32BE(1))).details!;
-            return resolve({
-              ok: true,
-              sequence: String(d.sequence),
-              changeDate: new Date(Number(d.changeDate!.seconds) * 1000 + d.changeDate!.nanos / 1e6).toISOString(),
-              resourceOwner: d.resourceOwner,
-            });
-          }
-          const bin = meta["grpc-status-details-bin"] as string | undefined;
-          const status = bin ? fromBinary(StatusSchema, Buffer.from(bin, "base64")) : undefined;
-          resolve({
-            ok: false,
-            code,
-            message: decodeURIComponent(String(meta["grpc-message"] ?? "")),
-            detail: status?.details.map(unpackDetail)[0],
+    const req = http.request({ host, port, method: "POST", path: "/zitadel.auth.v1.AuthService/UpdateMyPassword", headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const meta = { ...res.headers, ...res.trailers };
+        const code = Number(meta["grpc-status"]);
+        if (code === 0) {
+          const body = Buffer.concat(chunks);
+          const d = fromBinary(UpdateMyPasswordResponseSchema, body.subarray(5, 5 + body.readUInt32BE(1))).details!;
+          return resolve({
+            ok: true,
+            sequence: String(d.sequence),
+            changeDate: new Date(Number(d.changeDate!.seconds) * 1000 + d.changeDate!.nanos / 1e6).toISOString(),
+            resourceOwner: d.resourceOwner,
           });
+        }
+        const bin = meta["grpc-status-details-bin"] as string | undefined;
+        const status = bin ? fromBinary(StatusSchema, Buffer.from(bin, "base64")) : undefined;
+        resolve({
+          ok: false,
+          code,
+          message: decodeURIComponent(String(meta["grpc-message"] ?? "")),
+          detail: status?.details.map(unpackDetail)[0],
         });
-      },
-    );
+      });
+    });
     req.on("error", reject);
     req.end(frame);
   });
@@ -340,9 +328,23 @@ function bufCurlFailure(json: { code: string; message: string; details?: { type:
 }
 
 const CONNECT_CODES = [
-  "ok", "canceled", "unknown", "invalid_argument", "deadline_exceeded", "not_found", "already_exists",
-  "permission_denied", "resource_exhausted", "failed_precondition", "aborted", "out_of_range",
-  "unimplemented", "internal", "unavailable", "data_loss", "unauthenticated",
+  "ok",
+  "canceled",
+  "unknown",
+  "invalid_argument",
+  "deadline_exceeded",
+  "not_found",
+  "already_exists",
+  "permission_denied",
+  "resource_exhausted",
+  "failed_precondition",
+  "aborted",
+  "out_of_range",
+  "unimplemented",
+  "internal",
+  "unavailable",
+  "data_loss",
+  "unauthenticated",
 ];
 
 export const PROTOCOLS: Record<string, Caller> = {

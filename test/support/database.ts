@@ -59,22 +59,25 @@ export class TestDatabase {
   }
 
   async events(userId: string): Promise<{ sequence: number; type: string; created_at: number }[]> {
-    return this.db
-      .selectFrom("events")
-      .select(["sequence", "type", "created_at"])
-      .where("user_id", "=", userId)
-      .orderBy("sequence")
-      .execute();
+    return this.db.selectFrom("events").select(["sequence", "type", "created_at"]).where("user_id", "=", userId).orderBy("sequence").execute();
   }
 
   async countUsers(orgId: string): Promise<number> {
-    const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).where("org_id", "=", orgId).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("org_id", "=", orgId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   /** Events of the users whose IDs start with `prefix`. */
   async countEvents(prefix: string): Promise<number> {
-    const row = await this.db.selectFrom("events").select((eb) => eb.fn.countAll().as("n")).where("user_id", "like", `${prefix}%`).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("user_id", "like", `${prefix}%`)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 

@@ -94,8 +94,19 @@ export class FakeHasher implements PasswordHasher {
 }
 
 export const TEST_USER: UserRecord = {
-  id: "1", orgId: "2", username: "ann", orgName: "org", orgIsDefault: false, kind: "human", state: "active",
-  passwordHash: "hash:Right-Passw0rd!", passwordNfkc: false, sequence: 1, failedAttempts: 0, email: null, preferredLanguage: null,
+  id: "1",
+  orgId: "2",
+  username: "ann",
+  orgName: "org",
+  orgIsDefault: false,
+  kind: "human",
+  state: "active",
+  passwordHash: "hash:Right-Passw0rd!",
+  passwordNfkc: false,
+  sequence: 1,
+  failedAttempts: 0,
+  email: null,
+  preferredLanguage: null,
 };
 
 /**

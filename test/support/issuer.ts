@@ -61,4 +61,3 @@ export class JwksServer extends EventEmitter {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
-

@@ -159,8 +159,15 @@ export async function assertNothingLost(database: TestDatabase, users: TestUser[
   for (const user of users) {
     const mine = attempts.filter((a) => a.userId === user.userId);
     const events = await database.events(user.userId);
-    assert.deepEqual(events.map((e) => e.sequence), events.map((_, i) => i + 1), "sequences 1..k, no gap, no duplicate");
-    assert.deepEqual(events.map((e) => e.type), ["user.added", ...events.slice(1).map(() => "user.password.changed")]);
+    assert.deepEqual(
+      events.map((e) => e.sequence),
+      events.map((_, i) => i + 1),
+      "sequences 1..k, no gap, no duplicate",
+    );
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ["user.added", ...events.slice(1).map(() => "user.password.changed")],
+    );
 
     const wins = new Map<number, Attempt>();
     for (const win of mine.filter((a) => a.outcome?.ok)) {
@@ -175,7 +182,10 @@ export async function assertNothingLost(database: TestDatabase, users: TestUser[
     }
     const uncertain = mine.filter((a) => a.verdict === "lost" || a.verdict === "unavailable");
     const changes = events.length - 1;
-    assert.ok(changes >= wins.size && changes <= wins.size + uncertain.length, `${changes} changes for ${wins.size} successes and ${uncertain.length} uncertain`);
+    assert.ok(
+      changes >= wins.size && changes <= wins.size + uncertain.length,
+      `${changes} changes for ${wins.size} successes and ${uncertain.length} uncertain`,
+    );
 
     const stored = (await database.userRow(user.userId)).password_hash!;
     const last = events.length;

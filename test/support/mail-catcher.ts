@@ -20,7 +20,10 @@ export class MailCatcher {
   onMail?: (mail: CaughtMail) => void;
   private waiters: (() => void)[] = [];
 
-  private constructor(private server: SMTPServer, readonly port: number) {}
+  private constructor(
+    private server: SMTPServer,
+    readonly port: number,
+  ) {}
 
   static async start(port = 0): Promise<MailCatcher> {
     let catcher: MailCatcher | undefined;
@@ -32,7 +35,10 @@ export class MailCatcher {
         simpleParser(stream)
           .then((parsed) => {
             catcher!.receive({
-              to: [parsed.to].flat().map((a) => a?.text ?? "").join(", "),
+              to: [parsed.to]
+                .flat()
+                .map((a) => a?.text ?? "")
+                .join(", "),
               subject: parsed.subject ?? "",
               text: parsed.text ?? "",
               messageId: parsed.messageId ?? "",

@@ -16,9 +16,7 @@ export interface Run {
 /** `buf ARGS`, as a person would type it. */
 export function buf(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(BUF, args, { cwd: ROOT }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }),
-    );
+    execFile(BUF, args, { cwd: ROOT }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
   });
 }
 
@@ -34,13 +32,12 @@ export function spawnBuf(args: string[]): { child: ChildProcess; lines: string[]
   const waiters: { match: RegExp; resolve(): void }[] = [];
   createInterface({ input: child.stdout! }).on("line", (line) => {
     lines.push(line);
-    for (const w of [...waiters]) if (w.match.test(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) if (w.match.test(line)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
   });
   return {
     child,
     lines,
-    next: (match) =>
-      lines.some((l) => match.test(l)) ? Promise.resolve() : new Promise((resolve) => waiters.push({ match, resolve })),
+    next: (match) => (lines.some((l) => match.test(l)) ? Promise.resolve() : new Promise((resolve) => waiters.push({ match, resolve }))),
   };
 }
 
@@ -99,9 +96,23 @@ export async function selfSigned(dir: string, name: string, cn = "localhost"): P
   const cert = path.join(dir, `${name}.crt`);
   const key = path.join(dir, `${name}.key`);
   await run("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${cn}`,
-    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "2",
+    "-subj",
+    `/CN=${cn}`,
+    "-addext",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1",
   ]);
   return { cert, key };
 }

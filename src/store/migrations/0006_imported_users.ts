@@ -11,20 +11,38 @@ export async function up(db: Kysely<any>): Promise<void> {
     await rebuildSqliteUsers(db);
   } else {
     const widen = [
-      ["orgs", "id"], ["users", "id"], ["users", "org_id"], ["events", "user_id"], ["password_history", "user_id"],
-      ["audit_events", "user_id"], ["audit_events", "org_id"], ["policies", "scope"],
+      ["orgs", "id"],
+      ["users", "id"],
+      ["users", "org_id"],
+      ["events", "user_id"],
+      ["password_history", "user_id"],
+      ["audit_events", "user_id"],
+      ["audit_events", "org_id"],
+      ["policies", "scope"],
     ];
     for (const [table, column] of widen) {
-      await db.schema.alterTable(table).alterColumn(column, (c) => c.setDataType("varchar(200)")).execute();
+      await db.schema
+        .alterTable(table)
+        .alterColumn(column, (c) => c.setDataType("varchar(200)"))
+        .execute();
     }
-    await db.schema.alterTable("users").alterColumn("password_hash", (c) => c.setDataType("text")).execute();
-    await db.schema.alterTable("password_history").alterColumn("password_hash", (c) => c.setDataType("text")).execute();
+    await db.schema
+      .alterTable("users")
+      .alterColumn("password_hash", (c) => c.setDataType("text"))
+      .execute();
+    await db.schema
+      .alterTable("password_history")
+      .alterColumn("password_hash", (c) => c.setDataType("text"))
+      .execute();
     await db.schema.alterTable("users").dropConstraint("users_org_username").execute();
     await db.schema.alterTable("users").addColumn("email", "varchar(320)").execute();
   }
   await refuseCaseDuplicates(db);
   await sql`CREATE UNIQUE INDEX users_org_username_key ON users (org_id, lower(username)) WHERE state <> 'deleted'`.execute(db);
-  await db.schema.alterTable("orgs").addColumn("is_default", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("orgs")
+    .addColumn("is_default", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`CREATE UNIQUE INDEX orgs_one_default ON orgs (is_default) WHERE is_default = 1`.execute(db);
 }
 
@@ -33,7 +51,10 @@ async function refuseCaseDuplicates(db: Kysely<any>): Promise<void> {
   const { rows } = await sql<{ org_id: string; name: string }>`SELECT org_id, lower(username) AS name FROM users
     WHERE state <> 'deleted' GROUP BY org_id, lower(username) HAVING count(*) > 1`.execute(db);
   if (rows.length > 0) {
-    const which = rows.slice(0, 5).map((r) => `"${r.name}" in organisation ${r.org_id}`).join(", ");
+    const which = rows
+      .slice(0, 5)
+      .map((r) => `"${r.name}" in organisation ${r.org_id}`)
+      .join(", ");
     throw new Error(`usernames become unique without regard to case, but these are taken more than once: ${which}; rename or remove all but one`);
   }
 }

@@ -5,7 +5,10 @@ import type { Kysely } from "kysely";
  * outbox every process sends from, and ZITADEL's change_required flag.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("users").addColumn("password_change_required", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("users")
+    .addColumn("password_change_required", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .createTable("password_reset_codes")
     .addColumn("user_id", "varchar(200)", (c) => c.primaryKey().references("users.id"))
