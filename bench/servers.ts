@@ -81,7 +81,9 @@ export interface Server {
 
 /** Servers still running, stopped with this process whatever ends it. */
 const running = new Set<ChildProcess>();
-process.on("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
 
 /** CPU seconds and resident memory of a process, from /proc. */
 export function usage(pid: number): { cpuSeconds: number; rssMb: number } {
@@ -115,14 +117,21 @@ export async function startServer({ dataDir, databaseUrl }: DataOf, cost: number
   fs.closeSync(out);
   running.add(child);
   let exited = false;
-  child.once("exit", () => ((exited = true), running.delete(child)));
+  child.once("exit", () => {
+    exited = true;
+    running.delete(child);
+  });
   for (;;) {
     const port = /"port":(\d+).*listening/.exec(fs.readFileSync(logFile, "utf8"))?.[1];
     if (port) {
       return {
         pid: child.pid!,
         baseUrl: `http://127.0.0.1:${port}`,
-        stop: () => new Promise((done) => (child.once("exit", () => done()), child.kill("SIGTERM"))),
+        stop: () =>
+          new Promise((done) => {
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+          }),
       };
     }
     if (exited) throw new Error(`server exited ${child.exitCode}; see ${logFile}`);

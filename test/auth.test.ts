@@ -90,7 +90,10 @@ function assertOutcome(outcome: Outcome & { wwwAuthenticate?: string | null }, w
   assert.deepEqual(rest, want, label);
   if (httpStatus === undefined) return;
   assert.equal(httpStatus, { 16: 401, 14: 503, 9: 400 }[want.code], label);
-  if (want.code !== 16) return assert.equal(wwwAuthenticate, null, label);
+  if (want.code !== 16) {
+    assert.equal(wwwAuthenticate, null, label);
+    return;
+  }
   // RFC 6750: no error code when there were no credentials at all.
   if (want === expected.missing) assert.equal(wwwAuthenticate, "Bearer", label);
   else if (want === expected.token) assert.equal(wwwAuthenticate, 'Bearer error="invalid_token"', label);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { changePassword, type ChangePasswordDeps } from "../src/core/change-password.js";
-import { ServiceError } from "../src/core/errors.js";
+import type { ServiceError } from "../src/core/errors.js";
 import { DEFAULT_POLICY } from "../src/core/policy.js";
 import { FakeHasher, FakeStore, fakeDeps, TEST_USER } from "./support/fake-store.js";
 

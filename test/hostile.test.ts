@@ -157,7 +157,7 @@ describe("hostile input", () => {
       ...LONG_OLD.map((n): [string, string] => [`old-${n}`, passwordOf(n)]),
     ];
     const created = await Promise.all(wanted.map(([, pw]) => service.createUser(pw)));
-    wanted.forEach(([name], i) => users.set(name, created[i]));
+    for (const [i, [name]] of wanted.entries()) users.set(name, created[i]);
     victim = users.get("victim")!;
     before_ = await service.userRow(victim.userId);
   });

@@ -4,7 +4,7 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { PasswordService } from "../gen/passwordservice/v1/password_service_pb.js";
 import { negotiateLanguage } from "../src/api/accept-language.js";
-import { errors, ID, invalidField, ServiceError } from "../src/core/errors.js";
+import { errors, ID, invalidField, type ServiceError } from "../src/core/errors.js";
 import { LANGUAGES, messageIn, servedLanguage, TRANSLATIONS, wireMessageIn } from "../src/core/messages.js";
 import { MAIL_TEXTS } from "../src/mail/texts.js";
 import { bearer, type Caller, connectBinaryH2, connectJson, grpcJs, grpcWeb, ownApiGrpc, rest } from "./support/clients.js";

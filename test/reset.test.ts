@@ -499,7 +499,7 @@ describe("mail through an SMTP outage, a restart, and several processes", () => 
       const user = await userWithEmail(service);
       const token = await adminToken(service, user.resourceOwner);
       assert.equal((await curl(service, resetPath(user.userId), { sendLink: {} }, token)).status, 200);
-      let failed;
+      let failed: Awaited<ReturnType<typeof auditEvents>>[number] | undefined;
       for (let i = 0; i < 100 && !failed; i++) {
         await new Promise((r) => setTimeout(r, 100));
         failed = (await auditEvents(service, user.userId)).find((e) => e.type === "password.reset.failed");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { errors, ServiceError } from "../src/core/errors.js";
+import { errors, type ServiceError } from "../src/core/errors.js";
 import { createSession, type SessionDeps, type SessionRecord, type SessionStore, type SignIn } from "../src/core/sessions.js";
 import { fakeDeps, FakeHasher, FakeStore, TEST_USER } from "./support/fake-store.js";
 
@@ -45,7 +45,9 @@ function setup(hasher = new FakeHasher(), admitted = { inFlight: 0 }) {
     maxMetadataKeys: 20,
     admit: () => {
       admitted.inFlight += 1;
-      return () => void (admitted.inFlight -= 1);
+      return () => {
+        admitted.inFlight -= 1;
+      };
     },
   };
   const caller = { userId: "app", loginClient: true, administers: () => false, instanceAdmin: false };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { changePassword, type ChangePasswordDeps } from "../src/core/change-password.js";
-import { ServiceError } from "../src/core/errors.js";
+import type { ServiceError } from "../src/core/errors.js";
 import { DEFAULT_POLICY, type PasswordPolicy } from "../src/core/policy.js";
 import { tarpitDelayMs } from "../src/core/tarpit.js";
 import { FakeStore, fakeDeps, TEST_USER as user } from "./support/fake-store.js";

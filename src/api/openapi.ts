@@ -148,7 +148,8 @@ function openApiDocument(routes: RestRoute[]) {
     const { input, output } = route.method;
     const body = route.body === "*" ? name(input, bodySchema(route)) : route.body ? fieldSchema(topField(input, route.body), "request") : undefined;
     const parameters = [...pathParameters(route), ...queryParameters(route)];
-    (paths[route.path] ??= {})[route.verb.toLowerCase()] = {
+    paths[route.path] ??= {};
+    paths[route.path][route.verb.toLowerCase()] = {
       operationId: operationId(route, routes),
       tags: [route.method.parent.name],
       security: [{ bearerAuth: [] }],

@@ -94,7 +94,7 @@ function filesWithDependencies(file: DescFile | undefined, sent: Set<string>, wh
   const add = (f: DescFile, force: boolean) => {
     if (sent.has(f.proto.name) && !force) return;
     sent.add(f.proto.name);
-    f.dependencies.forEach((d) => add(d, false));
+    for (const d of f.dependencies) add(d, false);
     out.push(toBinary(FileDescriptorProtoSchema, f.proto));
   };
   // The file asked for is always answered, even if sent before.

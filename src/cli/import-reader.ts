@@ -34,7 +34,10 @@ class ParserToTheBreak extends Parser {
   private broken = false;
 
   _processBuffer(callback: Callback): void {
-    if (this.broken) return callback();
+    if (this.broken) {
+      callback();
+      return;
+    }
     processBuffer.call(this, (error) => {
       if (error) {
         this.broken = true;

@@ -97,7 +97,7 @@ export const recordCode: Interceptor = (next) => async (req) => {
   }
 };
 
-const REQUEST_ID = /^[A-Za-z0-9._:\/+=@-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:/+=@-]{1,128}$/;
 
 function requestId(given: string | string[] | undefined): string {
   return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();

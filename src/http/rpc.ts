@@ -81,7 +81,10 @@ async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeRespo
 /** Runs `then` once the response's body has all been read, before its trailers are written. */
 function afterBody(response: UniversalServerResponse, then: () => void): void {
   const { body } = response;
-  if (!body) return then();
+  if (!body) {
+    then();
+    return;
+  }
   response.body = (async function* () {
     yield* body;
     then();

@@ -60,7 +60,7 @@ function markRules(): void {
  */
 async function send(form: HTMLFormElement): Promise<void> {
   const buttons = form.querySelectorAll("button");
-  buttons.forEach((b) => (b.disabled = true));
+  for (const b of buttons) b.disabled = true;
   try {
     const res = await fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form) as unknown as Record<string, string>) });
     const next = new DOMParser().parseFromString(await res.text(), "text/html");
@@ -70,7 +70,7 @@ async function send(form: HTMLFormElement): Promise<void> {
     // Without an answer, the browser's own submission says what went wrong.
     form.submit();
   } finally {
-    buttons.forEach((b) => (b.disabled = false));
+    for (const b of buttons) b.disabled = false;
   }
 }
 

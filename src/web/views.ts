@@ -32,7 +32,7 @@ export interface Rules {
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
-export function escape(text: string | number): string {
+export function escapeHtml(text: string | number): string {
   return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
@@ -54,13 +54,13 @@ export function rulesOf(policy: PasswordPolicy): Rules {
 export function signInView(ctx: ViewContext, outcome?: Outcome, loginName = ""): string {
   const t = ctx.texts;
   if (ctx.issuerSignIn) return page(ctx, t.signIn.title, outcome, issuerSignIn(ctx));
-  const form = `<p>${escape(t.signIn.intro)}</p>
+  const form = `<p>${escapeHtml(t.signIn.intro)}</p>
 <form method="post" action="sign-in">${csrfField(ctx)}
 ${field("login-name", "loginName", t.labels.loginName, "text", "username", loginName)}
 ${field("password", "password", t.labels.password, "password", "current-password")}
-<button type="submit">${escape(t.buttons.signIn)}</button>
+<button type="submit">${escapeHtml(t.buttons.signIn)}</button>
 </form>
-<p class="aside"><a href="forgot">${escape(t.links.forgotPassword)}</a></p>`;
+<p class="aside"><a href="forgot">${escapeHtml(t.links.forgotPassword)}</a></p>`;
   return page(ctx, t.signIn.title, outcome, form);
 }
 
@@ -71,8 +71,8 @@ ${field("password", "password", t.labels.password, "password", "current-password
  */
 function issuerSignIn(ctx: ViewContext): string {
   const t = ctx.texts;
-  return `<p>${escape(t.signIn.intro)}</p>
-<p><a class="button" href="oidc/start">${escape(t.buttons.signIn)}</a></p>`;
+  return `<p>${escapeHtml(t.signIn.intro)}</p>
+<p><a class="button" href="oidc/start">${escapeHtml(t.buttons.signIn)}</a></p>`;
 }
 
 /**
@@ -88,11 +88,11 @@ export function onwardView(ctx: ViewContext, href: string): string {
 <html lang="${ctx.language}">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="refresh" content="0; url=${escape(href)}">
-<title>${escape(t.signIn.title)}</title>
+<meta http-equiv="refresh" content="0; url=${escapeHtml(href)}">
+<title>${escapeHtml(t.signIn.title)}</title>
 </head>
 <body>
-<main><p><a href="${escape(href)}">${escape(t.change.title)}</a></p></main>
+<main><p><a href="${escapeHtml(href)}">${escapeHtml(t.change.title)}</a></p></main>
 </body>
 </html>
 `;
@@ -104,16 +104,16 @@ export function changeView(ctx: ViewContext, username: string, rules: Rules, out
     ctx,
     t.change.title,
     outcome,
-    `<p>${escape(t.change.signedInAs(username))}</p>
+    `<p>${escapeHtml(t.change.signedInAs(username))}</p>
 <form method="post" action="change">${csrfField(ctx)}
-<input type="text" name="username" autocomplete="username" value="${escape(username)}" hidden>
+<input type="text" name="username" autocomplete="username" value="${escapeHtml(username)}" hidden>
 ${field("current-password", "currentPassword", t.labels.currentPassword, "password", "current-password")}
 ${field("new-password", "newPassword", t.labels.newPassword, "password", "new-password", "", "rules")}
 ${rulesList(t, rules, true)}
-<button type="submit">${escape(t.buttons.changePassword)}</button>
+<button type="submit">${escapeHtml(t.buttons.changePassword)}</button>
 </form>
 <form method="post" action="sign-out">${csrfField(ctx)}
-<button type="submit" class="secondary">${escape(t.buttons.signOut)}</button>
+<button type="submit" class="secondary">${escapeHtml(t.buttons.signOut)}</button>
 </form>`,
   );
 }
@@ -124,18 +124,18 @@ export function forgotView(ctx: ViewContext, outcome?: Outcome, loginName = ""):
     ctx,
     t.forgot.title,
     outcome,
-    `<p>${escape(t.forgot.intro)}</p>
+    `<p>${escapeHtml(t.forgot.intro)}</p>
 <form method="post" action="forgot">${csrfField(ctx)}
 ${field("login-name", "loginName", t.labels.loginName, "text", "username", loginName)}
-<button type="submit">${escape(t.buttons.sendResetLink)}</button>
+<button type="submit">${escapeHtml(t.buttons.sendResetLink)}</button>
 </form>
-<p class="aside"><a href="./">${escape(t.links.backToSignIn)}</a></p>`,
+<p class="aside"><a href="./">${escapeHtml(t.links.backToSignIn)}</a></p>`,
   );
 }
 
 export function sentView(ctx: ViewContext): string {
   const t = ctx.texts;
-  return page(ctx, t.sent.title, undefined, `<p>${escape(t.sent.body)}</p>\n<p class="aside"><a href="./">${escape(t.links.backToSignIn)}</a></p>`);
+  return page(ctx, t.sent.title, undefined, `<p>${escapeHtml(t.sent.body)}</p>\n<p class="aside"><a href="./">${escapeHtml(t.links.backToSignIn)}</a></p>`);
 }
 
 /** The reset form; without a user and a code (an incomplete link), only the way to a new link. */
@@ -151,13 +151,13 @@ export function resetView(ctx: ViewContext, link: { userId: string; code: string
     ctx,
     t.reset.title,
     outcome,
-    `<p>${escape(t.reset.intro)}</p>
+    `<p>${escapeHtml(t.reset.intro)}</p>
 <form method="post" action="reset">${csrfField(ctx)}
-<input type="hidden" name="user" value="${escape(link.userId)}">
-<input type="hidden" name="code" value="${escape(link.code)}">
+<input type="hidden" name="user" value="${escapeHtml(link.userId)}">
+<input type="hidden" name="code" value="${escapeHtml(link.code)}">
 ${field("new-password", "newPassword", t.labels.newPassword, "password", "new-password", "", rules ? "rules" : undefined)}
 ${rules ? rulesList(t, rules, false) : ""}
-<button type="submit">${escape(t.buttons.setPassword)}</button>
+<button type="submit">${escapeHtml(t.buttons.setPassword)}</button>
 </form>`,
     keep,
   );
@@ -165,12 +165,12 @@ ${rules ? rulesList(t, rules, false) : ""}
 
 function field(id: string, name: string, label: string, type: string, autocomplete: string, value = "", describedBy?: string): string {
   const described = describedBy ? ` aria-describedby="${describedBy}"` : "";
-  return `<label for="${id}">${escape(label)}</label>
-<input id="${id}" name="${name}" type="${type}" autocomplete="${autocomplete}" value="${escape(value)}" required${described}>`;
+  return `<label for="${id}">${escapeHtml(label)}</label>
+<input id="${id}" name="${name}" type="${type}" autocomplete="${autocomplete}" value="${escapeHtml(value)}" required${described}>`;
 }
 
 function csrfField(ctx: ViewContext): string {
-  return `\n<input type="hidden" name="csrf" value="${escape(ctx.csrf)}">`;
+  return `\n<input type="hidden" name="csrf" value="${escapeHtml(ctx.csrf)}">`;
 }
 
 /**
@@ -196,12 +196,12 @@ function rulesList(t: PageTexts, rules: Rules, own: boolean): string {
   if (policy.breachedCheck !== "off") items.push([t.rules.notBreached, ""]);
   if (policy.historyCount > 0) items.push([t.rules.notRecent(policy.historyCount), ""]);
   const list = items
-    .map(([text, check]) => (check ? `<li data-check="${check}">${escape(text)}<span class="mark"></span></li>` : `<li>${escape(text)}</li>`))
+    .map(([text, check]) => (check ? `<li data-check="${check}">${escapeHtml(text)}<span class="mark"></span></li>` : `<li>${escapeHtml(text)}</li>`))
     .join("\n");
-  const lockout = own && facts.maxPasswordAttempts > 0 ? `\n<p class="note">${escape(t.rules.lockout(facts.maxPasswordAttempts))}</p>` : "";
+  const lockout = own && facts.maxPasswordAttempts > 0 ? `\n<p class="note">${escapeHtml(t.rules.lockout(facts.maxPasswordAttempts))}</p>` : "";
   return `<div id="rules">
-<p class="rules-heading">${escape(t.rules.heading)}</p>
-<ul data-met="${escape(t.rules.met)}" data-unmet="${escape(t.rules.unmet)}">
+<p class="rules-heading">${escapeHtml(t.rules.heading)}</p>
+<ul data-met="${escapeHtml(t.rules.met)}" data-unmet="${escapeHtml(t.rules.unmet)}">
 ${list}
 </ul>${lockout}
 </div>`;
@@ -209,9 +209,9 @@ ${list}
 
 function outcomeHtml(outcome: Outcome | undefined, problem: string): string {
   if (!outcome) return "";
-  const heading = outcome.kind === "error" ? `<p class="heading">${escape(problem)}</p>` : "";
-  const lines = outcome.lines.map((line, i) => `<p${i === 0 && outcome.kind === "ok" ? ' class="heading"' : ""}>${escape(line)}</p>`).join("");
-  const link = outcome.link ? `<p><a href="${escape(outcome.link.href)}">${escape(outcome.link.text)}</a></p>` : "";
+  const heading = outcome.kind === "error" ? `<p class="heading">${escapeHtml(problem)}</p>` : "";
+  const lines = outcome.lines.map((line, i) => `<p${i === 0 && outcome.kind === "ok" ? ' class="heading"' : ""}>${escapeHtml(line)}</p>`).join("");
+  const link = outcome.link ? `<p><a href="${escapeHtml(outcome.link.href)}">${escapeHtml(outcome.link.text)}</a></p>` : "";
   return `${heading}${lines}${link}`;
 }
 
@@ -223,33 +223,33 @@ function outcomeHtml(outcome: Outcome | undefined, problem: string): string {
 function page(ctx: ViewContext, title: string, outcome: Outcome | undefined, body: string, keep: Record<string, string> = {}): string {
   const t = ctx.texts;
   const kept = Object.entries(keep)
-    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escape(value)}">`)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
     .join("");
-  const options = LANGUAGES.map((l) => `<option value="${l}" lang="${l}"${l === ctx.language ? " selected" : ""}>${escape(LANGUAGE_NAMES[l])}</option>`).join(
-    "",
-  );
+  const options = LANGUAGES.map(
+    (l) => `<option value="${l}" lang="${l}"${l === ctx.language ? " selected" : ""}>${escapeHtml(LANGUAGE_NAMES[l])}</option>`,
+  ).join("");
   return `<!doctype html>
 <html lang="${ctx.language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="page.css">
 <script src="app.js" defer></script>
 </head>
 <body>
 <main>
 <div id="content">
-<h1 tabindex="-1">${escape(title)}</h1>
+<h1 tabindex="-1">${escapeHtml(title)}</h1>
 ${body}
 </div>
 <div id="result" role="status" aria-live="polite" tabindex="-1"${outcome ? ` class="${outcome.kind}"` : ""}>${outcomeHtml(outcome, t.problem)}</div>
 </main>
 <footer>
 <form method="get" action="">${kept}
-<label for="language">${escape(t.language.label)}</label>
+<label for="language">${escapeHtml(t.language.label)}</label>
 <select id="language" name="lang">${options}</select>
-<button type="submit" class="secondary">${escape(t.language.button)}</button>
+<button type="submit" class="secondary">${escapeHtml(t.language.button)}</button>
 </form>
 </footer>
 </body>

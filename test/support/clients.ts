@@ -203,7 +203,9 @@ export const grpcWebText: Caller = async (address, call) => {
   });
   const body = Buffer.from(await res.text(), "base64");
   const meta: Record<string, string> = {};
-  res.headers.forEach((value, key) => (meta[key] = value));
+  res.headers.forEach((value, key) => {
+    meta[key] = value;
+  });
   let response: Buffer | undefined;
   for (let at = 0; at < body.length; ) {
     const length = body.readUInt32BE(at + 1);

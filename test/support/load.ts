@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import bcrypt from "bcrypt";
 import { bearer, type Caller, connectJson, grpcJs, grpcWeb, type Outcome, rest } from "./clients.js";
 import type { TestDatabase } from "./database.js";
-import { type Service, type TestUser } from "./service.js";
+import type { Service, TestUser } from "./service.js";
 
 /**
  * Many clients changing passwords at once against several server processes,
