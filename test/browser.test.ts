@@ -5,16 +5,15 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchChromium, noChromium } from "./support/chromium.js";
 import type { GrpcWebResult } from "./browser/grpc-web-client.js";
-import { ROOT, Service, tempDir, type TestUser } from "./support/service.js";
+import { ROOT, Service, type TestUser } from "./support/service.js";
 import { requestLines } from "./support/tools.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = path.join(ROOT, "test-output", "browser");
 
-// .ci/run installs Debian's Chromium, so CI always runs this; elsewhere it says what is missing.
-const skip = !fs.existsSync(CHROMIUM) && `${CHROMIUM} is missing: apt-get install -y chromium`;
+const skip = noChromium;
 
 /** An application's origin on loopback: a blank page and the bundled clients, nothing else. */
 async function applicationServer(script: string): Promise<{ url: string; close: () => Promise<void> }> {
@@ -50,19 +49,7 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
     });
     app = await applicationServer(bundle.outputFiles[0].text);
     api = await Service.start({ WEB_UI: "false", CORS_ALLOWED_ORIGINS: app.url });
-    context = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+    context = await launchChromium({
       // The API answers in the browser's Accept-Language; the assertions read English, whatever the machine's locale.
       locale: "en-US",
     });

@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import { after, before, describe, it } from "node:test";
 import bcrypt from "bcrypt";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchChromium, noChromium } from "./support/chromium.js";
 import { OidcIssuer, SERVICE_AUDIENCE } from "./support/oidc-issuer.js";
-import { Service, tempDir, type TestUser } from "./support/service.js";
+import { Service, type TestUser } from "./support/service.js";
 import { freePort } from "./support/tools.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const CLIENT_ID = "password-service-page";
 const CONFIDENTIAL = { clientId: "password-service-page-with-secret", clientSecret: "s3cret-of-the-page-client" };
 
-// .ci/run installs Debian's Chromium, so CI always runs this; elsewhere it says what is missing.
-const skip = !fs.existsSync(CHROMIUM) && `${CHROMIUM} is missing: apt-get install -y chromium`;
+const skip = noChromium;
 
 describe("the account page signs in at an outside OIDC issuer (oidc-provider) in Chromium", { skip }, () => {
   let issuer: OidcIssuer;
@@ -43,19 +41,7 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
       OIDC_ISSUER: issuer.issuer,
       OIDC_CLIENT_ID: CLIENT_ID,
     });
-    context = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+    context = await launchChromium({
       locale: "en-US",
     });
     // The issuer's development pages import a web font; the tests have no network.

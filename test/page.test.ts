@@ -3,24 +3,23 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchChromium, noChromium } from "./support/chromium.js";
 import { TRANSLATIONS } from "../src/core/messages.js";
 import { ID } from "../src/core/errors.js";
 import { loadConfig } from "../src/config.js";
 import { accountSettings } from "../src/web/account.js";
-import { cliOk, ROOT, Service, tempDir, type TestUser } from "./support/service.js";
+import { cliOk, ROOT, Service, type TestUser } from "./support/service.js";
 import { MailCatcher } from "./support/mail-catcher.js";
 import { freePort } from "./support/tools.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = path.join(ROOT, "test-output", "page");
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const DESKTOP = { width: 800, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-// .ci/run installs Debian's Chromium, so CI always runs this; elsewhere it says what is missing.
-const skip = !fs.existsSync(CHROMIUM) && `${CHROMIUM} is missing: apt-get install -y chromium`;
+const skip = noChromium;
 
 describe("the account page in Chromium", { skip }, () => {
   let service: Service;
@@ -56,19 +55,7 @@ describe("the account page in Chromium", { skip }, () => {
   });
 
   async function launch(locale: string, javaScriptEnabled = true): Promise<BrowserContext> {
-    const browser = await chromium.launchPersistentContext(tempDir("ps-chromium-"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+    const browser = await launchChromium({
       viewport: DESKTOP,
       locale,
       javaScriptEnabled,
