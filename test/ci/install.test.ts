@@ -107,8 +107,13 @@ describe("the packed tarball, installed", () => {
         body: JSON.stringify({ oldPassword: "Ann-Passw0rd-long!", newPassword: "Ann-New-Passw0rd-2!" }),
       });
       assert.equal(changed.status, 200, await changed.text());
-      // The page's script comes from the build, not from a bundler at run time.
-      const script = await fetch(`${base}/app.js`);
+      // The account page, its style and its script come from the build, not from a bundler at run time.
+      const page = await fetch(`${base}/account/`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<form/);
+      const style = await fetch(`${base}/account/page.css`);
+      assert.equal(style.status, 200);
+      const script = await fetch(`${base}/account/app.js`);
       assert.equal(script.status, 200);
       assert.ok((await script.text()).length > 1000);
     } finally {
