@@ -176,6 +176,9 @@ describe("session list and delete", () => {
     for (const s of [first, second, third]) {
       assert.ok(!listed.includes(s.sessionToken) && !listed.includes(tokenFingerprint(s.sessionToken)), "no token, no hash");
     }
+    const text = (await cliOk(["session", "list", "--user", user.userId], service.env)).split("\n");
+    assert.equal(text.length, 3);
+    for (const line of text) assert.match(line, /^\S+ {2}created \S+ {2}password \S+ {2}expires \S+$/);
     await cliOk(["session", "delete", "--session", first.sessionId], service.env);
     await assert.rejects(client.getSession({ sessionId: first.sessionId }, { headers }), /COMMAND-Flk38|not found/i);
     assert.equal(await cliOk(["session", "delete", "--user", user.userId], service.env), `2 sessions of user ${user.userId} ended`);

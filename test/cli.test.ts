@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
+import { runCli } from "../src/cli/main.js";
 import { loadConfig } from "../src/config.js";
 import { SETTINGS } from "../src/config/settings.js";
 import { migrateToLatest } from "../src/store/migrations.js";
@@ -273,6 +275,18 @@ describe("the command line", () => {
     ]) {
       assert.deepEqual(await withClosedStdout(args, env), { code: 0, stderr: "" }, args.join(" "));
     }
+  });
+
+  it("ends a failure it has no message for with the whole error and exit code 1, on the run's own stderr", async () => {
+    let stderr = "";
+    const failing = {
+      write(): boolean {
+        throw Object.assign(new Error("write EIO"), { code: "EIO" });
+      },
+    };
+    const code = await runCli(["--version"], { env, stdin: Readable.from([]), stdout: failing, stderr: { write: (text: string) => (stderr += text) } });
+    assert.equal(code, 1);
+    assert.match(stderr, /^Error: write EIO\n\s+at /);
   });
 
   it("names DATA_DIR when it is a file, or under one", { skip: ON_POSTGRES && "DATA_DIR holds no database on PostgreSQL" }, async () => {

@@ -226,13 +226,18 @@ describe("user import", () => {
     assert.match(await cliOk(["user", "import", "--file", same, "--on-conflict", "update"], service.env), /skipped 1, updated 0/);
     assert.equal((await service.userRow(user.userId)).sequence, sequence, "a row that changes nothing writes nothing");
     const machine = await service.createUser("", { machine: true });
+    const removed = await service.createUser("", { username: "gone" });
+    await service.setUserState(removed.userId, "deleted");
     const refusals = write("kinds.jsonl", [
       { id: user.userId, username: "kept-renamed", kind: "machine" },
       { id: machine.userId, username: "robot", password: "Kept-Passw0rd-2!" },
+      { id: removed.userId, username: "back-again" },
     ]);
     const refused = await cli(["user", "import", "--file", refusals, "--on-conflict", "update"], service.env);
     assert.match(refused.stdout, new RegExp(`line 1 \\(id ${user.userId}\\): user ${user.userId} is a human user: an import does not change its kind`));
     assert.match(refused.stdout, new RegExp(`line 2 \\(id ${machine.userId}\\): user ${machine.userId} is a machine user: it has no password`));
+    assert.match(refused.stdout, new RegExp(`line 3 \\(id ${removed.userId}\\): user ${removed.userId} was removed`));
+    assert.equal((await service.userRow(removed.userId)).state, "deleted", "a removed user stays removed");
   });
 
   it("keeps a row's language as the served language it names, refuses one not served, and changes or keeps it on update", async () => {
