@@ -82,8 +82,10 @@ function start() {
 }
 
 lowerPoolPriority(() =>
-  start().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  }),
+  start()
+    .then((cli) => cli.runProcess())
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    }),
 );

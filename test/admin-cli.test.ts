@@ -6,11 +6,12 @@ import { createSessionServiceClient } from "@zitadel/client/v2";
 import { tokenFingerprint } from "../src/core/token-hash.js";
 import { bearer, PROTOCOLS } from "./support/clients.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
-import { cli, cliOk, Service, type TestUser } from "./support/service.js";
+import { cli, cliOk, cliProcess, Service, type TestUser } from "./support/service.js";
 
-// The administration commands, each run as its own process against a
-// running server's database: policies, the audit trail, sign-in sessions and
-// tokens with roles. The other tests make the same changes through the store.
+// The administration commands against a running server's database, in the
+// test's own process (one of each family in a process of its own): policies,
+// the audit trail, sign-in sessions and tokens with roles. The other tests
+// make the same changes through the store.
 
 async function showPolicy(service: Service, org?: string): Promise<Record<string, unknown>> {
   return JSON.parse(await cliOk(["policy", "show", "--json", ...(org ? ["--org", org] : [])], service.env));
@@ -69,7 +70,7 @@ describe("policy show and set", () => {
   });
 
   it("sets an organisation's policy apart from the instance default, profile first, then single fields", async () => {
-    await cliOk(["policy", "set", "--org", user.resourceOwner, "--profile", "nist", "--min-length", "20", "--history-count", "4"], service.env);
+    await cliOk(["policy", "set", "--org", user.resourceOwner, "--profile", "nist", "--min-length", "20", "--history-count", "4"], service.env, cliProcess);
     const org = await showPolicy(service, user.resourceOwner);
     assert.equal(org.source, `organisation ${user.resourceOwner}`);
     assert.equal(org.profile, "nist");
@@ -169,12 +170,15 @@ describe("session list and delete", () => {
       return created;
     };
     const [first, second, third] = [await signIn(), await signIn(), await signIn()];
-    const listed = await cliOk(["session", "list", "--user", user.userId, "--json"], service.env);
+    const listed = await cliOk(["session", "list", "--user", user.userId, "--json"], service.env, cliProcess);
     const ids = listed.split("\n").map((line) => JSON.parse(line).sessionId);
     assert.deepEqual(ids.sort(), [first, second, third].map((s) => s.sessionId).sort());
     for (const s of [first, second, third]) {
       assert.ok(!listed.includes(s.sessionToken) && !listed.includes(tokenFingerprint(s.sessionToken)), "no token, no hash");
     }
+    const text = (await cliOk(["session", "list", "--user", user.userId], service.env)).split("\n");
+    assert.equal(text.length, 3);
+    for (const line of text) assert.match(line, /^\S+ {2}created \S+ {2}password \S+ {2}expires \S+$/);
     await cliOk(["session", "delete", "--session", first.sessionId], service.env);
     await assert.rejects(client.getSession({ sessionId: first.sessionId }, { headers }), /COMMAND-Flk38|not found/i);
     assert.equal(await cliOk(["session", "delete", "--user", user.userId], service.env), `2 sessions of user ${user.userId} ended`);

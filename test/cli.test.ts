@@ -2,15 +2,17 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { decodeJwt } from "jose";
+import { runCli } from "../src/cli/main.js";
 import { loadConfig } from "../src/config.js";
 import { SETTINGS } from "../src/config/settings.js";
 import { migrateToLatest } from "../src/store/migrations.js";
 import { openDatabase } from "../src/store/open-database.js";
 import { bearer, rest } from "./support/clients.js";
 import { ON_POSTGRES, TEST_DATABASE_URL } from "./support/database.js";
-import { BIN, cli, type CliResult, cliOk, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
+import { BIN, cli, cliProcess, type CliResult, cliOk, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
 
 /** What a command wrote to stderr, without the warning every test's BCRYPT_COST brings. */
 function errors(stderr: string): string {
@@ -53,10 +55,12 @@ describe("the command line", () => {
     assert.equal((await cli(["user", "frobnicate"], env)).code, 2);
   });
 
-  it("prints its version", async () => {
+  it("prints its version, in its own process and in the test's", async () => {
     const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-    const out = await cli(["--version"], env);
-    assert.deepEqual([out.code, out.stdout.trim()], [0, version]);
+    for (const run of [cliProcess, cli]) {
+      const out = await run(["--version"], env);
+      assert.deepEqual([out.code, out.stdout.trim()], [0, version]);
+    }
   });
 
   it("answers --help on every command", async () => {
@@ -96,9 +100,10 @@ describe("the command line", () => {
     }
   });
 
+  // Each command through a process of its own, as an administrator runs them: the bin's start, its exit codes.
   it("migrates, creates a user as JSON and issues a token for it", async () => {
-    assert.equal((await cli(["migrate"], env)).code, 0);
-    const created = await cli(["user", "create", "--username", "bob", "--password", "Bob-Passw0rd!", "--json"], env);
+    assert.equal((await cliProcess(["migrate"], env)).code, 0);
+    const created = await cliProcess(["user", "create", "--username", "bob", "--password", "Bob-Passw0rd!", "--json"], env);
     assert.equal(created.code, 0, created.stderr);
     const user = JSON.parse(created.stdout);
     assert.deepEqual(Object.keys(user), ["userId", "resourceOwner", "sequence"]);
@@ -107,7 +112,7 @@ describe("the command line", () => {
     assert.equal(user.sequence, "1");
     assert.ok(BigInt(user.userId) > BigInt(user.resourceOwner), "IDs are time-ordered");
 
-    const issued = await cli(["token", "issue", "--user", user.userId, "--ttl", "5m"], env);
+    const issued = await cliProcess(["token", "issue", "--user", user.userId, "--ttl", "5m"], env);
     assert.equal(issued.code, 0);
     assert.equal(issued.stdout.trim().split("\n").length, 1, "the token alone on stdout");
     const claims = decodeJwt(issued.stdout.trim());
@@ -127,7 +132,7 @@ describe("the command line", () => {
       await server.stop();
     }
 
-    const again = await cli(["user", "create", "--username", "bob", "--org", user.resourceOwner], env);
+    const again = await cliProcess(["user", "create", "--username", "bob", "--org", user.resourceOwner], env);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /username "bob" is taken/);
   });
@@ -155,7 +160,7 @@ describe("the command line", () => {
       [["token", "issue", "--user", "1"], { JWKS_URL: "https://idp.example/jwks", JWT_ISSUER: "i", JWT_AUDIENCE: "a" }, /issued by JWKS_URL's provider/],
     ];
     for (const [args, extra, message] of cases) {
-      const result = await cli(args, { ...env, ...extra });
+      const result = await (args[0] === "serve" ? cliProcess : cli)(args, { ...env, ...extra });
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, /secret/, "no password in messages");
       const lines = result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST"));
@@ -270,6 +275,18 @@ describe("the command line", () => {
     ]) {
       assert.deepEqual(await withClosedStdout(args, env), { code: 0, stderr: "" }, args.join(" "));
     }
+  });
+
+  it("ends a failure it has no message for with the whole error and exit code 1, on the run's own stderr", async () => {
+    let stderr = "";
+    const failing = {
+      write(): boolean {
+        throw Object.assign(new Error("write EIO"), { code: "EIO" });
+      },
+    };
+    const code = await runCli(["--version"], { env, stdin: Readable.from([]), stdout: failing, stderr: { write: (text: string) => (stderr += text) } });
+    assert.equal(code, 1);
+    assert.match(stderr, /^Error: write EIO\n\s+at /);
   });
 
   it("names DATA_DIR when it is a file, or under one", { skip: ON_POSTGRES && "DATA_DIR holds no database on PostgreSQL" }, async () => {

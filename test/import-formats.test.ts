@@ -174,6 +174,21 @@ describe("user import --format", () => {
     assert.match(again.stdout, /imported 0, skipped 5, updated 0, rejected 2/, "a second run passes what is there");
   });
 
+  it("refuses a Keycloak credential whose data is no JSON and an Auth0 user with two hashes, quoting neither", async () => {
+    const credential = keycloakPbkdf2(password("Garbled"), "pbkdf2-sha256", 1000);
+    const realm = write("garbled.json", {
+      realm: "garbled",
+      users: [{ id: "kc-garbled", username: "gil", credentials: [{ ...credential, secretData: "{not json" }] }],
+    });
+    const keycloak = await cli(["user", "import", "--format", "keycloak", "--file", realm], service.env);
+    assert.equal(keycloak.code, 1);
+    assert.match(keycloak.stdout, /record 1 \(id kc-garbled\): .*secretData is not valid JSON/);
+    const twice = { user_id: "auth0|twice", email: "twice@auth0.example", password_hash: "$2b$04$" + "a".repeat(53), custom_password_hash: auth0Pbkdf2("x") };
+    const auth0 = await cli(["user", "import", "--format", "auth0", "--file", write("twice.json", [twice])], service.env);
+    assert.match(auth0.stdout, /record 1 \(id auth0\|twice\): custom_password_hash and password_hash contradict each other: give one/);
+    assert.doesNotMatch(keycloak.stdout + auth0.stdout, /not json|\$2b\$/, "no hash in the report");
+  });
+
   it("reads Keycloak's per-file users export, a realm of 20,000 users, streamed", async () => {
     const file = path.join(dir, "acme-users-0.json");
     const out = fs.createWriteStream(file);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { bearer, rest } from "./support/clients.js";
 import { FAMILY_SAMPLES } from "./support/hash-samples.js";
-import { cli, cliOk, ROOT, Service, tempDir } from "./support/service.js";
+import { cli, cliOk, cliProcess, ROOT, Service, tempDir } from "./support/service.js";
 
 describe("user import", () => {
   let service: Service;
@@ -36,7 +36,8 @@ describe("user import", () => {
       { id: "imp-9", username: "hal", kind: "machine" },
       { username: "BEN", orgId: "imp-org" },
     ]);
-    const run = await cli(["user", "import", "--file", file], service.env);
+    // A process of its own: exit code 1 as a shell sees it.
+    const run = await cliProcess(["user", "import", "--file", file], service.env);
     assert.equal(run.code, 1, run.stderr);
     // Without an ID, a name that exists is that user (an import run again): skipped. With another ID, a clash.
     assert.match(run.stdout, /^imported 4, skipped 1, updated 0, rejected 5 \(10 lines\)$/m);
@@ -225,13 +226,18 @@ describe("user import", () => {
     assert.match(await cliOk(["user", "import", "--file", same, "--on-conflict", "update"], service.env), /skipped 1, updated 0/);
     assert.equal((await service.userRow(user.userId)).sequence, sequence, "a row that changes nothing writes nothing");
     const machine = await service.createUser("", { machine: true });
+    const removed = await service.createUser("", { username: "gone" });
+    await service.setUserState(removed.userId, "deleted");
     const refusals = write("kinds.jsonl", [
       { id: user.userId, username: "kept-renamed", kind: "machine" },
       { id: machine.userId, username: "robot", password: "Kept-Passw0rd-2!" },
+      { id: removed.userId, username: "back-again" },
     ]);
     const refused = await cli(["user", "import", "--file", refusals, "--on-conflict", "update"], service.env);
     assert.match(refused.stdout, new RegExp(`line 1 \\(id ${user.userId}\\): user ${user.userId} is a human user: an import does not change its kind`));
     assert.match(refused.stdout, new RegExp(`line 2 \\(id ${machine.userId}\\): user ${machine.userId} is a machine user: it has no password`));
+    assert.match(refused.stdout, new RegExp(`line 3 \\(id ${removed.userId}\\): user ${removed.userId} was removed`));
+    assert.equal((await service.userRow(removed.userId)).state, "deleted", "a removed user stays removed");
   });
 
   it("keeps a row's language as the served language it names, refuses one not served, and changes or keeps it on update", async () => {

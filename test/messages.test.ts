@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { before, describe, it } from "node:test";
 import { loadConfig } from "../src/config.js";
 import { JwksServer } from "./support/issuer.js";
-import { BIN, cli, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
+import { BIN, cliProcess, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
 import { freePort, selfSigned } from "./support/tools.js";
 
 /** The messages of a server's JSON log lines. */
@@ -28,10 +28,10 @@ describe("the server's messages", () => {
     const taken = await takenPort();
     const database = await TestDatabase.create();
     try {
-      const api = await cli(["serve"], testEnv(database, { PORT: String(taken.port) }));
+      const api = await cliProcess(["serve"], testEnv(database, { PORT: String(taken.port) }));
       assert.equal(api.code, 2);
       assert.match(api.stderr, new RegExp(`^password-service: PORT ${taken.port} is in use \\(set PORT, or 0 for any free port\\)\\n$`, "m"));
-      const metrics = await cli(["serve"], testEnv(database, { PORT: "0", METRICS_PORT: String(taken.port) }));
+      const metrics = await cliProcess(["serve"], testEnv(database, { PORT: "0", METRICS_PORT: String(taken.port) }));
       assert.equal(metrics.code, 2);
       assert.match(
         metrics.stderr,

@@ -100,6 +100,9 @@ describe("organisations and users from the command line", () => {
       });
       assert.equal(changed.ok, true, `the password is what was given, without its newline: ${JSON.stringify(changed)}`);
     }
+    const unreadable = await cli(["user", "create", "--username", "nofile", "--password-file", `${file}-not-there`], env);
+    assert.equal(unreadable.code, 2);
+    assert.match(unreadable.stderr, /^password-service: --password-file: cannot read .*-not-there: ENOENT$/m);
     const dash = await cli(["user", "create", "--username", "dash", "--password", "-"], env);
     assert.match(dash.stderr, /--password - would set the password "-": use --password-stdin/);
     const weak = await cli(["user", "create", "--username", "weak", "--password", "weak"], env);

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Readable } from "node:stream";
 import type { ParseArgsConfig } from "node:util";
 import type { Config } from "../config.js";
 
@@ -8,7 +10,46 @@ export interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
-  run(values: Record<string, string | boolean | undefined>, config: Config): Promise<void>;
+  /** Resolves to the exit code when it is not 0 (an import that rejected rows). */
+  run(values: Record<string, string | boolean | undefined>, config: Config): Promise<number | void>;
+}
+
+/** A stream the command line writes to: the process's stdout or stderr, or a test's collector. */
+export interface Output {
+  write(text: string): unknown;
+  /** As Node's streams say it: true on a terminal. */
+  isTTY?: boolean;
+}
+
+/** What one run of the command line reads and writes: the process's own, or what a test gives it. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdin: Readable;
+  stdout: Output;
+  stderr: Output;
+}
+
+/** The process's own environment and streams; stdin only when read, as Node opens it on first use. */
+export const PROCESS_IO: CliIo = {
+  env: process.env,
+  get stdin() {
+    return process.stdin;
+  },
+  stdout: process.stdout,
+  stderr: process.stderr,
+};
+
+/** The io of the run in progress: runs side by side in one process (the tests') each keep their own. */
+const running = new AsyncLocalStorage<CliIo>();
+
+/** Runs `work` with `io` as what every command of it reads and writes. */
+export function withIo<T>(io: CliIo, work: () => Promise<T>): Promise<T> {
+  return running.run(io, work);
+}
+
+/** The current run's io; the process's own outside any run. */
+export function currentIo(): CliIo {
+  return running.getStore() ?? PROCESS_IO;
 }
 
 export const help = { help: { type: "boolean", short: "h" } } as const;
@@ -53,10 +94,10 @@ export function escapeControls(text: string): string {
 
 /** A line on stdout, control characters escaped. */
 export function print(text: string): void {
-  process.stdout.write(`${escapeControls(text)}\n`);
+  currentIo().stdout.write(`${escapeControls(text)}\n`);
 }
 
 /** A line on stderr, control characters escaped. */
 export function printError(text: string): void {
-  process.stderr.write(`${escapeControls(text)}\n`);
+  currentIo().stderr.write(`${escapeControls(text)}\n`);
 }

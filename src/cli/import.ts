@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type { Readable } from "node:stream";
-import { type Command, hasControl, help, isEmail, print, printError, required, UsageError } from "./args.js";
+import { type Command, currentIo, hasControl, help, isEmail, print, printError, required, UsageError } from "./args.js";
 import { cliContext } from "../core/audit.js";
 import type { Config } from "../config.js";
 import { HashRefused, parseHash } from "../crypto/imported-hash.js";
@@ -172,7 +172,7 @@ export const importCommand: Command = {
     report(tally, dryRun);
     const policy = top.get("passwordPolicy");
     if (policy) suggestPolicy(policy);
-    if (tally.counts.rejected > 0) process.exitCode = 1;
+    return tally.counts.rejected > 0 ? 1 : undefined;
   },
 };
 
@@ -190,7 +190,7 @@ interface Input {
 }
 
 function openInput(file: string): Input {
-  if (file === "-") return { stream: process.stdin };
+  if (file === "-") return { stream: currentIo().stdin };
   let size: number;
   try {
     size = fs.statSync(file).size;
@@ -393,7 +393,8 @@ class Progress {
   private readonly started = Date.now();
   private last = 0;
   private bytes = 0;
-  private readonly enabled = Boolean(process.stderr.isTTY);
+  private readonly stderr = currentIo().stderr;
+  private readonly enabled = Boolean(this.stderr.isTTY);
 
   constructor(
     private readonly input: Input,
@@ -409,10 +410,10 @@ class Progress {
     const rate = Math.round(this.tally.lines / seconds);
     let eta = "";
     if (this.input.size && this.bytes > 0) eta = `, about ${Math.ceil(((this.input.size - this.bytes) / this.bytes) * seconds)} s left`;
-    process.stderr.write(`\r${this.tally.lines} ${this.tally.unit}s, ${rate} rows/s${eta}   `);
+    this.stderr.write(`\r${this.tally.lines} ${this.tally.unit}s, ${rate} rows/s${eta}   `);
   }
 
   done(): void {
-    if (this.enabled && this.last > 0) process.stderr.write("\n");
+    if (this.enabled && this.last > 0) this.stderr.write("\n");
   }
 }

@@ -1,8 +1,8 @@
 import fs from "node:fs";
-import { parseArgs } from "node:util";
+import { inspect, parseArgs } from "node:util";
 import { ConfigError, describeDatabase, durationSeconds, loadConfig } from "../config.js";
 import { ServiceError } from "../core/errors.js";
-import { type Command, help, print, printError, required, UsageError } from "./args.js";
+import { type CliIo, type Command, help, PROCESS_IO, print, printError, required, UsageError, withIo } from "./args.js";
 import { environmentHelp } from "../config/describe.js";
 import { policyCommands } from "./policy.js";
 import { sessionCommands } from "./sessions.js";
@@ -156,7 +156,8 @@ function version(): string {
   return (JSON.parse(fs.readFileSync(new URL(up, import.meta.url), "utf8")) as { version: string }).version;
 }
 
-async function main(args: string[]): Promise<void> {
+/** Runs the command `args` name; its exit code when that is not 0. */
+async function dispatch(args: string[], io: CliIo): Promise<number | void> {
   if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
     print(version());
     return;
@@ -187,31 +188,53 @@ async function main(args: string[]): Promise<void> {
     print(`Usage: password-service ${command.usage}`);
     return;
   }
-  const { config, warnings } = loadConfig(process.env, process.stdout.isTTY);
+  const { config, warnings } = loadConfig(io.env, Boolean(io.stdout.isTTY));
   for (const warning of warnings) printError(`warning: ${warning}`);
-  await command.run(values as Record<string, string | boolean | undefined>, config);
+  return command.run(values as Record<string, string | boolean | undefined>, config);
 }
 
 const ONE_LINE_CODES = new Set(["EADDRINUSE", "EACCES", "ENOENT", "SQLITE_CANTOPEN", "EEXIST", "ENOTDIR", "ENOTFOUND", "EAI_AGAIN"]);
 
-// A reader that stops early (`user list --json | head -1`) has what it wanted: the rest goes nowhere, quietly.
-process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-  if (err.code !== "EPIPE") throw err;
-  process.exit(0);
-});
-
-main(process.argv.slice(2)).catch((err) => {
+/** A failure as the command line reports it: one line and exit code 2 for a mistake, the whole error and 1 for a bug. */
+function failure(err: unknown, io: CliIo): number {
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof StoreInputError || err instanceof ServiceError) {
     printError(`password-service: ${err.message}`);
-    process.exit(2);
+    return 2;
   }
   const code = (err as NodeJS.ErrnoException).code;
   // The environment names something that is not there or not usable: a port,
   // a folder, a host. Node's message names it and the cause.
   if (code && ONE_LINE_CODES.has(code)) {
     printError(`password-service: ${(err as Error).message}`);
-    process.exit(2);
+    return 2;
   }
-  console.error(err);
-  process.exit(1);
-});
+  io.stderr.write(`${inspect(err)}\n`);
+  return 1;
+}
+
+/**
+ * `password-service ARGS` with `io` for its environment and streams; the
+ * exit code. The tests run it in their own process; `serve` belongs to a
+ * process of its own, as it stays on its signals.
+ */
+export function runCli(args: string[], io: CliIo): Promise<number> {
+  return withIo(io, async () => {
+    try {
+      return (await dispatch(args, io)) ?? 0;
+    } catch (err) {
+      return failure(err, io);
+    }
+  });
+}
+
+/** The process's command line, as bin/password-service.cjs starts it. */
+export async function runProcess(): Promise<void> {
+  // A reader that stops early (`user list --json | head -1`) has what it wanted: the rest goes nowhere, quietly.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(0);
+  });
+  const code = await runCli(process.argv.slice(2), PROCESS_IO);
+  // Ended at once: a connection or a timer a failed command left must not keep the process alive.
+  if (code !== 0) process.exit(code);
+}

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { cliContext } from "../core/audit.js";
-import { type Command, hasControl, help, isEmail, print, required, UsageError } from "./args.js";
+import { type Command, currentIo, hasControl, help, isEmail, print, printError, required, UsageError } from "./args.js";
 import { importCommand } from "./import.js";
 import type { Config } from "../config.js";
 import { isValidId } from "../core/ids.js";
@@ -48,7 +48,7 @@ function limitOption(values: Values): number {
 
 /** Tells how to get the next page when this one is full. */
 function nextPage(count: number, limit: number, lastId: string | undefined): void {
-  if (count === limit && lastId !== undefined) process.stderr.write(`more: run again with --after ${lastId}\n`);
+  if (count === limit && lastId !== undefined) printError(`more: run again with --after ${lastId}`);
 }
 
 /** The one password a command was given: --password, --password-stdin or --password-file. */
@@ -74,7 +74,7 @@ function readPasswordFile(file: string): string {
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of currentIo().stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
 

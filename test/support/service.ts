@@ -3,8 +3,10 @@ import { EventEmitter } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import { importJWK, SignJWT } from "jose";
 import { loadConfig } from "../../src/config.js";
+import { runCli } from "../../src/cli/main.js";
 import { storedPassword } from "../../src/cli/users.js";
 import { createIssuer, type TokenIssuer } from "../../src/crypto/tokens.js";
 import { cliContext } from "../../src/core/audit.js";
@@ -44,8 +46,31 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `password-service ARGS` as its own process. */
-export function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** A stream a run of the command line writes to, kept as text. */
+class Collected {
+  text = "";
+
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+/**
+ * Runs `password-service ARGS` in the test's own process, as the bin runs it
+ * (`runCli`), on the environment given and an empty standard input. `serve`
+ * stays on its signals: a test of it runs `cliProcess` or `Service.spawn`.
+ */
+export async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  if (args[0] === "serve" && !args.includes("--help") && !args.includes("-h")) throw new Error("serve runs in a process of its own: use cliProcess");
+  const stdout = new Collected();
+  const stderr = new Collected();
+  const code = await runCli(args, { env, stdin: Readable.from([]), stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** Runs `password-service ARGS` as its own process: for tests whose subject is the process (the bin, exit codes, stdin, signals). */
+export function cliProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env, cwd: ROOT }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
@@ -54,8 +79,9 @@ export function cli(args: string[], env: Record<string, string>): Promise<CliRes
   });
 }
 
-export async function cliOk(args: string[], env: Record<string, string>): Promise<string> {
-  const result = await cli(args, env);
+/** `cli`'s stdout, trimmed; fails the test unless the command exits 0. */
+export async function cliOk(args: string[], env: Record<string, string>, run = cli): Promise<string> {
+  const result = await run(args, env);
   if (result.code !== 0) throw new Error(`password-service ${args[0]} failed (${result.code}): ${result.stderr}`);
   return result.stdout.trim();
 }
