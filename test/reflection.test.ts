@@ -98,7 +98,7 @@ describe("server reflection", () => {
     );
   });
 
-  it("finds an extension's file and a type's extension numbers, and answers NOT_FOUND for an unknown extension or type", async () => {
+  it("finds an extension's file and a type's extension numbers, and answers NOT_FOUND for an unknown extension or type, INVALID_ARGUMENT for a request naming none", async () => {
     const client = createClient(ServerReflection, createGrpcTransport({ baseUrl: service.url }));
     // google.api.http, the REST routes' option that auth.proto uses, extends MethodOptions as field 72295728.
     const extension = (containingType: string, extensionNumber: number) => ({
@@ -111,6 +111,7 @@ describe("server reflection", () => {
       yield numbersOf("google.protobuf.MethodOptions");
       yield numbersOf("zitadel.auth.v1.UpdateMyPasswordRequest");
       yield numbersOf("no.such.Type");
+      yield { messageRequest: { case: undefined } };
     }
     const answers = [];
     for await (const res of client.serverReflectionInfo(requests())) answers.push(res.messageResponse);
@@ -130,6 +131,7 @@ describe("server reflection", () => {
         ["google.protobuf.MethodOptions", [50001, 72295728]],
         ["zitadel.auth.v1.UpdateMyPasswordRequest", []],
         [5, 'type "no.such.Type" not found'],
+        [3, "the request names nothing to look up"],
       ],
     );
   });

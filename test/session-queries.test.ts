@@ -87,6 +87,11 @@ describe("ListSessions: the queries by user agent, creation date and creator", (
     assert.deepEqual(await refusal({ query: { case: undefined } }), [3, "invalid ListSessionsRequest.Queries.Query: value is required"]);
   });
 
+  it("lists by IDs: those named, and none for an empty list", async () => {
+    assert.deepEqual(await listed({ query: { case: "idsQuery", value: { ids: [second.sessionId, "no-such-session"] } } }), [second.sessionId]);
+    assert.deepEqual(await listed({ query: { case: "idsQuery", value: { ids: [] } } }), []);
+  });
+
   it("lists by creator: the one named, or the caller's own when none is", async () => {
     assert.deepEqual(await listed({ query: { case: "creatorQuery", value: { id: second.userId } } }), [second.sessionId]);
     assert.deepEqual(await listed({ query: { case: "creatorQuery", value: {} } }), [first.sessionId]);
