@@ -124,6 +124,42 @@ describe("migrating a database from before imported users", () => {
     assert.deepEqual(await languages(), [`${long.id}:null`, "69629023906488334:de", "69629023906488335:null"].sort());
   });
 
+  it("refuses to make usernames unique without regard to case while two in one organisation differ only in case, naming them", async () => {
+    const clash = await TestDatabase.create();
+    try {
+      const db = clash.db;
+      await migrateToLatest(db, "0005_policy_sequence");
+      await db.insertInto("orgs").values({ id: "org-1", name: "Org", created_at: 1 }).execute();
+      const user = { org_id: "org-1", kind: "human" as const, state: "active" as const, sequence: 1, failed_attempts: 0, created_at: 1, changed_at: 1 };
+      await db
+        .insertInto("users")
+        .values([
+          { ...user, id: "u1", username: "Bob" },
+          { ...user, id: "u2", username: "bob" },
+        ])
+        .execute();
+      const columns = async () => (await db.introspection.getTables()).find((t) => t.name === "users")?.columns.map((c) => c.name);
+      const before = await columns();
+
+      await assert.rejects(migrateToLatest(db, "0006_imported_users"), {
+        message:
+          'usernames become unique without regard to case, but these are taken more than once: "bob" in organisation org-1; rename or remove all but one',
+      });
+      assert.deepEqual(await columns(), before, "the users table is as it was");
+      const users = await db.selectFrom("users").select(["id", "username"]).orderBy("id").execute();
+      assert.deepEqual(users, [
+        { id: "u1", username: "Bob" },
+        { id: "u2", username: "bob" },
+      ]);
+
+      // Once one is renamed, the migration runs.
+      await db.updateTable("users").set({ username: "bob2" }).where("id", "=", "u2").execute();
+      assert.deepEqual(await migrateToLatest(db, "0006_imported_users"), ["0006_imported_users"]);
+    } finally {
+      await clash.drop();
+    }
+  });
+
   it("records the names every database already has, in order, and finds nothing to do the second time", async () => {
     const fresh = await TestDatabase.create();
     try {

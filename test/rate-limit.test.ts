@@ -25,4 +25,27 @@ describe("the per-user rate of validations", () => {
     for (let i = 0; i < 3; i++) rate.take("alice"); // refilled to the burst, never past it
     assert.throws(() => rate.take("alice"), /Too many password checks/);
   });
+
+  it("past the users it tracks, still serves a new user, forgets those whose bucket is full again and keeps those still short", () => {
+    let now = 0;
+    const rate = new PerUserRate(6, 2, () => now); // one call back every 10 s
+    const refusedFor = (userId: string) =>
+      assert.throws(
+        () => rate.take(userId),
+        (err: ServiceError) => err.retryAfterSeconds === 10,
+        userId,
+      );
+    rate.take("hot");
+    rate.take("hot");
+    for (let i = 1; i < 10_000; i++) rate.take(`user-${i}`); // 10,000 tracked, none full
+    rate.take("early"); // served though no bucket could be dropped
+    refusedFor("hot");
+
+    now = 10_000; // every one-call user is full again; "hot" is one call short
+    rate.take("late");
+    rate.take("hot");
+    refusedFor("hot"); // kept: its bucket was not full, so forgetting it would have given it more
+    for (let i = 0; i < 2; i++) rate.take("user-1"); // forgotten, it lost nothing: the whole burst
+    refusedFor("user-1");
+  });
 });

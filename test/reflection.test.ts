@@ -97,4 +97,42 @@ describe("server reflection", () => {
       ["Health"],
     );
   });
+
+  it("finds an extension's file and a type's extension numbers, and answers NOT_FOUND for an unknown extension or type, INVALID_ARGUMENT for a request naming none", async () => {
+    const client = createClient(ServerReflection, createGrpcTransport({ baseUrl: service.url }));
+    // google.api.http, the REST routes' option that auth.proto uses, extends MethodOptions as field 72295728.
+    const extension = (containingType: string, extensionNumber: number) => ({
+      messageRequest: { case: "fileContainingExtension" as const, value: { containingType, extensionNumber } },
+    });
+    const numbersOf = (value: string) => ({ messageRequest: { case: "allExtensionNumbersOfType" as const, value } });
+    async function* requests() {
+      yield extension("google.protobuf.MethodOptions", 72295728);
+      yield extension("google.protobuf.MethodOptions", 1);
+      yield numbersOf("google.protobuf.MethodOptions");
+      yield numbersOf("zitadel.auth.v1.UpdateMyPasswordRequest");
+      yield numbersOf("no.such.Type");
+      yield { messageRequest: { case: undefined } };
+    }
+    const answers = [];
+    for await (const res of client.serverReflectionInfo(requests())) answers.push(res.messageResponse);
+
+    assert.equal(answers[0].case, "fileDescriptorResponse");
+    const files = answers[0].value!.fileDescriptorProto.map((b) => fromBinary(FileDescriptorProtoSchema, b as Uint8Array).name);
+    assert.equal(files.at(-1), "google/api/annotations.proto", "the file declaring it, after its imports");
+    assert.deepEqual(
+      answers.slice(1).map((a) => {
+        if (a.case === "errorResponse") return [a.value.errorCode, a.value.errorMessage];
+        if (a.case === "allExtensionNumbersResponse") return [a.value.baseTypeName, a.value.extensionNumber];
+        return a.case;
+      }),
+      [
+        [5, 'extension 1 of "google.protobuf.MethodOptions" not found'],
+        // And this service's own http_success_code (passwordservice/v1/http_options.proto).
+        ["google.protobuf.MethodOptions", [50001, 72295728]],
+        ["zitadel.auth.v1.UpdateMyPasswordRequest", []],
+        [5, 'type "no.such.Type" not found'],
+        [3, "the request names nothing to look up"],
+      ],
+    );
+  });
 });

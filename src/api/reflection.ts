@@ -36,24 +36,33 @@ export function reflectionRoutes(hosted: DescService[]): (router: ConnectRouter)
 interface FileIndex {
   byName: Map<string, DescFile>;
   bySymbol: Map<string, DescFile>;
-  /** Message types declared (none has extensions here; the answer is still "known, none"). */
+  /** Message types declared: a known type without extensions is answered "none", an unknown one NOT_FOUND. */
   messages: Set<string>;
+  /** The file declaring each extension, by the type it extends and its number (google.api.http's, for one). */
+  extensions: Map<string, Map<number, DescFile>>;
 }
 
 function indexFiles(roots: DescFile[]): FileIndex {
-  const index: FileIndex = { byName: new Map(), bySymbol: new Map(), messages: new Set() };
+  const index: FileIndex = { byName: new Map(), bySymbol: new Map(), messages: new Set(), extensions: new Map() };
   const visit = (file: DescFile) => {
     if (index.byName.has(file.proto.name)) return;
     index.byName.set(file.proto.name, file);
     for (const type of nestedTypes(file)) {
       index.bySymbol.set(type.typeName, file);
       if (type.kind === "message") index.messages.add(type.typeName);
+      if (type.kind === "extension") extensionsOf(index, type.extendee.typeName).set(type.number, file);
       if (type.kind === "service") for (const m of type.methods) index.bySymbol.set(`${type.typeName}.${m.name}`, file);
     }
     file.dependencies.forEach(visit);
   };
   roots.forEach(visit);
   return index;
+}
+
+function extensionsOf(index: FileIndex, typeName: string): Map<number, DescFile> {
+  const numbers = index.extensions.get(typeName) ?? new Map<number, DescFile>();
+  index.extensions.set(typeName, numbers);
+  return numbers;
 }
 
 async function* answerAll(requests: AsyncIterable<ReflectionRequest>, index: FileIndex, services: string[]) {
@@ -78,10 +87,16 @@ function answer(req: ReflectionRequest, index: FileIndex, services: string[], se
     case "fileContainingSymbol":
       return filesWithDependencies(index.bySymbol.get(r.value), sent, `symbol "${r.value}"`);
     case "fileContainingExtension":
-      return error(NOT_FOUND, `extension ${r.value.extensionNumber} of "${r.value.containingType}" not found`);
-    case "allExtensionNumbersOfType":
+      return filesWithDependencies(
+        index.extensions.get(r.value.containingType)?.get(r.value.extensionNumber),
+        sent,
+        `extension ${r.value.extensionNumber} of "${r.value.containingType}"`,
+      );
+    case "allExtensionNumbersOfType": {
       if (!index.messages.has(r.value)) return error(NOT_FOUND, `type "${r.value}" not found`);
-      return { case: "allExtensionNumbersResponse", value: { baseTypeName: r.value, extensionNumber: [] as number[] } } as const;
+      const numbers = [...(index.extensions.get(r.value)?.keys() ?? [])].sort((a, b) => a - b);
+      return { case: "allExtensionNumbersResponse", value: { baseTypeName: r.value, extensionNumber: numbers } } as const;
+    }
     default:
       return error(INVALID_ARGUMENT, "the request names nothing to look up");
   }

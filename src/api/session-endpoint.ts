@@ -288,8 +288,8 @@ function applyQuery(filter: Omit<SessionFilter, "visibleTo">, query: SearchQuery
       filter.creatorId = query.value.id ?? callerId;
       return;
     case "userAgentQuery":
-      // No fingerprint ID: the caller's own agent's, which a bearer here does not carry: none match.
-      filter.fingerprintId = query.value.fingerprintId ?? "";
+      // No fingerprint ID: the caller's own agent's, which a bearer here does not carry.
+      filter.fingerprintId = query.value.fingerprintId ?? null;
       return;
     case "creationDateQuery": {
       const op = METHODS[query.value.method];

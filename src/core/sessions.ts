@@ -54,7 +54,8 @@ export interface SessionFilter {
   ids?: string[];
   userId?: string;
   creatorId?: string;
-  fingerprintId?: string;
+  /** Null matches none: the caller's own agent, which is not known here. */
+  fingerprintId?: string | null;
   created?: { op: "=" | ">" | ">=" | "<" | "<="; atMs: number };
   /** Only sessions these may see: undefined for an instance administrator. */
   visibleTo?: { userId: string; orgIds: string[] };

@@ -173,7 +173,8 @@ function filtersOf(filter: SessionFilter) {
     if (filter.ids) q = q.where("sessions.id", "in", filter.ids.length > 0 ? filter.ids : [""]);
     if (filter.userId !== undefined) q = q.where("sessions.user_id", "=", filter.userId);
     if (filter.creatorId !== undefined) q = q.where("sessions.creator_id", "=", filter.creatorId);
-    if (filter.fingerprintId !== undefined) q = q.where("sessions.fingerprint_id", "=", filter.fingerprintId);
+    if (filter.fingerprintId === null) q = q.where(sql<boolean>`1 = 0`);
+    else if (filter.fingerprintId !== undefined) q = q.where("sessions.fingerprint_id", "=", filter.fingerprintId);
     if (filter.created) q = q.where("sessions.created_at", OPS[filter.created.op], filter.created.atMs);
     const visible = filter.visibleTo;
     if (visible) {

@@ -7,6 +7,8 @@ import { type Kysely, sql, SqliteAdapter } from "kysely";
  * regard to case among users not removed (a removed user's name is free).
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  // Before any change: SQLite runs this outside a transaction, so a refusal after the rebuild would leave it done.
+  await refuseCaseDuplicates(db);
   if (db.getExecutor().adapter instanceof SqliteAdapter) {
     await rebuildSqliteUsers(db);
   } else {
@@ -37,7 +39,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     await db.schema.alterTable("users").dropConstraint("users_org_username").execute();
     await db.schema.alterTable("users").addColumn("email", "varchar(320)").execute();
   }
-  await refuseCaseDuplicates(db);
   await sql`CREATE UNIQUE INDEX users_org_username_key ON users (org_id, lower(username)) WHERE state <> 'deleted'`.execute(db);
   await db.schema
     .alterTable("orgs")
