@@ -5,6 +5,7 @@ import type { NodeRequest as Request, NodeResponse as Response } from "./node-ty
 import { currentRequest } from "../ops/request-info.js";
 import { negotiateLanguage } from "./accept-language.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
+import { readBody } from "./read-body.js";
 import { parseJsonObject } from "./json-request.js";
 import { requestMessage, type RestMatch, routeTable } from "./route-table.js";
 import { API, type CallContext, type UnaryHandler } from "./services.js";
@@ -75,6 +76,7 @@ function callOf(req: Request): CallContext {
 async function readJsonBody(req: Request, maxBytes: number): Promise<JsonObject> {
   checkContentType(req.headers["content-type"]);
   const body = await readBody(req, maxBytes);
+  if (body === undefined) throw tooLarge(maxBytes);
   return req.method !== "PUT" && body.length === 0 ? {} : parseJsonObject(body);
 }
 
@@ -84,27 +86,6 @@ function checkContentType(contentType: string | undefined): void {
   if (type && type !== "application/json" && !type.endsWith("+json")) {
     throw new HttpError(415, 3, `content type "${type}" is not supported; send application/json`);
   }
-}
-
-function readBody(req: Request, maxBytes: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners("data");
-        req.resume();
-        reject(tooLarge(maxBytes));
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }
 
 function tooLarge(maxBytes: number): HttpError {

@@ -21,6 +21,7 @@ import { requestPasswordReset, type Authority, type ResetDeps, setPasswordWithCo
 import { createSession, deleteSession, type SessionCaller, type SessionDeps } from "../core/sessions.js";
 import { BCRYPT_MAX_BYTES } from "../core/password-hasher.js";
 import type { NodeRequest, NodeResponse } from "../api/node-types.js";
+import { readBody } from "../api/read-body.js";
 import { currentRequest } from "../ops/request-info.js";
 import { explain } from "./explanations.js";
 import { type OidcClient, OidcSignInError, type OidcFailure } from "./oidc.js";
@@ -212,7 +213,7 @@ export class AccountPage {
     if (type !== "application/x-www-form-urlencoded") return 415;
     const body = await readBody(r.req, this.settings.maxBodyBytes);
     if (body === undefined) return 413;
-    r.form = new URLSearchParams(body);
+    r.form = new URLSearchParams(body.toString("utf8"));
     const origin = r.req.headers.origin;
     if (origin && origin !== "null" && origin !== this.origin(r.req)) return 403;
     const sent = Buffer.from(r.form.get("csrf") ?? "");
@@ -547,16 +548,4 @@ function parseCookies(header: string | undefined): Map<string, string> {
     if (at > 0) cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
   }
   return cookies;
-}
-
-/** The body as text, or undefined once it passes `max` bytes (the rest is not read). */
-async function readBody(req: NodeRequest, max: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
