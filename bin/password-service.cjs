@@ -4,6 +4,10 @@
 // runs before it, so only here can the pool be sized and its threads found.
 "use strict";
 const fs = require("node:fs");
+
+// dist/ is built with its whitespace minified and inline source maps: a stack
+// trace names the line of src/*.ts, not a column of dist/'s one long line.
+process.setSourceMapsEnabled(true);
 const os = require("node:os");
 
 // See hashConcurrency in src/config.ts: a thread a core for bcrypt, one for

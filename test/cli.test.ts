@@ -56,7 +56,7 @@ describe("the command line", () => {
   });
 
   it("prints its version, in its own process and in the test's", async () => {
-    const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
     for (const run of [cliProcess, cli]) {
       const out = await run(["--version"], env);
       assert.deepEqual([out.code, out.stdout.trim()], [0, version]);

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { withConfigurationTable } from "../src/config/describe.js";
 import { SETTINGS } from "../src/config/settings.js";
+import { ROOT } from "./support/root.js";
 
 describe("configuration of revocation, policies and the breached check", () => {
   it("has defaults", () => {
@@ -246,10 +248,10 @@ describe("configuration of resets and mail", () => {
 });
 
 describe("the documentation of the configuration", () => {
-  const read = (file: string) => fs.readFileSync(new URL(file, import.meta.url), "utf8");
+  const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 
   it("is what `npm run docs:config` writes from the table", () => {
-    const document = read("../docs/configuration.md");
+    const document = read("docs/configuration.md");
     assert.equal(withConfigurationTable(document), document, "docs/configuration.md is stale: run `npm run docs:config` and commit it");
   });
 
@@ -260,7 +262,7 @@ describe("the documentation of the configuration", () => {
   });
 
   it("names, in the README, a few variables with the table's defaults", () => {
-    const readme = read("../README.md");
+    const readme = read("README.md");
     const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## ", readme.indexOf("## Configuration") + 3));
     const rows = table.split("\n").filter((line) => line.startsWith("| `"));
     assert.ok(rows.length >= 5 && rows.length < Object.keys(SETTINGS).length / 2, `${rows.length} rows`);

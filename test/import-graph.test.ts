@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import ts from "typescript";
+import { ROOT } from "./support/root.js";
 
 /**
  * The direction of imports between the parts of src/, read from the code
@@ -10,7 +11,7 @@ import ts from "typescript";
  * included): the core imports none of its adapters, and no two parts import
  * each other, however far round.
  */
-const SRC = path.resolve(import.meta.dirname, "..", "src");
+const SRC = path.join(ROOT, "src");
 
 /** One import of one file: where it is, and the file of src/ it names. */
 interface Import {

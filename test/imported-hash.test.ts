@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { scryptSync } from "node:crypto";
+import { pbkdf2Sync, scryptSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -71,9 +71,14 @@ describe("imported hashes", () => {
   for (const [family, list] of Object.entries(vectors)) {
     it(`verifies passlib's ${family} vectors, and refuses a wrong password`, async () => {
       assert.ok(list.length >= 5, `${family} has ${list.length} vectors`);
+      // A wrong password once per variant ($argon2i$v=19, $argon2id$v=16, ...): a wrong one costs as much as a right one, and argon2's are slow.
+      const variants = new Set<string>();
       for (const [password, hash] of list) {
         const parsed = parseHash(hash, LOOSE);
         assert.equal(await parsed.verify(password), true, `${family}: ${hash}`);
+        const variant = hash.split("$").slice(0, 3).join("$");
+        if (variants.has(variant)) continue;
+        variants.add(variant);
         assert.equal(await parsed.verify(`x${password}`), false, `${family}: a wrong password against ${hash}`);
       }
     });
@@ -94,7 +99,11 @@ describe("imported hashes", () => {
   });
 
   it("still verifies a stored hash that an earlier import admitted past today's bounds", async () => {
-    const stored = await argon2.hash("Imported-Passw0rd!", { type: argon2.argon2id, memoryCost: 300 * 1024, timeCost: 1, parallelism: 1 });
+    // pbkdf2-sha256 one round past today's bound of work (2,000,000): the cheapest hash over a bound that the stored hashes' bounds admit.
+    const salt = Buffer.from("an earlier salt!");
+    const derived = pbkdf2Sync("Imported-Passw0rd!", salt, 2_000_001, 32, "sha256");
+    const passlib64 = (bytes: Buffer) => bytes.toString("base64").replace(/=+$/, "").replaceAll("+", ".");
+    const stored = `$pbkdf2-sha256$2000001$${passlib64(salt)}$${passlib64(derived)}`;
     assert.throws(() => parseHash(stored), HashRefused, "a new import refuses it");
     const hasher = new BcryptHasher(4);
     assert.equal(await hasher.verify("Imported-Passw0rd!", stored), true);

@@ -447,3 +447,17 @@ describe("the account page's cookies", () => {
     assert.equal(proxied.resetUrlTemplate, "https://id.example.com/pw/account/reset?user={{.UserID}}&code={{.Code}}");
   });
 });
+
+describe("the account page run from its sources", () => {
+  it("bundles its script from src/web/app.ts as the build does, when bin/ runs an edited tree through tsx", async () => {
+    const service = await Service.spawnFromSources({ WEB_UI: "true" });
+    try {
+      const res = await fetch(`${service.url}/account/app.js`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("content-type")!, /^text\/javascript/);
+      assert.equal(await res.text(), fs.readFileSync(path.join(ROOT, "dist/src/web/app.bundle.js"), "utf8"));
+    } finally {
+      await service.stop();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import { AuthService, UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSch
 import { CredentialsCheckErrorSchema, ErrorDetailSchema } from "../../gen/zitadel/message_pb.js";
 import { assertRestResponseMatchesOpenApi } from "./openapi.js";
 import { ROOT } from "./service.js";
+import { BUF } from "./tools.js";
 
 /** What any protocol answered, in one shape the tests compare. */
 export type Outcome =
@@ -298,7 +299,7 @@ export function bufCurl(protocol: "grpc" | "grpcweb" | "connect"): Caller {
         ...(call.authorization === undefined ? [] : ["--header", `Authorization: ${call.authorization}`]),
         `http://${address}/zitadel.auth.v1.AuthService/UpdateMyPassword`,
       ];
-      execFile(`${ROOT}/node_modules/.bin/buf`, args, { cwd: ROOT }, (err, stdout, stderr) => {
+      execFile(BUF, args, { cwd: ROOT }, (err, stdout, stderr) => {
         if (!err) {
           const details = JSON.parse(stdout).details;
           return resolve({ ok: true, ...details });

@@ -15,10 +15,11 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { TestDatabase } from "./database.js";
 import { assertNoSecretsLeaked } from "./secrets.js";
+import { ROOT } from "./root.js";
 
 export { tempDir, TestDatabase } from "./database.js";
 
-export const ROOT = path.resolve(import.meta.dirname, "../..");
+export { ROOT };
 export const BIN = path.join(ROOT, "bin/password-service.cjs");
 
 /**
@@ -150,9 +151,9 @@ interface Running {
   close(): Promise<void>;
 }
 
-/** `password-service serve` as a process of its own; resolves once it listens. */
-async function spawnServer(env: Record<string, string>, lines: LogLines): Promise<Running> {
-  const child = spawn(process.execPath, [BIN, "serve"], { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+/** `password-service serve` as a process of its own (or `args` for node); resolves once it listens. */
+async function spawnServer(env: Record<string, string>, lines: LogLines, args = [BIN, "serve"]): Promise<Running> {
+  const child = spawn(process.execPath, args, { env, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   createInterface({ input: child.stderr! }).on("line", (line) => lines.add(line));
   createInterface({ input: child.stdout! }).on("line", (line) => lines.add(line));
   const port = await new Promise<number>((resolve, reject) => {
@@ -274,6 +275,11 @@ export class Service {
   /** `password-service serve` as a process of its own: shutdown, signals, crashes, stdout, several processes. */
   static spawn(extraEnv: Record<string, string> = {}, shared?: TestDatabase): Promise<Service> {
     return Service.run(spawnServer, extraEnv, shared);
+  }
+
+  /** `serve` from src/ through tsx, as bin/ runs it when a source is newer than dist/. */
+  static spawnFromSources(extraEnv: Record<string, string> = {}): Promise<Service> {
+    return Service.run((env, lines) => spawnServer(env, lines, ["--import", "tsx", path.join(ROOT, "test/support/from-sources.ts"), "serve"]), extraEnv);
   }
 
   private static async run(
