@@ -13,18 +13,23 @@ import { cli, cliOk, cliProcess, Service, type TestUser } from "./support/servic
 // the audit trail, sign-in sessions and tokens with roles. The other tests
 // make the same changes through the store.
 
+// One server for every family: each test works in organisations of its own,
+// and none sets the instance's policy, which the first test reads.
+let service: Service;
+before(async () => {
+  service = await Service.start({ POLICY_CACHE_MS: "0" });
+});
+after(() => service.stop());
+
 async function showPolicy(service: Service, org?: string): Promise<Record<string, unknown>> {
   return JSON.parse(await cliOk(["policy", "show", "--json", ...(org ? ["--org", org] : [])], service.env));
 }
 
 describe("policy show and set", () => {
-  let service: Service;
   let user: TestUser;
   before(async () => {
-    service = await Service.start({ POLICY_CACHE_MS: "0" });
     user = await service.createUser("Current-Passw0rd!");
   });
-  after(() => service.stop());
 
   it("shows ZITADEL's instance defaults before anything is set", async () => {
     assert.deepEqual(await showPolicy(service), {
@@ -87,12 +92,6 @@ describe("policy show and set", () => {
 });
 
 describe("events", () => {
-  let service: Service;
-  before(async () => {
-    service = await Service.start({ POLICY_CACHE_MS: "0" });
-  });
-  after(() => service.stop());
-
   it("lists a user's or an organisation's events as text or JSON", async () => {
     const user = await service.createUser("Current-Passw0rd!");
     await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "1"]);
@@ -150,12 +149,6 @@ describe("events", () => {
 });
 
 describe("session list and delete", () => {
-  let service: Service;
-  before(async () => {
-    service = await Service.start();
-  });
-  after(() => service.stop());
-
   it("lists a user's sessions without tokens or hashes, and ends one or all of them", async () => {
     const login = await service.loginClientToken();
     const headers = { authorization: bearer(login.token) };
@@ -187,13 +180,10 @@ describe("session list and delete", () => {
 });
 
 describe("token issue --role", () => {
-  let service: Service;
   let user: TestUser;
   before(async () => {
-    service = await Service.start();
     user = await service.createUser("Initial-Passw0rd!");
   });
-  after(() => service.stop());
 
   const lockout = async (token: string, org: string) =>
     (await fetch(`${service.url}/v2/settings/lockout?ctx.orgId=${org}`, { headers: { authorization: bearer(token) } })).status;

@@ -12,7 +12,7 @@ import { migrateToLatest } from "../src/store/migrations.js";
 import { openDatabase } from "../src/store/open-database.js";
 import { bearer, rest } from "./support/clients.js";
 import { ON_POSTGRES, TEST_DATABASE_URL } from "./support/database.js";
-import { BIN, cli, cliProcess, type CliResult, cliOk, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
+import { BIN, cli, cliProcess, type CliResult, cliOk, ROOT, Service, serveRefused, tempDir, TestDatabase, testEnv } from "./support/service.js";
 
 /** What a command wrote to stderr, without the warning every test's BCRYPT_COST brings. */
 function errors(stderr: string): string {
@@ -132,7 +132,8 @@ describe("the command line", () => {
       await server.stop();
     }
 
-    const again = await cliProcess(["user", "create", "--username", "bob", "--org", user.resourceOwner], env);
+    // Its refusal in the test's own process: `user create` ran in one of its own above.
+    const again = await cli(["user", "create", "--username", "bob", "--org", user.resourceOwner], env);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /username "bob" is taken/);
   });
@@ -159,8 +160,9 @@ describe("the command line", () => {
       [["migrate"], { JWKS_URL: "https://idp.example/jwks" }, /needs JWT_ISSUER and JWT_AUDIENCE/],
       [["token", "issue", "--user", "1"], { JWKS_URL: "https://idp.example/jwks", JWT_ISSUER: "i", JWT_AUDIENCE: "a" }, /issued by JWKS_URL's provider/],
     ];
+    // All in the test's own process; serve's exit code 2 in a process of its own: the DATA_DIR test below.
     for (const [args, extra, message] of cases) {
-      const result = await (args[0] === "serve" ? cliProcess : cli)(args, { ...env, ...extra });
+      const result = await (args[0] === "serve" ? serveRefused({ ...env, ...extra }) : cli(args, { ...env, ...extra }));
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
       assert.doesNotMatch(result.stderr, /secret/, "no password in messages");
       const lines = result.stderr.split("\n").filter((l) => l && !l.startsWith("warning: BCRYPT_COST"));

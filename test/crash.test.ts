@@ -8,7 +8,8 @@ it(`loses no answered change when a server process is killed mid-load and restar
   const database = await TestDatabase.create();
   // Eight clients share three users' tokens: the subject is durability, not one token's admission (flood.test.ts).
   const env = { TOKEN_CONCURRENCY_LIMIT: "3" };
-  const survivor = await Service.spawn(env, database);
+  // The survivor serves from the test's own process: the process killed and the one started again are the subject.
+  const survivor = await Service.start(env, database);
   const victim = await Service.spawn(env, database);
   let restarted: Service | undefined;
   let restarting: Promise<void> | undefined;

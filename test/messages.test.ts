@@ -4,10 +4,10 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../src/config.js";
 import { JwksServer } from "./support/issuer.js";
-import { BIN, cliProcess, ROOT, Service, tempDir, TestDatabase, testEnv } from "./support/service.js";
+import { BIN, cliProcess, ROOT, Service, serveRefused, tempDir, TestDatabase, testEnv } from "./support/service.js";
 import { freePort, selfSigned } from "./support/tools.js";
 
 /** The messages of a server's JSON log lines. */
@@ -24,6 +24,13 @@ async function takenPort(): Promise<{ port: number; close(): void }> {
 }
 
 describe("the server's messages", () => {
+  // A process of its own, the default environment: its startup lines, then its shutdown.
+  let spawned: Service;
+  before(async () => {
+    spawned = await Service.spawn();
+  });
+  after(() => spawned.stop());
+
   it("names PORT or METRICS_PORT when the port is taken", async () => {
     const taken = await takenPort();
     const database = await TestDatabase.create();
@@ -31,7 +38,9 @@ describe("the server's messages", () => {
       const api = await cliProcess(["serve"], testEnv(database, { PORT: String(taken.port) }));
       assert.equal(api.code, 2);
       assert.match(api.stderr, new RegExp(`^password-service: PORT ${taken.port} is in use \\(set PORT, or 0 for any free port\\)\\n$`, "m"));
-      const metrics = await cliProcess(["serve"], testEnv(database, { PORT: "0", METRICS_PORT: String(taken.port) }));
+      // The metrics' port in the test's own process, where the port is taken all the same; on
+      // SQLite, as the store a refused start leaves open is never closed.
+      const metrics = await serveRefused(configEnv({ METRICS_PORT: String(taken.port) }));
       assert.equal(metrics.code, 2);
       assert.match(
         metrics.stderr,
@@ -44,25 +53,21 @@ describe("the server's messages", () => {
   });
 
   it("says at start whose tokens it takes, whether it mails and serves the page, and its database, without a password", async () => {
-    const own = await Service.spawn();
-    try {
-      const lines = messages(own.logs);
-      assert.ok(lines.includes("tokens: own keys (issuer password-service, audience password-service); `token issue` signs them"), lines.join("\n"));
-      assert.ok(lines.includes("mail: off (SMTP_URL unset)"));
-      assert.ok(lines.includes("page: on, at /account/"));
-      const database = loadConfig(own.env).config.database;
-      const expected =
-        database.kind === "sqlite"
-          ? `database: SQLite at ${database.path}`
-          : `database: PostgreSQL at ${new URL(database.url).host}${new URL(database.url).pathname}`;
-      assert.ok(lines.includes(expected), lines.join("\n"));
-    } finally {
-      await own.stop();
-    }
+    const lines = messages(spawned.logs);
+    assert.ok(lines.includes("tokens: own keys (issuer password-service, audience password-service); `token issue` signs them"), lines.join("\n"));
+    assert.ok(lines.includes("mail: off (SMTP_URL unset)"));
+    assert.ok(lines.includes("page: on, at /account/"));
+    const database = loadConfig(spawned.env).config.database;
+    const expected =
+      database.kind === "sqlite"
+        ? `database: SQLite at ${database.path}`
+        : `database: PostgreSQL at ${new URL(database.url).host}${new URL(database.url).pathname}`;
+    assert.ok(lines.includes(expected), lines.join("\n"));
 
     const jwks = await JwksServer.start();
     const smtpPassword = "smtp-Secret-9";
-    const external = await Service.spawn({
+    // Started in the test's own process: the process's own startup lines are the spawned server's above.
+    const external = await Service.start({
       JWKS_URL: jwks.url,
       JWT_ISSUER: "https://issuer.example.com",
       JWT_AUDIENCE: "the-api",
@@ -83,38 +88,33 @@ describe("the server's messages", () => {
   });
 
   it("logs its shutdown in order, once, when a second signal comes while a request is in flight", async () => {
-    const service = await Service.spawn();
-    try {
-      const user = await service.createUser("Before-Passw0rd!");
-      const body = JSON.stringify({ oldPassword: "Before-Passw0rd!", newPassword: "After-Passw0rd!" });
-      const socket = net.connect(service.port, "127.0.0.1");
-      const received: string[] = [];
-      socket.on("data", (chunk: Buffer) => received.push(chunk.toString()));
-      const until = async (done: () => boolean) => {
-        while (!done()) await new Promise((r) => setTimeout(r, 20));
-      };
-      // "100 Continue": the server holds the request, its handler waiting for the body, so the shutdown waits too.
-      socket.write(
-        "PUT /auth/v1/users/me/password HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
-          `Authorization: Bearer ${user.token}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
-      );
-      await until(() => received.join("").includes("100 Continue"));
-      const exited = service.terminate("SIGTERM");
-      await until(() => service.logs.some((l) => l.includes("shutting down")));
-      service.process.kill("SIGINT");
-      await until(() => service.logs.filter((l) => l.includes("shutting down")).length === 2);
-      socket.write(body);
-      assert.equal(await exited, 0);
-      socket.destroy();
-      const said = messages(service.logs);
-      const from = said.findIndex((m) => m.startsWith("shutting down"));
-      assert.deepEqual(
-        said.slice(from).filter((m) => m !== "request"),
-        [said[from], "already shutting down", "stopped"],
-      );
-    } finally {
-      await service.stop();
-    }
+    const user = await spawned.createUser("Before-Passw0rd!");
+    const body = JSON.stringify({ oldPassword: "Before-Passw0rd!", newPassword: "After-Passw0rd!" });
+    const socket = net.connect(spawned.port, "127.0.0.1");
+    const received: string[] = [];
+    socket.on("data", (chunk: Buffer) => received.push(chunk.toString()));
+    const until = async (done: () => boolean) => {
+      while (!done()) await new Promise((r) => setTimeout(r, 20));
+    };
+    // "100 Continue": the server holds the request, its handler waiting for the body, so the shutdown waits too.
+    socket.write(
+      "PUT /auth/v1/users/me/password HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+        `Authorization: Bearer ${user.token}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    await until(() => received.join("").includes("100 Continue"));
+    const exited = spawned.terminate("SIGTERM");
+    await until(() => spawned.logs.some((l) => l.includes("shutting down")));
+    spawned.process.kill("SIGINT");
+    await until(() => spawned.logs.filter((l) => l.includes("shutting down")).length === 2);
+    socket.write(body);
+    assert.equal(await exited, 0);
+    socket.destroy();
+    const said = messages(spawned.logs);
+    const from = said.findIndex((m) => m.startsWith("shutting down"));
+    assert.deepEqual(
+      said.slice(from).filter((m) => m !== "request"),
+      [said[from], "already shutting down", "stopped"],
+    );
   });
 
   it("prints one line per request with LOG_FORMAT=pretty", async () => {
@@ -155,11 +155,16 @@ describe("the server's messages", () => {
   });
 });
 
-/** `serve` with this environment, killed if it does not exit on its own within the bound. */
-function serve(extra: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+/** A configuration case's environment: a data folder of its own, any free port. */
+function configEnv(extra: Record<string, string>): Record<string, string> {
+  return testEnv({ env: { DATA_DIR: tempDir("ps-config-") } }, { PORT: "0", ...extra });
+}
+
+/** `serve` with this environment in a process of its own, killed if it does not exit on its own within the bound. */
+function serve(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, "bin/password-service.cjs"), "serve"], {
-      env: testEnv({ env: { DATA_DIR: tempDir("ps-config-") } }, { PORT: "0", ...extra }),
+      env,
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -218,8 +223,13 @@ describe("bad configuration stops the process with exit code 2 and one line", ()
     ["a HOST that does not resolve", () => ({ BCRYPT_COST: "10", HOST: "no-such-host.invalid" }), /(ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/],
   ];
 
+  // Two in a process of their own, the exit code and the one line of the real
+  // process: one refused by the environment's check, one by the server's
+  // start with its store open. The rest say the same in the test's own process.
+  const inProcess = (name: string) => name !== "PORT=abc" && name !== "a key that is not the certificate's";
+
   it("for each mistake", async () => {
-    const results = await Promise.all(cases.map(([, env]) => serve(env())));
+    const results = await Promise.all(cases.map(([name, env]) => (inProcess(name) ? serveRefused : serve)(configEnv(env()))));
     for (const [i, [name, , pattern]] of cases.entries()) {
       const { code, stderr, stdout } = results[i];
       assert.equal(code, 2, `${name}: exit code (stderr: ${stderr})`);

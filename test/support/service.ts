@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { EventEmitter } from "node:events";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -62,8 +63,31 @@ class Collected {
  * (`runCli`), on the environment given and an empty standard input. `serve`
  * stays on its signals: a test of it runs `cliProcess` or `Service.spawn`.
  */
-export async function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+export function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
   if (args[0] === "serve" && !args.includes("--help") && !args.includes("-h")) throw new Error("serve runs in a process of its own: use cliProcess");
+  return runInProcess(args, env);
+}
+
+/**
+ * `password-service serve` in the test's own process, for an environment it
+ * must refuse with exit code 2: what it says about a mistake, without a
+ * process of its own. Its log, which goes to the process's own stdout, is
+ * silenced. PORT 0 (or none) becomes a port held here: a serve that does not refuse
+ * stops at that port (another message) instead of serving in this process.
+ * A start refused after the store is open leaves it open: give it SQLite.
+ */
+export async function serveRefused(env: Record<string, string>): Promise<CliResult> {
+  const held = net.createServer();
+  await new Promise<void>((resolve) => held.listen(0, "127.0.0.1", resolve));
+  const port = env.PORT === undefined || env.PORT === "0" ? String((held.address() as net.AddressInfo).port) : env.PORT;
+  try {
+    return await runInProcess(["serve"], { ...env, PORT: port, LOG_LEVEL: "silent" });
+  } finally {
+    held.close();
+  }
+}
+
+async function runInProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
   const stdout = new Collected();
   const stderr = new Collected();
   const code = await runCli(args, { env, stdin: Readable.from([]), stdout, stderr });
