@@ -1,12 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import bcrypt from "bcrypt";
 import { bearer, type Outcome, PROTOCOLS } from "./support/clients.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
 import { Service, type TestUser } from "./support/service.js";
 import { ADMIN_ROLE } from "../src/core/roles.js";
 
 const RIGHT = "Right-Passw0rd!";
+/** RIGHT hashed with bcrypt.hash at costs 12 and 15, made once: the tests need checking them to be slow, not making them. */
+const RIGHT_AT_12 = "$2b$12$RfNBe8jxzhJtK5cQfKj1e.1005.TgT3jpNl/QHntjGLUCDRmcEg6G";
+const RIGHT_AT_15 = "$2b$15$AZxrpNV9/ZPMULD.3fw/1uBFv/hi7V.jpOUi4coWIIKnms94h9Fma";
 const grpc = PROTOCOLS["grpc-js (h2c)"];
 const rest = PROTOCOLS.REST;
 
@@ -124,7 +126,7 @@ describe("guesses let in before a change", () => {
 
   it("refuses a guess that waited for the check slot through the owner's change as its token now is, uncounted, on either process", async () => {
     // A hash that takes a while to verify holds the owner's check long enough for the guesses to be let in and wait behind it.
-    const user: TestUser = await service.createUser(RIGHT, { passwordHash: await bcrypt.hash(RIGHT, 12) });
+    const user: TestUser = await service.createUser(RIGHT, { passwordHash: RIGHT_AT_12 });
     const [owners, stolen] = [await service.token(user.userId), await service.token(user.userId)];
     const changing = rest(service.address, change(owners, RIGHT));
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -151,7 +153,7 @@ describe("a check that outlasts its slot's lease", () => {
   });
 
   it("keeps the slot while a slow verify runs: the right password sent during a wrong guess's check meets the lock it caused, not a race", async () => {
-    const user = await service.createUser(RIGHT, { passwordHash: await bcrypt.hash(RIGHT, 15) });
+    const user = await service.createUser(RIGHT, { passwordHash: RIGHT_AT_15 });
     await setPolicy(service, ["--org", user.resourceOwner, "--max-password-attempts", "1"]);
     const owners = await service.token(user.userId);
     const guess = grpc(service.address, change(user.token, "Wrong-Passw0rd!"));

@@ -27,7 +27,7 @@ import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
 import { RangeApiStandIn } from "./support/range-api.js";
 import { ROOT, Service, type TestUser } from "./support/service.js";
-import { bufCurlGrpc } from "./support/tools.js";
+import { BUF, bufCurlGrpc } from "./support/tools.js";
 import { ADMIN_ROLE, LOGIN_CLIENT_ROLE } from "../src/core/roles.js";
 
 const BREACHED = "Breached-Passw0rd-1!";
@@ -143,7 +143,7 @@ async function viaGrpcWebText(service: Service, read: Read, token: string): Prom
   return toJson(read.output, fromBinary(read.output, body.subarray(5, 5 + length)));
 }
 
-/** `buf curl` with the repository's schema. */
+/** `buf curl` with the repository's schema: buf's own binary, as every other `buf curl` of the suite runs it, not its Node launcher. */
 function viaBufCurl(service: Service, protocol: "grpc" | "grpcweb" | "connect", read: Read, token: string): Promise<unknown> {
   const args = [
     "curl",
@@ -159,7 +159,7 @@ function viaBufCurl(service: Service, protocol: "grpc" | "grpcweb" | "connect", 
     `${service.url}${read.path}`,
   ];
   return new Promise((resolve, reject) =>
-    execFile(`${ROOT}/node_modules/.bin/buf`, args, { cwd: ROOT }, (err, stdout, stderr) =>
+    execFile(BUF, args, { cwd: ROOT }, (err, stdout, stderr) =>
       err ? reject(new Error(`buf curl ${protocol} ${read.path}: ${stderr}`)) : resolve(JSON.parse(stdout)),
     ),
   );
