@@ -11,7 +11,8 @@ import type { GrpcWebResult } from "./browser/grpc-web-client.js";
 import { ROOT, Service, type TestUser } from "./support/service.js";
 import { requestLines } from "./support/tools.js";
 
-const SCREENSHOTS = path.join(ROOT, "test-output", "browser");
+/** For people to look at, and PNG encoding costs CPU: only under PAGE_SCREENSHOTS=1, as test/page.test.ts's. */
+const SCREENSHOTS = process.env.PAGE_SCREENSHOTS === "1" ? path.join(ROOT, "test-output", "browser") : undefined;
 
 const skip = noChromium;
 
@@ -38,7 +39,7 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
   const origins = new Set<string>();
 
   before(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    if (SCREENSHOTS) fs.mkdirSync(SCREENSHOTS, { recursive: true });
     const bundle = await build({
       entryPoints: [path.join(ROOT, "test/browser/grpc-web-client.ts")],
       bundle: true,
@@ -107,7 +108,7 @@ describe("gRPC-Web clients in Chromium, across origins", { skip }, () => {
     const refused = await call("grpcWebChange", [api.url, "text", other.token, "Wrong-Passw0rd-0!", "Runtime-Passw0rd-4!"]);
     assert.deepEqual(refused, { ok: false, code: 3, message: "Password is invalid (COMMAND-3M0fs)" });
 
-    await page.screenshot({ path: path.join(SCREENSHOTS, "grpc-web-runtime.png"), fullPage: true });
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, "grpc-web-runtime.png"), fullPage: true });
     // A request's line is written once its response is done, which the browser may see first.
     assert.ok(await api.logEntry((l) => l.msg === "request" && l.userId === other.userId && l.code === 3), "the refusal's line");
     const protocols = requestLines(api.logs)

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchChromium, noChromium } from "./support/chromium.js";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser, noChromium } from "./support/chromium.js";
 import { TRANSLATIONS } from "../src/core/messages.js";
 import { ID } from "../src/core/errors.js";
 import { loadConfig } from "../src/config.js";
@@ -13,7 +13,11 @@ import { cliOk, ROOT, Service, type TestUser } from "./support/service.js";
 import { MailCatcher } from "./support/mail-catcher.js";
 import { freePort } from "./support/tools.js";
 
-const SHOTS = path.join(ROOT, "test-output", "page");
+/**
+ * Screenshots are for people to look at, and encoding the PNGs costs CPU
+ * on every run: they are taken only under PAGE_SCREENSHOTS=1.
+ */
+const SHOTS = process.env.PAGE_SCREENSHOTS === "1" ? path.join(ROOT, "test-output", "page") : undefined;
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const DESKTOP = { width: 800, height: 900 };
@@ -24,6 +28,8 @@ const skip = noChromium;
 describe("the account page in Chromium", { skip }, () => {
   let service: Service;
   let mail: MailCatcher;
+  /** One browser for the file; each locale and script setting is a context of it. */
+  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let base: string;
@@ -31,7 +37,7 @@ describe("the account page in Chromium", { skip }, () => {
   const origins = new Set<string>();
 
   before(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
+    if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
     mail = await MailCatcher.start();
     // PUBLIC_URL names the service's own port, so it is chosen first.
     const port = await freePort();
@@ -44,37 +50,32 @@ describe("the account page in Chromium", { skip }, () => {
       FORGOT_NAME_BURST: "2",
     });
     base = `${service.url}/account/`;
+    browser = await launchBrowser();
     context = await launch("en-US");
     page = await context.newPage();
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     await service?.stop();
     await mail?.stop();
   });
 
   async function launch(locale: string, javaScriptEnabled = true): Promise<BrowserContext> {
-    const browser = await launchChromium({
-      viewport: DESKTOP,
-      locale,
-      javaScriptEnabled,
-    });
-    browser.on("request", (req) => origins.add(new URL(req.url()).origin));
+    const opened = await browser.newContext({ viewport: DESKTOP, locale, javaScriptEnabled });
+    opened.on("request", (req) => origins.add(new URL(req.url()).origin));
     // axe-core, served as if from the page's origin: the page's CSP allows no other script.
-    await browser.route(`${service.url}/axe-under-test.js`, (route) => route.fulfill({ contentType: "text/javascript", body: AXE }));
-    return browser;
+    await opened.route(`${service.url}/axe-under-test.js`, (route) => route.fulfill({ contentType: "text/javascript", body: AXE }));
+    return opened;
   }
 
   /**
-   * One state of the page: screenshots at a desktop's and a phone's width,
-   * and axe-core's WCAG 2.1 A and AA rules, which must find nothing.
+   * One state of the page: axe-core's WCAG 2.1 A and AA rules, which must
+   * find nothing, and under PAGE_SCREENSHOTS=1 screenshots at a desktop's
+   * and a phone's width.
    */
   async function state(name: string, on = page): Promise<void> {
-    await on.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    await on.setViewportSize(PHONE);
-    await on.screenshot({ path: path.join(SHOTS, `${name}-phone.png`), fullPage: true });
-    await on.setViewportSize(DESKTOP);
+    if (SHOTS) await screenshots(SHOTS, name, on);
     if (!(await on.evaluate(() => "axe" in window))) await on.addScriptTag({ url: `${service.url}/axe-under-test.js` });
     const violations = await on.evaluate(async (tags) => {
       const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } })
@@ -83,6 +84,13 @@ describe("the account page in Chromium", { skip }, () => {
       return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     }, WCAG_21_AA);
     assert.deepEqual(violations, [], `axe-core in state ${name}`);
+  }
+
+  async function screenshots(dir: string, name: string, on: Page): Promise<void> {
+    await on.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+    await on.setViewportSize(PHONE);
+    await on.screenshot({ path: path.join(dir, `${name}-phone.png`), fullPage: true });
+    await on.setViewportSize(DESKTOP);
   }
 
   /** Sends the form the button is in and waits for the page's answer in the live region. */
