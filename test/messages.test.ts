@@ -66,8 +66,8 @@ describe("the server's messages", () => {
 
     const jwks = await JwksServer.start();
     const smtpPassword = "smtp-Secret-9";
-    // Started in the test's own process: the process's own startup lines are the spawned server's above.
-    const external = await Service.start({
+    // A process of its own: the SMTP password must be in nothing it prints, not only in its logger's lines.
+    const external = await Service.spawn({
       JWKS_URL: jwks.url,
       JWT_ISSUER: "https://issuer.example.com",
       JWT_AUDIENCE: "the-api",
