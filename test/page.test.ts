@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import http from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { pino } from "pino";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser, noChromium } from "./support/chromium.js";
 import { TRANSLATIONS } from "../src/core/messages.js";
 import { ID } from "../src/core/errors.js";
 import { loadConfig } from "../src/config.js";
-import { accountSettings } from "../src/web/account.js";
+import { type AccountPage, accountSettings } from "../src/web/account.js";
+import { WebPage } from "../src/web/page.js";
 import { cliOk, ROOT, Service, type TestUser } from "./support/service.js";
 import { MailCatcher } from "./support/mail-catcher.js";
 import { freePort } from "./support/tools.js";
@@ -467,5 +471,53 @@ describe("the account page run from its sources", () => {
     } finally {
       await service.stop();
     }
+  });
+});
+
+describe("the account page's answer to a fault no route answered", () => {
+  // No route lets a store fault through (each answers it as a page of its
+  // own), so the fault is the route's: a handler that throws, as a bug would.
+  const SECRET = "Fault-Passw0rd-9! at handle (/srv/account.js:1:1)";
+  let server: http.Server;
+  const logged: string[] = [];
+
+  before(async () => {
+    const logger = pino({ level: "error" }, { write: (line: string) => logged.push(line) });
+    const failing = { handle: () => Promise.reject(new Error(SECRET)) } as unknown as AccountPage;
+    const web = new WebPage(logger, () => failing);
+    server = http.createServer((req, res) => void web.serve(req, res, new URL(req.url!, "http://x").pathname));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+  after(() => new Promise((resolve) => server?.close(resolve)));
+
+  async function fault(path: string, headers: Record<string, string>): Promise<{ res: Response; body: string }> {
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/account/${path}`, { method: "POST", headers, body: "" });
+    return { res, body: await res.text() };
+  }
+
+  it("answers a page in plain words, in the request's language, with the page's headers and no error text", async () => {
+    const { res, body } = await fault("change", {});
+    assert.equal(res.status, 500);
+    assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.match(res.headers.get("content-security-policy")!, /default-src 'none'.*frame-ancestors 'none'/);
+    assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(res.headers.get("cache-control"), "no-store");
+    assert.match(body, /<html lang="en">/);
+    assert.match(body, /Something went wrong on the service&#39;s side, and your request could not be answered\. Please try again in a moment\./);
+    assert.match(body, /<a href="\.\/">Back to the account page<\/a>/);
+    for (const leak of ["Fault-Passw0rd", "account.js", " at ", "Error"]) assert.ok(!body.includes(leak), `${leak} in the body`);
+    assert.ok(
+      logged.some((line) => line.includes("the account page could not answer")),
+      "the fault is logged",
+    );
+
+    const german = await fault("oidc/callback", { "accept-language": "de-CH, en;q=0.5" });
+    assert.equal(german.res.status, 500);
+    assert.match(german.body, /<html lang="de">/);
+    assert.match(german.body, /Beim Dienst ist ein Fehler aufgetreten, und Ihre Anfrage konnte nicht beantwortet werden\./);
+    assert.match(german.body, /<a href="\.\.\/">Zurück zur Kontoseite<\/a>/);
+    assert.ok(!german.body.includes("Fault-Passw0rd"));
   });
 });

@@ -187,16 +187,11 @@ export class AccountPage {
     };
   }
 
-  /** The menu's choice (kept in a cookie), else the one kept, else the browser's Accept-Language. */
+  /** The request's language (see pageLanguage); the menu's choice is kept in a cookie. */
   private language(query: URLSearchParams, cookies: Map<string, string>, accept: string | undefined, res: NodeResponse): Language {
-    const isLanguage = (l: string | null | undefined): l is Language => (LANGUAGES as readonly string[]).includes(l ?? "");
     const chosen = query.get("lang");
-    if (isLanguage(chosen)) {
-      this.setCookie(res, LANGUAGE_COOKIE, chosen, "Lax", 365 * 24 * 3600);
-      return chosen;
-    }
-    const kept = cookies.get(LANGUAGE_COOKIE);
-    return isLanguage(kept) ? kept : negotiateLanguage(accept);
+    if (isLanguage(chosen)) this.setCookie(res, LANGUAGE_COOKIE, chosen, "Lax", 365 * 24 * 3600);
+    return languageOf(query, cookies, accept);
   }
 
   /**
@@ -520,6 +515,22 @@ export class AccountPage {
 /** What the page says of a sign-in at the issuer that failed: the issuer unreachable is said as its key set's outage is. */
 function oidcExplanation(t: PageTexts, failure: OidcFailure): string[] {
   return failure === "unreachable" ? explain(t, errors.issuerKeysUnavailable()) : t.oidc[failure];
+}
+
+const isLanguage = (l: string | null | undefined): l is Language => (LANGUAGES as readonly string[]).includes(l ?? "");
+
+/** The menu's choice, else the one kept in the cookie, else the browser's Accept-Language. */
+function languageOf(query: URLSearchParams, cookies: Map<string, string>, accept: string | undefined): Language {
+  const chosen = query.get("lang");
+  if (isLanguage(chosen)) return chosen;
+  const kept = cookies.get(LANGUAGE_COOKIE);
+  return isLanguage(kept) ? kept : negotiateLanguage(accept);
+}
+
+/** The language a request to the page is answered in, as the page negotiates it; sets no cookie. */
+export function pageLanguage(req: NodeRequest): Language {
+  const query = new URLSearchParams((req.url ?? "").split("?")[1] ?? "");
+  return languageOf(query, parseCookies(req.headers.cookie), req.headers["accept-language"]);
 }
 
 /** A reset link's user and code, when both are there and within ZITADEL's bounds. */

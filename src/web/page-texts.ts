@@ -65,6 +65,8 @@ export interface PageTexts {
     unavailable: string[];
     internal: string[];
   };
+  /** A fault on the service's side that no answer above covers; `home` links to the page's start. */
+  fault: { title: string; body: string; home: string };
   /** Every error ID the service answers, for the person at the form. */
   errors: Record<ErrorId, Explanation>;
 }
@@ -170,6 +172,11 @@ const en: PageTexts = {
     busy: ["The service is busy right now. Please try again in a moment."],
     unavailable: ["The service cannot answer right now. Nothing was changed; try again in a moment."],
     internal: ["Something went wrong on the service's side. Nothing was changed; please try again later."],
+  },
+  fault: {
+    title: "Something went wrong",
+    body: "Something went wrong on the service's side, and your request could not be answered. Please try again in a moment.",
+    home: "Back to the account page",
   },
   errors: {
     [ID.invalidAuthHeader]: () => ["Your sign-in has ended. Sign in again."],
@@ -333,6 +340,11 @@ const de: PageTexts = {
     busy: ["Der Dienst ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal."],
     unavailable: ["Der Dienst kann gerade nicht antworten. Es wurde nichts geändert; versuchen Sie es gleich noch einmal."],
     internal: ["Beim Dienst ist ein Fehler aufgetreten. Es wurde nichts geändert; bitte versuchen Sie es später erneut."],
+  },
+  fault: {
+    title: "Etwas ist schiefgelaufen",
+    body: "Beim Dienst ist ein Fehler aufgetreten, und Ihre Anfrage konnte nicht beantwortet werden. Bitte versuchen Sie es gleich noch einmal.",
+    home: "Zurück zur Kontoseite",
   },
   errors: {
     [ID.invalidAuthHeader]: () => ["Ihre Sitzung ist beendet. Melden Sie sich erneut an."],
@@ -516,6 +528,11 @@ const fr: PageTexts = {
     busy: ["Le service est très sollicité en ce moment. Veuillez réessayer dans un instant."],
     unavailable: ["Le service ne peut pas répondre pour le moment. Rien n'a été modifié ; réessayez dans un instant."],
     internal: ["Une erreur s'est produite du côté du service. Rien n'a été modifié ; veuillez réessayer plus tard."],
+  },
+  fault: {
+    title: "Un problème est survenu",
+    body: "Une erreur s'est produite du côté du service et votre demande n'a pas pu aboutir. Veuillez réessayer dans un instant.",
+    home: "Retour à la page du compte",
   },
   errors: {
     [ID.invalidAuthHeader]: () => ["Votre session a pris fin. Reconnectez-vous."],
@@ -704,6 +721,11 @@ const it: PageTexts = {
     unavailable: ["Il servizio non può rispondere in questo momento. Non è stato modificato nulla; riprova tra poco."],
     internal: ["Si è verificato un errore da parte del servizio. Non è stato modificato nulla; riprova più tardi."],
   },
+  fault: {
+    title: "Qualcosa è andato storto",
+    body: "Si è verificato un errore da parte del servizio e non è stato possibile rispondere alla tua richiesta. Riprova tra poco.",
+    home: "Torna alla pagina dell'account",
+  },
   errors: {
     [ID.invalidAuthHeader]: () => ["La tua sessione è terminata. Accedi di nuovo."],
     [ID.tokenInvalid]: () => ["La tua sessione è terminata, o è stata chiusa da un cambio di password. Accedi di nuovo."],
@@ -889,6 +911,11 @@ const es: PageTexts = {
     unavailable: ["El servicio no puede responder en este momento. No se ha cambiado nada; inténtelo de nuevo en unos instantes."],
     internal: ["Algo ha fallado en el servicio. No se ha cambiado nada; inténtelo de nuevo más tarde."],
   },
+  fault: {
+    title: "Algo ha fallado",
+    body: "Algo ha fallado en el servicio y no se ha podido responder a su solicitud. Inténtelo de nuevo en unos instantes.",
+    home: "Volver a la página de la cuenta",
+  },
   errors: {
     [ID.invalidAuthHeader]: () => ["Su sesión ha terminado. Vuelva a iniciar sesión."],
     [ID.tokenInvalid]: () => ["Su sesión ha terminado o la ha cerrado un cambio de contraseña. Vuelva a iniciar sesión."],
@@ -1067,6 +1094,11 @@ const pt: PageTexts = {
     unavailable: ["O serviço não pode responder no momento. Nada foi alterado; tente novamente em instantes."],
     internal: ["Algo deu errado do lado do serviço. Nada foi alterado; tente novamente mais tarde."],
   },
+  fault: {
+    title: "Algo deu errado",
+    body: "Algo deu errado do lado do serviço e não foi possível responder à sua solicitação. Tente novamente em instantes.",
+    home: "Voltar à página da conta",
+  },
   errors: {
     [ID.invalidAuthHeader]: () => ["Sua sessão terminou. Entre novamente."],
     [ID.tokenInvalid]: () => ["Sua sessão terminou ou foi encerrada por uma alteração de senha. Entre novamente."],
@@ -1244,6 +1276,11 @@ const nl: PageTexts = {
     busy: ["De dienst is op dit moment druk. Probeer het zo opnieuw."],
     unavailable: ["De dienst kan nu niet antwoorden. Er is niets gewijzigd; probeer het zo opnieuw."],
     internal: ["Er ging iets mis aan de kant van de dienst. Er is niets gewijzigd; probeer het later opnieuw."],
+  },
+  fault: {
+    title: "Er ging iets mis",
+    body: "Er ging iets mis aan de kant van de dienst en uw verzoek kon niet worden beantwoord. Probeer het zo opnieuw.",
+    home: "Terug naar de accountpagina",
   },
   errors: {
     [ID.invalidAuthHeader]: () => ["Uw sessie is beëindigd. Log opnieuw in."],
@@ -1424,6 +1461,11 @@ const pl: PageTexts = {
     unavailable: ["Usługa nie może teraz odpowiedzieć. Nic nie zostało zmienione; spróbuj ponownie za chwilę."],
     internal: ["Po stronie usługi wystąpił błąd. Nic nie zostało zmienione; spróbuj ponownie później."],
   },
+  fault: {
+    title: "Coś poszło nie tak",
+    body: "Po stronie usługi wystąpił błąd i nie udało się obsłużyć Twojego żądania. Spróbuj ponownie za chwilę.",
+    home: "Wróć do strony konta",
+  },
   errors: {
     [ID.invalidAuthHeader]: () => ["Twoja sesja się zakończyła. Zaloguj się ponownie."],
     [ID.tokenInvalid]: () => ["Twoja sesja się zakończyła lub została zakończona przez zmianę hasła. Zaloguj się ponownie."],
@@ -1594,6 +1636,11 @@ const ja: PageTexts = {
     unavailable: ["サービスが現在応答できません。何も変更されていません。しばらくしてからもう一度お試しください。"],
     internal: ["サービス側で問題が発生しました。何も変更されていません。後でもう一度お試しください。"],
   },
+  fault: {
+    title: "問題が発生しました",
+    body: "サービス側で問題が発生したため、リクエストに応答できませんでした。しばらくしてからもう一度お試しください。",
+    home: "アカウントページに戻る",
+  },
   errors: {
     [ID.invalidAuthHeader]: () => ["セッションが終了しました。もう一度ログインしてください。"],
     [ID.tokenInvalid]: () => ["セッションが終了したか、パスワードの変更によって終了しました。もう一度ログインしてください。"],
@@ -1748,6 +1795,11 @@ const zh: PageTexts = {
     busy: ["服务当前繁忙，请稍后重试。"],
     unavailable: ["服务当前无法响应。未做任何更改，请稍后重试。"],
     internal: ["服务端出现问题。未做任何更改，请稍后再试。"],
+  },
+  fault: {
+    title: "出现问题",
+    body: "服务端出现问题，无法响应您的请求。请稍后重试。",
+    home: "返回账户页面",
   },
   errors: {
     [ID.invalidAuthHeader]: () => ["您的会话已结束，请重新登录。"],

@@ -2,7 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import type { NodeRequest, NodeResponse } from "../api/node-types.js";
-import { AccountPage } from "./account.js";
+import { AccountPage, pageLanguage } from "./account.js";
+import { pageTexts } from "./page-texts.js";
+import { faultView } from "./views.js";
 
 const HERE = import.meta.dirname;
 
@@ -72,9 +74,22 @@ export class WebPage {
     } catch (err) {
       // A request that broke off while its form was read, or a fault: never an unhandled rejection.
       this.logger.error({ err }, "the account page could not answer");
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      if (!res.headersSent) return this.sendFault(req, res, pathname);
       res.end();
     }
+  }
+
+  /**
+   * A fault no route answered, as a page in the request's language. The
+   * error is in the log only: its message may quote the store's or the
+   * request's state. Cookies a route had set go with it (a token issued
+   * by a change that was written must not be lost).
+   */
+  private sendFault(req: NodeRequest, res: NodeResponse, pathname: string): void {
+    const language = pageLanguage(req);
+    const html = faultView(language, pageTexts(language), homeFrom(pathname));
+    res.writeHead(500, { ...this.headers, "cache-control": "no-store", "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) });
+    res.end(html);
   }
 
   private async route(req: NodeRequest, res: NodeResponse, pathname: string): Promise<void> {
@@ -102,6 +117,12 @@ export class WebPage {
     this.script ??= COMPILED ? fs.promises.readFile(path.join(HERE, "app.bundle.js"), "utf8") : bundleSources();
     return this.script;
   }
+}
+
+/** The page's start relative to a path below its prefix: "./" from /account/x, "../" from /account/oidc/x. */
+function homeFrom(pathname: string): string {
+  const depth = pathname.slice(PAGE_PREFIX.length).split("/").length - 2;
+  return depth > 0 ? "../".repeat(depth) : "./";
 }
 
 function found(res: NodeResponse, location: string): void {

@@ -138,6 +138,16 @@ export function sentView(ctx: ViewContext): string {
   return page(ctx, t.sent.title, undefined, `<p>${escapeHtml(t.sent.body)}</p>\n<p class="aside"><a href="./">${escapeHtml(t.links.backToSignIn)}</a></p>`);
 }
 
+/**
+ * The answer to a fault no route answered. It says neither that nothing
+ * changed nor what failed: the fault may come after a change was written.
+ * `home` is the page's start, relative to the path that failed.
+ */
+export function faultView(language: Language, texts: PageTexts, home: string): string {
+  const ctx: ViewContext = { language, texts, csrf: "", issuerSignIn: false };
+  return page(ctx, texts.fault.title, { kind: "error", lines: [texts.fault.body], link: { href: home, text: texts.fault.home } }, "");
+}
+
 /** The reset form; without a user and a code (an incomplete link), only the way to a new link. */
 export function resetView(ctx: ViewContext, link: { userId: string; code: string } | undefined, rules: Rules | undefined, outcome?: Outcome): string {
   const t = ctx.texts;
