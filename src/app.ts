@@ -88,7 +88,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   );
   const { reset } = config;
   // Each reset may mail its user: no caller can flood a mailbox.
-  const resetRate = new PerUserRate(reset.rate.perHour / 60, reset.rate.burst, Date.now, errors.resetRateLimited);
+  const resetRate = new PerUserRate(reset.rate.perHour / 60, reset.rate.burst, config.rateLimitMaxTracked, Date.now, errors.resetRateLimited);
   const resets = {
     ...changes,
     resetCodes: store.resetCodes,
@@ -116,7 +116,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     instancePolicy: () => store.policies.instancePolicy(),
     instanceId: () => store.orgs.instanceId(),
   };
-  const policyReads = new PolicyEndpoint(gate, policyDeps, new PerUserRate(config.validateRate.perMinute, config.validateRate.burst));
+  const policyReads = new PolicyEndpoint(
+    gate,
+    policyDeps,
+    new PerUserRate(config.validateRate.perMinute, config.validateRate.burst, config.rateLimitMaxTracked),
+  );
   const health = new Health(
     store.users,
     Object.values(API).map((s) => s.typeName),

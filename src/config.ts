@@ -45,6 +45,8 @@ export interface Config {
   sessionLimits: SessionLimits;
   /** ValidateMyNewPassword calls per user and process: a burst, refilled at a rate per minute; more are refused with 8. */
   validateRate: { perMinute: number; burst: number };
+  /** Keys (users, login names, client addresses) whose buckets each per-user rate keeps, per process. */
+  rateLimitMaxTracked: number;
   /** libuv's thread pool, where bcrypt runs, as UV_THREADPOOL_SIZE sizes it (bin/password-service.cjs sets it: cores + 2). */
   threadPoolSize: number;
   /**
@@ -100,6 +102,8 @@ export interface OidcConfig {
   signInTtlSeconds: number;
   /** Plain http to the issuer: only on loopback, as OIDC_ISSUER allows it. */
   allowHttp: boolean;
+  /** How long each request to the issuer (discovery, the code's exchange) may take. */
+  timeoutMs: number;
 }
 
 export interface HourlyRate {
@@ -243,6 +247,7 @@ export function loadConfig(env: Env, isTerminal = false): LoadedConfig {
       userAgentHeaders: value(env, "SESSION_HEADER_MAX_COUNT"),
     },
     validateRate: { perMinute: value(env, "VALIDATE_RATE_PER_MINUTE"), burst: value(env, "VALIDATE_BURST") },
+    rateLimitMaxTracked: value(env, "RATE_LIMIT_MAX_TRACKED"),
     threadPoolSize,
     hashConcurrency: Math.max(1, threadPoolSize - 2),
     logFormat: given(env, "LOG_FORMAT") ?? (isTerminal ? "pretty" : "json"),
@@ -352,7 +357,7 @@ export function describeRolesClaim(auth: AuthConfig): string {
   return "no token claim grants roles (set JWT_PROJECT_ID or JWT_ROLES_CLAIM): callers may change their own password, and nobody administers";
 }
 
-const OIDC_NAMES = ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES", "OIDC_SIGN_IN_TTL"] as const;
+const OIDC_NAMES = ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES", "OIDC_SIGN_IN_TTL", "OIDC_TIMEOUT_MS"] as const;
 
 /**
  * The page's sign-in at the outside issuer. The access token it gets is the
@@ -379,6 +384,7 @@ function oidcConfig(env: Env, webUi: boolean, publicUrl: URL | undefined): OidcC
     scopes: value(env, "OIDC_SCOPES"),
     signInTtlSeconds: value(env, "OIDC_SIGN_IN_TTL"),
     allowHttp: issuer.protocol === "http:",
+    timeoutMs: value(env, "OIDC_TIMEOUT_MS"),
   };
 }
 

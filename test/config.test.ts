@@ -15,6 +15,8 @@ describe("configuration of revocation, policies and the breached check", () => {
     assert.equal(config.breached.url.href, "https://api.pwnedpasswords.com/");
     assert.equal(config.breached.timeoutMs, 2000);
     assert.deepEqual(config.validateRate, { perMinute: 60, burst: 20 });
+    assert.equal(config.rateLimitMaxTracked, 10_000);
+    assert.equal(loadConfig({ RATE_LIMIT_MAX_TRACKED: "100" }).config.rateLimitMaxTracked, 100);
     assert.equal(config.auth.rolesClaim, "urn:zitadel:iam:org:project:roles");
     assert.equal(loadConfig({ JWT_ROLES_CLAIM: "roles" }).config.auth.rolesClaim, "roles");
   });
@@ -28,6 +30,8 @@ describe("configuration of revocation, policies and the breached check", () => {
       [{ POLICY_CACHE_MS: "-1" }, /POLICY_CACHE_MS must be a whole number from 0 to 10000/],
       [{ VALIDATE_BURST: "0" }, /VALIDATE_BURST must be a whole number from 1 to 100000/],
       [{ VALIDATE_RATE_PER_MINUTE: "fast" }, /VALIDATE_RATE_PER_MINUTE must be a whole number from 1 to 100000/],
+      [{ RATE_LIMIT_MAX_TRACKED: "99" }, /^RATE_LIMIT_MAX_TRACKED must be a whole number from 100 to 1000000, not "99"$/],
+      [{ RATE_LIMIT_MAX_TRACKED: "1e6" }, /^RATE_LIMIT_MAX_TRACKED must be a whole number from 100 to 1000000, not "1e6"$/],
     ];
     for (const [env, message] of bad)
       assert.throws(
@@ -165,9 +169,11 @@ describe("configuration of the page's sign-in at an outside issuer", () => {
       scopes: "openid",
       signInTtlSeconds: 600,
       allowHttp: false,
+      timeoutMs: 5000,
     });
     const set = loadConfig({ ...oidc, OIDC_CLIENT_SECRET: "s3cret-of-the-client", OIDC_SCOPES: " openid  profile ", OIDC_SIGN_IN_TTL: "5m" }).config.oidc!;
     assert.deepEqual([set.clientSecret, set.scopes, set.signInTtlSeconds], ["s3cret-of-the-client", "openid profile", 300]);
+    assert.equal(loadConfig({ ...oidc, OIDC_TIMEOUT_MS: "250" }).config.oidc!.timeoutMs, 250);
     assert.equal(loadConfig({ ...oidc, OIDC_ISSUER: "http://127.0.0.1:9000" }).config.oidc!.allowHttp, true, "plain http on loopback");
   });
 
@@ -187,6 +193,9 @@ describe("configuration of the page's sign-in at an outside issuer", () => {
       [{ ...oidc, ...secret, OIDC_SCOPES: "profile email" }, /^OIDC_SCOPES must include openid/],
       [{ ...oidc, ...secret, OIDC_SCOPES: 'openid "x"' }, /^OIDC_SCOPES must be scopes separated by spaces, not ""x""/],
       [{ ...oidc, ...secret, OIDC_SIGN_IN_TTL: "0s" }, /^OIDC_SIGN_IN_TTL must be a duration/],
+      [{ ...page, OIDC_TIMEOUT_MS: "1000" }, /^OIDC_TIMEOUT_MS needs OIDC_ISSUER/],
+      [{ ...oidc, ...secret, OIDC_TIMEOUT_MS: "99" }, /^OIDC_TIMEOUT_MS must be a whole number from 100 to 60000, not "99"$/],
+      [{ ...oidc, ...secret, OIDC_TIMEOUT_MS: "60001" }, /^OIDC_TIMEOUT_MS must be a whole number from 100 to 60000, not "60001"$/],
     ];
     for (const [env, message] of cases) {
       assert.throws(

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import bcrypt from "bcrypt";
 import type { BrowserContext, Page } from "playwright-core";
@@ -250,6 +251,43 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
     ]) {
       const res = await fetch(`${base}${path}`, { method, redirect: "manual" });
       assert.equal(res.status, 404, `${method} ${path}`);
+    }
+  });
+});
+
+describe("the account page's requests to the outside issuer", () => {
+  it("give up after OIDC_TIMEOUT_MS when the issuer accepts the connection and never answers", async () => {
+    const held = new Set<net.Socket>();
+    const silent = net.createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const issuer = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    const port = await freePort();
+    const other = await Service.start({
+      WEB_UI: "true",
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // Another port, refused at once: only the issuer's requests hang.
+      JWKS_URL: `http://127.0.0.1:${await freePort()}/jwks`,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: SERVICE_AUDIENCE,
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_TIMEOUT_MS: "300",
+    });
+    try {
+      const told = (entry: Record<string, any>) => String(entry.msg).startsWith("the OIDC issuer's metadata cannot be had");
+      // Waited for no longer than the default's 5 s: only the setting can have ended the request by then.
+      const atStart = await other.logEntry(told, 4000);
+      assert.ok(atStart, "at start, within the timeout set");
+      assert.match(atStart.reason, /^discovery failed: .*timeout/i);
+      const res = await fetch(`${other.url}/account/oidc/start`, { redirect: "manual" });
+      assert.equal(res.status, 503);
+      assert.match(await res.text(), /it cannot reach your identity provider/);
+      assert.ok(held.size >= 2, "the issuer was reached, and held both requests");
+    } finally {
+      await other.stop();
+      for (const socket of held) socket.destroy();
+      silent.close();
     }
   });
 });

@@ -447,14 +447,14 @@ describe("the account page's defences, over HTTP", { skip }, () => {
 });
 
 describe("the account page's cookies", () => {
-  const page = loadConfig({}).config.page;
+  const { page, rateLimitMaxTracked } = loadConfig({}).config;
 
   it("are Secure under TLS or behind an https PUBLIC_URL, and scoped to the page's public path", () => {
-    const plain = accountSettings({ page, maxBodyBytes: 1024 });
+    const plain = accountSettings({ page, rateLimitMaxTracked, maxBodyBytes: 1024 });
     assert.deepEqual([plain.secure, plain.cookiePath, plain.publicOrigin], [false, "/account", undefined]);
-    const tls = accountSettings({ page, maxBodyBytes: 1024, tls: { certFile: "c", keyFile: "k" } });
+    const tls = accountSettings({ page, rateLimitMaxTracked, maxBodyBytes: 1024, tls: { certFile: "c", keyFile: "k" } });
     assert.equal(tls.secure, true);
-    const proxied = accountSettings({ page, maxBodyBytes: 1024, publicUrl: new URL("https://id.example.com/pw/") });
+    const proxied = accountSettings({ page, rateLimitMaxTracked, maxBodyBytes: 1024, publicUrl: new URL("https://id.example.com/pw/") });
     assert.deepEqual([proxied.secure, proxied.cookiePath, proxied.publicOrigin], [true, "/pw/account", "https://id.example.com"]);
     assert.equal(proxied.resetUrlTemplate, "https://id.example.com/pw/account/reset?user={{.UserID}}&code={{.Code}}");
   });

@@ -6,7 +6,7 @@ import { PerUserRate } from "../src/core/rate-limit.js";
 describe("the per-user rate of validations", () => {
   it("lets a burst through, refills at the rate, and says when to come back", () => {
     let now = 0;
-    const rate = new PerUserRate(6, 3, () => now); // one call back every 10 s
+    const rate = new PerUserRate(6, 3, 10_000, () => now); // one call back every 10 s
     for (let i = 0; i < 3; i++) rate.take("alice");
     assert.throws(
       () => rate.take("alice"),
@@ -28,7 +28,7 @@ describe("the per-user rate of validations", () => {
 
   it("past the users it tracks, still serves a new user, forgets those whose bucket is full again and keeps those still short", () => {
     let now = 0;
-    const rate = new PerUserRate(6, 2, () => now); // one call back every 10 s
+    const rate = new PerUserRate(6, 2, 10_000, () => now); // one call back every 10 s
     const refusedFor = (userId: string) =>
       assert.throws(
         () => rate.take(userId),
@@ -47,5 +47,25 @@ describe("the per-user rate of validations", () => {
     refusedFor("hot"); // kept: its bucket was not full, so forgetting it would have given it more
     for (let i = 0; i < 2; i++) rate.take("user-1"); // forgotten, it lost nothing: the whole burst
     refusedFor("user-1");
+  });
+
+  it("keeps no more buckets than its cap under a flood of new keys, none of them full, and forgets the flood's before a drained one", () => {
+    let now = 0;
+    const rate = new PerUserRate(6, 3, 100, () => now); // one call back every 10 s
+    for (let i = 0; i < 3; i++) rate.take("victim");
+    for (let i = 0; i < 5_000; i++) {
+      rate.take(`name-${i}`); // each one call short of its burst, never full again within the flood
+      now += 1;
+    }
+    assert.equal(rate.tracked, 100);
+    assert.throws(() => rate.take("victim"), /Too many password checks/, "drained, so never the one forgotten");
+
+    // All drained alike: the least recently used goes first.
+    const even = new PerUserRate(6, 1, 100, () => now);
+    for (let i = 0; i < 100; i++) even.take(`old-${i}`);
+    even.take("new");
+    assert.throws(() => even.take("old-1"), /Too many/, "kept");
+    even.take("old-0"); // forgotten: the oldest
+    assert.throws(() => even.take("new"), /Too many/, "kept");
   });
 });

@@ -235,6 +235,12 @@ export const SETTINGS = {
     doc: "`ValidateMyNewPassword` calls per user and process, refilled at this rate; more are refused with 8",
   },
   VALIDATE_BURST: { ...whole(20, 1, 100_000), doc: "… and at most this many at once" },
+  RATE_LIMIT_MAX_TRACKED: {
+    ...whole(10_000, 100, 1_000_000),
+    doc:
+      "users (or login names, or client addresses) whose buckets each per-user rate (`VALIDATE_*`, `RESET_*`, `FORGOT_*`) keeps per process; " +
+      "past it the buckets that have filled up again are dropped, then the one closest to full (of those, the least recently used)",
+  },
   TLS_CERT_FILE: { ...text("a PEM file"), doc: "with `TLS_KEY_FILE`: the port speaks TLS (h2 and http/1.1 by ALPN)" },
   TLS_KEY_FILE: { ...text("a PEM file"), doc: "the certificate's private key" },
   MAX_BODY_BYTES: { ...whole(64 * 1024, 1024, 16 * 1024 * 1024), doc: "largest request body on any protocol" },
@@ -301,6 +307,10 @@ export const SETTINGS = {
   OIDC_SIGN_IN_TTL: {
     ...duration("10m"),
     doc: "how long a sign-in started at the issuer may take to come back to the callback (the life of its `ps_oidc` cookie)",
+  },
+  OIDC_TIMEOUT_MS: {
+    ...whole(5000, 100, 60_000),
+    doc: "how long each request of the page to `OIDC_ISSUER` (discovery, the code's exchange) may take; past it the sign-in fails as the issuer out of reach",
   },
   JWKS_ALLOW_HTTP: { ...flag(), default: "`false`", fallback: false, doc: "allow a plain-`http` `JWKS_URL` off this machine (loopback is always allowed)" },
   JWKS_REFRESH_MS: {

@@ -58,6 +58,8 @@ export interface AccountSettings {
   resetUrlTemplate?: string;
   sessionTtlMs: number;
   forgotRate: { perName: { perHour: number; burst: number }; perAddress: { perHour: number; burst: number } };
+  /** Login names, and client addresses, whose forgot-password buckets are kept. */
+  rateLimitMaxTracked: number;
   maxBodyBytes: number;
 }
 
@@ -73,7 +75,7 @@ export interface AccountDeps {
 }
 
 /** The page's settings from the configuration. */
-export function accountSettings(config: Pick<Config, "publicUrl" | "tls" | "page" | "maxBodyBytes">): AccountSettings {
+export function accountSettings(config: Pick<Config, "publicUrl" | "tls" | "page" | "maxBodyBytes" | "rateLimitMaxTracked">): AccountSettings {
   const base = config.publicUrl;
   return {
     secure: config.tls !== undefined || base?.protocol === "https:",
@@ -82,6 +84,7 @@ export function accountSettings(config: Pick<Config, "publicUrl" | "tls" | "page
     resetUrlTemplate: base && pageResetTemplate(base),
     sessionTtlMs: config.page.sessionTtlSeconds * 1000,
     forgotRate: config.page.forgotRate,
+    rateLimitMaxTracked: config.rateLimitMaxTracked,
     maxBodyBytes: config.maxBodyBytes,
   };
 }
@@ -128,9 +131,11 @@ export class AccountPage {
     /** Extra headers of every page response (the CSP). */
     private readonly headers: Record<string, string>,
   ) {
-    const { perName, perAddress } = settings.forgotRate;
-    this.forgotByName = new PerUserRate(perName.perHour / 60, perName.burst, Date.now, errors.resetRateLimited);
-    this.forgotByAddress = new PerUserRate(perAddress.perHour / 60, perAddress.burst, Date.now, errors.resetRateLimited);
+    const { forgotRate, rateLimitMaxTracked } = settings;
+    const hourly = (rate: { perHour: number; burst: number }) =>
+      new PerUserRate(rate.perHour / 60, rate.burst, rateLimitMaxTracked, Date.now, errors.resetRateLimited);
+    this.forgotByName = hourly(forgotRate.perName);
+    this.forgotByAddress = hourly(forgotRate.perAddress);
     const shared = {
       "GET /": (r: PageRequest) => this.home(r),
       "GET /reset": (r: PageRequest) => this.resetForm(r),

@@ -8,8 +8,6 @@ import * as oauth from "oauth4webapi";
 import type { Logger } from "pino";
 import type { OidcConfig } from "../config.js";
 
-/** How long a request to the issuer (discovery, the code's exchange) may take. */
-const ISSUER_TIMEOUT_MS = 5_000;
 /** How much of the issuer's own words a log line quotes. */
 const QUOTED_CHARS = 200;
 
@@ -42,7 +40,7 @@ export class OidcClient {
     this.client = { client_id: config.clientId };
     this.clientAuth = config.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(config.clientSecret);
     // Plain http only to an issuer on this machine, as the configuration allows it.
-    this.requests = { signal: () => AbortSignal.timeout(ISSUER_TIMEOUT_MS), [oauth.allowInsecureRequests]: config.allowHttp };
+    this.requests = { signal: () => AbortSignal.timeout(config.timeoutMs), [oauth.allowInsecureRequests]: config.allowHttp };
     // Discovered at start, so that a wrong OIDC_ISSUER shows in the log at once; a failure is tried again on the next sign-in.
     this.discovered().catch(() => undefined);
   }
