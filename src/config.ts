@@ -189,6 +189,8 @@ export interface JwksTiming {
   refreshMs: number;
   /** How long past its refresh a key set is still used while the issuer cannot be reached. */
   maxStaleMs: number;
+  /** How long one fetch of the key set may take. */
+  timeoutMs: number;
 }
 
 // Re-exported: the modules that stop on bad configuration, or read a duration, import them from here.
@@ -336,7 +338,7 @@ function authConfig(env: Env, warnings: string[]): AuthConfig {
   if (!issuer || !audience) {
     throw new ConfigError("JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE too: tokens of another issuer are checked against both");
   }
-  const jwks = { refreshMs: value(env, "JWKS_REFRESH_MS"), maxStaleMs: value(env, "JWKS_MAX_STALE_MS") };
+  const jwks = { refreshMs: value(env, "JWKS_REFRESH_MS"), maxStaleMs: value(env, "JWKS_MAX_STALE_MS"), timeoutMs: value(env, "JWKS_TIMEOUT_MS") };
   return { mode: "jwks", jwksUrl, issuer, audience, jwks, rolesClaim, ...claims };
 }
 

@@ -477,6 +477,22 @@ describe("an external issuer whose JWKS cannot be had", () => {
     const outcome = await grpcJs(flaky.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization });
     assert.equal(outcome.ok && outcome.sequence, "2", JSON.stringify(outcome));
   });
+
+  it("gives up a fetch that is never answered after JWKS_TIMEOUT_MS: 14, and the log names the time allowed", async () => {
+    jwks.mode = "silent";
+    const quick = await Service.start({ JWKS_URL: jwks.url, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE, JWKS_TIMEOUT_MS: "300" });
+    try {
+      const user = await quick.createUser("Initial-Passw0rd!");
+      const authorization = bearer(await tokenFor(user.userId));
+      const outcome = await grpcJs(quick.address, { oldPassword: "Initial-Passw0rd!", newPassword: "New-Passw0rd!", authorization });
+      assertOutcome(outcome, expected.unavailable, "a key set that never comes");
+      const warned = await quick.logEntry((entry) => String(entry.msg).startsWith("cannot fetch the token issuer's keys"));
+      assert.equal(warned?.cause, "no answer within 300 ms", JSON.stringify(warned));
+    } finally {
+      jwks.mode = "ok";
+      await quick.stop();
+    }
+  });
 });
 
 describe("checked tokens kept in memory (TOKEN_CACHE_SIZE)", () => {

@@ -141,7 +141,7 @@ describe("configuration of an external issuer", () => {
   it("keeps keys for 5 minutes and through 10 minutes of outage by default", () => {
     const { auth } = loadConfig({ ...base, JWKS_URL: "https://idp.example/jwks" }).config;
     assert.ok(auth.mode === "jwks");
-    assert.deepEqual(auth.jwks, { refreshMs: 300_000, maxStaleMs: 600_000 });
+    assert.deepEqual(auth.jwks, { refreshMs: 300_000, maxStaleMs: 600_000, timeoutMs: 5000 });
   });
 });
 

@@ -318,6 +318,10 @@ export const SETTINGS = {
     doc: "the issuer's key set is fetched again when older than this (and for a token of an unknown key ID, at most every 3 s)",
   },
   JWKS_MAX_STALE_MS: { ...whole(600_000, 0, 86_400_000), doc: "how long past its refresh the last key set is still used while the issuer cannot be reached" },
+  JWKS_TIMEOUT_MS: {
+    ...whole(5000, 100, 60_000),
+    doc: "how long one fetch of `JWKS_URL` may take; past it the fetch has failed (tokens answer 14 until a key set is had, or the last one is used while `JWKS_MAX_STALE_MS` allows)",
+  },
   // The service's default (cores + 2) is set by bin/password-service.cjs,
   // the only place that can set it before libuv starts its pool. A process
   // started another way has the pool libuv gives it: 4 threads when unset.

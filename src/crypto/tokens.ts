@@ -31,8 +31,6 @@ const EXTERNAL_ALGS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "Ed
  * what tokens with made-up kids can cost: one JWKS request per 3 s at most.
  */
 const JWKS_COOLDOWN_MS = 3_000;
-/** How long a fetch of the key set may take. */
-const JWKS_TIMEOUT_MS = 5_000;
 /** Least time between two log lines about keys that cannot be fetched. */
 const JWKS_LOG_EVERY_MS = 30_000;
 /** Seconds of clock skew tolerated on exp, nbf and iat. */
@@ -300,7 +298,7 @@ export class IssuerKeys {
   private async fetchKeys(): Promise<void> {
     this.lastAttempt = Date.now();
     try {
-      const res = await fetch(this.url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), headers: { accept: "application/json" } });
+      const res = await fetch(this.url, { signal: AbortSignal.timeout(this.timing.timeoutMs), headers: { accept: "application/json" } });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const body = await res.json().catch(() => {
         throw new Error("the answer is not JSON");
@@ -311,7 +309,7 @@ export class IssuerKeys {
       if (Date.now() - this.lastLogged >= JWKS_LOG_EVERY_MS) {
         this.lastLogged = Date.now();
         const stale = this.keys ? "; using the key set fetched before, while it lasts" : "";
-        this.logger.warn({ jwksUrl: withoutPassword(this.url), cause: causeOf(err) }, `cannot fetch the token issuer's keys${stale}`);
+        this.logger.warn({ jwksUrl: withoutPassword(this.url), cause: causeOf(err, this.timing.timeoutMs) }, `cannot fetch the token issuer's keys${stale}`);
       }
       throw err;
     }
@@ -326,10 +324,10 @@ function withoutPassword(url: URL): string {
 }
 
 /** A fetch failure in a few words: the network error's code, a timeout, or the message. */
-function causeOf(err: unknown): string {
+function causeOf(err: unknown, timeoutMs: number): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return cause.code;
-  if ((err as Error).name === "TimeoutError") return `no answer within ${JWKS_TIMEOUT_MS} ms`;
+  if ((err as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
   return cause?.message ?? (err as Error).message;
 }
 

@@ -21,7 +21,8 @@ export async function issuerKey(alg: string): Promise<IssuerKey> {
 /** A JWKS endpoint on loopback whose keys and behaviour the test changes; emits "request" for each request. */
 export class JwksServer extends EventEmitter {
   keys: JWK[] = [];
-  mode: "ok" | "503" | "html" | "not-a-set" | "hang-up" = "ok";
+  /** "silent": the request is taken and never answered. */
+  mode: "ok" | "503" | "html" | "not-a-set" | "hang-up" | "silent" = "ok";
   requests = 0;
   private constructor(private readonly server: http.Server) {
     super();
@@ -53,6 +54,8 @@ export class JwksServer extends EventEmitter {
         return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: "none" }));
       case "hang-up":
         return void res.socket?.destroy();
+      case "silent":
+        return;
     }
   }
 
