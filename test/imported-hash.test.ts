@@ -24,9 +24,9 @@ const LOOSE: HashBounds = {
 const argon2Hash = (m: number, t: number, p: number, salt = "c29tZXNhbHQ", hash = "CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc") =>
   `$argon2id$v=19$m=${m},t=${t},p=${p}$${salt}$${hash}`;
 const scryptHash = (ln: number, r: number, p: number) => `$scrypt$ln=${ln},r=${r},p=${p}$U29kaXVtQ2hsb3JpZGU$cCO9yzr9c0hGHAbNgf046/2o+7qQT44+qbVD9lRdofI`;
-/** passlib's base 64 of `bytes` bytes. */
-const ab64 = (bytes: number) => Buffer.alloc(bytes, 0xfb).toString("base64").replace(/=+$/, "").replaceAll("+", ".");
-const pbkdf2Hash = (digest: string, rounds: number, bytes: number) => `$pbkdf2-${digest}$${rounds}$4vjV83LKPjQzk31VI4E0Vw$${ab64(bytes)}`;
+/** passlib's adapted base 64 ("." for "+", no padding). */
+const ab64 = (bytes: Buffer) => bytes.toString("base64").replace(/=+$/, "").replaceAll("+", ".");
+const pbkdf2Hash = (digest: string, rounds: number, bytes: number) => `$pbkdf2-${digest}$${rounds}$4vjV83LKPjQzk31VI4E0Vw$${ab64(Buffer.alloc(bytes, 0xfb))}`;
 const shaCryptHash = (rounds: number) => `$6$rounds=${rounds}$saltsalt$${"a".repeat(86)}`;
 
 /** Each bound just above it, with what the refusal names. */
@@ -102,8 +102,7 @@ describe("imported hashes", () => {
     // pbkdf2-sha256 one round past today's bound of work (2,000,000): the cheapest hash over a bound that the stored hashes' bounds admit.
     const salt = Buffer.from("an earlier salt!");
     const derived = pbkdf2Sync("Imported-Passw0rd!", salt, 2_000_001, 32, "sha256");
-    const passlib64 = (bytes: Buffer) => bytes.toString("base64").replace(/=+$/, "").replaceAll("+", ".");
-    const stored = `$pbkdf2-sha256$2000001$${passlib64(salt)}$${passlib64(derived)}`;
+    const stored = `$pbkdf2-sha256$2000001$${ab64(salt)}$${ab64(derived)}`;
     assert.throws(() => parseHash(stored), HashRefused, "a new import refuses it");
     const hasher = new BcryptHasher(4);
     assert.equal(await hasher.verify("Imported-Passw0rd!", stored), true);

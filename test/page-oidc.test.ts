@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import bcrypt from "bcrypt";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchChromium, noChromium } from "./support/chromium.js";
+import { JwksServer } from "./support/issuer.js";
 import { OidcIssuer, SERVICE_AUDIENCE } from "./support/oidc-issuer.js";
 import { Service, type TestUser } from "./support/service.js";
 import { freePort } from "./support/tools.js";
@@ -257,10 +257,10 @@ describe("the account page signs in at an outside OIDC issuer (oidc-provider) in
 
 describe("the account page's requests to the outside issuer", () => {
   it("give up after OIDC_TIMEOUT_MS when the issuer accepts the connection and never answers", async () => {
-    const held = new Set<net.Socket>();
-    const silent = net.createServer((socket) => held.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    const issuer = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    // An HTTP server that takes every request and answers none.
+    const silent = await JwksServer.start();
+    silent.mode = "silent";
+    const issuer = new URL(silent.url).origin;
     const port = await freePort();
     const other = await Service.start({
       WEB_UI: "true",
@@ -283,11 +283,10 @@ describe("the account page's requests to the outside issuer", () => {
       const res = await fetch(`${other.url}/account/oidc/start`, { redirect: "manual" });
       assert.equal(res.status, 503);
       assert.match(await res.text(), /it cannot reach your identity provider/);
-      assert.ok(held.size >= 2, "the issuer was reached, and held both requests");
+      assert.ok(silent.requests >= 2, "the issuer was reached, and held both requests");
     } finally {
       await other.stop();
-      for (const socket of held) socket.destroy();
-      silent.close();
+      await silent.close();
     }
   });
 });
