@@ -75,7 +75,7 @@ it("runs the README's reset walkthrough as written, with its mail catcher", asyn
       .replaceAll("localhost:8080", `localhost:${mailed.port}`)
       .replaceAll("--port 1025", `--port ${port}`)
       .replaceAll("/tmp/password-service-mail.log", log);
-    const { stdout, stderr, code } = await bash(script, mailed.env).finally(() => bash(`pkill -f 'catch-mail.ts --port ${port}' || true`, mailed.env));
+    const { stdout, stderr, code } = await bash(script, mailed.env).finally(() => bash(`pkill -f 'catch-mail.js --port ${port}' || true`, mailed.env));
     assert.equal(code, 0, stderr);
     assert.match(stdout, /^\{"details":\{"sequence":"1","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the reset");
     assert.match(stdout, /^\{"details":\{"sequence":"2","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the set with the code");

@@ -1,14 +1,16 @@
-import { dictionary } from "@zxcvbn-ts/language-common";
+import { createRequire } from "node:module";
 import { errors, type ServiceError } from "./errors.js";
 
 /**
  * zxcvbn-ts's list of common passwords (about 49,000, from leaked password
- * corpora, lower case). Loaded on first use, not at start.
+ * corpora, lower case). Loaded on first use, not at start: the package
+ * decompresses all its dictionaries when it is imported, about 50 ms of CPU
+ * that every process (each CLI command among them) would otherwise pay.
  */
 let common: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
-  common ??= new Set(dictionary["passwords-common"]);
+  common ??= new Set(createRequire(import.meta.url)("@zxcvbn-ts/language-common").dictionary["passwords-common"] as string[]);
   return common;
 }
 

@@ -1,4 +1,5 @@
-import nodemailer from "nodemailer";
+import { createRequire } from "node:module";
+import type nodemailer from "nodemailer";
 import type { Logger } from "pino";
 import type { MailConfig } from "../config.js";
 import type { ClaimedMail, MailOutbox } from "../core/mail.js";
@@ -137,11 +138,13 @@ function describe(err: unknown): string {
 /**
  * nodemailer over SMTP_URL. STARTTLS is used whenever the server offers it
  * (nodemailer's default); timeouts are short, so that an outage costs a try,
- * not minutes.
+ * not minutes. nodemailer (about 40 modules) is loaded only here, when
+ * SMTP_URL is set, not by every process at start.
  */
 export function smtpDeliver(smtpUrl: string): Deliver {
   const url = new URL(smtpUrl);
-  const transport = nodemailer.createTransport({
+  const { createTransport } = createRequire(import.meta.url)("nodemailer") as typeof nodemailer;
+  const transport = createTransport({
     host: url.hostname.replace(/^\[|\]$/g, ""),
     port: url.port ? Number(url.port) : undefined,
     secure: url.protocol === "smtps:",

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import {
@@ -12,7 +13,7 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import { ConfigError, type DatabaseConfig } from "../config.js";
 import { translatingErrors } from "./driver-errors.js";
 import type { Database } from "./schema.js";
@@ -128,8 +129,17 @@ export function exposedFiles(database: DatabaseConfig): string[] {
   });
 }
 
+/**
+ * pg is loaded here, not at import: about 30 modules and 0.1 s of CPU that a
+ * SQLite process (each CLI command on a laptop among them) does not need.
+ */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)("pg") as typeof pg;
+}
+
 function postgresDialect(url: string, connectionLost: (err: Error) => void): Dialect {
-  const pool = new pg.Pool({
+  const { Pool, types } = loadPg();
+  const pool = new Pool({
     connectionString: url,
     max: PG_POOL_SIZE,
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
@@ -139,7 +149,7 @@ function postgresDialect(url: string, connectionLost: (err: Error) => void): Dia
     // read them as numbers, as SQLite gives them, not pg's default strings.
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === PG_INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === PG_INT8_OID ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
     },
   });
   // A connection the server drops (restart, outage) errors as an event, idle
