@@ -85,7 +85,8 @@ function caller(job: Job): Call {
   const rpc = job.request === "signin" || job.request === "wrong-password" ? signInRpc(job.loginToken) : CHANGE;
   if (job.lean && job.protocol === "grpc") return leanGrpc(job.baseUrl, rpc);
   if (job.lean && job.protocol === "rest") return leanRest(job.baseUrl, rpc);
-  if (job.lean) throw new Error(`no lean client for ${job.protocol}`);
+  if (job.lean && job.protocol === "grpcweb") return leanGrpcWeb(job.baseUrl, rpc);
+  if (job.lean && job.protocol === "connect") return leanConnect(job.baseUrl, rpc);
   if (job.protocol === "rest") return fetchRest(job.baseUrl, rpc);
   return rpc === CHANGE ? connectChange(job) : connectSignIn(job);
 }
@@ -131,10 +132,6 @@ function leanGrpc(baseUrl: string, rpc: Rpc): Call {
   session.on("error", () => {});
   return (a, b, c) =>
     new Promise((resolve) => {
-      const message = rpc.message(a, b, c);
-      const frame = Buffer.alloc(5 + message.length);
-      frame.writeUInt32BE(message.length, 1);
-      frame.set(message, 5);
       const stream = session.request({
         ":method": "POST",
         ":path": rpc.grpcPath,
@@ -149,29 +146,100 @@ function leanGrpc(baseUrl: string, rpc: Rpc): Call {
       stream.on("data", () => {});
       stream.on("close", () => resolve(status === undefined ? Code.Unknown : (Number(status) as Code)));
       stream.on("error", () => {});
-      stream.end(frame);
+      stream.end(framed(rpc.message(a, b, c)));
     });
 }
 
+/** An HTTP/1.1 answer, read whole. */
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One request over keep-alive HTTP/1.1 connections with node:http; undefined if the connection failed. */
+function http1(agent: http.Agent, url: URL, method: string, headers: http.OutgoingHttpHeaders, body: string | Uint8Array): Promise<Answer | undefined> {
+  return new Promise((resolve) => {
+    const req = http.request(url, { agent, method, headers: { ...headers, "content-length": Buffer.byteLength(body) } });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", () => resolve(undefined));
+    req.end(body);
+  });
+}
+
+const keepAlive = () => new http.Agent({ keepAlive: true, maxSockets: 64 });
+
 /** The REST route over keep-alive HTTP/1.1 connections with node:http. */
 function leanRest(baseUrl: string, rpc: Rpc): Call {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = keepAlive();
   const url = new URL(rpc.restPath, baseUrl);
-  return (a, b, c) =>
-    new Promise((resolve) => {
-      const body = rpc.restBody(a, b, c);
-      const req = http.request(url, {
-        agent,
-        method: rpc.restMethod,
-        headers: { "content-type": "application/json", authorization: rpc.authorization(a), "content-length": Buffer.byteLength(body) },
-      });
-      req.on("response", (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode === rpc.restOk ? 0 : (REST_CODE[res.statusCode!] ?? Code.Unknown)));
-      });
-      req.on("error", () => resolve(Code.Unknown));
-      req.end(body);
-    });
+  return async (a, b, c) => {
+    const headers = { "content-type": "application/json", authorization: rpc.authorization(a) };
+    const answer = await http1(agent, url, rpc.restMethod, headers, rpc.restBody(a, b, c));
+    if (!answer) return Code.Unknown;
+    return answer.status === rpc.restOk ? 0 : (REST_CODE[answer.status] ?? Code.Unknown);
+  };
+}
+
+/** A message in gRPC's length-prefixed frame, as gRPC and gRPC-Web send it. */
+function framed(message: Uint8Array): Buffer {
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  return frame;
+}
+
+/**
+ * gRPC-Web (binary) over keep-alive HTTP/1.1: a framed message out, and
+ * grpc-status from the answer's trailer frame (flag 0x80), or from its
+ * headers when the answer is trailers-only.
+ */
+function leanGrpcWeb(baseUrl: string, rpc: Rpc): Call {
+  const agent = keepAlive();
+  const url = new URL(rpc.grpcPath, baseUrl);
+  return async (a, b, c) => {
+    const headers = { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", authorization: rpc.authorization(a) };
+    const answer = await http1(agent, url, "POST", headers, framed(rpc.message(a, b, c)));
+    if (answer?.status !== 200) return Code.Unknown;
+    const status = answer.headers["grpc-status"] ?? trailerStatus(answer.body);
+    return status === undefined ? Code.Unknown : (Number(status) as Code);
+  };
+}
+
+/** grpc-status in a gRPC-Web body's trailer frame. */
+function trailerStatus(body: Buffer): string | undefined {
+  for (let at = 0; at + 5 <= body.length; at += 5 + body.readUInt32BE(at + 1)) {
+    if (body[at] & 0x80) return /grpc-status:\s*(\d+)/i.exec(body.subarray(at + 5, at + 5 + body.readUInt32BE(at + 1)).toString())?.[1];
+  }
+  return undefined;
+}
+
+/** Connect's code names, as a unary call's error JSON carries them. */
+const CONNECT_CODE = new Map(
+  Object.entries(Code)
+    .filter((entry): entry is [string, Code] => typeof entry[1] === "number")
+    .map(([name, code]) => [name.replace(/[A-Z]/g, (l, i) => (i ? "_" : "") + l.toLowerCase()), code]),
+);
+
+/** The Connect protocol's unary call (binary) over keep-alive HTTP/1.1: 200, or an error JSON with its code. */
+function leanConnect(baseUrl: string, rpc: Rpc): Call {
+  const agent = keepAlive();
+  const url = new URL(rpc.grpcPath, baseUrl);
+  return async (a, b, c) => {
+    const headers = { "content-type": "application/proto", "connect-protocol-version": "1", authorization: rpc.authorization(a) };
+    const answer = await http1(agent, url, "POST", headers, rpc.message(a, b, c));
+    if (!answer) return Code.Unknown;
+    if (answer.status === 200) return 0;
+    try {
+      return CONNECT_CODE.get((JSON.parse(answer.body.toString()) as { code: string }).code) ?? Code.Unknown;
+    } catch {
+      return Code.Unknown;
+    }
+  };
 }
 
 /** Hands out users so that no user has two changes in flight. */
@@ -209,6 +277,14 @@ async function run(job: Job): Promise<LoadResult> {
     return true;
   };
 
+  if (job.warmupSeconds && !job.ratePerSecond) {
+    // The same loop, uncounted: the first second of a run costs both processes
+    // their compilers' work and connections, which the steady state does not.
+    await closedLoop(job.concurrency ?? 1, performance.now() + job.warmupSeconds * 1000, once);
+    latencies.length = 0;
+    for (const code of Object.keys(codes)) delete codes[code];
+  }
+  const serverCpuBefore = job.serverPid ? cpuSecondsOf(job.serverPid) : 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + job.seconds * 1000;
@@ -222,14 +298,11 @@ async function run(job: Job): Promise<LoadResult> {
     }
     await Promise.all(inFlight);
   } else {
-    await Promise.all(
-      Array.from({ length: job.concurrency ?? 1 }, async () => {
-        while (performance.now() < deadline) if (!(await once())) break;
-      }),
-    );
+    await closedLoop(job.concurrency ?? 1, deadline, once);
   }
   const wall = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const serverCpuSeconds = job.serverPid ? cpuSecondsOf(job.serverPid) - serverCpuBefore : undefined;
   if (job.request === "change") fs.writeFileSync(job.usersFile, JSON.stringify(users));
 
   latencies.sort((a, b) => a - b);
@@ -244,8 +317,24 @@ async function run(job: Job): Promise<LoadResult> {
     p50Ms: pct(0.5),
     p99Ms: pct(0.99),
     generatorCpu: (cpu.user + cpu.system) / 1e6 / wall,
+    serverCpuSeconds,
     starved,
   };
+}
+
+/** `concurrency` requests in flight, each sent again when answered, until `deadline`. */
+async function closedLoop(concurrency: number, deadline: number, once: () => Promise<boolean>): Promise<void> {
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) if (!(await once())) break;
+    }),
+  );
+}
+
+/** A process's CPU (every thread), from /proc: utime and stime, in USER_HZ (100 on Linux). */
+function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(stat[11]) + Number(stat[12])) / 100;
 }
 
 /** What each kind of request sends: a change, a sign-in (right or wrong), or a change refused before any hash. */

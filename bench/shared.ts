@@ -18,9 +18,13 @@ export interface Job {
   concurrency?: number;
   /** Open loop: this many requests started per second, whatever comes back. */
   ratePerSecond?: number;
-  /** gRPC or REST through lean clients of the wire protocol instead of connect-es's and fetch. */
+  /** Lean clients of the wire protocol (node:http and node:http2) instead of connect-es's and fetch. */
   lean?: boolean;
   seconds: number;
+  /** Closed loop only: a run of this many seconds first, on the same connections, that is not counted. */
+  warmupSeconds?: number;
+  /** The server's process: its CPU over the counted seconds is reported as serverCpuSeconds. */
+  serverPid?: number;
   /**
    * JSON file of BenchUser[]; change requests update it as passwords change.
    * A user's requests go one at a time, so a user listed N times is N clients.
@@ -48,6 +52,8 @@ export interface LoadResult {
   p99Ms: number;
   /** Load generator CPU seconds per wall second: above ~0.8 it is the bottleneck. */
   generatorCpu: number;
+  /** The server's CPU (every thread) over the counted seconds, when the job named its process. */
+  serverCpuSeconds?: number;
   /** Open loop only: requests not sent for want of a user not already in flight. */
   starved: number;
 }
