@@ -22,8 +22,13 @@ function bash(script: string, env: Record<string, string>): Promise<{ stdout: st
 }
 
 let service: Service;
+/** The mail catcher's port, which the reset walkthrough starts it on. */
+let mailPort: number;
 before(async () => {
-  service = await Service.spawn();
+  // One server for every walkthrough. Its mail goes to the reset walkthrough's
+  // catcher; the other walkthroughs' users have no address, so nothing waits for it.
+  mailPort = await freePort();
+  service = await Service.spawn({ SMTP_URL: `smtp://127.0.0.1:${mailPort}`, MAIL_POLL_INTERVAL_MS: "200", MAIL_RETRY_MAX_INTERVAL: "1s" });
 });
 after(() => service.stop());
 
@@ -60,34 +65,28 @@ it("runs the README's sign-in walkthrough as written: create with the user, set 
 it("runs the README's reset walkthrough as written, with its mail catcher", async () => {
   const blocks = walkthrough("reset-walkthrough");
   assert.equal(blocks.length, 3, "the reset walkthrough's three blocks are found");
-  const port = await freePort();
   const log = path.join(tempDir(), "mail.log");
-  const mailed = await Service.spawn({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_POLL_INTERVAL_MS: "200", MAIL_RETRY_MAX_INTERVAL: "1s" });
-  try {
-    // The liberties taken: free ports for the server and the catcher, a log file of the test's own, and the catcher stopped at the end.
-    const script = [
-      "set -euo pipefail",
-      ...blocks,
-      "until grep -q 'was changed' /tmp/password-service-mail.log; do sleep 0.2; done",
-      "cat /tmp/password-service-mail.log",
-    ]
-      .join("\n")
-      .replaceAll("localhost:8080", `localhost:${mailed.port}`)
-      .replaceAll("--port 1025", `--port ${port}`)
-      .replaceAll("/tmp/password-service-mail.log", log);
-    const { stdout, stderr, code } = await bash(script, mailed.env).finally(() => bash(`pkill -f 'catch-mail.js --port ${port}' || true`, mailed.env));
-    assert.equal(code, 0, stderr);
-    assert.match(stdout, /^\{"details":\{"sequence":"1","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the reset");
-    assert.match(stdout, /^\{"details":\{"sequence":"2","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the set with the code");
-    assert.match(
-      stdout,
-      /Subject: Reset your password[\s\S]*https:\/\/login\.example\.com\/reset\?userID=\d+&code=[A-Z0-9]{6}&orgID=\d+/,
-      "the mail and its link",
-    );
-    assert.match(stdout, /Subject: Your password was changed/, "the change notice");
-    const code6 = /Your code: ([A-Z0-9]{6})/.exec(stdout)![1];
-    mailed.secrets.push(code6, "Bob-Passw0rd-2!");
-  } finally {
-    await mailed.stop();
-  }
+  // The liberties taken: free ports for the server and the catcher, a log file of the test's own, and the catcher stopped at the end.
+  const script = [
+    "set -euo pipefail",
+    ...blocks,
+    "until grep -q 'was changed' /tmp/password-service-mail.log; do sleep 0.2; done",
+    "cat /tmp/password-service-mail.log",
+  ]
+    .join("\n")
+    .replaceAll("localhost:8080", `localhost:${service.port}`)
+    .replaceAll("--port 1025", `--port ${mailPort}`)
+    .replaceAll("/tmp/password-service-mail.log", log);
+  const { stdout, stderr, code } = await bash(script, service.env).finally(() => bash(`pkill -f 'catch-mail.js --port ${mailPort}' || true`, service.env));
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^\{"details":\{"sequence":"1","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the reset");
+  assert.match(stdout, /^\{"details":\{"sequence":"2","changeDate":"[^"]+Z","resourceOwner":"\d+"\}\}/m, "the set with the code");
+  assert.match(
+    stdout,
+    /Subject: Reset your password[\s\S]*https:\/\/login\.example\.com\/reset\?userID=\d+&code=[A-Z0-9]{6}&orgID=\d+/,
+    "the mail and its link",
+  );
+  assert.match(stdout, /Subject: Your password was changed/, "the change notice");
+  const code6 = /Your code: ([A-Z0-9]{6})/.exec(stdout)![1];
+  service.secrets.push(code6, "Bob-Passw0rd-2!");
 });
