@@ -263,6 +263,8 @@ async function run(job: Job): Promise<LoadResult> {
   const latencies: number[] = [];
   const codes: Record<string, number> = {};
   let starved = 0;
+  // Answers are counted while this is set: from the start, or from the end of the warm-up.
+  let counting = !(job.warmupSeconds && !job.ratePerSecond);
 
   const once = async (): Promise<boolean> => {
     const user = pool.take();
@@ -270,44 +272,50 @@ async function run(job: Job): Promise<LoadResult> {
     const started = performance.now();
     const [token, oldPassword, newPassword] = requestFor(job.request, user);
     const code = await call(token, oldPassword, newPassword).catch(() => Code.Unknown);
-    latencies.push(performance.now() - started);
-    codes[Code[code] ?? "OK"] = (codes[Code[code] ?? "OK"] ?? 0) + 1;
+    if (counting) {
+      latencies.push(performance.now() - started);
+      codes[Code[code] ?? "OK"] = (codes[Code[code] ?? "OK"] ?? 0) + 1;
+    }
     if (code === 0 && job.request === "change") user.generation++;
     pool.give(user);
     return true;
   };
 
-  if (job.warmupSeconds && !job.ratePerSecond) {
-    // The same loop, uncounted: the first second of a run costs both processes
-    // their compilers' work and connections, which the steady state does not.
-    await closedLoop(job.concurrency ?? 1, performance.now() + job.warmupSeconds * 1000, once);
-    latencies.length = 0;
-    for (const code of Object.keys(codes)) delete codes[code];
-  }
-  const serverCpuBefore = job.serverPid ? cpuSecondsOf(job.serverPid) : 0;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const deadline = started + job.seconds * 1000;
+  let window: Window;
   if (job.ratePerSecond) {
-    const inFlight: Promise<unknown>[] = [];
-    const interval = 1000 / job.ratePerSecond;
-    for (let next = started; next < deadline; next += interval) {
-      await sleepUntil(next);
-      const p = once().then((sent) => sent || starved++);
-      inFlight.push(p);
-    }
-    await Promise.all(inFlight);
+    window = start(job);
+    await openLoop(job.ratePerSecond, window.deadline, () => once().then((sent) => sent || starved++));
+    window.close();
+  } else if (counting) {
+    window = start(job);
+    await closedLoop(job.concurrency ?? 1, window.deadline, once);
+    window.close();
   } else {
-    await closedLoop(job.concurrency ?? 1, deadline, once);
+    // The warm-up is the same loop, uncounted, and the load never pauses: the
+    // first second costs both processes their compilers' work and connections,
+    // which the steady state does not. The window counts the answers that
+    // arrive within it, so neither its start nor its end is a ramp.
+    const warm = performance.now() + job.warmupSeconds! * 1000;
+    const counted = new Promise<Window>((resolve) =>
+      setTimeout(() => {
+        counting = true;
+        const opened = start(job);
+        setTimeout(() => {
+          counting = false;
+          opened.close();
+          resolve(opened);
+        }, job.seconds * 1000);
+      }, warm - performance.now()),
+    );
+    await closedLoop(job.concurrency ?? 1, warm + job.seconds * 1000, once);
+    window = await counted;
   }
-  const wall = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const serverCpuSeconds = job.serverPid ? cpuSecondsOf(job.serverPid) - serverCpuBefore : undefined;
   if (job.request === "change") fs.writeFileSync(job.usersFile, JSON.stringify(users));
 
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
   const ok = codes.OK ?? 0;
+  const { wall, cpuSeconds, serverCpuSeconds } = window.measured!;
   return {
     requests: latencies.length,
     ok,
@@ -316,10 +324,47 @@ async function run(job: Job): Promise<LoadResult> {
     okPerSecond: ok / wall,
     p50Ms: pct(0.5),
     p99Ms: pct(0.99),
-    generatorCpu: (cpu.user + cpu.system) / 1e6 / wall,
+    generatorCpu: cpuSeconds / wall,
     serverCpuSeconds,
     starved,
   };
+}
+
+/** The counted seconds: their length, this process's CPU and the server's over them. */
+interface Window {
+  deadline: number;
+  close: () => void;
+  measured?: { wall: number; cpuSeconds: number; serverCpuSeconds?: number };
+}
+
+/** Opens the counted window now, for `job.seconds`. */
+function start(job: Job): Window {
+  const serverBefore = job.serverPid ? cpuSecondsOf(job.serverPid) : 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const window: Window = {
+    deadline: started + job.seconds * 1000,
+    close: () => {
+      const cpu = process.cpuUsage(cpuBefore);
+      window.measured = {
+        wall: (performance.now() - started) / 1000,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        serverCpuSeconds: job.serverPid ? cpuSecondsOf(job.serverPid) - serverBefore : undefined,
+      };
+    },
+  };
+  return window;
+}
+
+/** A request started every 1/rate seconds until `deadline`, whatever comes back; resolves when all are answered. */
+async function openLoop(ratePerSecond: number, deadline: number, send: () => Promise<unknown>): Promise<void> {
+  const inFlight: Promise<unknown>[] = [];
+  const interval = 1000 / ratePerSecond;
+  for (let next = performance.now(); next < deadline; next += interval) {
+    await sleepUntil(next);
+    inFlight.push(send());
+  }
+  await Promise.all(inFlight);
 }
 
 /** `concurrency` requests in flight, each sent again when answered, until `deadline`. */
