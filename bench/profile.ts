@@ -15,8 +15,8 @@ import { runNode, seed, startServer, usage } from "./servers.js";
 import { type LoadResult, type Protocol, type Request, ROOT } from "./shared.js";
 
 const REQUESTS: Request[] = ["change", "signin", "bad-token", "invalid-body", "locked"];
-/** The protocols with lean clients (bench/load.ts). */
-const PROTOCOLS: Protocol[] = ["grpc", "rest"];
+/** The protocols, each through its lean client (bench/load.ts). */
+const PROTOCOLS: Protocol[] = ["grpc", "grpcweb", "connect", "rest"];
 
 const { values: opts } = parseArgs({
   options: {
