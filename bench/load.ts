@@ -12,7 +12,7 @@ import { Code, ConnectError, createClient, type Transport } from "@connectrpc/co
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { AuthService, UpdateMyPasswordRequestSchema } from "../gen/zitadel/auth_pb.js";
 import { CreateSessionRequestSchema, SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
-import { type BenchUser, type Job, type LoadResult, passwordFor, type Protocol, type Request } from "./shared.js";
+import { type BenchUser, cpuSecondsOf, type Job, type LoadResult, passwordFor, type Protocol, type Request } from "./shared.js";
 
 const REST_CODE: Record<number, Code> = {
   400: Code.InvalidArgument,
@@ -374,12 +374,6 @@ async function closedLoop(concurrency: number, deadline: number, once: () => Pro
       while (performance.now() < deadline) if (!(await once())) break;
     }),
   );
-}
-
-/** A process's CPU (every thread), from /proc: utime and stime, in USER_HZ (100 on Linux). */
-function cpuSecondsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(stat[11]) + Number(stat[12])) / 100;
 }
 
 /** What each kind of request sends: a change, a sign-in (right or wrong), or a change refused before any hash. */

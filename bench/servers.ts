@@ -9,7 +9,7 @@ import { LOGIN_CLIENT_ROLE } from "../src/core/roles.js";
 import { createIssuer } from "../src/crypto/tokens.js";
 import { openStore } from "../src/store/open-store.js";
 import { seedUsers } from "./seed-users.js";
-import { type BenchUser, COMPILED, passwordFor, ROOT } from "./shared.js";
+import { type BenchUser, COMPILED, cpuSecondsOf, passwordFor, ROOT } from "./shared.js";
 
 /** Runs a file of this folder as its own Node process and returns the JSON it prints. */
 export function runNode<T>(file: string, args: string[], env: Record<string, string> = {}): Promise<T> {
@@ -87,13 +87,8 @@ process.on("exit", () => {
 
 /** CPU seconds and resident memory of a process, from /proc. */
 export function usage(pid: number): { cpuSeconds: number; rssMb: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  const ticks = 100; // USER_HZ, the unit of utime and stime, is 100 on Linux
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  return {
-    cpuSeconds: (Number(stat[11]) + Number(stat[12])) / ticks,
-    rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024,
-  };
+  return { cpuSeconds: cpuSecondsOf(pid), rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024 };
 }
 
 /** Where a server keeps its data: a seeded database's. */

@@ -1,4 +1,5 @@
 /** What the benchmark's orchestrator and its load generator agree on. */
+import fs from "node:fs";
 import path from "node:path";
 
 /** Whether this runs as `npm run build` compiled it (dist/bench/), not through tsx. */
@@ -59,3 +60,9 @@ export interface LoadResult {
 }
 
 export const passwordFor = (generation: number) => `Bench-Passw0rd-${generation}!`;
+
+/** A process's CPU (every thread), from /proc: utime and stime, in USER_HZ (100 on Linux). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(stat[11]) + Number(stat[12])) / 100;
+}

@@ -141,16 +141,22 @@ export const connectBinaryH2: Caller = (address, call) =>
 /** Our own API, PasswordService/ChangeMyPassword, over Connect's gRPC on h2c. */
 export const ownApiGrpc: Caller = (address, call) => viaConnectClient(createGrpcTransport({ baseUrl: `http://${address}` }), call, true);
 
+/** A change's request message in gRPC's length-prefixed frame, as the hand-written gRPC and gRPC-Web clients send it. */
+function framedChange(call: { oldPassword: string; newPassword: string }): Buffer {
+  const message = toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, call));
+  const frame = Buffer.alloc(5 + message.length);
+  frame.writeUInt32BE(message.length, 1);
+  frame.set(message, 5);
+  return frame;
+}
+
 /**
  * gRPC over HTTP/1.1 with trailers, written out by hand with node:http:
  * neither grpc-js nor connect-node sends it, but some clients do.
  */
 export const grpcHttp1: Caller = (address, call) =>
   new Promise((resolve, reject) => {
-    const message = toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, call));
-    const frame = Buffer.alloc(5 + message.length);
-    frame.writeUInt32BE(message.length, 1);
-    frame.set(message, 5);
+    const frame = framedChange(call);
     const [host, port] = address.split(":");
     const headers: Record<string, string> = { "content-type": "application/grpc+proto", te: "trailers" };
     if (call.authorization !== undefined) headers.authorization = call.authorization;
@@ -191,10 +197,7 @@ export const grpcHttp1: Caller = (address, call) =>
  * out by hand; test/browser.test.ts drives the runtime itself.
  */
 export const grpcWebText: Caller = async (address, call) => {
-  const message = toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, call));
-  const frame = Buffer.alloc(5 + message.length);
-  frame.writeUInt32BE(message.length, 1);
-  frame.set(message, 5);
+  const frame = framedChange(call);
   const headers: Record<string, string> = { "content-type": "application/grpc-web-text", accept: "application/grpc-web-text", "x-grpc-web": "1" };
   if (call.authorization !== undefined) headers.authorization = call.authorization;
   const res = await fetch(`http://${address}/zitadel.auth.v1.AuthService/UpdateMyPassword`, {
