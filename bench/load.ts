@@ -12,7 +12,7 @@ import { Code, ConnectError, createClient, type Transport } from "@connectrpc/co
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { AuthService, UpdateMyPasswordRequestSchema } from "../gen/zitadel/auth_pb.js";
 import { CreateSessionRequestSchema, SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
-import { type BenchUser, cpuSecondsOf, type Job, type LoadResult, passwordFor, type Protocol, type Request } from "./shared.js";
+import { type BenchUser, cpuSecondsOf, type Job, type LoadResult, passwordFor, type Protocol, type Request, type ThreadCpu, threadCpuOf } from "./shared.js";
 
 const REST_CODE: Record<number, Code> = {
   400: Code.InvalidArgument,
@@ -315,7 +315,7 @@ async function run(job: Job): Promise<LoadResult> {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
   const ok = codes.OK ?? 0;
-  const { wall, cpuSeconds, serverCpuSeconds } = window.measured!;
+  const { wall, cpuSeconds, serverCpuSeconds, serverThreads } = window.measured!;
   return {
     requests: latencies.length,
     ok,
@@ -326,6 +326,7 @@ async function run(job: Job): Promise<LoadResult> {
     p99Ms: pct(0.99),
     generatorCpu: cpuSeconds / wall,
     serverCpuSeconds,
+    serverThreads,
     starved,
   };
 }
@@ -334,12 +335,13 @@ async function run(job: Job): Promise<LoadResult> {
 interface Window {
   deadline: number;
   close: () => void;
-  measured?: { wall: number; cpuSeconds: number; serverCpuSeconds?: number };
+  measured?: { wall: number; cpuSeconds: number; serverCpuSeconds?: number; serverThreads?: ThreadCpu };
 }
 
 /** Opens the counted window now, for `job.seconds`. */
 function start(job: Job): Window {
   const serverBefore = job.serverPid ? cpuSecondsOf(job.serverPid) : 0;
+  const threadsBefore = job.serverPid ? threadCpuOf(job.serverPid) : undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const window: Window = {
@@ -350,10 +352,15 @@ function start(job: Job): Window {
         wall: (performance.now() - started) / 1000,
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         serverCpuSeconds: job.serverPid ? cpuSecondsOf(job.serverPid) - serverBefore : undefined,
+        serverThreads: job.serverPid && threadsBefore ? since(threadsBefore, threadCpuOf(job.serverPid)) : undefined,
       };
     },
   };
   return window;
+}
+
+function since(before: ThreadCpu, after: ThreadCpu): ThreadCpu {
+  return { main: after.main - before.main, pool: after.pool - before.pool, other: after.other - before.other };
 }
 
 /** A request started every 1/rate seconds until `deadline`, whatever comes back; resolves when all are answered. */

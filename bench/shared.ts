@@ -55,14 +55,44 @@ export interface LoadResult {
   generatorCpu: number;
   /** The server's CPU (every thread) over the counted seconds, when the job named its process. */
   serverCpuSeconds?: number;
+  /** The same, by kind of thread. */
+  serverThreads?: ThreadCpu;
   /** Open loop only: requests not sent for want of a user not already in flight. */
   starved: number;
 }
 
 export const passwordFor = (generation: number) => `Bench-Passw0rd-${generation}!`;
 
-/** A process's CPU (every thread), from /proc: utime and stime, in USER_HZ (100 on Linux). */
+/** A process's or a thread's /proc stat fields after the name: utime and stime in USER_HZ (100 on Linux) are 11 and 12, nice is 16. */
+function statOf(file: string): string[] {
+  return fs.readFileSync(file, "utf8").split(") ")[1].split(" ");
+}
+
+const cpuOfStat = (stat: string[]) => (Number(stat[11]) + Number(stat[12])) / 100;
+
+/** A process's CPU (every thread), from /proc. */
 export function cpuSecondsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(stat[11]) + Number(stat[12])) / 100;
+  return cpuOfStat(statOf(`/proc/${pid}/stat`));
+}
+
+/**
+ * A server's CPU seconds by kind of thread: the event loop's (the main
+ * thread), the thread pool's where bcrypt runs (the bin sets those threads
+ * to nice 19, and nothing else), and the rest (V8's compiler and garbage
+ * collector, SQLite's none).
+ */
+export interface ThreadCpu {
+  main: number;
+  pool: number;
+  other: number;
+}
+
+export function threadCpuOf(pid: number): ThreadCpu {
+  const cpu: ThreadCpu = { main: 0, pool: 0, other: 0 };
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const stat = statOf(`/proc/${pid}/task/${tid}/stat`);
+    const kind = tid === String(pid) ? "main" : stat[16] === "19" ? "pool" : "other";
+    cpu[kind] += cpuOfStat(stat);
+  }
+  return cpu;
 }
