@@ -57,6 +57,7 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   assert.deepEqual(Object.keys(results.signIn.protocols).sort(), ["connect", "grpc", "grpcweb", "rest"]);
   for (const [protocol, run] of Object.entries<any>(results.signIn.protocols)) {
     assert.ok(run.okPerSecond > 0 && run.ratio > 0 && run.cpuRatio > 0, `sign-ins over ${protocol}`);
+    assert.ok(run.poolRatio > 0 && run.mainMs > 0, `${protocol}: the server's CPU split into the thread pool's and the event loop's`);
     assert.equal(run.errors, 0, `${protocol}: every sign-in succeeded`);
   }
   assert.ok(results.signIn.idle.ratio > 0, "the idle sign-in against one verify");
