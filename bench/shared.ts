@@ -79,7 +79,7 @@ export function cpuSecondsOf(pid: number): number {
  * A server's CPU seconds by kind of thread: the event loop's (the main
  * thread), the thread pool's where bcrypt runs (the bin sets those threads
  * to nice 19, and nothing else), and the rest (V8's compiler and garbage
- * collector, SQLite's none).
+ * collector; better-sqlite3 runs on the event loop).
  */
 export interface ThreadCpu {
   main: number;

@@ -11,8 +11,11 @@
  * `node --test dist/test/NAME.test.js`.
  *
  * The groups are balanced by how long each file took in the last run, kept
- * in node_modules/.cache/ as jest keeps its own; a file never timed counts
- * as the median. The longest groups start first.
+ * in node_modules/.cache/ as jest keeps its own. Before any run of its own
+ * (a fresh clone, CI), a checkout takes the times of test-durations.json
+ * beside this file, a run of the suite committed as the knapsack gem
+ * commits its report; a file in neither counts as the median. The longest
+ * groups start first.
  *
  *   node dist/test/support/run-suite.js [FILE ...]
  *
@@ -27,8 +30,8 @@ import { pathToFileURL } from "node:url";
 import { ROOT } from "./root.js";
 
 /**
- * Processes at a time: on two cores, four keep them busy while tests wait on
- * timers and sockets (a quarter of the suite's time is such waits).
+ * Processes at a time: on two cores, four keep them busy while some files
+ * wait on timers and sockets (limits.test.js alone waits about 15 s of its 22).
  */
 const CONCURRENCY = 4;
 /**
@@ -39,6 +42,8 @@ const GROUPS = 2 * CONCURRENCY;
 /** A file's time on PostgreSQL is not its time on SQLite: one record for each. */
 const BACKEND = process.env.TEST_DATABASE_URL ? "postgres" : "sqlite";
 const DURATIONS = path.join(ROOT, `node_modules/.cache/password-service/test-durations-${BACKEND}.json`);
+/** Each file's time in one run of npm test (2026-12-06, this machine's kind, four processes at a time). */
+const COMMITTED = path.join(ROOT, "test/support/test-durations.json");
 const REPORTER = path.join(import.meta.dirname, "durations-reporter.js");
 const TEST_DIR = path.resolve(import.meta.dirname, "..");
 
@@ -51,9 +56,9 @@ function suiteFiles(): string[] {
     .map((name) => path.join(TEST_DIR, name));
 }
 
-function readDurations(): Durations {
+function readDurations(file = DURATIONS): Durations {
   try {
-    return JSON.parse(readFileSync(DURATIONS, "utf8")) as Durations;
+    return JSON.parse(readFileSync(file, "utf8")) as Durations;
   } catch {
     return {};
   }
@@ -96,7 +101,7 @@ function run(entries: string[], timings: string): Promise<number> {
   return new Promise((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
-/** Adds this run's times (lines of "file<TAB>ms", a line a top-level test) to those kept of files still there. */
+/** Adds this run's times (lines of "file<TAB>ms", a line a top-level test) to those kept: of the suite's files only, those still there. */
 function keepDurations(timings: string): void {
   if (!existsSync(timings)) return;
   const measured: Durations = {};
@@ -105,8 +110,8 @@ function keepDurations(timings: string): void {
     if (file && ms) measured[path.basename(file)] = (measured[path.basename(file)] ?? 0) + Number(ms);
   }
   mkdirSync(path.dirname(DURATIONS), { recursive: true });
-  const kept = Object.entries(readDurations()).filter(([name]) => existsSync(path.join(TEST_DIR, name)));
-  writeFileSync(DURATIONS, `${JSON.stringify({ ...Object.fromEntries(kept), ...measured }, null, 2)}\n`);
+  const kept = Object.entries({ ...readDurations(), ...measured }).filter(([name]) => existsSync(path.join(TEST_DIR, name)));
+  writeFileSync(DURATIONS, `${JSON.stringify(Object.fromEntries(kept), null, 2)}\n`);
 }
 
 // Ctrl-C reaches the test runner too: wait for it to stop, then clean up.
@@ -116,7 +121,8 @@ const files = process.argv.length > 2 ? process.argv.slice(2).map((file) => path
 const dir = mkdtempSync(path.join(os.tmpdir(), "password-service-suite-"));
 try {
   const timings = path.join(dir, "durations.tsv");
-  process.exitCode = await run(writeGroups(dir, grouped(files, readDurations())), timings);
+  const durations = { ...readDurations(COMMITTED), ...readDurations() };
+  process.exitCode = await run(writeGroups(dir, grouped(files, durations)), timings);
   keepDurations(timings);
 } finally {
   rmSync(dir, { recursive: true, force: true });
