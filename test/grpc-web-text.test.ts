@@ -4,17 +4,10 @@ import { after, before, describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
 import { decodeBase64Stream } from "../src/http/grpc-web-text.js";
+import { grpcFrame } from "./support/clients.js";
 import { Service } from "./support/service.js";
 
 const PATH = "/zitadel.auth.v1.AuthService/UpdateMyPassword";
-
-function frame(flags: number, payload: Uint8Array): Buffer {
-  const out = Buffer.alloc(5 + payload.length);
-  out[0] = flags;
-  out.writeUInt32BE(payload.length, 1);
-  out.set(payload, 5);
-  return out;
-}
 
 /** Splits a gRPC-Web body into its frames: messages, then the trailer frame as a header map. */
 function unframe(body: Buffer): { messages: Buffer[]; trailers: Record<string, string> } {
@@ -70,7 +63,7 @@ function grpcStatusOf(res: { text: string; headers: http.IncomingHttpHeaders }):
 }
 
 function requestFrame(oldPassword: string, newPassword: string): Buffer {
-  return frame(0, toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, { oldPassword, newPassword })));
+  return grpcFrame(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, { oldPassword, newPassword })));
 }
 
 describe("gRPC-Web text mode (application/grpc-web-text)", () => {

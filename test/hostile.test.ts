@@ -8,7 +8,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import bcrypt from "bcrypt";
 import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
-import { bearer, type Caller, connectJson, grpcJs, grpcWeb, type Outcome, ownApiGrpc, rest, restRequest } from "./support/clients.js";
+import { bearer, type Caller, connectJson, grpcFrame, grpcJs, grpcWeb, type Outcome, ownApiGrpc, rest, restRequest } from "./support/clients.js";
 import { Service, type TestUser } from "./support/service.js";
 
 // connect-node's HTTP/1.1 transports use Node's global agent, whose kept-alive
@@ -84,14 +84,6 @@ async function h2(
   } finally {
     session.close();
   }
-}
-
-/** A gRPC length-prefixed message. */
-function frame(message: Uint8Array, flags = 0): Buffer {
-  const prefix = Buffer.alloc(5);
-  prefix[0] = flags;
-  prefix.writeUInt32BE(message.length, 1);
-  return Buffer.concat([prefix, message]);
 }
 
 /** grpc-js with the raw bytes of the message we choose, to any method. */
@@ -370,7 +362,7 @@ describe("hostile input", () => {
       // Field 1 as a string whose bytes are not UTF-8; a truncated varint; a length past the end.
       const notUtf8 = Buffer.concat([Buffer.from([0x0a, 2, 0xff, 0xfe, 0x12, 13]), Buffer.from("New-Passw0rd!")]);
       for (const message of [notUtf8, Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]), Buffer.from([0x0a, 100, 0x41])]) {
-        const res = await h2(service.url, grpcHeaders(), frame(message));
+        const res = await h2(service.url, grpcHeaders(), grpcFrame(message));
         assert.equal(res.headers[":status"], 200);
         assert.equal(res.trailers["grpc-status"], "13");
         assert.match(decodeURIComponent(String(res.trailers["grpc-message"])), /^parse binary: /);
@@ -383,7 +375,7 @@ describe("hostile input", () => {
         [Buffer.from([0, 0, 0]), "3"], // not even a whole prefix
         [Buffer.from([1, 0, 0, 0, 2, 1, 2]), "13"], // compressed flag without grpc-encoding
         [Buffer.from([0, 0xff, 0xff, 0xff, 0xff, 1]), "8"], // 4 GiB announced
-        [Buffer.concat([frame(Buffer.alloc(0)), frame(Buffer.alloc(0))]), "12"], // two messages to a unary method
+        [Buffer.concat([grpcFrame(Buffer.alloc(0)), grpcFrame(Buffer.alloc(0))]), "12"], // two messages to a unary method
         [Buffer.alloc(0), "12"], // none
       ];
       for (const [body, status] of cases) {
@@ -394,7 +386,7 @@ describe("hostile input", () => {
     });
 
     it("answers a bad frame over gRPC on HTTP/1.1 and gRPC-Web with 13 in the trailers", async () => {
-      const garbage = frame(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+      const garbage = grpcFrame(Buffer.from([0xff, 0xff, 0xff, 0xff]));
       const grpc = await http1(service.port, {
         method: "POST",
         path: PATH,
@@ -468,7 +460,7 @@ describe("hostile input", () => {
       // old_password (1) as a varint 16 followed by 16 bytes: protobuf-es alone would read those 16 bytes as the string.
       const guess = Buffer.from("Guessed-Passw0rd");
       const message = Buffer.concat([Buffer.from([0x08, guess.length]), guess, Buffer.from([0x12, 13]), Buffer.from("New-Passw0rd!")]);
-      const grpc = await h2(service.url, grpcHeaders(), frame(message));
+      const grpc = await h2(service.url, grpcHeaders(), grpcFrame(message));
       assert.equal(grpc.trailers["grpc-status"] ?? grpc.headers["grpc-status"], "3");
       assert.match(decodeURIComponent(String(grpc.trailers["grpc-message"] ?? grpc.headers["grpc-message"])), /old_password \(1\) arrived as wire type 0/);
       const connect = await h2(service.url, { "content-type": "application/proto", authorization: auth() }, message);
@@ -478,7 +470,7 @@ describe("hostile input", () => {
         method: "POST",
         path: PATH,
         headers: { "content-type": "application/grpc-web+proto", authorization: auth() },
-        chunks: [frame(message)],
+        chunks: [grpcFrame(message)],
       });
       assert.match(web.body.subarray(5).toString("latin1"), /grpc-status: 3\r\n/);
     });
@@ -533,7 +525,7 @@ describe("hostile input", () => {
 
     it("refuses bad JSON over gRPC (h2c) and gRPC-Web with 3, quoting none of it", async () => {
       for (const body of badJsonBodies()) {
-        const grpc = await h2(service.url, { "content-type": "application/grpc+json", te: "trailers", authorization: auth() }, frame(Buffer.from(body)));
+        const grpc = await h2(service.url, { "content-type": "application/grpc+json", te: "trailers", authorization: auth() }, grpcFrame(Buffer.from(body)));
         assert.equal(grpc.trailers["grpc-status"] ?? grpc.headers["grpc-status"], "3", body);
         assert.match(decodeURIComponent(String(grpc.trailers["grpc-message"] ?? grpc.headers["grpc-message"])), SAFE_JSON_ERROR, body);
 
@@ -541,7 +533,7 @@ describe("hostile input", () => {
           method: "POST",
           path: PATH,
           headers: { "content-type": "application/grpc-web+json", authorization: auth() },
-          chunks: [frame(Buffer.from(body))],
+          chunks: [grpcFrame(Buffer.from(body))],
         });
         const trailers = web.body[0] === 0x80 ? web.body.subarray(5).toString("utf8") : "";
         assert.match(trailers, /grpc-status: 3\r\n/, body);

@@ -22,7 +22,7 @@ import {
   GetPasswordComplexitySettingsResponseSchema,
   SettingsService,
 } from "../gen/zitadel/settings/v2/settings_service_pb.js";
-import { bearer, grpcJsUnary } from "./support/clients.js";
+import { bearer, grpcFrame, grpcJsUnary } from "./support/clients.js";
 import { assertRestResponseMatchesOpenApi } from "./support/openapi.js";
 import { auditEvents, setPolicy } from "./support/policy.js";
 import { RangeApiStandIn } from "./support/range-api.js";
@@ -127,10 +127,7 @@ async function viaConnectNode(transport: Transport, read: Read, token: string): 
 
 /** gRPC-Web's text mode by hand, as Google's grpc-web runtime sends it by default. */
 async function viaGrpcWebText(service: Service, read: Read, token: string): Promise<unknown> {
-  const message = toBinary(read.input, fromJson(read.input, read.request as JsonValue));
-  const frame = Buffer.alloc(5 + message.length);
-  frame.writeUInt32BE(message.length, 1);
-  frame.set(message, 5);
+  const frame = grpcFrame(toBinary(read.input, fromJson(read.input, read.request as JsonValue)));
   const res = await fetch(`${service.url}${read.path}`, {
     method: "POST",
     headers: { "content-type": "application/grpc-web-text", accept: "application/grpc-web-text", authorization: bearer(token) },

@@ -141,13 +141,18 @@ export const connectBinaryH2: Caller = (address, call) =>
 /** Our own API, PasswordService/ChangeMyPassword, over Connect's gRPC on h2c. */
 export const ownApiGrpc: Caller = (address, call) => viaConnectClient(createGrpcTransport({ baseUrl: `http://${address}` }), call, true);
 
-/** A change's request message in gRPC's length-prefixed frame, as the hand-written gRPC and gRPC-Web clients send it. */
-function framedChange(call: { oldPassword: string; newPassword: string }): Buffer {
-  const message = toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, call));
+/** A message in gRPC's length-prefixed frame (flags 0x80: gRPC-Web's trailer frame), for the tests' hand-written clients. */
+export function grpcFrame(message: Uint8Array, flags = 0): Buffer {
   const frame = Buffer.alloc(5 + message.length);
+  frame[0] = flags;
   frame.writeUInt32BE(message.length, 1);
   frame.set(message, 5);
   return frame;
+}
+
+/** A change's request message, framed, as the hand-written gRPC and gRPC-Web clients send it. */
+function framedChange(call: { oldPassword: string; newPassword: string }): Buffer {
+  return grpcFrame(toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, call)));
 }
 
 /**
