@@ -1,4 +1,4 @@
-import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from "kysely";
+import { type Compilable, CompiledQuery, type DialectAdapter, type Kysely, type QueryResult } from "kysely";
 import type { Database } from "./schema.js";
 
 /** Stands where a parameter goes while a statement is built; filled in at each run. */
@@ -18,21 +18,23 @@ interface Compiled {
  * on, with its parameters left open: a run fills them in and sends the SQL
  * that was compiled. Kysely builds and compiles every query anew, on the
  * event loop, with an object for every node; the statements every request
- * runs (the token's cutoff, the user, a refusal's audit) are built once a
- * process instead. Inside a transaction (a new Kysely each time) a statement
- * is built anew, as any other. The builder names each parameter where its
- * value goes (`p.userId`); `p` has no keys to spread.
+ * runs (the token's cutoff, the user, a sign-in's writes) are built once a
+ * process instead. The SQL is kept for each dialect adapter: a transaction is
+ * a new Kysely each time, but shares its database's adapter, so a statement
+ * run inside one is not built anew. The builder names each parameter where
+ * its value goes (`p.userId`); `p` has no keys to spread.
  */
 export class Prepared<P extends object, R> {
-  private readonly compiled = new WeakMap<Kysely<Database>, Compiled>();
+  private readonly compiled = new WeakMap<DialectAdapter, Compiled>();
 
   constructor(private readonly build: (db: Kysely<Database>, p: P) => Compilable<R>) {}
 
   run(db: Kysely<Database>, values: P): Promise<QueryResult<R>> {
-    let compiled = this.compiled.get(db);
+    const adapter = db.getExecutor().adapter;
+    let compiled = this.compiled.get(adapter);
     if (!compiled) {
       compiled = this.build(db, slots as P).compile();
-      this.compiled.set(db, compiled);
+      this.compiled.set(adapter, compiled);
     }
     const parameters = compiled.parameters.map((p) => (p instanceof Slot ? values[p.name as keyof P] : p));
     return db.executeQuery(CompiledQuery.raw(compiled.sql, parameters));

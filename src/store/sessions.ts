@@ -30,21 +30,17 @@ export class SessionRepository implements SessionStore {
   }
 
   async saveSession(session: SessionRecord, expectedSequence: number, signIn?: SignIn): Promise<boolean> {
+    const row = toRow(session);
     return this.db
       .transaction()
       .execute(async (tx) => {
         if (signIn && !(await this.commitCheck(tx, signIn))) throw new NotWritten();
         if (expectedSequence === 0) {
-          await tx.insertInto("sessions").values(toRow(session)).execute();
+          await insertSession.run(tx, row);
           return true;
         }
-        const updated = await tx
-          .updateTable("sessions")
-          .set(toRow(session))
-          .where("id", "=", session.id)
-          .where("sequence", "=", expectedSequence)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) throw new NotWritten();
+        const updated = await updateSession.run(tx, { ...row, expectedSequence });
+        if (Number(updated.numAffectedRows) !== 1) throw new NotWritten();
         return true;
       })
       .catch((err) => {
@@ -60,25 +56,18 @@ export class SessionRepository implements SessionStore {
    * active (an administrator locked or removed it meanwhile).
    */
   private async commitCheck(tx: Kysely<Database>, signIn: SignIn): Promise<boolean> {
-    const events = signIn.upgrade ? 2 : 1;
-    const upgrade = signIn.upgrade ? { password_hash: signIn.upgrade.hash, password_nfkc: signIn.upgrade.nfkc ? 1 : 0 } : {};
-    const row = await tx
-      .updateTable("users")
-      .set((eb) => ({ failed_attempts: 0, check_lease_until: 0, sequence: eb("sequence", "+", events), ...upgrade }))
-      .where("id", "=", signIn.userId)
-      .where("state", "=", "active")
-      .returning(["sequence"])
-      .executeTakeFirst();
+    const { userId, upgrade } = signIn;
+    const types = ["user.human.password.check.succeeded", ...(upgrade ? ["user.human.password.hash.updated"] : [])];
+    const row = await checkPassed.first(tx, { userId, events: types.length });
     if (!row) return false;
-    const last = Number(row.sequence);
-    const created_at = signIn.at.getTime();
-    const types = ["user.human.password.check.succeeded", ...(signIn.upgrade ? ["user.human.password.hash.updated"] : [])];
-    await tx
-      .insertInto("events")
-      .values(types.map((type, i) => ({ user_id: signIn.userId, sequence: last - events + 1 + i, type, created_at, payload: "{}" })))
-      .execute();
+    const first = Number(row.sequence) - types.length + 1;
+    const createdAt = signIn.at.getTime();
+    for (const [i, type] of types.entries()) await insertEvent.run(tx, { userId, sequence: first + i, type, createdAt });
     await insertAudit(tx, this.ids, signIn.audit, signIn.at);
-    if (signIn.upgrade) await insertAudit(tx, this.ids, signIn.upgrade.audit, signIn.at);
+    if (upgrade) {
+      await upgradeHash.run(tx, { userId, hash: upgrade.hash, nfkc: upgrade.nfkc ? 1 : 0 });
+      await insertAudit(tx, this.ids, upgrade.audit, signIn.at);
+    }
     return true;
   }
 
@@ -154,6 +143,52 @@ const bearerQuery = new Prepared((db, p: { tokenHash: string; nowMs: number }) =
     .where("users.state", "=", "active"),
 );
 
+/** A sign-in's statements, run in its transaction: the event loop builds none of them anew. */
+const checkPassed = new Prepared((db, p: { userId: string; events: number }) =>
+  db
+    .updateTable("users")
+    .set((eb) => ({ failed_attempts: 0, check_lease_until: 0, sequence: eb("sequence", "+", p.events) }))
+    .where("id", "=", p.userId)
+    .where("state", "=", "active")
+    .returning(["sequence"]),
+);
+
+const insertEvent = new Prepared((db, p: { userId: string; sequence: number; type: string; createdAt: number }) =>
+  db.insertInto("events").values({ user_id: p.userId, sequence: p.sequence, type: p.type, created_at: p.createdAt, payload: "{}" }),
+);
+
+const upgradeHash = new Prepared((db, p: { userId: string; hash: string; nfkc: number }) =>
+  db.updateTable("users").set({ password_hash: p.hash, password_nfkc: p.nfkc }).where("id", "=", p.userId),
+);
+
+type SessionRow = Insertable<SessionTable>;
+
+/** Every column of a session, each a parameter. */
+function sessionColumns(p: SessionRow): SessionRow {
+  return {
+    id: p.id,
+    token_hash: p.token_hash,
+    token_set_at: p.token_set_at,
+    creator_id: p.creator_id,
+    user_id: p.user_id,
+    user_checked_at: p.user_checked_at,
+    password_checked_at: p.password_checked_at,
+    sequence: p.sequence,
+    created_at: p.created_at,
+    changed_at: p.changed_at,
+    expires_at: p.expires_at,
+    metadata: p.metadata,
+    user_agent: p.user_agent,
+    fingerprint_id: p.fingerprint_id,
+  };
+}
+
+const insertSession = new Prepared((db, p: SessionRow) => db.insertInto("sessions").values(sessionColumns(p)));
+
+const updateSession = new Prepared((db, p: SessionRow & { expectedSequence: number }) =>
+  db.updateTable("sessions").set(sessionColumns(p)).where("id", "=", p.id).where("sequence", "=", p.expectedSequence),
+);
+
 function viewQuery(db: Kysely<Database>) {
   return db
     .selectFrom("sessions")
@@ -215,7 +250,7 @@ function toView(row: ViewRow): SessionView {
   return { session, user: { loginName: `${row.username}@${row.user_org_id}`, displayName: row.username, orgId: row.user_org_id } };
 }
 
-function toRow(s: SessionRecord): Insertable<SessionTable> {
+function toRow(s: SessionRecord): SessionRow {
   return {
     id: s.id,
     token_hash: s.tokenHash,
