@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { type Job, type LoadResult, type Protocol, ROOT } from "./shared.js";
 import { importBench, importMarkdown } from "./import.js";
 import { PROJECTION, type StoreHeadroom, storeHeadroom } from "./store-headroom.js";
-import { FLOOD_CLIENTS, runNode, type Seeded, type Server, seed, startServer, usage } from "./servers.js";
+import { FLOOD_CLIENTS, runNode, type Seeded, type Server, seed, startFloor, startServer, usage } from "./servers.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -149,27 +149,32 @@ interface SignInResult {
   mainMs: number;
   otherMs: number;
   errors: number;
+  /** The floor server's sign-ins a second, and its share of the same verify bound. */
+  floorPerSecond: number;
+  floorRatio: number;
 }
 
 /**
  * Sign-ins (CreateSession with user and password) at saturation on every
  * protocol, against the verify bound: a sign-in is one bcrypt verify, so its
- * bound is twice the pair bound, measured just before and after. Then an
- * idle sign-in against one verify, the server's CPU per sign-in against one
+ * bound is twice the pair bound, measured just before and after. Beside each
+ * protocol's run, in the same bracket, the floor's (bench/floor-server.cjs:
+ * one verify a request and nothing else) under the same load. Then an idle
+ * sign-in against one verify, the server's CPU per sign-in against one
  * verify's (half a pair's), and a flood of wrong passwords on one user
  * beside the others' sign-ins.
  */
 async function signIn(context: Context) {
   const { small, server } = context;
+  const floor = await startFloor(cost);
   const results: Record<string, SignInResult> = {};
   for (const protocol of PROTOCOLS) {
-    const { result, boundPerSecond, pairCpuMs } = await bracketed(async () => {
-      const r = await load(
-        { ...SIGN_IN_LOAD, baseUrl: server.baseUrl, protocol, concurrency: SATURATED, loginToken: small.loginToken, serverPid: server.pid },
-        small.usersFile,
-      );
-      return { r, cpuMs: (r.serverCpuSeconds! * 1000) / Math.max(1, r.ok) };
-    });
+    const job = { ...SIGN_IN_LOAD, protocol, concurrency: SATURATED, loginToken: small.loginToken };
+    const floorUrl = protocol === "grpc" ? floor.grpcUrl : floor.http1Url;
+    const { result, boundPerSecond, pairCpuMs } = await bracketed(async () => ({
+      r: await load({ ...job, baseUrl: server.baseUrl, serverPid: server.pid }, small.usersFile),
+      floor: await load({ ...job, baseUrl: floorUrl, serverPid: floor.pid }, small.usersFile),
+    }));
     const { r } = result;
     const verifyCpuMs = pairCpuMs / 2;
     const perSignIn = (seconds: number) => (seconds * 1000) / Math.max(1, r.ok);
@@ -178,18 +183,21 @@ async function signIn(context: Context) {
       ratio: r.okPerSecond / (2 * boundPerSecond),
       p50Ms: r.p50Ms,
       p99Ms: r.p99Ms,
-      cpuRatio: result.cpuMs / verifyCpuMs,
+      cpuRatio: perSignIn(r.serverCpuSeconds!) / verifyCpuMs,
       poolRatio: perSignIn(r.serverThreads!.pool) / verifyCpuMs,
       mainMs: perSignIn(r.serverThreads!.main),
       otherMs: perSignIn(r.serverThreads!.other),
-      errors: r.requests - r.ok,
+      errors: r.requests - r.ok + result.floor.requests - result.floor.ok,
+      floorPerSecond: result.floor.okPerSecond,
+      floorRatio: result.floor.okPerSecond / (2 * boundPerSecond),
     };
     results[protocol] = s;
     log(
-      `sign-in ${protocol}: ${s.okPerSecond.toFixed(1)}/s (${s.ratio.toFixed(2)} of the verify bound), server CPU ${s.cpuRatio.toFixed(2)} x one verify's ` +
+      `sign-in ${protocol}: ${s.okPerSecond.toFixed(1)}/s (${s.ratio.toFixed(2)} of the verify bound; the floor ${s.floorRatio.toFixed(2)}), server CPU ${s.cpuRatio.toFixed(2)} x one verify's ` +
         `(the thread pool ${s.poolRatio.toFixed(3)} x, the event loop ${s.mainMs.toFixed(1)} ms, other threads ${s.otherMs.toFixed(1)} ms a sign-in)`,
     );
   }
+  await floor.stop();
   const { result: idle, opMs } = await bracketed(() =>
     load({ baseUrl: server.baseUrl, protocol: "grpc", request: "signin", concurrency: 1, loginToken: small.loginToken }, small.usersFile),
   );
@@ -474,13 +482,13 @@ function signInMarkdown(r: any, m: (path: (x: any) => number, d?: number) => str
   const f = r.signIn.flood;
   const pg = r.signInPostgres;
   return [
-    `Sign-ins (CreateSession with the user and the password, under a login application's token) at concurrency ${SATURATED}: a sign-in is one bcrypt verify, so the bound is twice the pairs a second, measured just before and after each protocol's run. Server CPU per sign-in is a multiple of one verify's (half a pair's).`,
+    `Sign-ins (CreateSession with the user and the password, under a login application's token) at concurrency ${SATURATED}: a sign-in is one bcrypt verify, so the bound is twice the pairs a second, measured just before and after each protocol's run. The floor is bench/floor-server.cjs under the same load in the same bracket: a Node server that reads the request, verifies once and answers, with nothing else (no token, database, decoding, log or metric); it is what this machine allows any Node server with the load generator on the same cores. Server CPU per sign-in is a multiple of one verify's (half a pair's).`,
     "",
-    "| protocol | sign-ins/s | of the verify bound | server CPU per sign-in, × one verify | of it: thread pool, × one verify | event loop, ms | other threads, ms | p50 ms | p99 ms | errors |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| protocol | sign-ins/s | of the verify bound | the floor, of the verify bound | server CPU per sign-in, × one verify | of it: thread pool, × one verify | event loop, ms | other threads, ms | p50 ms | p99 ms | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...Object.keys(r.signIn.protocols).map((protocol) => {
       const s = (x: any) => x.signIn.protocols[protocol];
-      return `| ${protocol} | ${m((x) => s(x).okPerSecond)} | ${m((x) => s(x).ratio, 2)} | ${m((x) => s(x).cpuRatio, 3)} | ${m((x) => s(x).poolRatio, 3)} | ${m((x) => s(x).mainMs, 1)} | ${m((x) => s(x).otherMs, 1)} | ${m((x) => s(x).p50Ms, 0)} | ${m((x) => s(x).p99Ms, 0)} | ${s(r).errors} |`;
+      return `| ${protocol} | ${m((x) => s(x).okPerSecond)} | ${m((x) => s(x).ratio, 2)} | ${m((x) => s(x).floorRatio, 2)} | ${m((x) => s(x).cpuRatio, 3)} | ${m((x) => s(x).poolRatio, 3)} | ${m((x) => s(x).mainMs, 1)} | ${m((x) => s(x).otherMs, 1)} | ${m((x) => s(x).p50Ms, 0)} | ${m((x) => s(x).p99Ms, 0)} | ${s(r).errors} |`;
     }),
     "",
     "| measure | result |",

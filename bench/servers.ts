@@ -1,5 +1,6 @@
 /** The benchmark's seeded databases, its server processes and its helper processes: shared by run.ts and profile.ts. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -91,6 +92,24 @@ export function usage(pid: number): { cpuSeconds: number; rssMb: number } {
   return { cpuSeconds: cpuSecondsOf(pid), rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024 };
 }
 
+/** The floor server's two listeners: h2c for gRPC, HTTP/1.1 for REST, gRPC-Web and Connect. */
+export interface Floor {
+  pid: number;
+  grpcUrl: string;
+  http1Url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/floor-server.cjs: one bcrypt verify a request and nothing else. */
+export async function startFloor(cost: number): Promise<Floor> {
+  const child = spawn(process.execPath, [path.join(ROOT, "bench/floor-server.cjs"), String(cost)], { stdio: ["ignore", "pipe", "inherit"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  const [line] = (await once(child.stdout!, "data")) as [Buffer];
+  const { grpc, http1 } = JSON.parse(line.toString()) as { grpc: string; http1: string };
+  return { pid: child.pid!, grpcUrl: grpc, http1Url: http1, stop: () => stopChild(child) };
+}
+
 /** Where a server keeps its data: a seeded database's. */
 export type DataOf = Pick<Seeded, "dataDir" | "databaseUrl">;
 
@@ -122,14 +141,17 @@ export async function startServer({ dataDir, databaseUrl }: DataOf, cost: number
       return {
         pid: child.pid!,
         baseUrl: `http://127.0.0.1:${port}`,
-        stop: () =>
-          new Promise((done) => {
-            child.once("exit", () => done());
-            child.kill("SIGTERM");
-          }),
+        stop: () => stopChild(child),
       };
     }
     if (exited) throw new Error(`server exited ${child.exitCode}; see ${logFile}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    child.once("exit", () => done());
+    child.kill("SIGTERM");
+  });
 }

@@ -57,6 +57,7 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
   assert.deepEqual(Object.keys(results.signIn.protocols).sort(), ["connect", "grpc", "grpcweb", "rest"]);
   for (const [protocol, run] of Object.entries<any>(results.signIn.protocols)) {
     assert.ok(run.okPerSecond > 0 && run.ratio > 0 && run.cpuRatio > 0, `sign-ins over ${protocol}`);
+    assert.ok(run.floorPerSecond > 0 && run.floorRatio > 0, `the floor server's sign-ins over ${protocol}`);
     // /proc counts in 10 ms ticks, and a quick run's window is short: a part may read 0, but not all of them.
     const parts = [run.poolRatio, run.mainMs, run.otherMs];
     assert.ok(parts.every((part) => Number.isFinite(part) && part >= 0) && parts.some((part) => part > 0), `${protocol}: the server's CPU split by thread`);
