@@ -163,24 +163,31 @@ const upgradeHash = new Prepared((db, p: { userId: string; hash: string; nfkc: n
 
 type SessionRow = Insertable<SessionTable>;
 
+/** A session's columns, as toRow writes them all. */
+const SESSION_COLUMNS = [
+  "id",
+  "token_hash",
+  "token_set_at",
+  "creator_id",
+  "user_id",
+  "user_checked_at",
+  "password_checked_at",
+  "sequence",
+  "created_at",
+  "changed_at",
+  "expires_at",
+  "metadata",
+  "user_agent",
+  "fingerprint_id",
+] as const satisfies readonly (keyof SessionRow)[];
+
+// Fails to compile while a column of the table is missing from the list above.
+const everyColumnListed: Record<Exclude<keyof SessionRow, (typeof SESSION_COLUMNS)[number]>, never> = {};
+void everyColumnListed;
+
 /** Every column of a session, each a parameter. */
 function sessionColumns(p: SessionRow): SessionRow {
-  return {
-    id: p.id,
-    token_hash: p.token_hash,
-    token_set_at: p.token_set_at,
-    creator_id: p.creator_id,
-    user_id: p.user_id,
-    user_checked_at: p.user_checked_at,
-    password_checked_at: p.password_checked_at,
-    sequence: p.sequence,
-    created_at: p.created_at,
-    changed_at: p.changed_at,
-    expires_at: p.expires_at,
-    metadata: p.metadata,
-    user_agent: p.user_agent,
-    fingerprint_id: p.fingerprint_id,
-  };
+  return Object.fromEntries(SESSION_COLUMNS.map((column) => [column, p[column]])) as SessionRow;
 }
 
 const insertSession = new Prepared((db, p: SessionRow) => db.insertInto("sessions").values(sessionColumns(p)));
