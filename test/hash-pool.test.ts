@@ -68,6 +68,29 @@ describe("the hash pool", () => {
     assert.deepEqual(await Promise.all(admitted), [true, true, true, true, true, true]);
   });
 
+  it("counts a sign-in's check alone in the wait it estimates: no hash follows it", async () => {
+    const ops = new ManualOps();
+    const pool = new HashPool(ops, 2, 250, 100);
+    const signIns = () => pool.admit({ hashAfterCheck: false });
+    // Where six changes already fill the budget (above), nine sign-ins fit:
+    // three running and six checks waiting, the last of them two rounds of 100 ms away.
+    const admitted = Array.from({ length: 9 }, (_, i) => signIns().verify(`s${i}`, "h"));
+    assert.throws(
+      () => signIns(),
+      (err: ServiceError) => err.id === "PWSVC-BUSY1",
+    );
+    assert.throws(() => pool.admit(), ServiceError, "nor a change");
+    for (const name of ["verify:s0", "verify:s1", "verify:s2"]) ops.finish(name);
+    await tick();
+    signIns().done(); // a request admitted and ended before its check leaves nothing counted
+    pool.refuseIfBusy();
+    for (let i = 3; i < 9; i++) {
+      ops.finish(`verify:s${i}`);
+      await tick();
+    }
+    assert.deepEqual(await Promise.all(admitted), Array(9).fill(true));
+  });
+
   it("lets in at most N requests of one user at once, whatever other users do", () => {
     const users = new UserAdmission(2, 2);
     const leaveA = users.enter("a", "a1");

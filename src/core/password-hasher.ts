@@ -8,8 +8,13 @@ import type { StoredHash } from "./user-store.js";
 export interface PasswordHasher {
   /** Throws ResourceExhausted if a request let in now would wait longer than the budget; reserves nothing. */
   refuseIfBusy(): void;
-  /** Lets one request's bcrypt work in, or throws ResourceExhausted; call done() on the result when the request ends. */
-  admit(): HashWork;
+  /**
+   * Lets one request's bcrypt work in, or throws ResourceExhausted; call
+   * done() on the result when the request ends. A change hashes its new
+   * password after its check, a sign-in does not: `hashAfterCheck` false
+   * counts its check alone in the queue's estimate.
+   */
+  admit(options?: { hashAfterCheck?: boolean }): HashWork;
 }
 
 /** One admitted request's bcrypt work. */

@@ -248,7 +248,8 @@ async function checkPassword(
   // admission counts a token's requests across users. One check of a session at a time.
   const leave = deps.admit(read.id, `session:${next.id}`);
   try {
-    const work = deps.hasher.admit();
+    // A sign-in hashes after its check only to upgrade a hash brought in.
+    const work = deps.hasher.admit({ hashAfterCheck: deps.wantsUpgrade(read.passwordHash) });
     try {
       return await checkAndSave(deps, cmd, read, policy, work, next, expectedSequence, token);
     } finally {

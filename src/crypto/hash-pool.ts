@@ -11,6 +11,8 @@ interface Job {
   run: () => Promise<unknown>;
   resolve: (value: never) => void;
   reject: (err: unknown) => void;
+  /** Told when the job leaves the queue for a slot. */
+  started?: () => void;
 }
 
 /**
@@ -31,8 +33,12 @@ export class HashPool implements PasswordHasher {
   private active = 0;
   private readonly urgent: Job[] = [];
   private readonly waiting: Job[] = [];
-  /** Requests admitted whose first check is not queued yet: each will bring a check and a hash. */
-  private reserved = 0;
+  /**
+   * The operations that requests admitted, and whose first check has not
+   * started, will bring: each its check, and a change its new password's
+   * hash, which goes ahead of a check admitted now.
+   */
+  private pending = 0;
   /** Moving average of one operation's duration, for the wait estimate. */
   private averageMs: number;
 
@@ -63,23 +69,25 @@ export class HashPool implements PasswordHasher {
    * (history) and its hash are its own work and go ahead of new arrivals.
    * None of it is refused later.
    */
-  admit(): HashWork {
+  admit({ hashAfterCheck = true }: { hashAfterCheck?: boolean } = {}): HashWork {
     this.refuseIfBusy();
-    this.reserved++;
-    let reserving = true;
-    const release = () => {
-      if (reserving) this.reserved--;
-      reserving = false;
+    let pending = hashAfterCheck ? 2 : 1;
+    this.pending += pending;
+    const started = () => {
+      this.pending -= pending;
+      pending = 0;
     };
+    let first = true;
     return {
       verify: (password, hash) => {
-        const first = reserving;
-        release();
-        return this.enqueue(first ? this.waiting : this.urgent, () => this.ops.verify(password, hash));
+        const run = () => this.ops.verify(password, hash);
+        if (!first) return this.enqueue(this.urgent, run);
+        first = false;
+        return this.enqueue(this.waiting, run, started);
       },
       hash: (password) => this.hash(password),
       hashIfIdle: (password) => this.hashIfIdle(password),
-      done: release,
+      done: started,
     };
   }
 
@@ -95,11 +103,11 @@ export class HashPool implements PasswordHasher {
   }
 
   private estimatedWaitMs(): number {
-    // A waiting check will be followed by its new password's hash, which goes
-    // ahead of a check admitted now: count waiting checks twice, and requests
-    // admitted that have yet to queue theirs too. The average is of
-    // operations sharing the cores `slots` at a time.
-    const ahead = this.active + this.urgent.length + 2 * (this.waiting.length + this.reserved) - this.slots + 1;
+    // Ahead of a check admitted now: what runs, the requests' own work queued
+    // (hashes, history), and what admitted requests whose check has not
+    // started will bring (pending, which counts the checks waiting). The
+    // average is of operations sharing the cores `slots` at a time.
+    const ahead = this.active + this.urgent.length + this.pending - this.slots + 1;
     return ahead <= 0 ? 0 : Math.ceil(ahead / this.slots) * this.averageMs;
   }
 
@@ -107,9 +115,9 @@ export class HashPool implements PasswordHasher {
     return Math.max(1, Math.ceil(this.estimatedWaitMs() / 1000));
   }
 
-  private enqueue<T>(queue: Job[], run: () => Promise<T>): Promise<T> {
+  private enqueue<T>(queue: Job[], run: () => Promise<T>, started?: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ run, resolve: resolve as (value: never) => void, reject });
+      queue.push({ run, resolve: resolve as (value: never) => void, reject, started });
       this.next();
     });
   }
@@ -119,6 +127,7 @@ export class HashPool implements PasswordHasher {
       const job = this.urgent.shift() ?? this.waiting.shift();
       if (!job) return;
       this.active++;
+      job.started?.();
       const started = performance.now();
       job
         .run()
