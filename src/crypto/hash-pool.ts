@@ -12,7 +12,7 @@ interface Job {
   resolve: (value: never) => void;
   reject: (err: unknown) => void;
   /** Told when the job leaves the queue for a slot. */
-  started?: () => void;
+  onStart?: () => void;
 }
 
 /**
@@ -73,7 +73,7 @@ export class HashPool implements PasswordHasher {
     this.refuseIfBusy();
     let pending = hashAfterCheck ? 2 : 1;
     this.pending += pending;
-    const started = () => {
+    const checkStarted = () => {
       this.pending -= pending;
       pending = 0;
     };
@@ -83,11 +83,11 @@ export class HashPool implements PasswordHasher {
         const run = () => this.ops.verify(password, hash);
         if (!first) return this.enqueue(this.urgent, run);
         first = false;
-        return this.enqueue(this.waiting, run, started);
+        return this.enqueue(this.waiting, run, checkStarted);
       },
       hash: (password) => this.hash(password),
       hashIfIdle: (password) => this.hashIfIdle(password),
-      done: started,
+      done: checkStarted,
     };
   }
 
@@ -115,9 +115,9 @@ export class HashPool implements PasswordHasher {
     return Math.max(1, Math.ceil(this.estimatedWaitMs() / 1000));
   }
 
-  private enqueue<T>(queue: Job[], run: () => Promise<T>, started?: () => void): Promise<T> {
+  private enqueue<T>(queue: Job[], run: () => Promise<T>, onStart?: () => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ run, resolve: resolve as (value: never) => void, reject, started });
+      queue.push({ run, resolve: resolve as (value: never) => void, reject, onStart });
       this.next();
     });
   }
@@ -127,7 +127,7 @@ export class HashPool implements PasswordHasher {
       const job = this.urgent.shift() ?? this.waiting.shift();
       if (!job) return;
       this.active++;
-      job.started?.();
+      job.onStart?.();
       const started = performance.now();
       job
         .run()
