@@ -4,14 +4,13 @@
  * from argv, prints its result as JSON on stdout.
  */
 import fs from "node:fs";
-import http from "node:http";
 import http2 from "node:http2";
+import net from "node:net";
 import { performance } from "node:perf_hooks";
-import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { AuthService, UpdateMyPasswordRequestSchema } from "../gen/zitadel/auth_pb.js";
-import { CreateSessionRequestSchema, SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
+import { AuthService } from "../gen/zitadel/auth_pb.js";
+import { SessionService } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { type BenchUser, cpuSecondsOf, type Job, type LoadResult, passwordFor, type Protocol, type Request, type ThreadCpu, threadCpuOf } from "./shared.js";
 
 const REST_CODE: Record<number, Code> = {
@@ -50,7 +49,8 @@ interface Rpc {
 
 const CHANGE: Rpc = {
   grpcPath: "/zitadel.auth.v1.AuthService/UpdateMyPassword",
-  message: (_token, oldPassword, newPassword) => toBinary(UpdateMyPasswordRequestSchema, create(UpdateMyPasswordRequestSchema, { oldPassword, newPassword })),
+  // UpdateMyPasswordRequest: old_password = 1, new_password = 2.
+  message: (_token, oldPassword, newPassword) => Buffer.concat([field(1, oldPassword), field(2, newPassword)]),
   restMethod: "PUT",
   restPath: "/auth/v1/users/me/password",
   restBody: (_token, oldPassword, newPassword) => JSON.stringify({ oldPassword, newPassword }),
@@ -61,11 +61,8 @@ const CHANGE: Rpc = {
 function signInRpc(loginToken: string | undefined): Rpc {
   return {
     grpcPath: "/zitadel.session.v2.SessionService/CreateSession",
-    message: (userId, password) =>
-      toBinary(
-        CreateSessionRequestSchema,
-        create(CreateSessionRequestSchema, { checks: { user: { search: { case: "userId", value: userId } }, password: { password } } }),
-      ),
+    // CreateSessionRequest: checks = 1 { user = 1 { user_id = 1 }, password = 2 { password = 1 } }.
+    message: (userId, password) => field(1, Buffer.concat([field(1, field(1, userId)), field(2, field(1, password))])),
     restMethod: "POST",
     restPath: "/v2/sessions",
     restBody: (userId, password) => JSON.stringify({ checks: { user: { userId }, password: { password } } }),
@@ -150,36 +147,108 @@ function leanGrpc(baseUrl: string, rpc: Rpc): Call {
     });
 }
 
-/** An HTTP/1.1 answer, read whole. */
+/** An HTTP/1.1 answer, read whole; header names in lower case. */
 interface Answer {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: Record<string, string>;
   body: Buffer;
 }
 
-/** One request over keep-alive HTTP/1.1 connections with node:http; undefined if the connection failed. */
-function http1(agent: http.Agent, url: URL, method: string, headers: http.OutgoingHttpHeaders, body: string | Uint8Array): Promise<Answer | undefined> {
+/**
+ * HTTP/1.1 over keep-alive sockets, one request at a time on each: the
+ * request written in one piece, the answer read by hand (status line,
+ * headers, a body by content-length or in chunks). The generator shares the
+ * server's cores, and at the verify bound's few dozen requests a second its
+ * code runs cold: node:http's client (and undici's) cost it about 1.0 to 1.5
+ * ms of CPU a request against the floor server, this one about 0.5 ms
+ * (docs/performance.md).
+ */
+class Http1 {
+  private readonly idle: net.Socket[] = [];
+
+  constructor(private readonly url: URL) {}
+
+  /** One request; undefined if the connection failed or closed before the whole answer. */
+  async request(method: string, path: string, headers: Record<string, string>, body: string | Uint8Array): Promise<Answer | undefined> {
+    const payload = typeof body === "string" ? Buffer.from(body) : body;
+    const lines = Object.entries({ host: this.url.host, ...headers, "content-length": String(payload.length) }).map(([name, value]) => `${name}: ${value}\r\n`);
+    const socket = this.socket();
+    const answer = await exchange(socket, Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\n${lines.join("")}\r\n`), payload]));
+    if (answer && answer.headers.connection !== "close") this.idle.push(socket);
+    else socket.destroy();
+    return answer;
+  }
+
+  private socket(): net.Socket {
+    for (let socket = this.idle.pop(); socket; socket = this.idle.pop()) if (!socket.destroyed) return socket;
+    const socket = net.connect({ host: this.url.hostname, port: Number(this.url.port), noDelay: true });
+    // A failed connection closes, and its request answers undefined.
+    socket.on("error", () => {});
+    return socket;
+  }
+}
+
+/** Writes the request, and resolves with the answer once it is whole. */
+function exchange(socket: net.Socket, request: Buffer): Promise<Answer | undefined> {
   return new Promise((resolve) => {
-    const req = http.request(url, { agent, method, headers: { ...headers, "content-length": Buffer.byteLength(body) } });
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", () => resolve(undefined));
-    req.end(body);
+    let received: Buffer = Buffer.alloc(0);
+    const finish = (answer: Answer | undefined) => {
+      socket.off("data", onData);
+      socket.off("close", onClose);
+      resolve(answer);
+    };
+    const onData = (chunk: Buffer) => {
+      received = received.length ? Buffer.concat([received, chunk]) : chunk;
+      const answer = parsed(received);
+      if (answer) finish(answer);
+    };
+    const onClose = () => finish(undefined);
+    socket.on("data", onData);
+    socket.on("close", onClose);
+    socket.write(request);
   });
 }
 
-const keepAlive = () => new http.Agent({ keepAlive: true, maxSockets: 64 });
+/** The answer in `received`, or undefined while it is not whole. */
+function parsed(received: Buffer): Answer | undefined {
+  const headEnd = received.indexOf("\r\n\r\n");
+  if (headEnd < 0) return undefined;
+  const [statusLine, ...lines] = received.toString("latin1", 0, headEnd).split("\r\n");
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const rest = received.subarray(headEnd + 4);
+  const body = headers["transfer-encoding"] === "chunked" ? dechunked(rest) : whole(rest, Number(headers["content-length"] ?? 0));
+  return body && { status: Number(statusLine.split(" ")[1]), headers, body };
+}
 
-/** The REST route over keep-alive HTTP/1.1 connections with node:http. */
+function whole(rest: Buffer, length: number): Buffer | undefined {
+  return rest.length >= length ? rest.subarray(0, length) : undefined;
+}
+
+/** A chunked body joined, once its last (empty) chunk and the blank line that ends any trailers after it are in. */
+function dechunked(rest: Buffer): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  for (let at = 0; ; ) {
+    const lineEnd = rest.indexOf("\r\n", at);
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(rest.toString("latin1", at, lineEnd), 16);
+    if (size === 0) return rest.indexOf("\r\n\r\n", lineEnd) < 0 ? undefined : Buffer.concat(chunks);
+    const end = lineEnd + 2 + size + 2;
+    if (rest.length < end) return undefined;
+    chunks.push(rest.subarray(lineEnd + 2, end - 2));
+    at = end;
+  }
+}
+
+/** The REST route over keep-alive HTTP/1.1 connections. */
 function leanRest(baseUrl: string, rpc: Rpc): Call {
-  const agent = keepAlive();
-  const url = new URL(rpc.restPath, baseUrl);
+  const client = new Http1(new URL(baseUrl));
   return async (a, b, c) => {
     const headers = { "content-type": "application/json", authorization: rpc.authorization(a) };
-    const answer = await http1(agent, url, rpc.restMethod, headers, rpc.restBody(a, b, c));
+    const answer = await client.request(rpc.restMethod, rpc.restPath, headers, rpc.restBody(a, b, c));
     if (!answer) return Code.Unknown;
     return answer.status === rpc.restOk ? 0 : (REST_CODE[answer.status] ?? Code.Unknown);
   };
@@ -194,16 +263,35 @@ function framed(message: Uint8Array): Buffer {
 }
 
 /**
+ * A length-delimited protobuf field (a string or a message), empty strings
+ * left out as proto3 leaves them: the two requests are encoded by hand, as
+ * protobuf-es's reflection costs the generator about 0.3 ms of CPU a
+ * request at the verify bound's rate. The bench's sign-ins and changes
+ * would fail if these bytes were not the messages.
+ */
+function field(number: number, value: string | Buffer): Buffer {
+  const bytes = typeof value === "string" ? Buffer.from(value) : value;
+  if (bytes.length === 0) return Buffer.alloc(0);
+  return Buffer.concat([varint((number << 3) | 2), varint(bytes.length), bytes]);
+}
+
+function varint(n: number): Buffer {
+  const bytes: number[] = [];
+  for (; n > 0x7f; n >>>= 7) bytes.push((n & 0x7f) | 0x80);
+  bytes.push(n);
+  return Buffer.from(bytes);
+}
+
+/**
  * gRPC-Web (binary) over keep-alive HTTP/1.1: a framed message out, and
  * grpc-status from the answer's trailer frame (flag 0x80), or from its
  * headers when the answer is trailers-only.
  */
 function leanGrpcWeb(baseUrl: string, rpc: Rpc): Call {
-  const agent = keepAlive();
-  const url = new URL(rpc.grpcPath, baseUrl);
+  const client = new Http1(new URL(baseUrl));
   return async (a, b, c) => {
     const headers = { "content-type": "application/grpc-web+proto", "x-grpc-web": "1", authorization: rpc.authorization(a) };
-    const answer = await http1(agent, url, "POST", headers, framed(rpc.message(a, b, c)));
+    const answer = await client.request("POST", rpc.grpcPath, headers, framed(rpc.message(a, b, c)));
     if (answer?.status !== 200) return Code.Unknown;
     const status = answer.headers["grpc-status"] ?? trailerStatus(answer.body);
     return status === undefined ? Code.Unknown : (Number(status) as Code);
@@ -227,11 +315,10 @@ const CONNECT_CODE = new Map(
 
 /** The Connect protocol's unary call (binary) over keep-alive HTTP/1.1: 200, or an error JSON with its code. */
 function leanConnect(baseUrl: string, rpc: Rpc): Call {
-  const agent = keepAlive();
-  const url = new URL(rpc.grpcPath, baseUrl);
+  const client = new Http1(new URL(baseUrl));
   return async (a, b, c) => {
     const headers = { "content-type": "application/proto", "connect-protocol-version": "1", authorization: rpc.authorization(a) };
-    const answer = await http1(agent, url, "POST", headers, rpc.message(a, b, c));
+    const answer = await client.request("POST", rpc.grpcPath, headers, rpc.message(a, b, c));
     if (!answer) return Code.Unknown;
     if (answer.status === 200) return 0;
     try {

@@ -125,8 +125,8 @@ async function throughput({ small, server }: Context) {
 
 /**
  * How a sign-in run loads the server: the lean clients, which cost the
- * generator's process about 1.4 ms of CPU a sign-in at cost 10 where
- * connect-es's gRPC client costs about 3.4 (on the same two cores, every
+ * generator's process about 0.5 to 1.4 ms of CPU a sign-in at cost 10
+ * where connect-es's gRPC client costs about 3.4 (on the same two cores, every
  * millisecond of it is taken from the hashes), after a second of warm-up
  * that is not counted, and with the server's CPU read over the counted
  * seconds only.

@@ -19,7 +19,7 @@ export interface Job {
   concurrency?: number;
   /** Open loop: this many requests started per second, whatever comes back. */
   ratePerSecond?: number;
-  /** Lean clients of the wire protocol (node:http and node:http2) instead of connect-es's and fetch. */
+  /** Lean clients of the wire protocol (HTTP/1.1 by hand, node:http2) instead of connect-es's and fetch. */
   lean?: boolean;
   seconds: number;
   /** Closed loop only: a run of this many seconds first, on the same connections, that is not counted. */
