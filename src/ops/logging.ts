@@ -5,9 +5,13 @@ import { currentRequest } from "./request-info.js";
 
 /**
  * The service's logger: JSON lines for pipelines, or pino-pretty's coloured
- * lines for a person at a terminal. Written synchronously to stdout, so the
- * last lines before an exit are never lost. A `destination` in place of
- * stdout serves a server run inside another program (the tests' own process).
+ * lines for a person at a terminal, on stdout. The JSON lines go through
+ * pino's sonic-boom, which writes each line at once from libuv's pool, so
+ * a slow reader of stdout never stalls the event loop; pino's exit hook
+ * flushes what is left, so the last lines before an exit are not lost.
+ * pino-pretty's lines are written synchronously. A `destination` in place
+ * of stdout serves a server run inside another program (the tests' own
+ * process).
  */
 export function createLogger(config: Pick<Config, "logLevel" | "logFormat">, destination?: DestinationStream): Logger {
   const options = {
