@@ -1,11 +1,9 @@
 import type { DescMessage, DescMethodUnary, JsonReadOptions, MessageShape } from "@bufbuild/protobuf";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { errors, ServiceError } from "../core/errors.js";
-import { currentRequest } from "../ops/request-info.js";
 import { toConnectError } from "./connect-errors.js";
-import { negotiateLanguage } from "./accept-language.js";
 import { parseJsonRequest, strictUtf8 } from "./json-request.js";
-import type { CallContext, UnaryHandler } from "./services.js";
+import { type CallContext, callOf, type UnaryHandler } from "./services.js";
 
 /**
  * Every API RPC over gRPC, gRPC-Web and Connect, each calling the handler
@@ -17,9 +15,11 @@ export function connectRoutes(handlers: Map<DescMethodUnary, UnaryHandler>) {
       router.rpc(
         method,
         (req: MessageShape<DescMessage>, ctx: HandlerContext) =>
-          handler(req, callOf(ctx)).catch((err) => {
-            throw toConnectError(err instanceof ServiceError ? err : errors.internal(), callOf(ctx).language);
-          }),
+          invokeRpc(
+            handler,
+            req,
+            callOf((name) => ctx.requestHeader.get(name)),
+          ),
         // One method at a time: each has its own JSON check (see quotingNothing).
         { jsonOptions: quotingNothing(method.input) },
       );
@@ -27,14 +27,17 @@ export function connectRoutes(handlers: Map<DescMethodUnary, UnaryHandler>) {
   };
 }
 
-function callOf(ctx: HandlerContext): CallContext {
-  return {
-    authorization: ctx.requestHeader.get("authorization"),
-    userAgent: ctx.requestHeader.get("user-agent") ?? undefined,
-    // gRPC's `accept-language` metadata is the same header.
-    language: negotiateLanguage(ctx.requestHeader.get("accept-language")),
-    info: currentRequest(),
-  };
+/**
+ * Calls an RPC's handler as gRPC, gRPC-Web and Connect all do, through
+ * connect-es's routes or the direct unary path (src/http/direct-unary.ts):
+ * every error leaves as a ConnectError, in the caller's language.
+ */
+export async function invokeRpc(handler: UnaryHandler, message: MessageShape<DescMessage>, call: CallContext) {
+  try {
+    return await handler(message, call);
+  } catch (err) {
+    throw toConnectError(err instanceof ServiceError ? err : errors.internal(), call.language);
+  }
 }
 
 /**

@@ -2,13 +2,11 @@ import { create, type DescMethodUnary, type JsonObject, toJson, toJsonString } f
 import { errors, ID, ServiceError } from "../core/errors.js";
 import { type Language, wireMessageIn } from "../core/messages.js";
 import type { NodeRequest as Request, NodeResponse as Response } from "./node-types.js";
-import { currentRequest } from "../ops/request-info.js";
-import { negotiateLanguage } from "./accept-language.js";
 import { CODE_OF, detailOf } from "./connect-errors.js";
 import { readBody } from "./read-body.js";
 import { parseJsonObject } from "./json-request.js";
 import { requestMessage, type RestMatch, routeTable } from "./route-table.js";
-import { API, type CallContext, type UnaryHandler } from "./services.js";
+import { API, callOfRequest, type UnaryHandler } from "./services.js";
 
 /** Every REST route, from the google.api.http options of the services served. */
 export const REST_ROUTES = routeTable(Object.values(API));
@@ -39,7 +37,7 @@ class HttpError extends Error {
  */
 export function restHandler(handlers: Map<DescMethodUnary, UnaryHandler>, maxBodyBytes: number) {
   return async (req: Request, res: Response, match: RestMatch): Promise<void> => {
-    const call = callOf(req);
+    const call = callOfRequest(req);
     try {
       if (!match.methodAllowed) {
         res.setHeader("allow", match.allowed.join(", "));
@@ -56,15 +54,6 @@ export function restHandler(handlers: Map<DescMethodUnary, UnaryHandler>, maxBod
       if (err instanceof HttpError) return send(res, err.status, JSON.stringify({ code: err.code, message: err.message, details: [] }));
       sendError(res, err instanceof ServiceError ? err : errors.internal(), call.language);
     }
-  };
-}
-
-function callOf(req: Request): CallContext {
-  return {
-    authorization: req.headers.authorization,
-    userAgent: req.headers["user-agent"],
-    language: negotiateLanguage(req.headers["accept-language"]),
-    info: currentRequest(),
   };
 }
 

@@ -6,7 +6,9 @@ import { SessionService } from "../../gen/zitadel/session/v2/session_service_pb.
 import { SettingsService } from "../../gen/zitadel/settings/v2/settings_service_pb.js";
 import { UserService } from "../../gen/zitadel/user/v2/user_service_pb.js";
 import type { Language } from "../core/messages.js";
-import type { RequestInfo } from "../ops/request-info.js";
+import { currentRequest, type RequestInfo } from "../ops/request-info.js";
+import { negotiateLanguage } from "./accept-language.js";
+import type { NodeRequest } from "./node-types.js";
 import type { ChangeEndpoint } from "./change-endpoint.js";
 import type { PolicyEndpoint, SettingsRequest } from "./policy-endpoint.js";
 import type { SessionEndpoint } from "./session-endpoint.js";
@@ -32,6 +34,25 @@ export interface CallContext {
   /** The caller's, from Accept-Language. */
   language: Language;
   info: RequestInfo | undefined;
+}
+
+/** What a handler is told of its call, from the request's headers (`header` joins repeated ones with ", "). */
+export function callOf(header: (name: string) => string | null | undefined): CallContext {
+  return {
+    authorization: header("authorization"),
+    userAgent: header("user-agent") ?? undefined,
+    // gRPC's `accept-language` metadata is the same header.
+    language: negotiateLanguage(header("accept-language")),
+    info: currentRequest(),
+  };
+}
+
+/** The same, from a Node request: REST's, and the direct unary path's. */
+export function callOfRequest(req: NodeRequest): CallContext {
+  return callOf((name) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  });
 }
 
 /** One RPC, as every adapter calls it; errors leave as ServiceError. */

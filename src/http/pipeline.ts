@@ -49,6 +49,7 @@ export function createHandler(deps: HandlerDeps): Handler {
       deps.health.routes(router);
       reflectionRoutes(HOSTED)(router);
     },
+    unary: handlers,
     interceptors: [recordCode],
     maxBodyBytes: deps.config.maxBodyBytes,
     logger: deps.logger,

@@ -2,13 +2,19 @@ import { Code, ConnectError, type ConnectRouter, createConnectRouter, type Inter
 import type { UniversalHandler, UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
+import type { DescMethodUnary } from "@bufbuild/protobuf";
+import type { UnaryHandler } from "../api/services.js";
 import { checkedBody } from "../api/wire-check.js";
 import type { RequestInfo } from "../ops/request-info.js";
+import { directFraming, serveDirect } from "./direct-unary.js";
+import { encodeGrpcMessageAsSpecified } from "./grpc-message.js";
 import { binaryTypeOf, decodeBase64Stream, encodeBase64Stream, isGrpcWebText, textTypeOf } from "./grpc-web-text.js";
 import type { NodeRequest, NodeResponse } from "../api/node-types.js";
 
 export interface RpcOptions {
   routes: (router: ConnectRouter) => void;
+  /** The unary API methods, served on the direct path when a call is plain enough (direct-unary.ts). */
+  unary: Map<DescMethodUnary, UnaryHandler>;
   interceptors: Interceptor[];
   maxBodyBytes: number;
   logger: Logger;
@@ -35,12 +41,17 @@ export function rpcHandler(options: RpcOptions): RpcHandler {
   });
   options.routes(router);
   const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
+  const direct = new Map([...options.unary].map(([method, handler]) => [`/${method.parent.typeName}/${method.name}`, { method, handler }]));
   // The text as sent counts against the limit: the largest body allowed, in base64 with room for line breaks.
   const maxTextBytes = Math.ceil(options.maxBodyBytes / 3) * 4 + 1024;
   return (req, res, info) => {
     const handler = handlers.get((req.url ?? "").split("?")[0]);
     if (!handler) return false;
-    serve(handler, req, res, info, maxTextBytes, options).catch((err) => {
+    const call = direct.get(handler.requestPath);
+    const framing = call && directFraming(req);
+    const slow = (body: AsyncIterable<Buffer>) => serve(handler, req, res, info, maxTextBytes, options, body);
+    const served = framing ? serveDirect(call!, framing, req, res, info, options.maxBodyBytes, slow) : slow(req);
+    served.catch((err) => {
       // Aborted: the client went away while the response was written.
       if (ConnectError.from(err).code !== Code.Aborted) options.logger.warn({ err, rpc: info.rpc }, "an RPC could not be served");
       // A request connect-es cannot read (an HTTP/2 one without :authority) gets a bare 400.
@@ -53,13 +64,21 @@ export function rpcHandler(options: RpcOptions): RpcHandler {
   };
 }
 
-async function serve(handler: UniversalHandler, req: NodeRequest, res: NodeResponse, info: RequestInfo, maxTextBytes: number, options: RpcOptions) {
+async function serve(
+  handler: UniversalHandler,
+  req: NodeRequest,
+  res: NodeResponse,
+  info: RequestInfo,
+  maxTextBytes: number,
+  options: RpcOptions,
+  read: AsyncIterable<Buffer>,
+) {
   const request = universalRequestFromNodeRequest(req, res, undefined, undefined);
   const contentType = request.header.get("content-type") ?? "";
   const text = isGrpcWebText(contentType);
   // What connect-es reads: gRPC-Web's text is decoded here, into its binary form.
   const readAs = text ? binaryTypeOf(contentType) : contentType;
-  let body: AsyncIterable<Buffer> = req;
+  let body = read;
   if (text) {
     body = decodeBase64Stream(req, maxTextBytes);
     request.header.set("content-type", readAs);
@@ -100,26 +119,6 @@ function encodeAsText(response: UniversalServerResponse): void {
   if (type) response.header!.set("content-type", textTypeOf(type));
   response.header?.delete("content-length");
   if (response.body) response.body = encodeBase64Stream(response.body);
-}
-
-/**
- * connect-es percent-encodes grpc-message with encodeURIComponent, so ":"
- * travels as "%3A". The gRPC spec encodes only "%" and bytes outside
- * 0x20..0x7E, and grpc-js decodes with decodeURI, which leaves "%3A" as it
- * is: its users would read "OldPassword%3A value length ...". Re-encoding as
- * the spec says gives every client ZITADEL's exact message.
- */
-function encodeGrpcMessageAsSpecified(headers: Headers | undefined): void {
-  const value = headers?.get("grpc-message");
-  if (value !== null && value !== undefined) headers!.set("grpc-message", specEncode(decodeURIComponent(value)));
-}
-
-function specEncode(text: string): string {
-  let out = "";
-  for (const byte of Buffer.from(text, "utf8")) {
-    out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
 }
 
 /** The grpc-status a response sent in its trailers or headers, if any (gRPC-Web's trailers travel in its body). */
