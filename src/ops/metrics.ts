@@ -5,6 +5,18 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import type { HashOps } from "../crypto/hash-pool.js";
 import { bindPort } from "./bind-port.js";
 
+/**
+ * How often the lag percentiles (`nodejs_eventloop_lag_p50_seconds`, …) are
+ * sampled: Node's monitorEventLoopDelay wakes the event loop at this
+ * interval, busy or not. At prom-client's default of 10 ms those were 100
+ * wake-ups a second, about three a sign-in at the bcrypt bound, and each
+ * costs the main thread its cold caches: 10 a second cut its CPU a sign-in
+ * by about 0.5 ms (docs/performance.md). A stall shorter than this is still
+ * caught in proportion to its length; `nodejs_eventloop_lag_seconds` itself
+ * is measured at each scrape and is unchanged.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** Every metric the service exports, on a registry of its own. */
 export class Metrics {
   readonly registry = new Registry();
@@ -49,7 +61,7 @@ export class Metrics {
 
   constructor() {
     // Process metrics (CPU, memory, file descriptors), the event-loop lag, GC and heap.
-    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   }
 }
 
