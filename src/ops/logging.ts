@@ -5,13 +5,16 @@ import { currentRequest } from "./request-info.js";
 
 /**
  * The service's logger: JSON lines for pipelines, or pino-pretty's coloured
- * lines for a person at a terminal, on stdout. The JSON lines go through
- * pino's sonic-boom, which writes each line at once from libuv's pool, so
- * a slow reader of stdout never stalls the event loop; pino's exit hook
- * flushes what is left, so the last lines before an exit are not lost.
- * pino-pretty's lines are written synchronously. A `destination` in place
- * of stdout serves a server run inside another program (the tests' own
- * process).
+ * lines for a person at a terminal, on stdout. Both are written
+ * synchronously, each line as it is logged, as Node's own process.stdout
+ * writes to a pipe or a file on Linux: no line is lost to a crash or a
+ * kill, and a reader of stdout that stops reading holds the service up
+ * rather than have it pile lines up in memory without bound. pino's
+ * default, writing from libuv's pool, woke the event loop once more a
+ * request for the write's end, and cost the service about 2 % of its
+ * sign-ins at the bcrypt bound (docs/performance.md). A `destination` in
+ * place of stdout serves a server run inside another program (the tests'
+ * own process).
  */
 export function createLogger(config: Pick<Config, "logLevel" | "logFormat">, destination?: DestinationStream): Logger {
   const options = {
@@ -40,5 +43,5 @@ export function createLogger(config: Pick<Config, "logLevel" | "logFormat">, des
       }),
     );
   }
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }
