@@ -29,7 +29,8 @@ export type RpcHandler = (req: NodeRequest, res: NodeResponse, info: RequestInfo
  * request body and the response in hand: the body is decoded from
  * gRPC-Web's text and checked for wire types before connect-es parses it,
  * and the response's headers and trailers are put right here, in one place,
- * before they are written.
+ * before they are written. A plain unary call in binary protobuf takes the
+ * direct path instead (direct-unary.ts), which hands anything else back here.
  */
 export function rpcHandler(options: RpcOptions): RpcHandler {
   const router = createConnectRouter({
