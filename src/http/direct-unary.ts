@@ -1,3 +1,21 @@
+/**
+ * The direct unary path. A unary call in binary protobuf, the form every
+ * gRPC client and most gRPC-Web and Connect ones send, is served here
+ * without connect-es's streaming machinery: its request and handler
+ * contexts (three AbortControllers, two of them aborted, each call), its
+ * pipeline of async generators and its Headers copies cost the server
+ * 1.2 ms a sign-in over gRPC, 0.9 over gRPC-Web and 0.5 over Connect
+ * (bcrypt cost 4; docs/performance.md). The answer is the one connect-es
+ * would write, byte for byte, made with its own helpers for the error
+ * framings; test/direct-unary.test.ts holds the two paths to that.
+ *
+ * Only the plain case is served here: a POST with no timeout and no
+ * compression headers, and a body that is one whole, uncompressed message
+ * within the size limit whose wire types check out and which protobuf-es
+ * parses. Anything else (JSON, gRPC-Web's text, Connect's GET, a deadline,
+ * a cut-off, doubled or oversized frame) goes on to connect-es with the
+ * bytes read so far, and is answered as it always was.
+ */
 import { create, type DescMessage, type DescMethodUnary, fromBinary, isMessage, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { codeToHttpStatus, errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
@@ -10,24 +28,7 @@ import { wireProblem } from "../api/wire-check.js";
 import type { RequestInfo } from "../ops/request-info.js";
 import { encodeGrpcMessageAsSpecified } from "./grpc-message.js";
 
-/**
- * The direct unary path. A unary call in binary protobuf, the form every
- * gRPC client and most gRPC-Web and Connect ones send, is served here
- * without connect-es's streaming machinery: its request and handler
- * contexts (three AbortControllers, two of them aborted, each call), its
- * pipeline of async generators and its Headers copies cost the server
- * about 1 ms a call over gRPC, 0.5 ms over Connect, beside a handler that
- * costs less (docs/performance.md). The answer is the one connect-es would
- * write, byte for byte, made with its own helpers for the error framings;
- * test/direct-unary.test.ts holds the two paths to that.
- *
- * Only the plain case is served here: a POST with no timeout and no
- * compression headers, and a body that is one whole, uncompressed message
- * within the size limit whose wire types check out and which protobuf-es
- * parses. Anything else (JSON, gRPC-Web's text, Connect's GET, a deadline,
- * a cut-off, doubled or oversized frame) goes on to connect-es with the
- * bytes read so far, and is answered as it always was.
- */
+/** The three framings the direct path writes: gRPC over HTTP/2, gRPC-Web, and Connect's unary protobuf. */
 export type Framing = "grpc" | "grpc-web" | "connect";
 
 /** What connect-es's path serves a request with, given the bytes of its body read so far. */
