@@ -7,14 +7,13 @@
  * path hands on (which connect-es then refuses).
  */
 import assert from "node:assert/strict";
-import http from "node:http";
-import http2 from "node:http2";
 import { after, before, describe, it } from "node:test";
 import { create, type DescMessage, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { ValidateMyNewPasswordRequestSchema } from "../gen/passwordservice/v1/password_service_pb.js";
 import { UpdateMyPasswordRequestSchema } from "../gen/zitadel/auth_pb.js";
 import { CreateSessionRequestSchema } from "../gen/zitadel/session/v2/session_service_pb.js";
 import { bearer, grpcFrame } from "./support/clients.js";
+import { h2, http1 } from "./support/raw-http.js";
 import { Service } from "./support/service.js";
 
 type Framing = "grpc" | "grpc-web" | "connect";
@@ -43,50 +42,13 @@ function kept(headers: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** One call over HTTP/2 (gRPC) or HTTP/1.1 (gRPC-Web, Connect), its whole answer as received. */
-function exchange(service: Service, framing: Framing, path: string, headers: Record<string, string>, body: Buffer): Promise<Exchange> {
-  return framing === "grpc" ? overHttp2(service, path, headers, body) : overHttp1(service, path, headers, body);
-}
-
-function overHttp2(service: Service, path: string, headers: Record<string, string>, body: Buffer): Promise<Exchange> {
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(service.url);
-    session.on("error", reject);
-    const stream = session.request({ ":method": "POST", ":path": path, te: "trailers", ...headers });
-    const chunks: Buffer[] = [];
-    let status = 0;
-    let received: Record<string, unknown> = {};
-    let trailers: Record<string, unknown> = {};
-    stream.on("response", (h) => {
-      status = Number(h[":status"]);
-      received = kept(h);
-    });
-    stream.on("trailers", (t) => {
-      trailers = kept(t);
-    });
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      session.close();
-      resolve({ status, headers: received, body: Buffer.concat(chunks).toString("hex"), trailers });
-    });
-    stream.on("error", reject);
-    stream.end(body);
-  });
-}
-
-function overHttp1(service: Service, path: string, headers: Record<string, string>, body: Buffer): Promise<Exchange> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${service.url}${path}`, { method: "POST", headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({ status: res.statusCode!, headers: kept(res.headers), body: Buffer.concat(chunks).toString("hex"), trailers: kept(res.trailers) }),
-      );
-      res.on("error", reject);
-    });
-    // A server that answers a body too large before reading it all may close the connection under the rest.
-    req.on("error", (err: NodeJS.ErrnoException) => (err.code === "ECONNRESET" || err.code === "EPIPE" ? undefined : reject(err)));
-    req.end(body);
-  });
+async function exchange(service: Service, framing: Framing, path: string, headers: Record<string, string>, body: Buffer): Promise<Exchange> {
+  if (framing === "grpc") {
+    const res = await h2(service.url, { te: "trailers", ...headers }, body, path);
+    return { status: Number(res.headers[":status"]), headers: kept(res.headers), body: res.body.toString("hex"), trailers: kept(res.trailers) };
+  }
+  const res = await http1(service.port, { method: "POST", path, headers, chunks: [body] });
+  return { status: res.status, headers: kept(res.headers), body: res.body.toString("hex"), trailers: kept(res.trailers) };
 }
 
 function message<D extends DescMessage>(schema: D, init: MessageInitShape<D>): Buffer {

@@ -2,13 +2,13 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import assert from "node:assert/strict";
 import http from "node:http";
-import http2 from "node:http2";
 import { after, afterEach, before, describe, it } from "node:test";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Client as GrpcClient, credentials, Metadata, type ServiceError as GrpcError } from "@grpc/grpc-js";
 import bcrypt from "bcrypt";
 import { UpdateMyPasswordRequestSchema, UpdateMyPasswordResponseSchema } from "../gen/zitadel/auth_pb.js";
 import { bearer, type Caller, connectJson, grpcFrame, grpcJs, grpcWeb, type Outcome, ownApiGrpc, rest, restRequest } from "./support/clients.js";
+import { h2, http1, type RawResponse } from "./support/raw-http.js";
 import { Service, type TestUser } from "./support/service.js";
 
 // connect-node's HTTP/1.1 transports use Node's global agent, whose kept-alive
@@ -26,64 +26,6 @@ function passwordOf(bytes: number, filler = "x"): string {
   const pw = base + filler.repeat(Math.floor((bytes - base.length) / unit)) + "y".repeat((bytes - base.length) % unit);
   assert.equal(Buffer.byteLength(pw), bytes);
   return pw;
-}
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  trailers: Record<string, string | undefined>;
-  body: Buffer;
-}
-
-/**
- * One HTTP/1.1 request by hand: without content-length the chunks go chunked.
- * Its own connection, so a refused body cannot spoil another test's request.
- */
-function http1(
-  port: number,
-  opts: { method?: string; path?: string; headers?: Record<string, string | number>; chunks?: (string | Buffer)[] },
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, method: opts.method ?? "PUT", path: opts.path ?? "/auth/v1/users/me/password", headers: opts.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, trailers: res.trailers, body: Buffer.concat(chunks) }));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    for (const chunk of opts.chunks ?? []) req.write(chunk);
-    req.end();
-  });
-}
-
-/** One HTTP/2 (h2c) request by hand. */
-async function h2(
-  url: string,
-  headers: Record<string, string>,
-  body: Buffer,
-): Promise<{ headers: http2.IncomingHttpHeaders; trailers: http2.IncomingHttpHeaders; body: Buffer }> {
-  const session = http2.connect(url);
-  try {
-    const stream = session.request({ ":method": "POST", ":path": PATH, ...headers });
-    let responseHeaders: http2.IncomingHttpHeaders = {};
-    let trailers: http2.IncomingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    stream.on("response", (h) => (responseHeaders = h));
-    stream.on("trailers", (t) => (trailers = t));
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    await new Promise<void>((resolve, reject) => {
-      stream.on("close", resolve);
-      stream.on("error", reject);
-      session.on("error", reject);
-      stream.end(body);
-    });
-    return { headers: responseHeaders, trailers, body: Buffer.concat(chunks) };
-  } finally {
-    session.close();
-  }
 }
 
 /** grpc-js with the raw bytes of the message we choose, to any method. */
