@@ -167,10 +167,14 @@ interface SignInResult {
   poolRatio: number;
   mainMs: number;
   otherMs: number;
+  /** The load generator's CPU a sign-in, in ms: on the same cores, it is taken from the hashes too. */
+  generatorMs: number;
   errors: number;
   /** The floor server's sign-ins a second, and its share of the same verify bound. */
   floorPerSecond: number;
   floorRatio: number;
+  /** The floor's event loop a sign-in, in ms: what reading a request and answering it costs any Node server here. */
+  floorMainMs: number;
 }
 
 /**
@@ -196,7 +200,7 @@ async function signIn(context: Context) {
     }));
     const { r } = result;
     const verifyCpuMs = pairCpuMs / 2;
-    const perSignIn = (cpuSeconds: number) => (cpuSeconds * 1000) / Math.max(1, r.ok);
+    const perSignIn = (cpuSeconds: number, run = r) => (cpuSeconds * 1000) / Math.max(1, run.ok);
     const s: SignInResult = {
       okPerSecond: r.okPerSecond,
       ratio: r.okPerSecond / (2 * boundPerSecond),
@@ -206,14 +210,17 @@ async function signIn(context: Context) {
       poolRatio: perSignIn(r.serverThreads!.pool) / verifyCpuMs,
       mainMs: perSignIn(r.serverThreads!.main),
       otherMs: perSignIn(r.serverThreads!.other),
+      generatorMs: (r.generatorCpu * 1000) / Math.max(1, r.okPerSecond),
       errors: r.requests - r.ok + result.floor.requests - result.floor.ok,
       floorPerSecond: result.floor.okPerSecond,
       floorRatio: result.floor.okPerSecond / (2 * boundPerSecond),
+      floorMainMs: perSignIn(result.floor.serverThreads!.main, result.floor),
     };
     results[protocol] = s;
     log(
       `sign-in ${protocol}: ${s.okPerSecond.toFixed(1)}/s (${s.ratio.toFixed(2)} of the verify bound; the floor ${s.floorRatio.toFixed(2)}), server CPU ${s.cpuRatio.toFixed(2)} x one verify's ` +
-        `(the thread pool ${s.poolRatio.toFixed(3)} x, the event loop ${s.mainMs.toFixed(1)} ms, other threads ${s.otherMs.toFixed(1)} ms a sign-in)`,
+        `(the thread pool ${s.poolRatio.toFixed(3)} x, the event loop ${s.mainMs.toFixed(1)} ms, other threads ${s.otherMs.toFixed(1)} ms a sign-in; ` +
+        `the floor's event loop ${s.floorMainMs.toFixed(1)} ms, the generator ${s.generatorMs.toFixed(1)} ms)`,
     );
   }
   await floor.stop();
@@ -502,13 +509,13 @@ function signInMarkdown(r: any, m: (path: (x: any) => number, d?: number) => str
   const f = r.signIn.flood;
   const pg = r.signInPostgres;
   return [
-    `Sign-ins (CreateSession with the user and the password, under a login application's token) at concurrency ${SATURATED}: a sign-in is one bcrypt verify, so the bound is twice the pairs a second, measured just before and after each protocol's run. The floor is bench/floor-server.cjs under the same load in the same bracket: a Node server that reads the request, verifies once and answers, with nothing else (no token, database, decoding, log or metric); it is what this machine allows any Node server with the load generator on the same cores. Server CPU per sign-in is a multiple of one verify's (half a pair's).`,
+    `Sign-ins (CreateSession with the user and the password, under a login application's token) at concurrency ${SATURATED}: a sign-in is one bcrypt verify, so the bound is twice the pairs a second, measured just before and after each protocol's run. The floor is bench/floor-server.cjs under the same load in the same bracket: a Node server that reads the request, verifies once and answers, with nothing else (no token, database, decoding, log or metric); it is what this machine allows any Node server with the load generator on the same cores. Server CPU per sign-in is a multiple of one verify's (half a pair's); beside the service's event loop, the floor's, and the load generator's CPU a sign-in, which is taken from the same cores.`,
     "",
-    "| protocol | sign-ins/s | of the verify bound | the floor, of the verify bound | server CPU per sign-in, × one verify | of it: thread pool, × one verify | event loop, ms | other threads, ms | p50 ms | p99 ms | errors |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| protocol | sign-ins/s | of the verify bound | the floor, of the verify bound | server CPU per sign-in, × one verify | of it: thread pool, × one verify | event loop, ms | other threads, ms | the floor's event loop, ms | generator, ms | p50 ms | p99 ms | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...Object.keys(r.signIn.protocols).map((protocol) => {
       const s = (x: any) => x.signIn.protocols[protocol];
-      return `| ${protocol} | ${m((x) => s(x).okPerSecond)} | ${m((x) => s(x).ratio, 2)} | ${m((x) => s(x).floorRatio, 2)} | ${m((x) => s(x).cpuRatio, 3)} | ${m((x) => s(x).poolRatio, 3)} | ${m((x) => s(x).mainMs, 1)} | ${m((x) => s(x).otherMs, 1)} | ${m((x) => s(x).p50Ms, 0)} | ${m((x) => s(x).p99Ms, 0)} | ${s(r).errors} |`;
+      return `| ${protocol} | ${m((x) => s(x).okPerSecond)} | ${m((x) => s(x).ratio, 2)} | ${m((x) => s(x).floorRatio, 2)} | ${m((x) => s(x).cpuRatio, 3)} | ${m((x) => s(x).poolRatio, 3)} | ${m((x) => s(x).mainMs, 1)} | ${m((x) => s(x).otherMs, 1)} | ${m((x) => s(x).floorMainMs, 1)} | ${m((x) => s(x).generatorMs, 1)} | ${m((x) => s(x).p50Ms, 0)} | ${m((x) => s(x).p99Ms, 0)} | ${s(r).errors} |`;
     }),
     "",
     "| measure | result |",

@@ -61,6 +61,8 @@ it("runs the benchmark's quick mode end to end", { timeout: 600_000 }, async () 
     // /proc counts in 10 ms ticks, and a quick run's window is short: a part may read 0, but not all of them.
     const parts = [run.poolRatio, run.mainMs, run.otherMs];
     assert.ok(parts.every((part) => Number.isFinite(part) && part >= 0) && parts.some((part) => part > 0), `${protocol}: the server's CPU split by thread`);
+    assert.ok(Number.isFinite(run.floorMainMs) && run.floorMainMs >= 0, `${protocol}: the floor's event loop a sign-in`);
+    assert.ok(run.generatorMs > 0, `${protocol}: the generator's CPU a sign-in`);
     assert.equal(run.errors, 0, `${protocol}: every sign-in succeeded`);
   }
   assert.ok(results.signIn.idle.ratio > 0, "the idle sign-in against one verify");
